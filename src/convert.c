@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The conversion job that ties the pipeline stages together. */
+#include "config.h"
+
+#include "convert.h"
+
+#include <string.h>
+
+#include "exporter.h"
+#include "parser.h"
+#include "reader.h"
+
+/* Check the header line of a file input, if it has one, before any output
+ * exists: a wrong header stops the run with nothing written. */
+static gboolean
+precheck_header (const char *path, GError **error)
+{
+  if (strcmp (path, "-") == 0)
+    return TRUE;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, error);
+  if (reader == NULL)
+    return FALSE;
+  const char *line;
+  gsize len;
+  g_autoptr (GError) local = NULL;
+  while (vpc_reader_next_line (reader, &line, &len, &local))
+    {
+      while (len > 0 && g_ascii_isspace (line[len - 1]))
+        len--;
+      if (len == 0)
+        continue;
+      if (!vpc_parser_line_is_header (line, len))
+        return TRUE;
+      VpcFieldId columns[VPC_MAX_COLUMNS];
+      if (vpc_parse_field_list (line, len, FALSE, columns, NULL, error) == 0)
+        {
+          g_prefix_error (error, "%s:%" G_GUINT64_FORMAT ": header line: ", path,
+                          vpc_reader_get_line_number (reader));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  /* Read errors show up, with the lines before them, in the real pass. */
+  return TRUE;
+}
+
+typedef struct {
+  const VpcConvertOptions *options;
+  VpcStats *stats;
+  VpcParser *parser;
+  VpcExporter *exporter;
+  VpcRecord record;
+  VpcFlow flow;
+} Job;
+
+#define EL(i) (G_GUINT64_CONSTANT (1) << (i))
+#define V4_MASK (EL (VPC_EL_SRC4) | EL (VPC_EL_DST4))
+#define V6_MASK (EL (VPC_EL_SRC6) | EL (VPC_EL_DST6))
+
+/* Read one input to its end.  FALSE only for fatal errors. */
+static gboolean
+convert_input (Job *job, const char *path, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
+  VpcCounts *c = &input->counts;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, &local);
+  if (reader == NULL)
+    {
+      input->error = g_strdup (local->message);
+      vpc_diag_emit (options->diag, "%s", local->message);
+      vpc_stats_end_input (job->stats, input);
+      return TRUE;
+    }
+  const char *name = vpc_reader_get_name (reader);
+  vpc_parser_begin_input (job->parser);
+
+  guint shown = 0;
+  const char *line;
+  gsize len;
+  for (;;)
+    {
+      if (!vpc_reader_next_line (reader, &line, &len, &local))
+        {
+          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
+            break;
+          if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
+            {
+              input->error = g_strdup (local->message);
+              vpc_diag_emit (options->diag, "%s", local->message);
+              break;
+            }
+          /* An over-long line: counted like any other malformed line below. */
+        }
+      c->lines++;
+      if ((c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
+        {
+          if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "interrupted");
+              vpc_stats_end_input (job->stats, input);
+              return FALSE;
+            }
+          if (options->progress != NULL)
+            options->progress (job->stats, c, options->progress_data);
+        }
+
+      VpcLineKind kind = VPC_LINE_RECORD;
+      if (local == NULL
+          && !vpc_parser_feed (job->parser, line, len, &kind, &job->record, &local)
+          && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
+        {
+          g_prefix_error (&local, "%s:%" G_GUINT64_FORMAT ": ", name,
+                          vpc_reader_get_line_number (reader));
+          g_propagate_error (error, g_steal_pointer (&local));
+          c->malformed++;
+          vpc_stats_end_input (job->stats, input);
+          return FALSE;
+        }
+      if (local != NULL)
+        {
+          c->malformed++;
+          if (options->strict)
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                           "%s:%" G_GUINT64_FORMAT ": %s", name,
+                           vpc_reader_get_line_number (reader), local->message);
+              vpc_stats_end_input (job->stats, input);
+              return FALSE;
+            }
+          if (shown < options->max_line_messages)
+            vpc_diag_emit (options->diag, "%s:%" G_GUINT64_FORMAT ": %s", name,
+                           vpc_reader_get_line_number (reader), local->message);
+          else if (shown == options->max_line_messages)
+            vpc_diag_emit (options->diag,
+                           "%s: more malformed lines; they are counted but not shown", name);
+          shown++;
+          g_clear_error (&local);
+          continue;
+        }
+
+      switch (kind)
+        {
+        case VPC_LINE_BLANK:
+          c->blank++;
+          continue;
+        case VPC_LINE_HEADER:
+          c->headers++;
+          continue;
+        case VPC_LINE_RECORD:
+          break;
+        }
+      if (vpc_record_has (&job->record, VPC_FIELD_LOG_STATUS))
+        {
+          guint64 status = job->record.value[VPC_FIELD_LOG_STATUS].u;
+          if (status == VPC_STATUS_NODATA)
+            {
+              c->nodata++;
+              continue;
+            }
+          if (status == VPC_STATUS_SKIPDATA)
+            {
+              c->skipdata++;
+              continue;
+            }
+        }
+      guint64 mask = vpc_mapper_map (&options->mapper, &job->record, &job->flow);
+      if (!vpc_exporter_add (job->exporter, &job->flow, mask, error))
+        {
+          vpc_stats_end_input (job->stats, input);
+          return FALSE;
+        }
+      c->flows++;
+      if (mask & V4_MASK)
+        c->flows_ipv4++;
+      else if (mask & V6_MASK)
+        c->flows_ipv6++;
+      else
+        c->flows_noaddr++;
+    }
+  input->compressed = vpc_reader_is_compressed (reader);
+  vpc_stats_end_input (job->stats, input);
+  return TRUE;
+}
+
+gboolean
+vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, VpcStats *stats,
+                 GError **error)
+{
+  g_autoptr (VpcParser) parser = vpc_parser_new (options->diag);
+  if (options->format != NULL && !vpc_parser_set_format (parser, options->format, error))
+    {
+      (*error)->code = VPC_ERROR_USAGE;
+      return FALSE;
+    }
+
+  const char *const stdin_only[] = { "-", NULL };
+  if (inputs == NULL || inputs[0] == NULL)
+    inputs = stdin_only;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  if (!vpc_inputs_expand (inputs, paths, stats->skipped_files, error))
+    return FALSE;
+  for (guint i = 0; i < stats->skipped_files->len; i++)
+    vpc_diag_emit (options->diag, "skipped %s", (const char *) stats->skipped_files->pdata[i]);
+  if (paths->len == 0)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "no flow log files among the inputs");
+      return FALSE;
+    }
+  for (guint i = 0; i < paths->len; i++)
+    if (!precheck_header (paths->pdata[i], error))
+      return FALSE;
+
+  g_autoptr (VpcExporter) exporter
+      = vpc_exporter_new_file (options->output, options->observation_domain, error);
+  if (exporter == NULL)
+    return FALSE;
+
+  Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter };
+  for (guint i = 0; i < paths->len; i++)
+    {
+      if (!convert_input (&job, paths->pdata[i], error))
+        return FALSE;
+      if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "interrupted");
+          return FALSE;
+        }
+    }
+  stats->templates = vpc_exporter_get_template_count (exporter);
+  return vpc_exporter_commit (exporter, error);
+}

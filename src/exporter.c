@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* IPFIX exporter: one libfixbuf session, one internal template, an external
+ * template per element set, written to an atomically renamed file. */
+#include "config.h"
+
+#include "exporter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "infomodel.h"
+
+#define MAX_TEMPLATES 4096
+
+struct VpcExporter {
+  fbInfoModel_t *model;
+  fBuf_t *fbuf;        /* owns session and exporter */
+  FILE *fp;
+  char *path;          /* final name; NULL for stdout */
+  char *tmp_path;      /* temporary name while writing */
+  gboolean committed;
+  guint16 internal_tid;
+  GHashTable *tid_by_mask; /* guint64* -> GUINT_TO_POINTER (tid) */
+  GHashTable *used_tids;   /* GUINT_TO_POINTER (tid) */
+  guint64 current_mask;
+  gboolean have_current;
+  guint64 records;
+};
+
+static gboolean
+fixbuf_error (GError **error, GError *fb_error, const char *what)
+{
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX, "%s: %s", what,
+               fb_error != NULL ? fb_error->message : "unknown libfixbuf error");
+  g_clear_error (&fb_error);
+  return FALSE;
+}
+
+guint16
+vpc_template_id_for_mask (guint64 mask)
+{
+  /* splitmix64 finaliser: every bit of the mask moves the result. */
+  guint64 z = mask + G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
+  z ^= z >> 31;
+  return (guint16) (256 + z % (65536 - 256));
+}
+
+/* The internal template: every element in VpcFlow order, then padding. */
+static fbTemplate_t *
+internal_template_new (fbInfoModel_t *model, GError **error)
+{
+  const VpcElementSpec *elements = vpc_mapper_elements ();
+  guint order[VPC_EL_COUNT];
+  for (guint i = 0; i < VPC_EL_COUNT; i++)
+    order[i] = i;
+  /* Sort by offset (insertion sort; 49 entries, once). */
+  for (guint i = 1; i < VPC_EL_COUNT; i++)
+    for (guint j = i; j > 0 && elements[order[j]].offset < elements[order[j - 1]].offset; j--)
+      {
+        guint t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+
+  fbTemplate_t *tmpl = fbTemplateAlloc (model);
+  gsize end = 0;
+  GError *fb_error = NULL;
+  for (guint i = 0; i < VPC_EL_COUNT; i++)
+    {
+      const VpcElementSpec *e = &elements[order[i]];
+      fbInfoElementSpec_t spec = { (char *) e->name, e->length, 0 };
+      g_assert (e->offset == end); /* VpcFlow has no holes */
+      end += e->length == FB_IE_VARLEN ? sizeof (fbVarfield_t) : e->length;
+      if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
+        {
+          fbTemplateFreeUnused (tmpl);
+          fixbuf_error (error, fb_error, e->name);
+          return NULL;
+        }
+    }
+  if (end < sizeof (VpcFlow))
+    {
+      fbInfoElementSpec_t pad = { (char *) "paddingOctets", (guint16) (sizeof (VpcFlow) - end), 0 };
+      if (!fbTemplateAppendSpec (tmpl, &pad, 0, &fb_error))
+        {
+          fbTemplateFreeUnused (tmpl);
+          fixbuf_error (error, fb_error, "paddingOctets");
+          return NULL;
+        }
+    }
+  return tmpl;
+}
+
+/* Template ID of the RFC 5610 element type records; never used for flows. */
+#define TYPE_RECORD_TID 256
+
+/* RFC 5610: one options record per enterprise element, so that a collector
+ * (ipfixDump --rfc5610, SiLK, super_mediator) learns their names and types. */
+static gboolean
+exporter_write_element_types (VpcExporter *self, GError **error)
+{
+  GError *fb_error = NULL;
+  fbSession_t *session = fBufGetSession (self->fbuf);
+  fbTemplate_t *tmpl = fbInfoElementAllocTypeTemplate (self->model, &fb_error);
+  if (tmpl == NULL)
+    return fixbuf_error (error, fb_error, "RFC 5610 template");
+  guint16 itid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
+  if (itid == 0)
+    {
+      fbTemplateFreeUnused (tmpl);
+      return fixbuf_error (error, fb_error, "RFC 5610 template");
+    }
+  /* The same template object serves as the external template. */
+  if (fbSessionAddTemplate (session, FALSE, TYPE_RECORD_TID, tmpl, &fb_error) == 0)
+    return fixbuf_error (error, fb_error, "RFC 5610 template");
+  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (TYPE_RECORD_TID));
+
+  for (const fbInfoElement_t *ie = vpc_infomodel_enterprise_elements (); ie->ref.name != NULL;
+       ie++)
+    {
+      const fbInfoElement_t *model_ie = fbInfoModelGetElementByName (self->model, ie->ref.name);
+      if (!fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
+                                            &fb_error))
+        return fixbuf_error (error, fb_error, "RFC 5610 type record");
+    }
+  self->have_current = FALSE; /* the fbuf's templates were switched */
+  return TRUE;
+}
+
+static gboolean
+exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GError **error)
+{
+  GError *fb_error = NULL;
+  self->model = vpc_infomodel_new ();
+  fbSession_t *session = fbSessionAlloc (self->model);
+  self->fbuf = fBufAllocForExport (session, fb_exporter);
+  fbSessionSetDomain (session, domain);
+
+  if (!exporter_write_element_types (self, error))
+    return FALSE;
+
+  fbTemplate_t *tmpl = internal_template_new (self->model, error);
+  if (tmpl == NULL)
+    return FALSE;
+  self->internal_tid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
+  if (self->internal_tid == 0)
+    {
+      fbTemplateFreeUnused (tmpl);
+      return fixbuf_error (error, fb_error, "internal template");
+    }
+  if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
+    return fixbuf_error (error, fb_error, "internal template");
+  return TRUE;
+}
+
+VpcExporter *
+vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **error)
+{
+  g_autoptr (VpcExporter) self = g_new0 (VpcExporter, 1);
+  self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->used_tids = g_hash_table_new (NULL, NULL);
+
+  if (strcmp (path, "-") == 0)
+    {
+      if (isatty (STDOUT_FILENO))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                       "refusing to write IPFIX to a terminal: redirect standard output or use -o FILE");
+          return NULL;
+        }
+      self->fp = stdout;
+    }
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+      self->path = g_strdup (path);
+      self->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX.partial", dir, base);
+      int fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_clear_pointer (&self->tmp_path, g_free);
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot create output: %s", path,
+                       g_strerror (saved));
+          return NULL;
+        }
+      self->fp = fdopen (fd, "wb");
+      if (self->fp == NULL)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", path, g_strerror (saved));
+          return NULL;
+        }
+    }
+  if (!exporter_setup (self, fbExporterAllocFP (self->fp), observation_domain, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+vpc_exporter_free (VpcExporter *self)
+{
+  if (self == NULL)
+    return;
+  if (self->fbuf != NULL)
+    fBufFree (self->fbuf); /* frees session and exporter; closes a file */
+  else if (self->fp != NULL && self->fp != stdout)
+    fclose (self->fp);
+  if (self->tmp_path != NULL && !self->committed)
+    unlink (self->tmp_path);
+  if (self->model != NULL)
+    fbInfoModelFree (self->model);
+  g_hash_table_unref (self->tid_by_mask);
+  g_hash_table_unref (self->used_tids);
+  g_free (self->path);
+  g_free (self->tmp_path);
+  g_free (self);
+}
+
+/* The external template ID for mask, adding the template on first use. */
+static gboolean
+exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError **error)
+{
+  gpointer found = g_hash_table_lookup (self->tid_by_mask, &mask);
+  if (found != NULL)
+    {
+      *tid_out = (guint16) GPOINTER_TO_UINT (found);
+      return TRUE;
+    }
+  if (g_hash_table_size (self->used_tids) >= MAX_TEMPLATES)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
+                   "more than %d distinct field sets: input is not flow log data",
+                   MAX_TEMPLATES);
+      return FALSE;
+    }
+
+  const VpcElementSpec *elements = vpc_mapper_elements ();
+  fbTemplate_t *tmpl = fbTemplateAlloc (self->model);
+  GError *fb_error = NULL;
+  for (guint i = 0; i < VPC_EL_COUNT; i++)
+    {
+      if (!(mask & (G_GUINT64_CONSTANT (1) << i)))
+        continue;
+      fbInfoElementSpec_t spec = { (char *) elements[i].name, elements[i].length, 0 };
+      if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
+        {
+          fbTemplateFreeUnused (tmpl);
+          return fixbuf_error (error, fb_error, elements[i].name);
+        }
+    }
+  guint16 tid = vpc_template_id_for_mask (mask);
+  while (g_hash_table_contains (self->used_tids, GUINT_TO_POINTER (tid)))
+    tid = tid == G_MAXUINT16 ? 256 : tid + 1;
+
+  fbSession_t *session = fBufGetSession (self->fbuf);
+  if (fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0)
+    {
+      fbTemplateFreeUnused (tmpl);
+      return fixbuf_error (error, fb_error, "adding a template");
+    }
+  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (tid));
+  g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), GUINT_TO_POINTER (tid));
+  *tid_out = tid;
+  return TRUE;
+}
+
+gboolean
+vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError **error)
+{
+  GError *fb_error = NULL;
+  if (!self->have_current || mask != self->current_mask)
+    {
+      guint16 tid;
+      if (!exporter_template_for (self, mask, &tid, error))
+        return FALSE;
+      if (!fBufSetExportTemplate (self->fbuf, tid, &fb_error))
+        return fixbuf_error (error, fb_error, "selecting a template");
+      self->current_mask = mask;
+      self->have_current = TRUE;
+    }
+  if (!fBufAppend (self->fbuf, (uint8_t *) flow, sizeof *flow, &fb_error))
+    return fixbuf_error (error, fb_error, self->path != NULL ? self->path : "<stdout>");
+  self->records++;
+  return TRUE;
+}
+
+gboolean
+vpc_exporter_commit (VpcExporter *self, GError **error)
+{
+  GError *fb_error = NULL;
+  const char *name = self->path != NULL ? self->path : "<stdout>";
+  if (!fBufEmit (self->fbuf, &fb_error))
+    return fixbuf_error (error, fb_error, name);
+  if (fflush (self->fp) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+  if (self->tmp_path == NULL)
+    return TRUE;
+  if (fsync (fileno (self->fp)) != 0 && errno != EINVAL)
+    {
+      int saved = errno;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+  /* mkstemp made it 0600; give it the mode a plain creat() would have. */
+  mode_t mask = umask (0);
+  umask (mask);
+  if (fchmod (fileno (self->fp), 0666 & ~mask) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+  fBufFree (self->fbuf); /* closes the file */
+  self->fbuf = NULL;
+  self->fp = NULL;
+  if (rename (self->tmp_path, self->path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot rename %s: %s", name,
+                   self->tmp_path, g_strerror (saved));
+      return FALSE;
+    }
+  self->committed = TRUE;
+  return TRUE;
+}
+
+guint64
+vpc_exporter_get_record_count (const VpcExporter *self)
+{
+  return self->records;
+}
+
+guint
+vpc_exporter_get_template_count (const VpcExporter *self)
+{
+  return g_hash_table_size (self->used_tids);
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VPC record -> IPFIX record: the field mapping of README "Mapping". */
+#include "config.h"
+
+#include "mapper.h"
+
+#include <string.h>
+
+#define M(field) offsetof (VpcFlow, field)
+#define TEXT(i) (offsetof (VpcFlow, text) + (i) * sizeof (fbVarfield_t))
+
+static const VpcElementSpec elements[VPC_EL_COUNT] = {
+  [VPC_EL_SRC4] = { "sourceIPv4Address", 4, M (sourceIPv4Address) },
+  [VPC_EL_DST4] = { "destinationIPv4Address", 4, M (destinationIPv4Address) },
+  [VPC_EL_SRC6] = { "sourceIPv6Address", 16, M (sourceIPv6Address) },
+  [VPC_EL_DST6] = { "destinationIPv6Address", 16, M (destinationIPv6Address) },
+  [VPC_EL_SRCPORT] = { "sourceTransportPort", 2, M (sourceTransportPort) },
+  [VPC_EL_DSTPORT] = { "destinationTransportPort", 2, M (destinationTransportPort) },
+  [VPC_EL_PROTOCOL] = { "protocolIdentifier", 1, M (protocolIdentifier) },
+  [VPC_EL_PACKETS] = { "packetDeltaCount", 8, M (packetDeltaCount) },
+  [VPC_EL_OCTETS] = { "octetDeltaCount", 8, M (octetDeltaCount) },
+  [VPC_EL_START] = { "flowStartMilliseconds", 8, M (flowStartMilliseconds) },
+  [VPC_EL_END] = { "flowEndMilliseconds", 8, M (flowEndMilliseconds) },
+  [VPC_EL_TCP_FLAGS] = { "tcpControlBits", 1, M (tcpControlBits) },
+  [VPC_EL_FORWARDING_STATUS] = { "forwardingStatus", 1, M (forwardingStatus) },
+  [VPC_EL_FIREWALL_EVENT] = { "firewallEvent", 1, M (firewallEvent) },
+  [VPC_EL_FLOW_DIRECTION] = { "flowDirection", 1, M (flowDirection) },
+  [VPC_EL_IP_VERSION] = { "ipVersion", 1, M (ipVersion) },
+  [VPC_EL_INGRESS_IF] = { "ingressInterface", 4, M (ingressInterface) },
+  [VPC_EL_EGRESS_IF] = { "egressInterface", 4, M (egressInterface) },
+  [VPC_EL_IF_NAME] = { "interfaceName", FB_IE_VARLEN, M (interfaceName) },
+  [VPC_EL_NAT_SRC4] = { "postNATSourceIPv4Address", 4, M (postNATSourceIPv4Address) },
+  [VPC_EL_NAT_DST4] = { "postNATDestinationIPv4Address", 4, M (postNATDestinationIPv4Address) },
+  [VPC_EL_NAT_SRC6] = { "postNATSourceIPv6Address", 16, M (postNATSourceIPv6Address) },
+  [VPC_EL_NAT_DST6] = { "postNATDestinationIPv6Address", 16, M (postNATDestinationIPv6Address) },
+  [VPC_EL_AWS_VERSION] = { "awsFlowLogVersion", 1, M (awsFlowLogVersion) },
+  [VPC_EL_ACCOUNT_ID] = { "awsAccountId", FB_IE_VARLEN, TEXT (0) },
+  [VPC_EL_VPC_ID] = { "awsVpcId", FB_IE_VARLEN, TEXT (1) },
+  [VPC_EL_SUBNET_ID] = { "awsSubnetId", FB_IE_VARLEN, TEXT (2) },
+  [VPC_EL_INSTANCE_ID] = { "awsInstanceId", FB_IE_VARLEN, TEXT (3) },
+  [VPC_EL_REGION] = { "awsRegion", FB_IE_VARLEN, TEXT (4) },
+  [VPC_EL_AZ_ID] = { "awsAzId", FB_IE_VARLEN, TEXT (5) },
+  [VPC_EL_SUBLOCATION_TYPE] = { "awsSublocationType", FB_IE_VARLEN, TEXT (6) },
+  [VPC_EL_SUBLOCATION_ID] = { "awsSublocationId", FB_IE_VARLEN, TEXT (7) },
+  [VPC_EL_PKT_SRC_SERVICE] = { "awsPktSrcAwsService", FB_IE_VARLEN, TEXT (8) },
+  [VPC_EL_PKT_DST_SERVICE] = { "awsPktDstAwsService", FB_IE_VARLEN, TEXT (9) },
+  [VPC_EL_TRAFFIC_PATH] = { "awsTrafficPath", 1, M (awsTrafficPath) },
+  [VPC_EL_ECS_CLUSTER_ARN] = { "awsEcsClusterArn", FB_IE_VARLEN, TEXT (10) },
+  [VPC_EL_ECS_CLUSTER_NAME] = { "awsEcsClusterName", FB_IE_VARLEN, TEXT (11) },
+  [VPC_EL_ECS_CONTAINER_INSTANCE_ARN] = { "awsEcsContainerInstanceArn", FB_IE_VARLEN, TEXT (12) },
+  [VPC_EL_ECS_CONTAINER_INSTANCE_ID] = { "awsEcsContainerInstanceId", FB_IE_VARLEN, TEXT (13) },
+  [VPC_EL_ECS_CONTAINER_ID] = { "awsEcsContainerId", FB_IE_VARLEN, TEXT (14) },
+  [VPC_EL_ECS_SECOND_CONTAINER_ID] = { "awsEcsSecondContainerId", FB_IE_VARLEN, TEXT (15) },
+  [VPC_EL_ECS_SERVICE_NAME] = { "awsEcsServiceName", FB_IE_VARLEN, TEXT (16) },
+  [VPC_EL_ECS_TASK_DEFINITION_ARN] = { "awsEcsTaskDefinitionArn", FB_IE_VARLEN, TEXT (17) },
+  [VPC_EL_ECS_TASK_ARN] = { "awsEcsTaskArn", FB_IE_VARLEN, TEXT (18) },
+  [VPC_EL_ECS_TASK_ID] = { "awsEcsTaskId", FB_IE_VARLEN, TEXT (19) },
+  [VPC_EL_REJECT_REASON] = { "awsRejectReason", FB_IE_VARLEN, TEXT (20) },
+  [VPC_EL_RESOURCE_ID] = { "awsResourceId", FB_IE_VARLEN, TEXT (21) },
+  [VPC_EL_ENCRYPTION_STATUS] = { "awsEncryptionStatus", 1, M (awsEncryptionStatus) },
+  [VPC_EL_TRAFFIC_TYPE] = { "awsTrafficType", FB_IE_VARLEN, TEXT (22) },
+};
+
+const VpcElementSpec *
+vpc_mapper_elements (void)
+{
+  return elements;
+}
+
+/* VPC string fields that map one-to-one onto a text element. */
+static const struct {
+  VpcFieldId field;
+  VpcElementIndex element;
+} text_fields[] = {
+  { VPC_FIELD_ACCOUNT_ID, VPC_EL_ACCOUNT_ID },
+  { VPC_FIELD_VPC_ID, VPC_EL_VPC_ID },
+  { VPC_FIELD_SUBNET_ID, VPC_EL_SUBNET_ID },
+  { VPC_FIELD_INSTANCE_ID, VPC_EL_INSTANCE_ID },
+  { VPC_FIELD_REGION, VPC_EL_REGION },
+  { VPC_FIELD_AZ_ID, VPC_EL_AZ_ID },
+  { VPC_FIELD_SUBLOCATION_TYPE, VPC_EL_SUBLOCATION_TYPE },
+  { VPC_FIELD_SUBLOCATION_ID, VPC_EL_SUBLOCATION_ID },
+  { VPC_FIELD_PKT_SRC_AWS_SERVICE, VPC_EL_PKT_SRC_SERVICE },
+  { VPC_FIELD_PKT_DST_AWS_SERVICE, VPC_EL_PKT_DST_SERVICE },
+  { VPC_FIELD_ECS_CLUSTER_ARN, VPC_EL_ECS_CLUSTER_ARN },
+  { VPC_FIELD_ECS_CLUSTER_NAME, VPC_EL_ECS_CLUSTER_NAME },
+  { VPC_FIELD_ECS_CONTAINER_INSTANCE_ARN, VPC_EL_ECS_CONTAINER_INSTANCE_ARN },
+  { VPC_FIELD_ECS_CONTAINER_INSTANCE_ID, VPC_EL_ECS_CONTAINER_INSTANCE_ID },
+  { VPC_FIELD_ECS_CONTAINER_ID, VPC_EL_ECS_CONTAINER_ID },
+  { VPC_FIELD_ECS_SECOND_CONTAINER_ID, VPC_EL_ECS_SECOND_CONTAINER_ID },
+  { VPC_FIELD_ECS_SERVICE_NAME, VPC_EL_ECS_SERVICE_NAME },
+  { VPC_FIELD_ECS_TASK_DEFINITION_ARN, VPC_EL_ECS_TASK_DEFINITION_ARN },
+  { VPC_FIELD_ECS_TASK_ARN, VPC_EL_ECS_TASK_ARN },
+  { VPC_FIELD_ECS_TASK_ID, VPC_EL_ECS_TASK_ID },
+  { VPC_FIELD_REJECT_REASON, VPC_EL_REJECT_REASON },
+  { VPC_FIELD_RESOURCE_ID, VPC_EL_RESOURCE_ID },
+};
+
+#define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
+
+static inline void
+set_text (VpcFlow *flow, VpcElementIndex element, const VpcText *text)
+{
+  fbVarfield_t *var = (fbVarfield_t *) ((guint8 *) flow + elements[element].offset);
+  var->buf = (uint8_t *) text->ptr;
+  var->len = text->len;
+}
+
+/* Put an address into the v4 or v6 element of a pair; returns the bit set. */
+static inline guint64
+set_addr (VpcFlow *flow, const VpcAddr *addr, VpcElementIndex el4, VpcElementIndex el6)
+{
+  if (addr->family == 4)
+    {
+      guint32 *dst = (guint32 *) ((guint8 *) flow + elements[el4].offset);
+      *dst = ((guint32) addr->bytes[0] << 24) | ((guint32) addr->bytes[1] << 16)
+             | ((guint32) addr->bytes[2] << 8) | addr->bytes[3];
+      return BIT (el4);
+    }
+  memcpy ((guint8 *) flow + elements[el6].offset, addr->bytes, 16);
+  return BIT (el6);
+}
+
+guint32
+vpc_interface_index (const char *name, gsize len)
+{
+  guint32 h = 2166136261u;
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= (guint8) name[i];
+      h *= 16777619u;
+    }
+  return 1 + h % 65535;
+}
+
+guint64
+vpc_mapper_map (const VpcMapperOptions *options, const VpcRecord *record, VpcFlow *flow)
+{
+  const guint64 present = record->present;
+  const VpcValue *v = record->value;
+  guint64 mask = 0;
+#define HAS(f) (present & BIT (VPC_FIELD_##f))
+
+  VpcFieldId key_src = VPC_FIELD_SRCADDR, key_dst = VPC_FIELD_DSTADDR;
+  VpcFieldId nat_src = VPC_FIELD_PKT_SRCADDR, nat_dst = VPC_FIELD_PKT_DSTADDR;
+  if (options != NULL && options->packet_addresses_as_key)
+    {
+      key_src = VPC_FIELD_PKT_SRCADDR;
+      key_dst = VPC_FIELD_PKT_DSTADDR;
+      nat_src = VPC_FIELD_SRCADDR;
+      nat_dst = VPC_FIELD_DSTADDR;
+    }
+  if (present & BIT (key_src))
+    mask |= set_addr (flow, &v[key_src].addr, VPC_EL_SRC4, VPC_EL_SRC6);
+  if (present & BIT (key_dst))
+    mask |= set_addr (flow, &v[key_dst].addr, VPC_EL_DST4, VPC_EL_DST6);
+  if (present & BIT (nat_src))
+    mask |= set_addr (flow, &v[nat_src].addr, VPC_EL_NAT_SRC4, VPC_EL_NAT_SRC6);
+  if (present & BIT (nat_dst))
+    mask |= set_addr (flow, &v[nat_dst].addr, VPC_EL_NAT_DST4, VPC_EL_NAT_DST6);
+
+  if (HAS (SRCPORT))
+    {
+      flow->sourceTransportPort = (guint16) v[VPC_FIELD_SRCPORT].u;
+      mask |= BIT (VPC_EL_SRCPORT);
+    }
+  if (HAS (DSTPORT))
+    {
+      flow->destinationTransportPort = (guint16) v[VPC_FIELD_DSTPORT].u;
+      mask |= BIT (VPC_EL_DSTPORT);
+    }
+  if (HAS (PROTOCOL))
+    {
+      flow->protocolIdentifier = (guint8) v[VPC_FIELD_PROTOCOL].u;
+      mask |= BIT (VPC_EL_PROTOCOL);
+    }
+  if (HAS (PACKETS))
+    {
+      flow->packetDeltaCount = v[VPC_FIELD_PACKETS].u;
+      mask |= BIT (VPC_EL_PACKETS);
+    }
+  if (HAS (BYTES))
+    {
+      flow->octetDeltaCount = v[VPC_FIELD_BYTES].u;
+      mask |= BIT (VPC_EL_OCTETS);
+    }
+  if (HAS (START))
+    {
+      flow->flowStartMilliseconds = v[VPC_FIELD_START].u;
+      mask |= BIT (VPC_EL_START);
+    }
+  if (HAS (END))
+    {
+      flow->flowEndMilliseconds = v[VPC_FIELD_END].u;
+      mask |= BIT (VPC_EL_END);
+    }
+  if (HAS (ACTION))
+    {
+      gboolean accept = v[VPC_FIELD_ACTION].u == VPC_ACTION_ACCEPT;
+      flow->forwardingStatus =
+          accept ? VPC_FORWARDING_STATUS_FORWARDED : VPC_FORWARDING_STATUS_ACL_DENY;
+      flow->firewallEvent = accept ? VPC_FIREWALL_EVENT_ALLOWED : VPC_FIREWALL_EVENT_DENIED;
+      mask |= BIT (VPC_EL_FORWARDING_STATUS) | BIT (VPC_EL_FIREWALL_EVENT);
+    }
+  if (HAS (TCP_FLAGS))
+    {
+      flow->tcpControlBits = (guint8) v[VPC_FIELD_TCP_FLAGS].u;
+      mask |= BIT (VPC_EL_TCP_FLAGS);
+    }
+  if (HAS (FLOW_DIRECTION))
+    {
+      flow->flowDirection = (guint8) v[VPC_FIELD_FLOW_DIRECTION].u;
+      mask |= BIT (VPC_EL_FLOW_DIRECTION);
+    }
+  if (HAS (TYPE))
+    {
+      if (v[VPC_FIELD_TYPE].u != 0)
+        {
+          flow->ipVersion = (guint8) v[VPC_FIELD_TYPE].u;
+          mask |= BIT (VPC_EL_IP_VERSION);
+        }
+      else
+        {
+          set_text (flow, VPC_EL_TRAFFIC_TYPE, &record->traffic_type_text);
+          mask |= BIT (VPC_EL_TRAFFIC_TYPE);
+        }
+    }
+  if (HAS (INTERFACE_ID))
+    {
+      const VpcText *name = &v[VPC_FIELD_INTERFACE_ID].text;
+      guint32 index = vpc_interface_index (name->ptr, name->len);
+      set_text (flow, VPC_EL_IF_NAME, name);
+      mask |= BIT (VPC_EL_IF_NAME);
+      if (HAS (FLOW_DIRECTION) && v[VPC_FIELD_FLOW_DIRECTION].u == VPC_DIRECTION_EGRESS)
+        {
+          flow->egressInterface = index;
+          mask |= BIT (VPC_EL_EGRESS_IF);
+        }
+      else
+        {
+          flow->ingressInterface = index;
+          mask |= BIT (VPC_EL_INGRESS_IF);
+        }
+    }
+  if (HAS (VERSION))
+    {
+      flow->awsFlowLogVersion = (guint8) v[VPC_FIELD_VERSION].u;
+      mask |= BIT (VPC_EL_AWS_VERSION);
+    }
+  if (HAS (TRAFFIC_PATH))
+    {
+      flow->awsTrafficPath = (guint8) v[VPC_FIELD_TRAFFIC_PATH].u;
+      mask |= BIT (VPC_EL_TRAFFIC_PATH);
+    }
+  if (HAS (ENCRYPTION_STATUS))
+    {
+      flow->awsEncryptionStatus = (guint8) v[VPC_FIELD_ENCRYPTION_STATUS].u;
+      mask |= BIT (VPC_EL_ENCRYPTION_STATUS);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    if (present & BIT (text_fields[i].field))
+      {
+        set_text (flow, text_fields[i].element, &v[text_fields[i].field].text);
+        mask |= BIT (text_fields[i].element);
+      }
+#undef HAS
+  return mask;
+}

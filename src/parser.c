@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VPC Flow Log line parser: column maps from headers or --format, typed values. */
+#include "config.h"
+
+#include "parser.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+struct VpcParser {
+  const VpcDiag *diag;
+  VpcFieldId base_columns[VPC_MAX_COLUMNS]; /* --format or default */
+  guint n_base;
+  VpcFieldId columns[VPC_MAX_COLUMNS];      /* in force for the current input */
+  guint n_columns;
+  GHashTable *warned_unknown;               /* lower-cased unknown names already reported */
+};
+
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '_';
+}
+
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+guint
+vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, VpcFieldId *columns,
+                      char **unknown_names, GError **error)
+{
+  const char *p = text;
+  const char *end = text + len;
+  guint n = 0;
+  guint64 seen = 0;
+
+  while (p < end)
+    {
+      while (p < end && is_space (*p))
+        p++;
+      if (p == end)
+        break;
+      const char *tok = p;
+      while (p < end && !is_space (*p))
+        p++;
+      const char *name = tok;
+      gsize name_len = (gsize) (p - tok);
+      if (aws_syntax_allowed && name_len >= 2 && name[0] == '$' && name[1] == '{')
+        {
+          if (name_len < 4 || name[name_len - 1] != '}')
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER,
+                           "'%.*s' is not of the form ${field}", (int) name_len, name);
+              return 0;
+            }
+          name += 2;
+          name_len -= 3;
+        }
+      for (gsize i = 0; i < name_len; i++)
+        if (!is_name_char (name[i]) || (i == 0 && !g_ascii_isalpha (name[i])))
+          {
+            g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "'%.*s' is not a field name",
+                         (int) (p - tok), tok);
+            return 0;
+          }
+      if (n == VPC_MAX_COLUMNS)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "more than %d columns",
+                       VPC_MAX_COLUMNS);
+          return 0;
+        }
+      VpcFieldId id = vpc_field_lookup (name, name_len);
+      if (id != VPC_FIELD_UNKNOWN)
+        {
+          if (seen & (G_GUINT64_CONSTANT (1) << id))
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "field '%s' appears twice",
+                           vpc_field_info (id)->name);
+              return 0;
+            }
+          seen |= G_GUINT64_CONSTANT (1) << id;
+        }
+      if (unknown_names != NULL)
+        unknown_names[n] = id == VPC_FIELD_UNKNOWN ? g_ascii_strdown (name, name_len) : NULL;
+      columns[n++] = id;
+    }
+  if (n == 0)
+    g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "no field names");
+  return n;
+}
+
+gboolean
+vpc_parser_line_is_header (const char *line, gsize len)
+{
+  guint tokens = 0, known = 0;
+  const char *p = line, *end = line + len;
+
+  while (p < end)
+    {
+      while (p < end && is_space (*p))
+        p++;
+      if (p == end)
+        break;
+      const char *tok = p;
+      if (!g_ascii_isalpha (*p))
+        return FALSE;
+      while (p < end && !is_space (*p))
+        {
+          if (!is_name_char (*p) && *p != '\r')
+            return FALSE;
+          p++;
+        }
+      gsize tok_len = (gsize) (p - tok);
+      if (tok_len > 0 && tok[tok_len - 1] == '\r')
+        tok_len--;
+      tokens++;
+      if (vpc_field_lookup (tok, tok_len) != VPC_FIELD_UNKNOWN)
+        known++;
+    }
+  /* Values are never all field names; require a majority of known names so
+   * that a record of plain words (a custom format of strings) is not taken
+   * for a header. */
+  return tokens > 0 && known * 2 >= tokens;
+}
+
+/* Install columns, warning once per run about each unknown name. */
+static gboolean
+parser_set_columns (VpcParser *parser, const char *text, gsize len, gboolean aws_syntax,
+                    VpcFieldId *dest, guint *n_dest, GError **error)
+{
+  VpcFieldId columns[VPC_MAX_COLUMNS];
+  char *unknown[VPC_MAX_COLUMNS] = { NULL };
+  guint n = vpc_parse_field_list (text, len, aws_syntax, columns, unknown, error);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (unknown[i] == NULL)
+        continue;
+      if (!g_hash_table_contains (parser->warned_unknown, unknown[i]))
+        {
+          vpc_diag_emit (parser->diag, "unknown field '%s' (column %u) is ignored", unknown[i],
+                         i + 1);
+          g_hash_table_add (parser->warned_unknown, unknown[i]);
+        }
+      else
+        g_free (unknown[i]);
+    }
+  if (n == 0)
+    return FALSE;
+  memcpy (dest, columns, n * sizeof columns[0]);
+  *n_dest = n;
+  return TRUE;
+}
+
+VpcParser *
+vpc_parser_new (const VpcDiag *diag)
+{
+  VpcParser *parser = g_new0 (VpcParser, 1);
+  parser->diag = diag;
+  parser->warned_unknown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = parser_set_columns (parser, VPC_DEFAULT_FORMAT, strlen (VPC_DEFAULT_FORMAT),
+                                    FALSE, parser->base_columns, &parser->n_base, &error);
+  g_assert (ok);
+  vpc_parser_begin_input (parser);
+  return parser;
+}
+
+void
+vpc_parser_free (VpcParser *parser)
+{
+  if (parser == NULL)
+    return;
+  g_hash_table_unref (parser->warned_unknown);
+  g_free (parser);
+}
+
+gboolean
+vpc_parser_set_format (VpcParser *parser, const char *format, GError **error)
+{
+  if (!parser_set_columns (parser, format, strlen (format), TRUE, parser->base_columns,
+                           &parser->n_base, error))
+    {
+      g_prefix_error (error, "--format: ");
+      return FALSE;
+    }
+  vpc_parser_begin_input (parser);
+  return TRUE;
+}
+
+void
+vpc_parser_begin_input (VpcParser *parser)
+{
+  memcpy (parser->columns, parser->base_columns, parser->n_base * sizeof parser->columns[0]);
+  parser->n_columns = parser->n_base;
+}
+
+guint
+vpc_parser_get_columns (const VpcParser *parser, const VpcFieldId **columns)
+{
+  *columns = parser->columns;
+  return parser->n_columns;
+}
+
+/* ---- values ---- */
+
+static gboolean
+parse_uint (const char *s, gsize len, guint64 max, guint64 *out)
+{
+  if (len == 0 || len > 20)
+    return FALSE;
+  guint64 v = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      unsigned d = (unsigned char) s[i] - '0';
+      if (d > 9)
+        return FALSE;
+      if (v > (G_MAXUINT64 - d) / 10)
+        return FALSE;
+      v = v * 10 + d;
+    }
+  if (v > max)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+parse_ipv4 (const char *s, gsize len, guint8 *out)
+{
+  const char *p = s, *end = s + len;
+  for (int i = 0; i < 4; i++)
+    {
+      unsigned v = 0;
+      const char *start = p;
+      while (p < end && *p >= '0' && *p <= '9' && p - start < 3)
+        v = v * 10 + (unsigned) (*p++ - '0');
+      if (p == start || v > 255 || (p - start > 1 && *start == '0'))
+        return FALSE;
+      out[i] = (guint8) v;
+      if (i < 3)
+        {
+          if (p == end || *p != '.')
+            return FALSE;
+          p++;
+        }
+    }
+  return p == end;
+}
+
+static gboolean
+parse_addr (const char *s, gsize len, VpcAddr *out)
+{
+  if (memchr (s, ':', len) == NULL)
+    {
+      out->family = 4;
+      return parse_ipv4 (s, len, out->bytes);
+    }
+  char buf[INET6_ADDRSTRLEN + 1];
+  if (len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, s, len);
+  buf[len] = '\0';
+  out->family = 6;
+  return inet_pton (AF_INET6, buf, out->bytes) == 1;
+}
+
+static gboolean
+word_is (const char *s, gsize len, const char *word)
+{
+  return strlen (word) == len && g_ascii_strncasecmp (s, word, len) == 0;
+}
+
+/* Parse one value into record; on failure set a message naming the column. */
+static gboolean
+parse_value (VpcFieldId id, guint column, const char *s, gsize len, VpcRecord *record,
+             GError **error)
+{
+  const VpcFieldInfo *info = vpc_field_info (id);
+  VpcValue *value = &record->value[id];
+  const char *expected = NULL;
+
+  switch (info->type)
+    {
+    case VPC_TYPE_UINT:
+      if (parse_uint (s, len, info->max, &value->u))
+        goto ok;
+      expected = info->max == G_MAXUINT64 ? "a non-negative integer" : NULL;
+      if (expected == NULL)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                       "column %u (%s): '%.*s' is not an integer from 0 to %" G_GUINT64_FORMAT,
+                       column, info->name, (int) MIN (len, 64), s, info->max);
+          return FALSE;
+        }
+      break;
+    case VPC_TYPE_TIME:
+      if (parse_uint (s, len, G_MAXUINT64, &value->u))
+        {
+          /* Seconds until the year 5138; larger values are milliseconds. */
+          if (value->u < G_GUINT64_CONSTANT (100000000000))
+            value->u *= 1000;
+          goto ok;
+        }
+      expected = "a Unix time in seconds or milliseconds";
+      break;
+    case VPC_TYPE_ADDR:
+      if (parse_addr (s, len, &value->addr))
+        goto ok;
+      expected = "an IPv4 or IPv6 address";
+      break;
+    case VPC_TYPE_STRING:
+      value->text.ptr = s;
+      value->text.len = len;
+      goto ok;
+    case VPC_TYPE_ACTION:
+      if (word_is (s, len, "ACCEPT"))
+        value->u = VPC_ACTION_ACCEPT;
+      else if (word_is (s, len, "REJECT"))
+        value->u = VPC_ACTION_REJECT;
+      else
+        {
+          expected = "ACCEPT or REJECT";
+          break;
+        }
+      goto ok;
+    case VPC_TYPE_LOG_STATUS:
+      if (word_is (s, len, "OK"))
+        value->u = VPC_STATUS_OK;
+      else if (word_is (s, len, "NODATA"))
+        value->u = VPC_STATUS_NODATA;
+      else if (word_is (s, len, "SKIPDATA"))
+        value->u = VPC_STATUS_SKIPDATA;
+      else
+        {
+          expected = "OK, NODATA or SKIPDATA";
+          break;
+        }
+      goto ok;
+    case VPC_TYPE_DIRECTION:
+      if (word_is (s, len, "ingress"))
+        value->u = VPC_DIRECTION_INGRESS;
+      else if (word_is (s, len, "egress"))
+        value->u = VPC_DIRECTION_EGRESS;
+      else
+        {
+          expected = "ingress or egress";
+          break;
+        }
+      goto ok;
+    case VPC_TYPE_TRAFFIC_TYPE:
+      value->u = word_is (s, len, "IPv4") ? 4 : word_is (s, len, "IPv6") ? 6 : 0;
+      record->traffic_type_text.ptr = s;
+      record->traffic_type_text.len = len;
+      goto ok;
+    }
+  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "column %u (%s): '%.*s' is not %s",
+               column, info->name, (int) MIN (len, 64), s, expected);
+  return FALSE;
+
+ok:
+  record->present |= G_GUINT64_CONSTANT (1) << id;
+  return TRUE;
+}
+
+gboolean
+vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *kind,
+                 VpcRecord *record, GError **error)
+{
+  while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
+    len--;
+  const char *p = line, *end = line + len;
+  while (p < end && is_space (*p))
+    p++;
+  if (p == end)
+    {
+      *kind = VPC_LINE_BLANK;
+      return TRUE;
+    }
+  if (g_ascii_isalpha (*p) && vpc_parser_line_is_header (p, (gsize) (end - p)))
+    {
+      if (!parser_set_columns (parser, p, (gsize) (end - p), FALSE, parser->columns,
+                               &parser->n_columns, error))
+        {
+          g_prefix_error (error, "header line: ");
+          return FALSE;
+        }
+      *kind = VPC_LINE_HEADER;
+      return TRUE;
+    }
+
+  *kind = VPC_LINE_RECORD;
+  record->present = 0;
+  guint column = 0;
+  while (p < end)
+    {
+      const char *tok = p;
+      while (p < end && !is_space (*p))
+        p++;
+      gsize tok_len = (gsize) (p - tok);
+      if (column < parser->n_columns)
+        {
+          VpcFieldId id = parser->columns[column];
+          if (id != VPC_FIELD_UNKNOWN && !(tok_len == 1 && tok[0] == '-')
+              && !parse_value (id, column + 1, tok, tok_len, record, error))
+            return FALSE;
+        }
+      column++;
+      while (p < end && is_space (*p))
+        p++;
+    }
+  if (column != parser->n_columns)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "expected %u fields, found %u",
+                   parser->n_columns, column);
+      return FALSE;
+    }
+  return TRUE;
+}

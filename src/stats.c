@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Statistics bookkeeping and rendering. */
+#include "config.h"
+
+#include "stats.h"
+
+#include <string.h>
+
+#include "vpc-error.h"
+
+static void
+input_stats_free (gpointer data)
+{
+  VpcInputStats *input = data;
+  g_free (input->name);
+  g_free (input->error);
+  g_free (input);
+}
+
+VpcStats *
+vpc_stats_new (void)
+{
+  VpcStats *stats = g_new0 (VpcStats, 1);
+  stats->inputs = g_ptr_array_new_with_free_func (input_stats_free);
+  stats->skipped_files = g_ptr_array_new_with_free_func (g_free);
+  return stats;
+}
+
+void
+vpc_stats_free (VpcStats *stats)
+{
+  if (stats == NULL)
+    return;
+  g_ptr_array_unref (stats->inputs);
+  g_ptr_array_unref (stats->skipped_files);
+  g_free (stats);
+}
+
+VpcInputStats *
+vpc_stats_begin_input (VpcStats *stats, const char *name)
+{
+  VpcInputStats *input = g_new0 (VpcInputStats, 1);
+  input->name = g_strdup (name);
+  g_ptr_array_add (stats->inputs, input);
+  return input;
+}
+
+void
+vpc_counts_add (VpcCounts *sum, const VpcCounts *c)
+{
+  sum->lines += c->lines;
+  sum->headers += c->headers;
+  sum->blank += c->blank;
+  sum->flows += c->flows;
+  sum->flows_ipv4 += c->flows_ipv4;
+  sum->flows_ipv6 += c->flows_ipv6;
+  sum->flows_noaddr += c->flows_noaddr;
+  sum->nodata += c->nodata;
+  sum->skipdata += c->skipdata;
+  sum->malformed += c->malformed;
+}
+
+void
+vpc_stats_end_input (VpcStats *stats, VpcInputStats *input)
+{
+  vpc_counts_add (&stats->total, &input->counts);
+  if (input->error != NULL)
+    stats->failed_inputs++;
+}
+
+gboolean
+vpc_counts_consistent (const VpcCounts *c)
+{
+  return c->lines == c->headers + c->blank + c->flows + c->nodata + c->skipdata + c->malformed
+         && c->flows == c->flows_ipv4 + c->flows_ipv6 + c->flows_noaddr;
+}
+
+static void
+append_counts_row (GString *out, const char *name, const VpcCounts *c)
+{
+  g_string_append_printf (out,
+                          "  %-34s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+                          " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
+                          " %8" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
+                          "\n",
+                          name, c->lines, c->flows, c->flows_ipv4, c->flows_ipv6, c->nodata,
+                          c->skipdata, c->malformed, c->headers + c->blank);
+}
+
+char *
+vpc_stats_to_text (const VpcStats *stats)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "  %-34s %10s %10s %9s %9s %8s %8s %9s %7s\n", "input", "lines",
+                          "flows", "ipv4", "ipv6", "nodata", "skipdata", "malformed", "other");
+  for (guint i = 0; i < stats->inputs->len; i++)
+    {
+      const VpcInputStats *input = stats->inputs->pdata[i];
+      const char *name = input->name;
+      gsize len = strlen (name);
+      g_autofree char *shown = len > 34 ? g_strconcat ("...", name + len - 31, NULL)
+                                        : g_strdup (name);
+      append_counts_row (out, shown, &input->counts);
+      if (input->error != NULL)
+        g_string_append_printf (out, "    stopped early: %s\n", input->error);
+    }
+  if (stats->inputs->len != 1)
+    append_counts_row (out, "total", &stats->total);
+  g_string_append_printf (out,
+                          "  (other = header and blank lines; %" G_GUINT64_FORMAT
+                          " templates; %u files skipped)\n",
+                          stats->templates, stats->skipped_files->len);
+  return g_string_free (out, FALSE);
+}
+
+static void
+append_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_counts (GString *out, const VpcCounts *c)
+{
+  g_string_append_printf (out,
+                          "\"lines\": %" G_GUINT64_FORMAT ", \"headers\": %" G_GUINT64_FORMAT
+                          ", \"blank\": %" G_GUINT64_FORMAT ", \"flows\": %" G_GUINT64_FORMAT
+                          ", \"flows_ipv4\": %" G_GUINT64_FORMAT
+                          ", \"flows_ipv6\": %" G_GUINT64_FORMAT
+                          ", \"flows_noaddr\": %" G_GUINT64_FORMAT
+                          ", \"nodata\": %" G_GUINT64_FORMAT ", \"skipdata\": %" G_GUINT64_FORMAT
+                          ", \"malformed\": %" G_GUINT64_FORMAT,
+                          c->lines, c->headers, c->blank, c->flows, c->flows_ipv4, c->flows_ipv6,
+                          c->flows_noaddr, c->nodata, c->skipdata, c->malformed);
+}
+
+char *
+vpc_stats_to_json (const VpcStats *stats)
+{
+  GString *out = g_string_new ("{\n  \"inputs\": [");
+  for (guint i = 0; i < stats->inputs->len; i++)
+    {
+      const VpcInputStats *input = stats->inputs->pdata[i];
+      g_string_append (out, i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ");
+      append_json_string (out, input->name);
+      g_string_append_printf (out, ", \"compressed\": %s, ", input->compressed ? "true" : "false");
+      append_json_counts (out, &input->counts);
+      g_string_append (out, ", \"error\": ");
+      if (input->error != NULL)
+        append_json_string (out, input->error);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, "}");
+    }
+  g_string_append (out, "\n  ],\n  \"skipped_files\": [");
+  for (guint i = 0; i < stats->skipped_files->len; i++)
+    {
+      g_string_append (out, i == 0 ? "\n    " : ",\n    ");
+      append_json_string (out, stats->skipped_files->pdata[i]);
+    }
+  g_string_append (out, "\n  ],\n  \"total\": {");
+  append_json_counts (out, &stats->total);
+  g_string_append_printf (out, "},\n  \"templates\": %" G_GUINT64_FORMAT
+                               ",\n  \"failed_inputs\": %u\n}\n",
+                          stats->templates, stats->failed_inputs);
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+vpc_stats_write_json (const VpcStats *stats, const char *path, GError **error)
+{
+  g_autofree char *json = vpc_stats_to_json (stats);
+  GError *local = NULL;
+  if (!g_file_set_contents (path, json, -1, &local))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}

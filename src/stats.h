@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Conversion statistics: per input and in total, as text and as JSON. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Every line read lands in exactly one of headers, blank, flows, nodata,
+ * skipdata, malformed; flows = flows_ipv4 + flows_ipv6 + flows_noaddr. */
+typedef struct {
+  guint64 lines;
+  guint64 headers;
+  guint64 blank;
+  guint64 flows;
+  guint64 flows_ipv4;
+  guint64 flows_ipv6;
+  guint64 flows_noaddr;
+  guint64 nodata;
+  guint64 skipdata;
+  guint64 malformed;
+} VpcCounts;
+
+typedef struct {
+  char *name;
+  gboolean compressed;
+  char *error; /* why reading stopped early, or NULL */
+  VpcCounts counts;
+} VpcInputStats;
+
+typedef struct {
+  GPtrArray *inputs; /* VpcInputStats*, in reading order */
+  GPtrArray *skipped_files; /* char*: "path (reason)" */
+  VpcCounts total;
+  guint64 templates;
+  guint failed_inputs;
+} VpcStats;
+
+VpcStats *vpc_stats_new (void);
+void vpc_stats_free (VpcStats *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcStats, vpc_stats_free)
+
+/* Start counting a new input; the returned entry belongs to stats. */
+VpcInputStats *vpc_stats_begin_input (VpcStats *stats, const char *name);
+/* Add an input's counts to the total (once, when it is done). */
+void vpc_stats_end_input (VpcStats *stats, VpcInputStats *input);
+
+void vpc_counts_add (VpcCounts *sum, const VpcCounts *counts);
+/* TRUE if the counts add up (see VpcCounts). */
+gboolean vpc_counts_consistent (const VpcCounts *counts);
+
+/* A summary table for people. */
+char *vpc_stats_to_text (const VpcStats *stats);
+/* The JSON document of --stats-json (schema in README "Statistics"). */
+char *vpc_stats_to_json (const VpcStats *stats);
+gboolean vpc_stats_write_json (const VpcStats *stats, const char *path, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc2ipfix: convert AWS VPC Flow Logs to IPFIX (command line). */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "convert.h"
+
+#define EXIT_USAGE 2
+
+static gint interrupted;
+
+static void
+on_signal (int signum)
+{
+  g_atomic_int_set (&interrupted, 1);
+}
+
+static void
+print_diag (const char *message, gpointer user_data)
+{
+  gboolean *progress_shown = user_data;
+  if (*progress_shown)
+    {
+      fputs ("\r\033[K", stderr);
+      *progress_shown = FALSE;
+    }
+  fprintf (stderr, "vpc2ipfix: %s\n", message);
+}
+
+typedef struct {
+  gboolean shown;
+  gint64 last_us;
+  gint64 start_us;
+} Progress;
+
+static void
+print_progress (const VpcStats *stats, const VpcCounts *current, gpointer user_data)
+{
+  Progress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+  if (now - progress->last_us < 250000)
+    return;
+  progress->last_us = now;
+  guint64 lines = stats->total.lines + current->lines;
+  guint64 flows = stats->total.flows + current->flows;
+  double secs = (double) (now - progress->start_us) / 1e6;
+  fprintf (stderr, "\r\033[K%u inputs, %" G_GUINT64_FORMAT " lines, %" G_GUINT64_FORMAT
+                   " flows, %.0f lines/s",
+           stats->inputs->len, lines, flows, secs > 0 ? (double) lines / secs : 0.0);
+  progress->shown = TRUE;
+}
+
+static gboolean
+parse_domain (const char *name, const char *value, gpointer data, GError **error)
+{
+  guint64 v;
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &v, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s: '%s' is not a number from 0 to 4294967295", name, value);
+      return FALSE;
+    }
+  *(guint32 *) data = (guint32) v;
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  g_autofree char *output = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *stats_json = NULL;
+  g_auto (GStrv) inputs = NULL;
+  gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE;
+  guint32 domain = 0;
+
+  GOptionEntry main_entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write IPFIX to FILE (\"-\" = standard output, the default)", "FILE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary and no progress", NULL },
+    { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
+      "Write the statistics to FILE as JSON", "FILE" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
+    { NULL }
+  };
+  GOptionEntry input_entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
+      "plain names; default: the version 2 format",
+      "FORMAT" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+      "Stop at the first malformed line (default: report, count and skip it)", NULL },
+    { NULL }
+  };
+  GOptionEntry ipfix_entries[] = {
+    { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
+      "IPFIX observation domain ID (default 0)", "ID" },
+    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
+      "Use pkt-srcaddr/pkt-dstaddr as the flow's source/destination and carry "
+      "srcaddr/dstaddr as the postNAT addresses",
+      NULL },
+    { NULL }
+  };
+
+  g_autoptr (GOptionContext) context = g_option_context_new ("- convert AWS VPC Flow Logs to IPFIX");
+  g_option_context_set_summary (
+      context,
+      "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
+      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file.");
+  g_option_context_set_description (
+      context,
+      "Examples:\n"
+      "  vpc2ipfix -o flows.ipfix AWSLogs/            a directory tree synced from S3\n"
+      "  vpc2ipfix -o flows.ipfix a.log b.log.gz      files, gzip detected by content\n"
+      "  zcat x.log.gz | vpc2ipfix -o - > flows.ipfix\n"
+      "  vpc2ipfix --format '${srcaddr} ${dstaddr} ${action}' -o out.ipfix headerless.log\n"
+      "\n"
+      "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
+      "bad header, output error), 2 usage error.\n"
+      "See vpc2ipfix(1) for the field mapping.\n");
+  g_option_context_add_main_entries (context, main_entries, NULL);
+
+  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
+                                                  "Show input options", NULL, NULL);
+  g_option_group_add_entries (input_group, input_entries);
+  g_option_context_add_group (context, input_group);
+  GOptionGroup *ipfix_group = g_option_group_new ("ipfix", "IPFIX options:",
+                                                  "Show IPFIX options", &domain, NULL);
+  g_option_group_add_entries (ipfix_group, ipfix_entries);
+  g_option_context_add_group (context, ipfix_group);
+
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (version)
+    {
+      printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+
+  Progress progress = { .start_us = g_get_monotonic_time () };
+  VpcDiag diag = { print_diag, &progress.shown };
+  VpcConvertOptions options = {
+    .output = output != NULL ? output : "-",
+    .format = format,
+    .strict = strict,
+    .observation_domain = domain,
+    .mapper = { .packet_addresses_as_key = pkt_key },
+    .diag = &diag,
+    .max_line_messages = 100,
+    .interrupted = &interrupted,
+    .progress = (!quiet && isatty (STDERR_FILENO)) ? print_progress : NULL,
+    .progress_data = &progress,
+  };
+  g_autoptr (VpcStats) stats = vpc_stats_new ();
+  gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);
+  if (progress.shown)
+    fputs ("\r\033[K", stderr);
+  if (!ok)
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
+  if (!quiet)
+    {
+      g_autofree char *text = vpc_stats_to_text (stats);
+      fputs (text, stderr);
+    }
+  if (stats_json != NULL && !vpc_stats_write_json (stats, stats_json, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (stats->failed_inputs > 0)
+    {
+      fprintf (stderr, "vpc2ipfix: %u input(s) could not be read to the end\n",
+               stats->failed_inputs);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
