@@ -31,15 +31,6 @@ struct VpcExporter {
   guint64 records;
 };
 
-static gboolean
-fixbuf_error (GError **error, GError *fb_error, const char *what)
-{
-  g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX, "%s: %s", what,
-               fb_error != NULL ? fb_error->message : "unknown libfixbuf error");
-  g_clear_error (&fb_error);
-  return FALSE;
-}
-
 guint16
 vpc_template_id_for_mask (guint64 mask)
 {
@@ -49,52 +40,6 @@ vpc_template_id_for_mask (guint64 mask)
   z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
   z ^= z >> 31;
   return (guint16) (256 + z % (65536 - 256));
-}
-
-/* The internal template: every element in VpcFlow order, then padding. */
-static fbTemplate_t *
-internal_template_new (fbInfoModel_t *model, GError **error)
-{
-  const VpcElementSpec *elements = vpc_mapper_elements ();
-  guint order[VPC_EL_COUNT];
-  for (guint i = 0; i < VPC_EL_COUNT; i++)
-    order[i] = i;
-  /* Sort by offset (insertion sort; 49 entries, once). */
-  for (guint i = 1; i < VPC_EL_COUNT; i++)
-    for (guint j = i; j > 0 && elements[order[j]].offset < elements[order[j - 1]].offset; j--)
-      {
-        guint t = order[j];
-        order[j] = order[j - 1];
-        order[j - 1] = t;
-      }
-
-  fbTemplate_t *tmpl = fbTemplateAlloc (model);
-  gsize end = 0;
-  GError *fb_error = NULL;
-  for (guint i = 0; i < VPC_EL_COUNT; i++)
-    {
-      const VpcElementSpec *e = &elements[order[i]];
-      fbInfoElementSpec_t spec = { (char *) e->name, e->length, 0 };
-      g_assert (e->offset == end); /* VpcFlow has no holes */
-      end += e->length == FB_IE_VARLEN ? sizeof (fbVarfield_t) : e->length;
-      if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
-        {
-          fbTemplateFreeUnused (tmpl);
-          fixbuf_error (error, fb_error, e->name);
-          return NULL;
-        }
-    }
-  if (end < sizeof (VpcFlow))
-    {
-      fbInfoElementSpec_t pad = { (char *) "paddingOctets", (guint16) (sizeof (VpcFlow) - end), 0 };
-      if (!fbTemplateAppendSpec (tmpl, &pad, 0, &fb_error))
-        {
-          fbTemplateFreeUnused (tmpl);
-          fixbuf_error (error, fb_error, "paddingOctets");
-          return NULL;
-        }
-    }
-  return tmpl;
 }
 
 /* Template ID of the RFC 5610 element type records; never used for flows. */
@@ -109,16 +54,16 @@ exporter_write_element_types (VpcExporter *self, GError **error)
   fbSession_t *session = fBufGetSession (self->fbuf);
   fbTemplate_t *tmpl = fbInfoElementAllocTypeTemplate (self->model, &fb_error);
   if (tmpl == NULL)
-    return fixbuf_error (error, fb_error, "RFC 5610 template");
+    return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
   guint16 itid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
   if (itid == 0)
     {
       fbTemplateFreeUnused (tmpl);
-      return fixbuf_error (error, fb_error, "RFC 5610 template");
+      return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
     }
   /* The same template object serves as the external template. */
   if (fbSessionAddTemplate (session, FALSE, TYPE_RECORD_TID, tmpl, &fb_error) == 0)
-    return fixbuf_error (error, fb_error, "RFC 5610 template");
+    return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
   g_hash_table_add (self->used_tids, GUINT_TO_POINTER (TYPE_RECORD_TID));
 
   for (const fbInfoElement_t *ie = vpc_infomodel_enterprise_elements (); ie->ref.name != NULL;
@@ -127,7 +72,7 @@ exporter_write_element_types (VpcExporter *self, GError **error)
       const fbInfoElement_t *model_ie = fbInfoModelGetElementByName (self->model, ie->ref.name);
       if (!fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
                                             &fb_error))
-        return fixbuf_error (error, fb_error, "RFC 5610 type record");
+        return vpc_fixbuf_error (error, fb_error, "RFC 5610 type record");
     }
   self->have_current = FALSE; /* the fbuf's templates were switched */
   return TRUE;
@@ -145,17 +90,17 @@ exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GE
   if (!exporter_write_element_types (self, error))
     return FALSE;
 
-  fbTemplate_t *tmpl = internal_template_new (self->model, error);
+  fbTemplate_t *tmpl = vpc_flow_template_new (self->model, VPC_FLOW_INTERNAL, error);
   if (tmpl == NULL)
     return FALSE;
   self->internal_tid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
   if (self->internal_tid == 0)
     {
       fbTemplateFreeUnused (tmpl);
-      return fixbuf_error (error, fb_error, "internal template");
+      return vpc_fixbuf_error (error, fb_error, "internal template");
     }
   if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
-    return fixbuf_error (error, fb_error, "internal template");
+    return vpc_fixbuf_error (error, fb_error, "internal template");
   return TRUE;
 }
 
@@ -243,20 +188,10 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
       return FALSE;
     }
 
-  const VpcElementSpec *elements = vpc_mapper_elements ();
-  fbTemplate_t *tmpl = fbTemplateAlloc (self->model);
+  fbTemplate_t *tmpl = vpc_flow_template_new (self->model, mask, error);
+  if (tmpl == NULL)
+    return FALSE;
   GError *fb_error = NULL;
-  for (guint i = 0; i < VPC_EL_COUNT; i++)
-    {
-      if (!(mask & (G_GUINT64_CONSTANT (1) << i)))
-        continue;
-      fbInfoElementSpec_t spec = { (char *) elements[i].name, elements[i].length, 0 };
-      if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
-        {
-          fbTemplateFreeUnused (tmpl);
-          return fixbuf_error (error, fb_error, elements[i].name);
-        }
-    }
   guint16 tid = vpc_template_id_for_mask (mask);
   while (g_hash_table_contains (self->used_tids, GUINT_TO_POINTER (tid)))
     tid = tid == G_MAXUINT16 ? 256 : tid + 1;
@@ -265,7 +200,7 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
   if (fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0)
     {
       fbTemplateFreeUnused (tmpl);
-      return fixbuf_error (error, fb_error, "adding a template");
+      return vpc_fixbuf_error (error, fb_error, "adding a template");
     }
   g_hash_table_add (self->used_tids, GUINT_TO_POINTER (tid));
   g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), GUINT_TO_POINTER (tid));
@@ -279,16 +214,16 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
   GError *fb_error = NULL;
   if (!self->have_current || mask != self->current_mask)
     {
-      guint16 tid;
+      guint16 tid = 0;
       if (!exporter_template_for (self, mask, &tid, error))
         return FALSE;
       if (!fBufSetExportTemplate (self->fbuf, tid, &fb_error))
-        return fixbuf_error (error, fb_error, "selecting a template");
+        return vpc_fixbuf_error (error, fb_error, "selecting a template");
       self->current_mask = mask;
       self->have_current = TRUE;
     }
   if (!fBufAppend (self->fbuf, (uint8_t *) flow, sizeof *flow, &fb_error))
-    return fixbuf_error (error, fb_error, self->path != NULL ? self->path : "<stdout>");
+    return vpc_fixbuf_error (error, fb_error, self->path != NULL ? self->path : "<stdout>");
   self->records++;
   return TRUE;
 }
@@ -299,7 +234,7 @@ vpc_exporter_commit (VpcExporter *self, GError **error)
   GError *fb_error = NULL;
   const char *name = self->path != NULL ? self->path : "<stdout>";
   if (!fBufEmit (self->fbuf, &fb_error))
-    return fixbuf_error (error, fb_error, name);
+    return vpc_fixbuf_error (error, fb_error, name);
   if (fflush (self->fp) != 0)
     {
       int saved = errno;

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "vpc-error.h"
+
 #define M(field) offsetof (VpcFlow, field)
 #define TEXT(i) (offsetof (VpcFlow, text) + (i) * sizeof (fbVarfield_t))
 
@@ -265,4 +267,64 @@ vpc_mapper_map (const VpcMapperOptions *options, const VpcRecord *record, VpcFlo
       }
 #undef HAS
   return mask;
+}
+
+gboolean
+vpc_fixbuf_error (GError **error, GError *fb_error, const char *what)
+{
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX, "%s: %s", what,
+               fb_error != NULL ? fb_error->message : "unknown libfixbuf error");
+  g_clear_error (&fb_error);
+  return FALSE;
+}
+
+static gboolean
+template_append (fbTemplate_t *tmpl, const char *name, guint16 length, GError **error)
+{
+  GError *fb_error = NULL;
+  fbInfoElementSpec_t spec = { (char *) name, length, 0 };
+  if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, name);
+  return TRUE;
+}
+
+fbTemplate_t *
+vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error)
+{
+  guint order[VPC_EL_COUNT];
+  for (guint i = 0; i < VPC_EL_COUNT; i++)
+    order[i] = i;
+  gboolean internal = mask == VPC_FLOW_INTERNAL;
+  if (internal)
+    /* Memory order (insertion sort of 49 entries). */
+    for (guint i = 1; i < VPC_EL_COUNT; i++)
+      for (guint j = i; j > 0 && elements[order[j]].offset < elements[order[j - 1]].offset; j--)
+        {
+          guint t = order[j];
+          order[j] = order[j - 1];
+          order[j - 1] = t;
+        }
+
+  fbTemplate_t *tmpl = fbTemplateAlloc (model);
+  gsize end = 0;
+  for (guint i = 0; i < VPC_EL_COUNT; i++)
+    {
+      const VpcElementSpec *e = &elements[order[i]];
+      if (!(mask & BIT (order[i])))
+        continue;
+      g_assert (!internal || e->offset == end); /* VpcFlow has no holes */
+      end += e->length == FB_IE_VARLEN ? sizeof (fbVarfield_t) : e->length;
+      if (!template_append (tmpl, e->name, e->length, error))
+        {
+          fbTemplateFreeUnused (tmpl);
+          return NULL;
+        }
+    }
+  if (internal && end < sizeof (VpcFlow)
+      && !template_append (tmpl, "paddingOctets", (guint16) (sizeof (VpcFlow) - end), error))
+    {
+      fbTemplateFreeUnused (tmpl);
+      return NULL;
+    }
+  return tmpl;
 }

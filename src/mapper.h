@@ -82,6 +82,17 @@ typedef struct {
 /* The element table, indexed by VpcElementIndex. */
 const VpcElementSpec *vpc_mapper_elements (void);
 
+/* A template of the elements in mask, for the external (exported) side;
+ * with VPC_FLOW_INTERNAL, the internal template describing VpcFlow itself
+ * (every element in memory order, then padding), for fBufSetInternalTemplate
+ * on export or collection.  Free with fbTemplateFreeUnused() unless it was
+ * added to a session.  Failure is VPC_ERROR_IPFIX. */
+#define VPC_FLOW_INTERNAL G_MAXUINT64
+fbTemplate_t *vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error);
+
+/* Set error (VPC_ERROR_IPFIX) from a libfixbuf error, freeing it; returns FALSE. */
+gboolean vpc_fixbuf_error (GError **error, GError *fb_error, const char *what);
+
 typedef struct {
   gboolean packet_addresses_as_key; /* pkt-*addr as the flow key, srcaddr/dstaddr as postNAT */
 } VpcMapperOptions;

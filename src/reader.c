@@ -160,6 +160,15 @@ vpc_reader_next_line (VpcReader *reader, const char **line, gsize *len, GError *
         }
       if (reader->eof)
         {
+          if (reader->skipping)
+            {
+              /* An over-long last line without a newline. */
+              reader->skipping = FALSE;
+              reader->line_number++;
+              g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                           "line longer than %d bytes", VPC_READER_MAX_LINE);
+              return FALSE;
+            }
           if (reader->pending != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&reader->pending));

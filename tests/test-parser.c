@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for fields.c and parser.c. */
+#include "config.h"
+
+#include <string.h>
+
+#include "parser.h"
+
+typedef struct {
+  GPtrArray *messages;
+  VpcDiag diag;
+  VpcParser *parser;
+  VpcRecord record;
+} Fixture;
+
+static void
+collect (const char *message, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (message));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->messages = g_ptr_array_new_with_free_func (g_free);
+  f->diag.func = collect;
+  f->diag.user_data = f->messages;
+  f->parser = vpc_parser_new (&f->diag);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  vpc_parser_free (f->parser);
+  g_ptr_array_unref (f->messages);
+}
+
+/* Feed a line that must parse; returns its kind. */
+static VpcLineKind
+feed_ok (Fixture *f, const char *line)
+{
+  VpcLineKind kind;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = vpc_parser_feed (f->parser, line, strlen (line), &kind, &f->record, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  return kind;
+}
+
+/* Feed a line that must be rejected with code; returns the message. */
+static char *
+feed_bad (Fixture *f, const char *line, int code)
+{
+  VpcLineKind kind;
+  GError *error = NULL;
+  gboolean ok = vpc_parser_feed (f->parser, line, strlen (line), &kind, &f->record, &error);
+  g_assert_false (ok);
+  g_assert_error (error, VPC_ERROR, code);
+  char *message = g_strdup (error->message);
+  g_error_free (error);
+  return message;
+}
+
+static void
+test_field_lookup (void)
+{
+  g_assert_cmpint (vpc_field_lookup ("srcaddr", 7), ==, VPC_FIELD_SRCADDR);
+  g_assert_cmpint (vpc_field_lookup ("PKT_SRCADDR", 11), ==, VPC_FIELD_PKT_SRCADDR);
+  g_assert_cmpint (vpc_field_lookup ("Log-Status", 10), ==, VPC_FIELD_LOG_STATUS);
+  g_assert_cmpint (vpc_field_lookup ("tgw-id", 6), ==, VPC_FIELD_UNKNOWN);
+  g_assert_cmpint (vpc_field_lookup ("srcaddrx", 8), ==, VPC_FIELD_UNKNOWN);
+  /* Every table entry is found by its own name and has the right id. */
+  for (guint i = 0; i < VPC_FIELD_COUNT; i++)
+    {
+      const VpcFieldInfo *info = vpc_field_info (i);
+      g_assert_cmpint (info->id, ==, i);
+      g_assert_cmpint (vpc_field_lookup (info->name, strlen (info->name)), ==, i);
+    }
+}
+
+static void
+test_default_format (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (feed_ok (f, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 "
+                               "172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"),
+                   ==, VPC_LINE_RECORD);
+  const VpcRecord *r = &f->record;
+  g_assert_cmpuint (r->present, ==, (G_GUINT64_CONSTANT (1) << 14) - 1);
+  g_assert_cmpuint (r->value[VPC_FIELD_VERSION].u, ==, 2);
+  g_assert_cmpmem (r->value[VPC_FIELD_ACCOUNT_ID].text.ptr, r->value[VPC_FIELD_ACCOUNT_ID].text.len,
+                   "123456789010", 12);
+  g_assert_cmpmem (r->value[VPC_FIELD_INTERFACE_ID].text.ptr,
+                   r->value[VPC_FIELD_INTERFACE_ID].text.len, "eni-1235b8ca123456789", 21);
+  const guint8 src[4] = { 172, 31, 16, 139 };
+  g_assert_cmpint (r->value[VPC_FIELD_SRCADDR].addr.family, ==, 4);
+  g_assert_cmpmem (r->value[VPC_FIELD_SRCADDR].addr.bytes, 4, src, 4);
+  g_assert_cmpuint (r->value[VPC_FIELD_SRCPORT].u, ==, 20641);
+  g_assert_cmpuint (r->value[VPC_FIELD_DSTPORT].u, ==, 22);
+  g_assert_cmpuint (r->value[VPC_FIELD_PROTOCOL].u, ==, 6);
+  g_assert_cmpuint (r->value[VPC_FIELD_PACKETS].u, ==, 20);
+  g_assert_cmpuint (r->value[VPC_FIELD_BYTES].u, ==, 4249);
+  g_assert_cmpuint (r->value[VPC_FIELD_START].u, ==, G_GUINT64_CONSTANT (1418530010000));
+  g_assert_cmpuint (r->value[VPC_FIELD_END].u, ==, G_GUINT64_CONSTANT (1418530070000));
+  g_assert_cmpuint (r->value[VPC_FIELD_ACTION].u, ==, VPC_ACTION_ACCEPT);
+  g_assert_cmpuint (r->value[VPC_FIELD_LOG_STATUS].u, ==, VPC_STATUS_OK);
+}
+
+static void
+test_dash_is_absent (Fixture *f, gconstpointer data)
+{
+  feed_ok (f, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA");
+  const VpcRecord *r = &f->record;
+  for (VpcFieldId id = VPC_FIELD_SRCADDR; id <= VPC_FIELD_BYTES; id++)
+    g_assert_false (vpc_record_has (r, id));
+  g_assert_false (vpc_record_has (r, VPC_FIELD_ACTION));
+  g_assert_true (vpc_record_has (r, VPC_FIELD_START));
+  g_assert_cmpuint (r->value[VPC_FIELD_LOG_STATUS].u, ==, VPC_STATUS_NODATA);
+  feed_ok (f, "- - - - - - - - - - - - - SKIPDATA");
+  g_assert_cmpuint (f->record.present, ==, G_GUINT64_CONSTANT (1) << VPC_FIELD_LOG_STATUS);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_LOG_STATUS].u, ==, VPC_STATUS_SKIPDATA);
+}
+
+static void
+test_every_type (Fixture *f, gconstpointer data)
+{
+  /* One column of each kind, including the v5..v8 and later fields. */
+  g_assert_cmpint (feed_ok (f, "tcp-flags type pkt-srcaddr flow-direction traffic-path "
+                               "encryption-status reject-reason ecs-task-id start version"),
+                   ==, VPC_LINE_HEADER);
+  feed_ok (f, "19 IPv6 2001:db8::ff egress 8 3 BPA 0123abc 1700000000123 8");
+  const VpcRecord *r = &f->record;
+  g_assert_cmpuint (r->value[VPC_FIELD_TCP_FLAGS].u, ==, 19);
+  g_assert_cmpuint (r->value[VPC_FIELD_TYPE].u, ==, 6);
+  g_assert_cmpint (r->value[VPC_FIELD_PKT_SRCADDR].addr.family, ==, 6);
+  g_assert_cmpuint (r->value[VPC_FIELD_PKT_SRCADDR].addr.bytes[15], ==, 0xff);
+  g_assert_cmpuint (r->value[VPC_FIELD_PKT_SRCADDR].addr.bytes[0], ==, 0x20);
+  g_assert_cmpuint (r->value[VPC_FIELD_FLOW_DIRECTION].u, ==, VPC_DIRECTION_EGRESS);
+  g_assert_cmpuint (r->value[VPC_FIELD_TRAFFIC_PATH].u, ==, 8);
+  g_assert_cmpuint (r->value[VPC_FIELD_ENCRYPTION_STATUS].u, ==, 3);
+  g_assert_cmpmem (r->value[VPC_FIELD_REJECT_REASON].text.ptr,
+                   r->value[VPC_FIELD_REJECT_REASON].text.len, "BPA", 3);
+  /* Milliseconds are detected and kept as they are. */
+  g_assert_cmpuint (r->value[VPC_FIELD_START].u, ==, G_GUINT64_CONSTANT (1700000000123));
+  g_assert_cmpuint (r->value[VPC_FIELD_VERSION].u, ==, 8);
+
+  feed_ok (f, "0 EFA - ingress - 0 - - 1700000000 5");
+  g_assert_cmpuint (f->record.value[VPC_FIELD_TYPE].u, ==, 0);
+  g_assert_cmpmem (f->record.traffic_type_text.ptr, f->record.traffic_type_text.len, "EFA", 3);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_START].u, ==, G_GUINT64_CONSTANT (1700000000000));
+  g_assert_cmpuint (f->record.value[VPC_FIELD_FLOW_DIRECTION].u, ==, VPC_DIRECTION_INGRESS);
+}
+
+static void
+test_big_counters (Fixture *f, gconstpointer data)
+{
+  feed_ok (f, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 18446744073709551615 4294967296 1 2 REJECT OK");
+  g_assert_cmpuint (f->record.value[VPC_FIELD_PACKETS].u, ==, G_MAXUINT64);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_BYTES].u, ==, G_GUINT64_CONSTANT (4294967296));
+  g_assert_cmpuint (f->record.value[VPC_FIELD_ACTION].u, ==, VPC_ACTION_REJECT);
+  g_free (feed_bad (f, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 18446744073709551616 1 1 2 ACCEPT OK",
+                    VPC_ERROR_MALFORMED));
+}
+
+static void
+test_bad_lines (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *line;
+    const char *expect;
+  } cases[] = {
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT", "expected 14 fields, found 13" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK x", "expected 14 fields, found 15" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 70000 2 6 1 1 1 2 ACCEPT OK", "column 6 (srcport)" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 http 2 6 1 1 1 2 ACCEPT OK", "'http'" },
+    { "2 1 eni-1 10.0.0.256 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", "column 4 (srcaddr)" },
+    { "2 1 eni-1 10.0.0.1 10.0.0 1 2 6 1 1 1 2 ACCEPT OK", "column 5 (dstaddr)" },
+    { "2 1 eni-1 10.0.0.1 2001:db8::g 1 2 6 1 1 1 2 ACCEPT OK", "IPv4 or IPv6" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.01 1 2 6 1 1 1 2 ACCEPT OK", "column 5" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 256 1 1 1 2 ACCEPT OK", "column 8 (protocol)" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 -1 1 1 2 ACCEPT OK", "column 9 (packets)" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 x 2 ACCEPT OK", "column 11 (start)" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ALLOW OK", "ACCEPT or REJECT" },
+    { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT FINE", "OK, NODATA or SKIPDATA" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = feed_bad (f, cases[i].line, VPC_ERROR_MALFORMED);
+      if (strstr (message, cases[i].expect) == NULL)
+        g_error ("line %u: message '%s' lacks '%s'", i, message, cases[i].expect);
+    }
+  /* After bad lines, good ones still parse with the same columns. */
+  feed_ok (f, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK");
+}
+
+static void
+test_crlf_and_blank (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (feed_ok (f, ""), ==, VPC_LINE_BLANK);
+  g_assert_cmpint (feed_ok (f, "  \r"), ==, VPC_LINE_BLANK);
+  g_assert_cmpint (feed_ok (f, "version srcaddr action\r"), ==, VPC_LINE_HEADER);
+  feed_ok (f, "2 10.1.2.3 REJECT\r");
+  g_assert_cmpuint (f->record.value[VPC_FIELD_ACTION].u, ==, VPC_ACTION_REJECT);
+}
+
+static void
+test_headers (Fixture *f, gconstpointer data)
+{
+  /* Upper case and underscores, unknown columns carried past with one warning. */
+  g_assert_cmpint (feed_ok (f, "VERSION Account_ID tgw-id SRCADDR bogus-field"), ==,
+                   VPC_LINE_HEADER);
+  g_assert_cmpuint (f->messages->len, ==, 2);
+  g_assert_nonnull (strstr (f->messages->pdata[0], "'tgw-id'"));
+  feed_ok (f, "5 123 tgw-0abc 10.0.0.9 whatever");
+  g_assert_cmpuint (f->record.present, ==,
+                    (1u << VPC_FIELD_VERSION) | (1u << VPC_FIELD_ACCOUNT_ID)
+                        | (1u << VPC_FIELD_SRCADDR));
+  /* The same unknown names again: no new warning. */
+  feed_ok (f, "version account-id tgw-id srcaddr bogus-field");
+  g_assert_cmpuint (f->messages->len, ==, 2);
+
+  /* A header may come back mid-stream with other columns. */
+  feed_ok (f, "dstaddr srcport");
+  feed_ok (f, "::1 443");
+  g_assert_cmpint (f->record.value[VPC_FIELD_DSTADDR].addr.family, ==, 6);
+
+  /* A new input starts again from the default format. */
+  vpc_parser_begin_input (f->parser);
+  const VpcFieldId *columns;
+  g_assert_cmpuint (vpc_parser_get_columns (f->parser, &columns), ==, 14);
+
+  /* A header naming a field twice is unusable. */
+  g_autofree char *message = feed_bad (f, "srcaddr dstaddr srcaddr", VPC_ERROR_HEADER);
+  g_assert_nonnull (strstr (message, "twice"));
+}
+
+static void
+test_header_detection (void)
+{
+  static const char *headers[] = {
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+    "start end action log-status",
+    "srcaddr", "Vpc_Id subnet_id", "tgw-id srcaddr",
+  };
+  static const char *records[] = {
+    "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 1 1 1 ACCEPT OK",
+    "vpc-0abc ACCEPT", "eni-1235b8ca123456789 REJECT", "us-east-1 use1-az1 egress",
+    "- - NODATA", "IPv4 ingress", "unknown",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    g_assert_true (vpc_parser_line_is_header (headers[i], strlen (headers[i])));
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    g_assert_false (vpc_parser_line_is_header (records[i], strlen (records[i])));
+}
+
+static void
+test_format_option (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_parser_set_format (f->parser, "${srcaddr} ${dstaddr} ${action}", &error));
+  g_assert_no_error (error);
+  feed_ok (f, "10.0.0.1 10.0.0.2 ACCEPT");
+  g_assert_cmpuint (f->record.present, ==,
+                    (1u << VPC_FIELD_SRCADDR) | (1u << VPC_FIELD_DSTADDR) | (1u << VPC_FIELD_ACTION));
+  /* Plain names work too, and each input starts from the format. */
+  g_assert_true (vpc_parser_set_format (f->parser, "srcport  dstport", &error));
+  feed_ok (f, "80 443");
+  g_assert_cmpuint (f->record.value[VPC_FIELD_DSTPORT].u, ==, 443);
+
+  static const char *bad[] = { "", "   ", "${srcaddr", "${} x", "$srcaddr", "srcaddr srcaddr",
+                               "${srcaddr} 9x" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) e = NULL;
+      g_assert_false (vpc_parser_set_format (f->parser, bad[i], &e));
+      g_assert_error (e, VPC_ERROR, VPC_ERROR_HEADER);
+      g_assert_true (g_str_has_prefix (e->message, "--format: "));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fields/lookup", test_field_lookup);
+  g_test_add_func ("/parser/header-detection", test_header_detection);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/parser/default-format", test_default_format);
+  ADD ("/parser/dash-is-absent", test_dash_is_absent);
+  ADD ("/parser/every-type", test_every_type);
+  ADD ("/parser/big-counters", test_big_counters);
+  ADD ("/parser/bad-lines", test_bad_lines);
+  ADD ("/parser/crlf-and-blank", test_crlf_and_blank);
+  ADD ("/parser/headers", test_headers);
+  ADD ("/parser/format-option", test_format_option);
+  return g_test_run ();
+}

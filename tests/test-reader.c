@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for reader.c: plain, gzip, multi-member, truncated, long lines, directories. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "reader.h"
+
+typedef struct {
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("vpc-reader-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL)
+    {
+      const char *name;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+write_file (Fixture *f, const char *name, const void *data, gsize len)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_mkdir_with_parents (parent, 0700);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static GByteArray *
+gzip_bytes (const char *text)
+{
+  g_autofree char *tmp = NULL;
+  int fd = g_file_open_tmp ("vpc-gz-XXXXXX", &tmp, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  gzFile gz = gzdopen (fd, "wb");
+  g_assert_cmpint (gzwrite (gz, text, (unsigned) strlen (text)), ==, (int) strlen (text));
+  gzclose (gz);
+  char *contents;
+  gsize len;
+  g_assert_true (g_file_get_contents (tmp, &contents, &len, NULL));
+  g_remove (tmp);
+  return g_byte_array_new_take ((guint8 *) contents, len);
+}
+
+/* Read every line of path into a NUL-separated string list; returns the final error. */
+static GError *
+read_all (const char *path, GPtrArray *lines)
+{
+  GError *error = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, &error);
+  g_assert_no_error (error);
+  const char *line;
+  gsize len;
+  for (;;)
+    {
+      if (vpc_reader_next_line (reader, &line, &len, &error))
+        g_ptr_array_add (lines, g_strndup (line, len));
+      else if (g_error_matches (error, VPC_ERROR, VPC_ERROR_MALFORMED))
+        {
+          g_ptr_array_add (lines, g_strdup ("<malformed>"));
+          g_clear_error (&error);
+        }
+      else
+        return error;
+    }
+}
+
+static void
+test_plain_crlf (Fixture *f, gconstpointer data)
+{
+  const char text[] = "a b\r\nc d\n\r\nlast line without newline";
+  g_autofree char *path = write_file (f, "x.log", text, strlen (text));
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = read_all (path, lines);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpstr (lines->pdata[0], ==, "a b");
+  g_assert_cmpstr (lines->pdata[1], ==, "c d");
+  g_assert_cmpstr (lines->pdata[2], ==, "");
+  g_assert_cmpstr (lines->pdata[3], ==, "last line without newline");
+}
+
+static void
+test_gzip_by_content (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GByteArray) gz = gzip_bytes ("one\ntwo\n");
+  /* The name says nothing: the magic bytes decide. */
+  g_autofree char *path = write_file (f, "no-extension", gz->data, gz->len);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = read_all (path, lines);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 2);
+  g_assert_cmpstr (lines->pdata[1], ==, "two");
+
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, NULL);
+  const char *line;
+  gsize len;
+  g_assert_true (vpc_reader_next_line (reader, &line, &len, NULL));
+  g_assert_true (vpc_reader_is_compressed (reader));
+}
+
+static void
+test_gzip_multi_member (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GByteArray) a = gzip_bytes ("first\nsecond\n");
+  g_autoptr (GByteArray) b = gzip_bytes ("third\n");
+  g_byte_array_append (a, b->data, b->len);
+  g_autofree char *path = write_file (f, "multi.log.gz", a->data, a->len);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = read_all (path, lines);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (lines->pdata[2], ==, "third");
+}
+
+static void
+test_gzip_truncated (Fixture *f, gconstpointer data)
+{
+  /* Enough text that the cut leaves whole lines before it. */
+  g_autoptr (GString) text = g_string_new (NULL);
+  for (int i = 0; i < 20000; i++)
+    g_string_append_printf (text, "line %d %u\n", i, g_str_hash (&i));
+  g_autoptr (GByteArray) gz = gzip_bytes (text->str);
+  g_autofree char *path = write_file (f, "cut.gz", gz->data, gz->len / 2);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = read_all (path, lines);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, path));
+  /* The lines before the cut were delivered, in order. */
+  g_assert_cmpuint (lines->len, >, 1000);
+  g_assert_cmpuint (lines->len, <, 20000);
+  for (guint i = 0; i + 1 < lines->len; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("line %u ", i);
+      g_assert_true (g_str_has_prefix (lines->pdata[i], prefix));
+    }
+}
+
+static void
+test_long_line (Fixture *f, gconstpointer data)
+{
+  gsize big = VPC_READER_MAX_LINE + 1000;
+  g_autofree char *text = g_malloc (big + 32);
+  strcpy (text, "before\n");
+  memset (text + 7, 'x', big);
+  strcpy (text + 7 + big, "\nafter\n");
+  g_autofree char *path = write_file (f, "long.log", text, strlen (text));
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = read_all (path, lines);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (lines->pdata[0], ==, "before");
+  g_assert_cmpstr (lines->pdata[1], ==, "<malformed>");
+  g_assert_cmpstr (lines->pdata[2], ==, "after");
+}
+
+static void
+test_missing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "nope.log", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (vpc_reader_open (path, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "nope.log"));
+}
+
+static void
+test_expand_directory (Fixture *f, gconstpointer data)
+{
+  const char *files[] = { "AWSLogs/b/2.log.gz", "AWSLogs/a/1.log", "AWSLogs/a/10.log",
+                          "AWSLogs/a/notes.json", "AWSLogs/.hidden.log", "AWSLogs/c.txt" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_free (write_file (f, files[i], "x\n", 2));
+  g_autofree char *root = g_build_filename (f->dir, "AWSLogs", NULL);
+  g_autofree char *single = g_build_filename (f->dir, "AWSLogs/a/notes.json", NULL);
+  const char *args[] = { root, single, "-", NULL };
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_inputs_expand (args, paths, skipped, &error));
+  g_assert_no_error (error);
+  /* Byte order of names, depth first; a file named on the command line is always taken. */
+  const char *expect[] = { "AWSLogs/a/1.log", "AWSLogs/a/10.log", "AWSLogs/b/2.log.gz",
+                           "AWSLogs/c.txt", "AWSLogs/a/notes.json", "-" };
+  g_assert_cmpuint (paths->len, ==, G_N_ELEMENTS (expect));
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    g_assert_true (g_str_has_suffix (paths->pdata[i], expect[i]));
+  g_assert_cmpuint (skipped->len, ==, 2);
+  g_assert_nonnull (strstr (skipped->pdata[0], ".hidden.log (hidden)"));
+  g_assert_nonnull (strstr (skipped->pdata[1], "notes.json (not a flow log name)"));
+
+  const char *bad[] = { "/nonexistent/vpc2ipfix", NULL };
+  g_autoptr (GError) e = NULL;
+  g_assert_false (vpc_inputs_expand (bad, paths, skipped, &e));
+  g_assert_error (e, VPC_ERROR, VPC_ERROR_IO);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/reader/plain-crlf", test_plain_crlf);
+  ADD ("/reader/gzip-by-content", test_gzip_by_content);
+  ADD ("/reader/gzip-multi-member", test_gzip_multi_member);
+  ADD ("/reader/gzip-truncated", test_gzip_truncated);
+  ADD ("/reader/long-line", test_long_line);
+  ADD ("/reader/missing", test_missing);
+  ADD ("/reader/expand-directory", test_expand_directory);
+  return g_test_run ();
+}
