@@ -9,7 +9,7 @@
 #define U(id, name, ver, max) { VPC_FIELD_##id, name, VPC_TYPE_UINT, ver, max }
 #define T(id, name, type, ver) { VPC_FIELD_##id, name, VPC_TYPE_##type, ver, 0 }
 
-static const VpcFieldInfo field_table[VPC_FIELD_COUNT] = {
+const VpcFieldInfo vpc_field_table[VPC_FIELD_COUNT] = {
   U (VERSION, "version", 2, G_MAXUINT8),
   T (ACCOUNT_ID, "account-id", STRING, 2),
   T (INTERFACE_ID, "interface-id", STRING, 2),
@@ -54,13 +54,6 @@ static const VpcFieldInfo field_table[VPC_FIELD_COUNT] = {
   U (ENCRYPTION_STATUS, "encryption-status", 0, 3),
 };
 
-const VpcFieldInfo *
-vpc_field_info (VpcFieldId id)
-{
-  g_return_val_if_fail (id < VPC_FIELD_COUNT, NULL);
-  return &field_table[id];
-}
-
 static gboolean
 name_matches (const char *field_name, const char *name, gsize len)
 {
@@ -81,7 +74,7 @@ VpcFieldId
 vpc_field_lookup (const char *name, gsize len)
 {
   for (guint i = 0; i < VPC_FIELD_COUNT; i++)
-    if (name_matches (field_table[i].name, name, len))
-      return field_table[i].id;
+    if (name_matches (vpc_field_table[i].name, name, len))
+      return vpc_field_table[i].id;
   return VPC_FIELD_UNKNOWN;
 }

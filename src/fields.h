@@ -75,8 +75,14 @@ typedef struct {
   guint64 max;             /* VPC_TYPE_UINT only */
 } VpcFieldInfo;
 
+extern const VpcFieldInfo vpc_field_table[VPC_FIELD_COUNT];
+
 /* The field's entry; id < VPC_FIELD_COUNT. */
-const VpcFieldInfo *vpc_field_info (VpcFieldId id);
+static inline const VpcFieldInfo *
+vpc_field_info (VpcFieldId id)
+{
+  return &vpc_field_table[id];
+}
 
 /* Look a field name up: case-insensitive, '_' matches '-'.  Returns
  * VPC_FIELD_UNKNOWN for a name that is not a VPC field. */

@@ -268,10 +268,13 @@ parse_addr (const char *s, gsize len, VpcAddr *out)
   return inet_pton (AF_INET6, buf, out->bytes) == 1;
 }
 
-static gboolean
+/* Case-insensitive match of a token against an upper- or lower-case word;
+ * the exact spelling AWS writes is checked first. */
+static inline gboolean
 word_is (const char *s, gsize len, const char *word)
 {
-  return strlen (word) == len && g_ascii_strncasecmp (s, word, len) == 0;
+  gsize n = strlen (word);
+  return n == len && (memcmp (s, word, len) == 0 || g_ascii_strncasecmp (s, word, len) == 0);
 }
 
 /* Parse one value into record; on failure set a message naming the column. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Line reader over zlib's gz* API (plain files pass through unchanged). */
+/* Line reader: plain or gzip (inflated by ISA-L in a thread of its own) to lines. */
 #include "config.h"
 
 #include "reader.h"
@@ -9,21 +9,217 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
+/* Reading and decompression run in a thread of their own (the "source"),
+ * which fills CHUNK-sized buffers and hands them over a bounded queue, so
+ * inflating one input overlaps with parsing it on a second core.  The
+ * source state is shared and reference-counted: a reader freed while the
+ * source is still blocked in read() (a pipe that stays open) leaves it to
+ * finish and free itself. */
 #define CHUNK (256 * 1024)
+#define CHUNKS 4 /* in flight: bounds the memory at CHUNKS * CHUNK */
+
+typedef struct {
+  char *data;
+  gsize len; /* 0 = end of input (then source->error tells why) */
+} Chunk;
+
+#define IN_CHUNK (128 * 1024)
+
+typedef struct {
+  gint refs;
+  int fd;
+  char *name;
+  /* Decoding state, used by the source thread only. */
+  gboolean gzip;
+  gboolean in_eof;
+  gboolean member_done;
+  guint8 *in;         /* compressed input, or the first bytes of a plain one */
+  struct inflate_state inflate;
+  GAsyncQueue *full;  /* Chunk*, source -> reader */
+  GAsyncQueue *empty; /* Chunk*, reader -> source */
+  gint abandoned;     /* the reader is gone: stop */
+  gint compressed;    /* set before the first chunk is queued */
+  GError *error;      /* why the input ended, if not cleanly; set before the last chunk */
+} Source;
 
 struct VpcReader {
   char *name;
-  gzFile gz;
+  Source *source;
+  GThread *thread;
   char *buf;        /* holds [start, end) unread bytes */
   gsize size;       /* allocated */
   gsize start, end;
   guint64 line_number;
-  gboolean eof;     /* nothing more will come from gz */
+  gboolean eof;     /* nothing more will come from the source */
   gboolean skipping; /* inside an over-long line */
   GError *pending;  /* read error to report once buffered lines are out */
 };
+
+static void
+chunk_free (gpointer data)
+{
+  Chunk *chunk = data;
+  g_free (chunk->data);
+  g_free (chunk);
+}
+
+static void
+source_unref (Source *source)
+{
+  if (!g_atomic_int_dec_and_test (&source->refs))
+    return;
+  close (source->fd);
+  g_free (source->in);
+  g_async_queue_unref (source->full);
+  g_async_queue_unref (source->empty);
+  g_clear_error (&source->error);
+  g_free (source->name);
+  g_free (source);
+}
+
+/* read() into buf, retrying on EINTR; -1 sets source->error. */
+static gssize
+source_read_raw (Source *source, void *buf, gsize len)
+{
+  for (;;)
+    {
+      gssize n = read (source->fd, buf, len);
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      int saved = errno;
+      g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", source->name,
+                   g_strerror (saved));
+      return -1;
+    }
+}
+
+/* Look at the first bytes: gzip (1f 8b) is inflated with ISA-L, anything
+ * else passes through. */
+static gboolean
+source_detect (Source *source)
+{
+  gsize have = 0;
+  while (have < 2)
+    {
+      gssize n = source_read_raw (source, source->in + have, IN_CHUNK - have);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        {
+          source->in_eof = TRUE;
+          break;
+        }
+      have += (gsize) n;
+    }
+  source->gzip = have >= 2 && source->in[0] == 0x1f && source->in[1] == 0x8b;
+  isal_inflate_init (&source->inflate);
+  source->inflate.crc_flag = ISAL_GZIP;
+  source->inflate.next_in = source->in;
+  source->inflate.avail_in = (uint32_t) have;
+  return TRUE;
+}
+
+/* Up to len decoded bytes into out: > 0 data, 0 end of input, -1 error
+ * (source->error set).  Concatenated gzip members are one stream. */
+static gssize
+source_decode (Source *source, guint8 *out, gsize len)
+{
+  struct inflate_state *st = &source->inflate;
+  if (!source->gzip)
+    {
+      if (st->avail_in > 0) /* the bytes read by source_detect */
+        {
+          gsize n = MIN (len, st->avail_in);
+          memcpy (out, st->next_in, n);
+          st->next_in += n;
+          st->avail_in -= (uint32_t) n;
+          return (gssize) n;
+        }
+      return source->in_eof ? 0 : source_read_raw (source, out, len);
+    }
+  for (;;)
+    {
+      if (st->avail_in == 0 && !source->in_eof)
+        {
+          gssize n = source_read_raw (source, source->in, IN_CHUNK);
+          if (n < 0)
+            return -1;
+          source->in_eof = n == 0;
+          st->next_in = source->in;
+          st->avail_in = (uint32_t) n;
+        }
+      if (source->member_done)
+        {
+          if (st->avail_in == 0)
+            return 0; /* clean end after the last member */
+          /* Another member follows. */
+          uint8_t *next_in = st->next_in;
+          uint32_t avail_in = st->avail_in;
+          isal_inflate_reset (st);
+          st->crc_flag = ISAL_GZIP;
+          st->next_in = next_in;
+          st->avail_in = avail_in;
+          source->member_done = FALSE;
+        }
+      st->next_out = out;
+      st->avail_out = (uint32_t) MIN (len, (gsize) G_MAXUINT32);
+      int ret = isal_inflate (st);
+      gsize produced = len - st->avail_out;
+      if (ret < 0)
+        {
+          g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO, "%s: corrupt gzip data (%s)",
+                       source->name,
+                       ret == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
+                       : ret == ISAL_INVALID_WRAPPER  ? "bad gzip header"
+                                                      : "invalid deflate data");
+          return produced > 0 ? (gssize) produced : -1;
+        }
+      if (st->block_state == ISAL_BLOCK_FINISH)
+        source->member_done = TRUE;
+      if (produced > 0)
+        return (gssize) produced;
+      if (source->in_eof && st->avail_in == 0 && !source->member_done)
+        {
+          g_set_error (&source->error, VPC_ERROR, VPC_ERROR_TRUNCATED,
+                       "%s: truncated gzip data (unexpected end of file)", source->name);
+          return -1;
+        }
+    }
+}
+
+static gpointer
+source_thread (gpointer data)
+{
+  Source *source = data;
+  gboolean ok = source_detect (source);
+  g_atomic_int_set (&source->compressed, source->gzip);
+  for (;;)
+    {
+      Chunk *chunk = g_async_queue_pop (source->empty);
+      if (g_atomic_int_get (&source->abandoned))
+        {
+          chunk_free (chunk);
+          break;
+        }
+      gssize n = ok ? source_decode (source, (guint8 *) chunk->data, CHUNK) : -1;
+      if (n > 0 && source->error != NULL)
+        ok = FALSE; /* data before an error: deliver it, then the error */
+      if (n <= 0)
+        {
+          chunk->len = 0;
+          g_async_queue_push (source->full, chunk);
+          break;
+        }
+      chunk->len = (gsize) n;
+      g_async_queue_push (source->full, chunk);
+    }
+  source_unref (source);
+  return NULL;
+}
 
 VpcReader *
 vpc_reader_open (const char *path, GError **error)
@@ -47,20 +243,26 @@ vpc_reader_open (const char *path, GError **error)
           return NULL;
         }
     }
-  gzFile gz = gzdopen (fd, "rb");
-  if (gz == NULL)
+  Source *source = g_new0 (Source, 1);
+  source->refs = 2; /* the reader and the thread */
+  source->fd = fd;
+  source->in = g_malloc (IN_CHUNK);
+  source->name = g_strdup (is_stdin ? "<stdin>" : path);
+  source->full = g_async_queue_new_full (chunk_free);
+  source->empty = g_async_queue_new_full (chunk_free);
+  for (int i = 0; i < CHUNKS; i++)
     {
-      close (fd);
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: out of memory", path);
-      return NULL;
+      Chunk *chunk = g_new0 (Chunk, 1);
+      chunk->data = g_malloc (CHUNK);
+      g_async_queue_push (source->empty, chunk);
     }
-  gzbuffer (gz, 128 * 1024);
 
   VpcReader *reader = g_new0 (VpcReader, 1);
-  reader->name = g_strdup (is_stdin ? "<stdin>" : path);
-  reader->gz = gz;
+  reader->name = g_strdup (source->name);
+  reader->source = source;
   reader->size = CHUNK;
   reader->buf = g_malloc (reader->size);
+  reader->thread = g_thread_new ("vpc-reader", source_thread, source);
   return reader;
 }
 
@@ -69,8 +271,26 @@ vpc_reader_free (VpcReader *reader)
 {
   if (reader == NULL)
     return;
-  if (reader->gz != NULL)
-    gzclose_r (reader->gz);
+  Source *source = reader->source;
+  g_atomic_int_set (&source->abandoned, 1);
+  /* Wake the source if it waits for a buffer; free what it handed over. */
+  Chunk *chunk;
+  while ((chunk = g_async_queue_try_pop (source->full)) != NULL)
+    {
+      gboolean last = chunk->len == 0;
+      g_async_queue_push (source->empty, chunk);
+      if (last)
+        reader->eof = TRUE;
+    }
+  if (reader->eof)
+    g_thread_join (reader->thread); /* it has returned or is about to */
+  else
+    {
+      /* Maybe blocked in read(): let it end on its own. */
+      g_async_queue_push (source->empty, g_new0 (Chunk, 1));
+      g_thread_unref (reader->thread);
+    }
+  source_unref (source);
   g_clear_error (&reader->pending);
   g_free (reader->buf);
   g_free (reader->name);
@@ -92,43 +312,38 @@ vpc_reader_get_line_number (const VpcReader *reader)
 gboolean
 vpc_reader_is_compressed (const VpcReader *reader)
 {
-  return reader->gz != NULL && !gzdirect (reader->gz);
+  return g_atomic_int_get (&reader->source->compressed);
 }
 
-/* Read more bytes after [start, end), compacting or growing the buffer. */
+/* Append the next chunk from the source after [start, end), compacting or
+ * growing the buffer. */
 static void
 reader_fill (VpcReader *reader)
 {
+  Source *source = reader->source;
+  Chunk *chunk = g_async_queue_pop (source->full);
+  if (chunk->len == 0)
+    {
+      reader->eof = TRUE;
+      if (source->error != NULL)
+        reader->pending = g_error_copy (source->error);
+      g_async_queue_push (source->empty, chunk);
+      return;
+    }
   if (reader->start > 0)
     {
       memmove (reader->buf, reader->buf + reader->start, reader->end - reader->start);
       reader->end -= reader->start;
       reader->start = 0;
     }
-  if (reader->end == reader->size)
+  while (reader->size - reader->end < chunk->len)
     {
       reader->size *= 2;
       reader->buf = g_realloc (reader->buf, reader->size);
     }
-  int n = gzread (reader->gz, reader->buf + reader->end,
-                  (unsigned) MIN (reader->size - reader->end, (gsize) G_MAXINT));
-  if (n > 0)
-    {
-      reader->end += (gsize) n;
-      return;
-    }
-  reader->eof = TRUE;
-  int errnum = Z_OK;
-  const char *msg = gzerror (reader->gz, &errnum);
-  if (errnum == Z_BUF_ERROR)
-    g_set_error (&reader->pending, VPC_ERROR, VPC_ERROR_TRUNCATED,
-                 "%s: truncated gzip data (unexpected end of file)", reader->name);
-  else if (errnum == Z_ERRNO)
-    g_set_error (&reader->pending, VPC_ERROR, VPC_ERROR_IO, "%s: %s", reader->name,
-                 g_strerror (errno));
-  else if (errnum != Z_OK)
-    g_set_error (&reader->pending, VPC_ERROR, VPC_ERROR_IO, "%s: corrupt gzip data (%s)",
-                 reader->name, msg);
+  memcpy (reader->buf + reader->end, chunk->data, chunk->len);
+  reader->end += chunk->len;
+  g_async_queue_push (source->empty, chunk);
 }
 
 gboolean
