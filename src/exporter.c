@@ -13,13 +13,15 @@
 #include <unistd.h>
 
 #include "infomodel.h"
+#include "sink.h"
 
 #define MAX_TEMPLATES 4096
 
 struct VpcExporter {
   fbInfoModel_t *model;
   fBuf_t *fbuf;        /* owns session and exporter */
-  FILE *fp;
+  VpcSink *sink;       /* writes the encoded messages in the background */
+  int fd;
   char *path;          /* final name; NULL for stdout */
   char *tmp_path;      /* temporary name while writing */
   gboolean committed;
@@ -119,7 +121,8 @@ vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **er
                        "refusing to write IPFIX to a terminal: redirect standard output or use -o FILE");
           return NULL;
         }
-      self->fp = stdout;
+      self->fd = STDOUT_FILENO;
+      self->sink = vpc_sink_new (STDOUT_FILENO, "<stdout>", FALSE);
     }
   else
     {
@@ -136,16 +139,11 @@ vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **er
                        g_strerror (saved));
           return NULL;
         }
-      self->fp = fdopen (fd, "wb");
-      if (self->fp == NULL)
-        {
-          int saved = errno;
-          close (fd);
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", path, g_strerror (saved));
-          return NULL;
-        }
+      self->fd = fd;
+      self->sink = vpc_sink_new (fd, path, TRUE);
     }
-  if (!exporter_setup (self, fbExporterAllocFP (self->fp), observation_domain, error))
+  if (!exporter_setup (self, fbExporterAllocFP (vpc_sink_get_file (self->sink)),
+                       observation_domain, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -156,9 +154,8 @@ vpc_exporter_free (VpcExporter *self)
   if (self == NULL)
     return;
   if (self->fbuf != NULL)
-    fBufFree (self->fbuf); /* frees session and exporter; closes a file */
-  else if (self->fp != NULL && self->fp != stdout)
-    fclose (self->fp);
+    fBufFree (self->fbuf); /* frees session and exporter; closes the sink's FILE */
+  vpc_sink_free (self->sink);
   if (self->tmp_path != NULL && !self->committed)
     unlink (self->tmp_path);
   if (self->model != NULL)
@@ -235,15 +232,11 @@ vpc_exporter_commit (VpcExporter *self, GError **error)
   const char *name = self->path != NULL ? self->path : "<stdout>";
   if (!fBufEmit (self->fbuf, &fb_error))
     return vpc_fixbuf_error (error, fb_error, name);
-  if (fflush (self->fp) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
-      return FALSE;
-    }
+  if (!vpc_sink_finish (self->sink, error))
+    return FALSE;
   if (self->tmp_path == NULL)
     return TRUE;
-  if (fsync (fileno (self->fp)) != 0 && errno != EINVAL)
+  if (fsync (self->fd) != 0 && errno != EINVAL)
     {
       int saved = errno;
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
@@ -252,7 +245,7 @@ vpc_exporter_commit (VpcExporter *self, GError **error)
   /* mkstemp made it 0600; give it the mode a plain creat() would have. */
   mode_t mask = umask (0);
   umask (mask);
-  if (fchmod (fileno (self->fp), 0666 & ~mask) != 0)
+  if (fchmod (self->fd, 0666 & ~mask) != 0)
     {
       int saved = errno;
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
@@ -260,7 +253,6 @@ vpc_exporter_commit (VpcExporter *self, GError **error)
     }
   fBufFree (self->fbuf); /* closes the file */
   self->fbuf = NULL;
-  self->fp = NULL;
   if (rename (self->tmp_path, self->path) != 0)
     {
       int saved = errno;

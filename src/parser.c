@@ -14,6 +14,8 @@ struct VpcParser {
   VpcFieldId columns[VPC_MAX_COLUMNS];      /* in force for the current input */
   guint n_columns;
   GHashTable *warned_unknown;               /* lower-cased unknown names already reported */
+  char *scratch;                            /* a line with its tabs made spaces */
+  gsize scratch_size;
 };
 
 static gboolean
@@ -175,6 +177,7 @@ vpc_parser_free (VpcParser *parser)
   if (parser == NULL)
     return;
   g_hash_table_unref (parser->warned_unknown);
+  g_free (parser->scratch);
   g_free (parser);
 }
 
@@ -396,13 +399,28 @@ vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *ki
     }
 
   *kind = VPC_LINE_RECORD;
+  /* AWS separates fields with single spaces: split with memchr.  A line
+   * with tabs (hand-edited files) has them turned into spaces first. */
+  if (G_UNLIKELY (memchr (p, '\t', (gsize) (end - p)) != NULL))
+    {
+      gsize n = (gsize) (end - p);
+      if (parser->scratch_size < n)
+        {
+          parser->scratch_size = MAX (n, 2 * parser->scratch_size);
+          parser->scratch = g_realloc (parser->scratch, parser->scratch_size);
+        }
+      for (gsize i = 0; i < n; i++)
+        parser->scratch[i] = p[i] == '\t' ? ' ' : p[i];
+      p = parser->scratch;
+      end = p + n;
+    }
   record->present = 0;
   guint column = 0;
   while (p < end)
     {
       const char *tok = p;
-      while (p < end && !is_space (*p))
-        p++;
+      const char *sp = memchr (p, ' ', (gsize) (end - p));
+      p = sp != NULL ? sp : end;
       gsize tok_len = (gsize) (p - tok);
       if (column < parser->n_columns)
         {
@@ -412,7 +430,7 @@ vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *ki
             return FALSE;
         }
       column++;
-      while (p < end && is_space (*p))
+      while (p < end && *p == ' ')
         p++;
     }
   if (column != parser->n_columns)

@@ -18,8 +18,8 @@ typedef struct {
   guint8 bytes[16]; /* network order; IPv4 uses the first 4 */
 } VpcAddr;
 
-/* Text fields point into the line passed to vpc_parser_feed(): they are
- * valid until the next line is read. */
+/* Text fields point into the line passed to vpc_parser_feed() (or into
+ * the parser): they are valid until the next line is read or fed. */
 typedef struct {
   const char *ptr;
   gsize len;

@@ -200,6 +200,11 @@ test_crlf_and_blank (Fixture *f, gconstpointer data)
   g_assert_cmpint (feed_ok (f, "version srcaddr action\r"), ==, VPC_LINE_HEADER);
   feed_ok (f, "2 10.1.2.3 REJECT\r");
   g_assert_cmpuint (f->record.value[VPC_FIELD_ACTION].u, ==, VPC_ACTION_REJECT);
+  /* Tabs and runs of spaces separate fields too. */
+  feed_ok (f, "3\t10.1.2.4  \tACCEPT");
+  g_assert_cmpuint (f->record.value[VPC_FIELD_VERSION].u, ==, 3);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_SRCADDR].addr.bytes[3], ==, 4);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_ACTION].u, ==, VPC_ACTION_ACCEPT);
 }
 
 static void
