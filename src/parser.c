@@ -399,6 +399,13 @@ vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *ki
     }
 
   *kind = VPC_LINE_RECORD;
+  if (G_UNLIKELY ((gsize) (end - p) > VPC_MAX_LINE_LENGTH))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                   "line longer than %d bytes: too large for one IPFIX record",
+                   VPC_MAX_LINE_LENGTH);
+      return FALSE;
+    }
   /* AWS separates fields with single spaces: split with memchr.  A line
    * with tabs (hand-edited files) has them turned into spaces first. */
   if (G_UNLIKELY (memchr (p, '\t', (gsize) (end - p)) != NULL))

@@ -50,6 +50,9 @@ typedef enum {
 } VpcLineKind;
 
 #define VPC_MAX_COLUMNS 128
+/* A record line longer than this is malformed: its IPFIX record could not
+ * fit in one message (65535 bytes). */
+#define VPC_MAX_LINE_LENGTH 60000
 
 typedef struct VpcParser VpcParser;
 

@@ -355,12 +355,19 @@ vpc_reader_next_line (VpcReader *reader, const char **line, gsize *len, GError *
       gsize avail = reader->end - reader->start;
       char *nl = avail > 0 ? memchr (data, '\n', avail) : NULL;
 
+      if (nl == NULL && reader->eof && avail > 0 && reader->pending != NULL)
+        {
+          /* The input broke inside this line: it never ended, so it is not
+           * a line.  The error that follows names the input. */
+          reader->start = reader->end;
+          continue;
+        }
       if (nl != NULL || (reader->eof && avail > 0))
         {
           gsize n = nl != NULL ? (gsize) (nl - data) : avail;
           reader->start += nl != NULL ? n + 1 : n;
           reader->line_number++;
-          if (reader->skipping)
+          if (reader->skipping || n > VPC_READER_MAX_LINE)
             {
               reader->skipping = FALSE;
               g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
@@ -437,6 +444,14 @@ walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GErr
       if (entry[0] == '.')
         {
           g_ptr_array_add (skipped, g_strdup_printf ("%s (hidden)", path));
+          continue;
+        }
+      if (lstat (path, &st) == 0 && S_ISLNK (st.st_mode) && stat (path, &st) == 0
+          && S_ISDIR (st.st_mode))
+        {
+          /* A walk never follows links to directories: no loops, no file twice. */
+          g_ptr_array_add (skipped,
+                           g_strdup_printf ("%s (symbolic link to a directory)", path));
           continue;
         }
       if (stat (path, &st) != 0)
