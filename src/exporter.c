@@ -63,9 +63,28 @@ exporter_write_element_types (VpcExporter *self, GError **error)
       fbTemplateFreeUnused (tmpl);
       return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
     }
-  /* The same template object serves as the external template. */
-  if (fbSessionAddTemplate (session, FALSE, TYPE_RECORD_TID, tmpl, &fb_error) == 0)
-    return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
+  /* The external template: the same elements without the padding that
+   * aligns libfixbuf's internal record. */
+  fbTemplate_t *ext = fbTemplateAlloc (self->model);
+  for (uint32_t i = 0; i < fbTemplateCountElements (tmpl); i++)
+    {
+      fbInfoElement_t *ie = fbTemplateGetIndexedIE (tmpl, i);
+      if (ie->num == 210 && ie->ent == 0) /* paddingOctets */
+        continue;
+      fbInfoElement_t copy = *ie;
+      copy.ref.canon = ie->ref.canon;
+      if (!fbTemplateAppend (ext, &copy, &fb_error))
+        {
+          fbTemplateFreeUnused (ext);
+          return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
+        }
+    }
+  fbTemplateSetOptionsScope (ext, 2); /* privateEnterpriseNumber, informationElementId */
+  if (fbSessionAddTemplate (session, FALSE, TYPE_RECORD_TID, ext, &fb_error) == 0)
+    {
+      fbTemplateFreeUnused (ext);
+      return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
+    }
   g_hash_table_add (self->used_tids, GUINT_TO_POINTER (TYPE_RECORD_TID));
 
   for (const fbInfoElement_t *ie = vpc_infomodel_enterprise_elements (); ie->ref.name != NULL;
