@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# End-to-end: command line handling: --help, --version, usage errors (exit 2), output options.
+
+# shellcheck disable=SC2016 # '${field}' is the literal AWS format syntax
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${srcdir:-$(dirname "$0")}/lib.sh"
+
+S=$SAMPLES
+LOG=$S/default-v2.log
+
+# --help and --version
+run "$VPC2IPFIX" --help
+expect_rc 0 "--help"
+expect_grep 'Usage' "$OUT" "--help prints the usage on stdout"
+# the options may sit in GOption groups (--help-input, --help-ipfix): --help-all shows all
+run "$VPC2IPFIX" --help-all
+expect_rc 0 "--help-all"
+for opt in --output --format --strict --observation-domain --packet-addresses-as-key \
+    --stats-json --quiet --version; do
+    expect_grep "$opt" "$OUT" "--help-all mentions $opt"
+done
+
+run "$VPC2IPFIX" --version
+expect_rc 0 "--version"
+expect_grep 'vpc2ipfix.*[0-9]+\.[0-9]+' "$OUT" "--version prints the name and a version number"
+
+# usage errors: exit 2, a message on stderr, nothing on stdout
+usage_error() {
+    _desc=$1
+    shift
+    run "$VPC2IPFIX" "$@"
+    expect_rc 2 "usage error: $_desc"
+    if [ -s "$ERR" ] && [ ! -s "$OUT" ]; then
+        ok "usage error: $_desc: message on stderr, nothing on stdout"
+    else
+        not_ok "usage error: $_desc: message on stderr, nothing on stdout"
+        diag "stdout:"
+        diag_file "$OUT" 5
+        diag "stderr:"
+        diag_file "$ERR" 5
+    fi
+}
+usage_error "unknown option" --no-such-option "$LOG"
+usage_error "unknown short option" -Z "$LOG"
+usage_error "-d not a number" -d abc -o "$WORK/x.ipfix" "$LOG"
+usage_error "-d negative" -d -1 -o "$WORK/x.ipfix" "$LOG"
+usage_error "-d above 2^32-1" -d 4294967296 -o "$WORK/x.ipfix" "$LOG"
+usage_error "--format with unbalanced \${" '--format=${srcaddr ${dstaddr}' -o "$WORK/x.ipfix" "$LOG"
+usage_error "--format empty" --format= -o "$WORK/x.ipfix" "$LOG"
+usage_error "--output without a value" --output
+if [ -e "$WORK/x.ipfix" ]; then
+    not_ok "no output file after usage errors"
+else
+    ok "no output file after usage errors"
+fi
+
+# Output to a terminal is refused (needs script(1) for a pseudo-terminal).
+if command -v script >/dev/null 2>&1; then
+    echo "# \$ script -qec '$VPC2IPFIX $LOG' /dev/null"
+    RC=0
+    script -qec "$(cmdline "$VPC2IPFIX" "$LOG")" /dev/null </dev/null >"$WORK/tty.out" 2>&1 || RC=$?
+    if [ "$RC" -ne 0 ] && [ "$(wc -c <"$WORK/tty.out")" -lt 2000 ]; then
+        ok "IPFIX to a terminal refused (exit $RC)"
+    else
+        not_ok "IPFIX to a terminal refused (exit $RC, $(wc -c <"$WORK/tty.out") bytes on the tty)"
+    fi
+    expect_grep '.' "$WORK/tty.out" "IPFIX to a terminal: a message says why"
+else
+    skip "IPFIX to a terminal refused (script(1) not installed)"
+    skip "IPFIX to a terminal: a message says why (script(1) not installed)"
+fi
+
+# Default output is stdout; -o - is stdout too.
+run "$VPC2IPFIX" -q "$LOG"
+expect_rc 0 "no -o: IPFIX on stdout"
+cp "$OUT" "$WORK/stdout.ipfix"
+flowcheck "no -o: stdout holds the IPFIX records" --ipfix "$WORK/stdout.ipfix" "$LOG"
+run "$VPC2IPFIX" -q -o - "$LOG"
+expect_rc 0 "-o -: IPFIX on stdout"
+cp "$OUT" "$WORK/dash.ipfix"
+flowcheck "-o -: stdout holds the IPFIX records" --ipfix "$WORK/dash.ipfix" "$LOG"
+run "$VPC2IPFIX" -q --output="$WORK/long.ipfix" "$LOG"
+expect_rc 0 "--output=FILE"
+flowcheck "--output=FILE holds the IPFIX records" --ipfix "$WORK/long.ipfix" "$LOG"
+
+# Summary on stderr unless --quiet; diagnostics even with --quiet.
+run "$VPC2IPFIX" -o "$WORK/s.ipfix" "$LOG"
+expect_rc 0 "without --quiet"
+expect_grep '.' "$ERR" "without --quiet: a summary on stderr"
+run "$VPC2IPFIX" -q -o "$WORK/s.ipfix" "$LOG"
+if [ -s "$ERR" ]; then
+    not_ok "--quiet: nothing on stderr for a clean input"
+    diag_file "$ERR" 10
+else
+    ok "--quiet: nothing on stderr for a clean input"
+fi
+run "$VPC2IPFIX" --quiet -o "$WORK/m.ipfix" "$S/malformed.log"
+expect_rc 0 "--quiet with malformed lines (not --strict)"
+expect_grep 'malformed\.log:[0-9]+:' "$ERR" "--quiet: malformed lines still reported as FILE:LINE"
+
+# Runtime failures: exit 1 and the file is named.
+run "$VPC2IPFIX" -q -o "$WORK/n.ipfix" "$WORK/does-not-exist.log"
+expect_rc 1 "missing input"
+expect_grep 'does-not-exist\.log' "$ERR" "missing input: the message names the file"
+run "$VPC2IPFIX" -q -o "$WORK/no/such/dir/out.ipfix" "$LOG"
+expect_rc 1 "output in a missing directory"
+expect_grep 'no/such/dir' "$ERR" "output in a missing directory: the message names the path"
+run "$VPC2IPFIX" -q -o "$WORK/st.ipfix" --stats-json="$WORK/no/such/dir/s.json" "$LOG"
+if [ "$RC" -eq 1 ] || [ "$RC" -eq 2 ]; then
+    ok "unwritable --stats-json fails (exit $RC)"
+else
+    not_ok "unwritable --stats-json fails (exit $RC)"
+fi
+
+# --stats-json to stdout is not required; the file is valid JSON.
+run "$VPC2IPFIX" -q -o "$WORK/j.ipfix" --stats-json="$WORK/j.json" "$LOG"
+expect_rc 0 "--stats-json=FILE"
+run "$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["total"]["flows"] > 0' \
+    "$WORK/j.json"
+expect_rc 0 "--stats-json: valid JSON with a total"
+
+tap_done

@@ -1,0 +1,1093 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Independent oracle: parse VPC Flow Logs in Python, decode vpc2ipfix output with tshark and ipfixDump, compare.
+"""flowcheck.py - check an IPFIX file written by vpc2ipfix against its input logs.
+
+  flowcheck.py --ipfix OUT.ipfix [--format FMT] [--packet-addresses-as-key]
+               [--stats STATS.json] [--odid N] [--stdin-file FILE]
+               [--prefix [--min-records N]] INPUT... (as given to vpc2ipfix)
+  flowcheck.py --list-malformed [--format FMT] INPUT...    FILE:LINE of each malformed line
+  flowcheck.py --dump-expected  [--format FMT] INPUT...    expected records, one JSON per line
+  flowcheck.py --count          [--format FMT] INPUT...    the expected record count
+
+The oracle has its own VPC Flow Log parser, written from the interface contract
+(vpc2ipfix(1), README) and the AWS documentation, sharing nothing with src/.  It
+builds the list of expected IPFIX records (element name -> value, only the
+present elements), then decodes the IPFIX file twice, independently:
+
+  * ipfixDump --element-file data/vpc2ipfix-elements.xml   (all elements), and
+    ipfixDump --rfc5610 without the element file (names must come from the
+    RFC 5610 type records in the stream);
+  * tshark -T pdml (standard elements by tshark's own dissector; enterprise
+    elements by the raw bytes tshark framed, typed from our element table).
+
+Every element of every record is compared, in order.  Also checked: the
+template of each record holds exactly its elements, fixed lengths (counters 8,
+forwardingStatus and tcpControlBits 1, times 8), one template ID per element
+set, the message sequence numbers, the observation domain, tshark expert
+warnings, ipfixDump diagnostics, and with --stats the statistics JSON
+(invariants, totals, and counts per input against the oracle's own counts).
+
+Exit: 0 all matched, 1 mismatch (a diff is printed), 2 usage or tool error.
+Standard library only.
+"""
+
+import argparse
+import calendar
+import collections
+import datetime
+import ipaddress
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zlib
+
+# --------------------------------------------------------------------------
+# VPC Flow Log fields (AWS documentation) and the IPFIX mapping (the contract)
+# --------------------------------------------------------------------------
+
+U8, U16, U64 = 0xFF, 0xFFFF, 0xFFFFFFFFFFFFFFFF
+# name -> (kind, max for unsigned kinds)
+FIELDS = {
+    "version": ("uint", U8),
+    "account-id": ("str", None),
+    "interface-id": ("str", None),
+    "srcaddr": ("addr", None),
+    "dstaddr": ("addr", None),
+    "srcport": ("uint", U16),
+    "dstport": ("uint", U16),
+    "protocol": ("uint", U8),
+    "packets": ("uint", U64),
+    "bytes": ("uint", U64),
+    "start": ("time", U64),
+    "end": ("time", U64),
+    "action": ("enum", ("ACCEPT", "REJECT")),
+    "log-status": ("enum", ("OK", "NODATA", "SKIPDATA")),
+    "vpc-id": ("str", None),
+    "subnet-id": ("str", None),
+    "instance-id": ("str", None),
+    "tcp-flags": ("uint", U8),
+    "type": ("str", None),
+    "pkt-srcaddr": ("addr", None),
+    "pkt-dstaddr": ("addr", None),
+    "region": ("str", None),
+    "az-id": ("str", None),
+    "sublocation-type": ("str", None),
+    "sublocation-id": ("str", None),
+    "pkt-src-aws-service": ("str", None),
+    "pkt-dst-aws-service": ("str", None),
+    "flow-direction": ("enum", ("ingress", "egress")),
+    "traffic-path": ("uint", U8),
+    "ecs-cluster-arn": ("str", None),
+    "ecs-cluster-name": ("str", None),
+    "ecs-container-instance-arn": ("str", None),
+    "ecs-container-instance-id": ("str", None),
+    "ecs-container-id": ("str", None),
+    "ecs-second-container-id": ("str", None),
+    "ecs-service-name": ("str", None),
+    "ecs-task-definition-arn": ("str", None),
+    "ecs-task-arn": ("str", None),
+    "ecs-task-id": ("str", None),
+    "reject-reason": ("str", None),
+    "resource-id": ("str", None),
+    "encryption-status": ("uint", U8),
+}
+
+DEFAULT_FORMAT = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol "
+                  "packets bytes start end action log-status").split()
+
+PEN = 32473
+# (pen, id) -> (name, kind) ; kind: ipv4 ipv6 uint time str
+ELEMENTS = {
+    (0, 1): ("octetDeltaCount", "uint"),
+    (0, 2): ("packetDeltaCount", "uint"),
+    (0, 4): ("protocolIdentifier", "uint"),
+    (0, 6): ("tcpControlBits", "uint"),
+    (0, 7): ("sourceTransportPort", "uint"),
+    (0, 8): ("sourceIPv4Address", "ipv4"),
+    (0, 10): ("ingressInterface", "uint"),
+    (0, 11): ("destinationTransportPort", "uint"),
+    (0, 12): ("destinationIPv4Address", "ipv4"),
+    (0, 14): ("egressInterface", "uint"),
+    (0, 27): ("sourceIPv6Address", "ipv6"),
+    (0, 28): ("destinationIPv6Address", "ipv6"),
+    (0, 60): ("ipVersion", "uint"),
+    (0, 61): ("flowDirection", "uint"),
+    (0, 82): ("interfaceName", "str"),
+    (0, 89): ("forwardingStatus", "uint"),
+    (0, 152): ("flowStartMilliseconds", "time"),
+    (0, 153): ("flowEndMilliseconds", "time"),
+    (0, 225): ("postNATSourceIPv4Address", "ipv4"),
+    (0, 226): ("postNATDestinationIPv4Address", "ipv4"),
+    (0, 233): ("firewallEvent", "uint"),
+    (0, 281): ("postNATSourceIPv6Address", "ipv6"),
+    (0, 282): ("postNATDestinationIPv6Address", "ipv6"),
+}
+ENTERPRISE = [  # id, name, kind, VPC field
+    (1, "awsFlowLogVersion", "uint", "version"),
+    (2, "awsAccountId", "str", "account-id"),
+    (3, "awsVpcId", "str", "vpc-id"),
+    (4, "awsSubnetId", "str", "subnet-id"),
+    (5, "awsInstanceId", "str", "instance-id"),
+    (6, "awsRegion", "str", "region"),
+    (7, "awsAzId", "str", "az-id"),
+    (8, "awsSublocationType", "str", "sublocation-type"),
+    (9, "awsSublocationId", "str", "sublocation-id"),
+    (10, "awsPktSrcAwsService", "str", "pkt-src-aws-service"),
+    (11, "awsPktDstAwsService", "str", "pkt-dst-aws-service"),
+    (12, "awsTrafficPath", "uint", "traffic-path"),
+    (13, "awsEcsClusterArn", "str", "ecs-cluster-arn"),
+    (14, "awsEcsClusterName", "str", "ecs-cluster-name"),
+    (15, "awsEcsContainerInstanceArn", "str", "ecs-container-instance-arn"),
+    (16, "awsEcsContainerInstanceId", "str", "ecs-container-instance-id"),
+    (17, "awsEcsContainerId", "str", "ecs-container-id"),
+    (18, "awsEcsSecondContainerId", "str", "ecs-second-container-id"),
+    (19, "awsEcsServiceName", "str", "ecs-service-name"),
+    (20, "awsEcsTaskDefinitionArn", "str", "ecs-task-definition-arn"),
+    (21, "awsEcsTaskArn", "str", "ecs-task-arn"),
+    (22, "awsEcsTaskId", "str", "ecs-task-id"),
+    (23, "awsRejectReason", "str", "reject-reason"),
+    (24, "awsResourceId", "str", "resource-id"),
+    (25, "awsEncryptionStatus", "uint", "encryption-status"),
+    (26, "awsTrafficType", "str", None),  # from "type" when not IPv4/IPv6
+]
+for _id, _name, _kind, _field in ENTERPRISE:
+    ELEMENTS[(PEN, _id)] = (_name, _kind)
+NAME_TO_KEY = {name: key for key, (name, _kind) in ELEMENTS.items()}
+KIND = {name: kind for (name, kind) in ELEMENTS.values()}
+FIELD_TO_ENTERPRISE = {field: name for (_id, name, _kind, field) in ENTERPRISE if field}
+
+# lengths the contract fixes (reduced-size encoding of other elements is legal)
+FIXED_LENGTH = {"octetDeltaCount": 8, "packetDeltaCount": 8, "forwardingStatus": 1,
+                "tcpControlBits": 1, "flowStartMilliseconds": 8, "flowEndMilliseconds": 8}
+
+# a record line longer than this cannot fit one IPFIX record (strings are at
+# most 65535 bytes, a message too): the line is malformed
+MAX_LINE = 60000
+MS_THRESHOLD = 100000000000  # start/end at or above this are milliseconds already
+NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+DIGITS = re.compile(r"^[0-9]+$")
+
+
+def fnv1a32(data):
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def interface_index(name):
+    return 1 + fnv1a32(name.encode("utf-8", "surrogateescape")) % 65535
+
+
+def normalize_name(tok):
+    return tok.lower().replace("_", "-")
+
+
+def is_header(tokens):
+    """Field names, not values: every token is a name, at least half known."""
+    if not tokens or not all(NAME_CHARS.match(t) for t in tokens):
+        return False
+    known = sum(1 for t in tokens if normalize_name(t) in FIELDS)
+    return known * 2 >= len(tokens)
+
+
+def parse_format(text):
+    """--format: "${a} ${b}" (AWS syntax) or "a b"."""
+    cols = []
+    for tok in text.split():
+        if tok.startswith("${") and tok.endswith("}"):
+            tok = tok[2:-1]
+        if not NAME_CHARS.match(tok):
+            raise ValueError(f"bad field name in format: {tok!r}")
+        cols.append(normalize_name(tok))
+    if not cols:
+        raise ValueError("empty format")
+    return cols
+
+
+class Malformed(Exception):
+    pass
+
+
+def check_value(field, text):
+    kind, arg = FIELDS[field]
+    if kind in ("uint", "time"):
+        if not DIGITS.match(text):
+            raise Malformed(f"{field}: not a number: {text!r}")
+        v = int(text)
+        if v > arg:
+            raise Malformed(f"{field}: out of range: {text}")
+        return v
+    if kind == "addr":
+        try:
+            if "%" in text:  # a zone index: not in flow logs, not in IPFIX
+                raise ValueError(text)
+            return ipaddress.ip_address(text)
+        except ValueError:
+            raise Malformed(f"{field}: bad address: {text!r}") from None
+    if kind == "enum":
+        # AWS writes them as in the table; the case of the letters is not checked
+        for value in arg:
+            if text.upper() == value.upper():
+                return value
+        raise Malformed(f"{field}: unknown value {text!r}")
+    return text
+
+
+def family_of(values, keys):
+    for k in keys:
+        if k in values:
+            return values[k].version
+    return None
+
+
+def expected_record(values, swap):
+    """values: VPC field -> typed value (present fields only)."""
+    rec = {}
+    key_src, key_dst, nat_src, nat_dst = "srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr"
+    if swap:
+        key_src, nat_src = nat_src, key_src
+        key_dst, nat_dst = nat_dst, key_dst
+    for field, v4name, v6name in ((key_src, "sourceIPv4Address", "sourceIPv6Address"),
+                                  (key_dst, "destinationIPv4Address", "destinationIPv6Address"),
+                                  (nat_src, "postNATSourceIPv4Address", "postNATSourceIPv6Address"),
+                                  (nat_dst, "postNATDestinationIPv4Address",
+                                   "postNATDestinationIPv6Address")):
+        if field in values:
+            a = values[field]
+            rec[v4name if a.version == 4 else v6name] = a
+    simple = {"srcport": "sourceTransportPort", "dstport": "destinationTransportPort",
+              "protocol": "protocolIdentifier", "packets": "packetDeltaCount",
+              "bytes": "octetDeltaCount", "tcp-flags": "tcpControlBits"}
+    for field, name in simple.items():
+        if field in values:
+            rec[name] = values[field]
+    for field, name in (("start", "flowStartMilliseconds"), ("end", "flowEndMilliseconds")):
+        if field in values:
+            v = values[field]
+            rec[name] = v if v >= MS_THRESHOLD else v * 1000
+    if "action" in values:
+        accept = values["action"] == "ACCEPT"
+        rec["forwardingStatus"] = 64 if accept else 129
+        rec["firewallEvent"] = 2 if accept else 3
+    if "flow-direction" in values:
+        rec["flowDirection"] = 0 if values["flow-direction"] == "ingress" else 1
+    if "type" in values:
+        t = values["type"]
+        if t.upper() == "IPV4":
+            rec["ipVersion"] = 4
+        elif t.upper() == "IPV6":
+            rec["ipVersion"] = 6
+        else:
+            rec["awsTrafficType"] = t
+    if "interface-id" in values:
+        name = values["interface-id"]
+        rec["interfaceName"] = name
+        egress = values.get("flow-direction") == "egress"
+        rec["egressInterface" if egress else "ingressInterface"] = interface_index(name)
+    for field, name in FIELD_TO_ENTERPRISE.items():
+        if field in values:
+            rec[name] = values[field]
+    return rec
+
+
+# --------------------------------------------------------------------------
+# Reading inputs
+# --------------------------------------------------------------------------
+
+TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt")
+
+
+def expand_inputs(args, notes):
+    out = []
+    for a in args:
+        if a != "-" and os.path.isdir(a):
+            walk_dir(a, out, notes)
+        else:
+            out.append(a)
+    return out
+
+
+def walk_dir(d, out, notes):
+    """Sorted by name (bytes), recursive; hidden entries and symbolic links to
+    directories are skipped (no loops, no file twice); links to files are read."""
+    for entry in sorted(os.listdir(d)):
+        p = os.path.join(d, entry)
+        if entry.startswith("."):
+            notes.append(f"skipped {p} (hidden)")
+        elif os.path.islink(p) and os.path.isdir(p):
+            notes.append(f"skipped {p} (symbolic link to a directory)")
+        elif os.path.isdir(p):
+            walk_dir(p, out, notes)
+        elif not os.path.isfile(p):
+            notes.append(f"skipped {p} (not a regular file)")
+        elif entry.endswith(TAKEN_SUFFIXES):
+            out.append(p)
+        else:
+            notes.append(f"skipped {p}")
+
+
+class Truncated(Exception):
+    pass
+
+
+def read_bytes(path, stdin_file, allow_truncated):
+    """Returns (data, truncated)."""
+    src = stdin_file if path == "-" else path
+    if src is None:
+        raise SystemExit("flowcheck: input '-' needs --stdin-file")
+    with open(src, "rb") as f:
+        raw = f.read()
+    if raw[:2] != b"\x1f\x8b":
+        return raw, False
+    out, rest = [], raw
+    while rest:
+        d = zlib.decompressobj(wbits=31)
+        try:
+            out.append(d.decompress(rest))
+            out.append(d.flush())
+        except zlib.error as e:
+            if allow_truncated:
+                return b"".join(out), True
+            raise SystemExit(f"flowcheck: {path}: gzip error: {e}")
+        if not d.eof:
+            if allow_truncated:
+                return b"".join(out), True
+            raise SystemExit(f"flowcheck: {path}: truncated gzip")
+        rest = d.unused_data
+        if rest and rest[:2] != b"\x1f\x8b":
+            break  # trailing garbage after the last member
+    return b"".join(out), False
+
+
+def split_lines(data, truncated):
+    parts = data.split(b"\n")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    elif truncated and parts:
+        parts.pop()  # an incomplete last line of a truncated stream is not a line
+    return [p[:-1] if p.endswith(b"\r") else p for p in parts]
+
+
+StatKeys = ("lines", "headers", "blank", "flows", "flows_ipv4", "flows_ipv6", "flows_noaddr",
+            "nodata", "skipdata", "malformed")
+
+
+def parse_inputs(paths, fmt_cols, swap, stdin_file=None, allow_truncated=False):
+    """Returns (records, stats, malformed) where records is a list of
+    (path, lineno, line, expected dict)."""
+    records, stats, malformed = [], [], []
+    for path in paths:
+        data, truncated = read_bytes(path, stdin_file, allow_truncated)
+        st = collections.OrderedDict((k, 0) for k in StatKeys)
+        st["name"] = path
+        st["truncated"] = truncated
+        cols = list(fmt_cols)
+        for lineno, raw in enumerate(split_lines(data, truncated), 1):
+            st["lines"] += 1
+            line = raw.decode("utf-8", "surrogateescape")
+            tokens = line.split()
+            if not tokens:
+                st["blank"] += 1
+                continue
+            if is_header(tokens):
+                st["headers"] += 1
+                cols = [normalize_name(t) for t in tokens]
+                continue
+            try:
+                if len(line.strip().encode("utf-8", "surrogateescape")) > MAX_LINE:
+                    raise Malformed(f"line longer than {MAX_LINE} bytes")
+                if len(tokens) != len(cols):
+                    raise Malformed(f"{len(tokens)} columns, expected {len(cols)}")
+                values = {}
+                for col, tok in zip(cols, tokens):
+                    if col not in FIELDS or tok == "-":
+                        continue
+                    values[col] = check_value(col, tok)
+            except Malformed as e:
+                st["malformed"] += 1
+                malformed.append((path, lineno, str(e)))
+                continue
+            status = values.get("log-status", "OK")
+            if status == "NODATA":
+                st["nodata"] += 1
+                continue
+            if status == "SKIPDATA":
+                st["skipdata"] += 1
+                continue
+            st["flows"] += 1
+            # the family of the flow key: the addresses exported as
+            # source/destinationIPvXAddress (pkt-* ones with the swap); post-NAT
+            # addresses alone make a flow without address
+            if swap:
+                fam = family_of(values, ("pkt-srcaddr", "pkt-dstaddr"))
+            else:
+                fam = family_of(values, ("srcaddr", "dstaddr"))
+            st[{4: "flows_ipv4", 6: "flows_ipv6", None: "flows_noaddr"}[fam]] += 1
+            records.append((path, lineno, line, expected_record(values, swap)))
+        stats.append(st)
+    return records, stats, malformed
+
+
+# --------------------------------------------------------------------------
+# Decoders
+# --------------------------------------------------------------------------
+
+class ToolError(Exception):
+    pass
+
+
+def run_tool(argv):
+    env = dict(os.environ, TZ="UTC", LC_ALL="C")
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    except OSError as e:
+        raise ToolError(f"{argv[0]}: {e}") from None
+    return p.returncode, p.stdout.decode("utf-8", "surrogateescape"), \
+        p.stderr.decode("utf-8", "surrogateescape")
+
+
+def ms_from_text(text):
+    """'2014-12-14 04:06:50.123' (UTC) -> ms since the epoch."""
+    m = re.match(r"^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?$", text.strip())
+    if not m:
+        raise ValueError(text)
+    y, mo, d, h, mi, s = (int(x) for x in m.groups()[:6])
+    frac = (m.group(7) or "0") + "000"
+    secs = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
+    return secs * 1000 + int(frac[:3])
+
+
+class Decoded:
+    """What a decoder saw: data records (non-options), messages, templates."""
+
+    def __init__(self, tool):
+        self.tool = tool
+        self.records = []       # list of (tid, {name: value}, [(name, length)])
+        self.messages = []      # list of (odid, seq, n_data_records or None)
+        self.problems = []      # strings
+
+
+def decode_ipfixdump(path, element_file=None, rfc5610=False):
+    argv = ["ipfixDump", "-i", path]
+    label = "ipfixDump"
+    if element_file:
+        argv[1:1] = ["--element-file", element_file]
+    if rfc5610:
+        argv[1:1] = ["--rfc5610"]
+        label = "ipfixDump --rfc5610"
+    rc, out, err = run_tool(argv)
+    dec = Decoded(label)
+    if rc != 0:
+        dec.problems.append(f"{label} exited {rc}: {err.strip()}")
+    for ln in err.splitlines():
+        if ln.strip():
+            dec.problems.append(f"{label} stderr: {ln.strip()}")
+    templates = {}
+    cur = None   # ("tmpl", tid, scope, fields) or ("data", tid, dict, lengths)
+    msg = None
+
+    def close():
+        nonlocal cur
+        if cur and cur[0] == "tmpl":
+            templates[cur[1]] = (cur[2], cur[3])
+        elif cur and cur[0] == "data":
+            _kind, tid, rec = cur
+            tmpl = templates.get(tid)
+            if tmpl is None:
+                dec.problems.append(f"{label}: data record with unknown template {tid}")
+            elif tmpl[0] == 0:
+                dec.records.append((tid, rec, [(f[2], f[3]) for f in tmpl[1]]))
+        cur = None
+
+    for ln in out.splitlines():
+        if ln.startswith("--- Message Header"):
+            close()
+            msg = {"odid": None, "seq": None}
+            dec.messages.append(msg)
+            continue
+        m = re.search(r"observation domain id: (\d+)", ln)
+        if m and msg is not None:
+            msg["odid"] = int(m.group(1))
+        m = re.search(r"sequence number: (\d+)", ln)
+        if m and msg is not None:
+            msg["seq"] = int(m.group(1))
+        if ln.startswith("--- template record") or ln.startswith("--- options template"):
+            close()
+            cur = ["tmpl", None, 0, []]
+            continue
+        if ln.startswith("--- data record"):
+            close()
+            cur = ["data", None, {}]
+            continue
+        if ln.startswith("***"):
+            close()
+            continue
+        if cur is None:
+            continue
+        if cur[0] == "tmpl":
+            m = re.match(r"^\s+tid:\s+(\d+).*field count:\s+(\d+)\s+scope:\s+(\d+)", ln)
+            if m:
+                cur[1], cur[2] = int(m.group(1)), int(m.group(3))
+                continue
+            m = re.match(r"^\s+ent:\s+(\d+)\s+id:\s+(\d+)\s+type:\s+(\S+)\s+len:\s+(\d+)\s+(?:\(S\)\s+)?(\S+)", ln)
+            if m:
+                cur[3].append((int(m.group(1)), int(m.group(2)), m.group(5), int(m.group(4)),
+                               m.group(3)))
+            continue
+        m = re.match(r"^\s+count:\s+\d+\s+tid:\s+(\d+)", ln)
+        if m:
+            cur[1] = int(m.group(1))
+            continue
+        m = re.match(r"^\t\((\d+)(?:/(\d+))?\)\s+(\S+) : ?(.*)$", ln)
+        if m:
+            pen = int(m.group(1)) if m.group(2) else 0
+            num = int(m.group(2)) if m.group(2) else int(m.group(1))
+            name, text = m.group(3), m.group(4)
+            tmpl = templates.get(cur[1])
+            ftype = None
+            if tmpl:
+                for f in tmpl[1]:
+                    if (f[0], f[1]) == (pen, num):
+                        ftype = f[4]
+            known = ELEMENTS.get((pen, num))
+            if known and known[0] != name:
+                dec.problems.append(f"{label}: element ({pen}/{num}) is named {name}, "
+                                    f"expected {known[0]}")
+            try:
+                cur[2][name] = convert_ipfixdump(ftype, text)
+            except ValueError as e:
+                dec.problems.append(f"{label}: cannot read {name} value {text!r} ({e})")
+                cur[2][name] = text
+    close()
+    dec.messages = [(m["odid"], m["seq"], None) for m in dec.messages]
+    return dec
+
+
+def convert_ipfixdump(ftype, text):
+    if ftype in ("ipv4", "ipv6"):
+        return ipaddress.ip_address(text.strip())
+    if ftype and (ftype.startswith("uint") or ftype.startswith("int")):
+        return int(text.strip())
+    if ftype == "millisec":
+        return ms_from_text(text)
+    if ftype == "string":
+        m = re.match(r"^\(len: (\d+)\) ?(.*)$", text, re.S)
+        if not m:
+            raise ValueError("no (len: N) prefix")
+        n = int(m.group(1))
+        s = m.group(2)
+        if len(s.encode("utf-8", "surrogateescape")) < n:
+            s = s + " " * (n - len(s.encode("utf-8", "surrogateescape")))
+        return s
+    return text
+
+
+# tshark field -> IPFIX element name (standard elements)
+TSHARK_FIELDS = {
+    "cflow.srcaddr": "sourceIPv4Address",
+    "cflow.dstaddr": "destinationIPv4Address",
+    "cflow.srcaddrv6": "sourceIPv6Address",
+    "cflow.dstaddrv6": "destinationIPv6Address",
+    "cflow.post_natsource_ipv4_address": "postNATSourceIPv4Address",
+    "cflow.post_natdestination_ipv4_address": "postNATDestinationIPv4Address",
+    "cflow.post_nat_source_ipv6_address": "postNATSourceIPv6Address",
+    "cflow.post_nat_destination_ipv6_address": "postNATDestinationIPv6Address",
+    "cflow.srcport": "sourceTransportPort",
+    "cflow.dstport": "destinationTransportPort",
+    "cflow.protocol": "protocolIdentifier",
+    "cflow.packets": "packetDeltaCount",
+    "cflow.octets": "octetDeltaCount",
+    "cflow.abstimestart": "flowStartMilliseconds",
+    "cflow.abstimeend": "flowEndMilliseconds",
+    "cflow.forwarding_status": "forwardingStatus",
+    "cflow.firewall_event": "firewallEvent",
+    "cflow.tcpflags": "tcpControlBits",
+    "cflow.direction": "flowDirection",
+    "cflow.ip_version": "ipVersion",
+    "cflow.if_name": "interfaceName",
+    "cflow.inputint": "ingressInterface",
+    "cflow.outputint": "egressInterface",
+}
+# sub-fields tshark adds inside an element (not elements themselves)
+TSHARK_IGNORED = re.compile(r"^(cflow\.string_len_(short|long)|cflow\.tcpflags\..*|"
+                            r"cflow\.forwarding_status_.*|cflow\.timedelta|cflow\.padding|)$")
+
+
+def tshark_value(name, f):
+    kind = KIND[name]
+    show, raw = f.get("show", ""), f.get("value", "")
+    if name == "forwardingStatus":
+        return int(f.get("unmaskedvalue") or raw, 16)
+    if name == "tcpControlBits":
+        return int(show, 16)
+    if kind in ("ipv4", "ipv6"):
+        return ipaddress.ip_address(show)
+    if kind == "uint":
+        return int(show)
+    if kind == "time":
+        return int(raw, 16)   # 8 bytes, ms since the epoch (show is for humans)
+    if kind == "str":
+        return bytes.fromhex(raw).decode("utf-8", "surrogateescape")
+    return show
+
+
+def decode_tshark(path):
+    dec = Decoded("tshark")
+    rc, out, err = run_tool(["tshark", "-n", "-r", path, "-T", "pdml"])
+    if rc != 0:
+        dec.problems.append(f"tshark exited {rc}: {err.strip()}")
+        return dec
+    try:
+        root = ET.fromstring(out)
+    except ET.ParseError as e:
+        dec.problems.append(f"tshark: cannot parse PDML: {e}")
+        return dec
+    templates = {}   # tid -> (scope, [(pen, id, length)])
+    for pkt in root.iter("packet"):
+        for f in pkt.iter("field"):
+            if f.get("name") in ("_ws.expert", "_ws.malformed"):
+                dec.problems.append(f"tshark expert: {f.get('showname') or f.get('show')}")
+        proto = next((p for p in pkt.iter("proto") if p.get("name") == "cflow"), None)
+        if proto is None:
+            dec.problems.append("tshark: a frame without IPFIX")
+            continue
+        odid = seq = None
+        n_data = 0
+        for top in proto:
+            name = top.get("name")
+            if name == "cflow.od_id":
+                odid = int(top.get("show"))
+            elif name == "cflow.sequence":
+                seq = int(top.get("show"))
+            elif name == "" and (top.get("show") or "").startswith("Set "):
+                n_data += tshark_set(top, templates, dec)
+        dec.messages.append((odid, seq, n_data))
+    return dec
+
+
+def tshark_set(s, templates, dec):
+    setid = None
+    n = 0
+    for f in s:
+        name, show = f.get("name"), f.get("show") or ""
+        if name == "cflow.flowset_id":
+            setid = int(f.get("show"))
+        m = re.match(r"^(Options )?Template \(Id = (\d+)", show)
+        if name == "" and m:
+            tid = int(m.group(2))
+            scope = 0
+            ms = re.search(r"Scope Count = (\d+)", show)
+            if m.group(1):
+                scope = int(ms.group(1)) if ms else 1
+            fields = []
+            for fld in f:
+                if not (fld.get("show") or "").startswith("Field ("):
+                    continue
+                kv = {c.get("name"): c.get("show") for c in fld}
+                pen = int(kv.get("cflow.template_ipfix_field_pen") or 0)
+                num = kv.get("cflow.template_ipfix_field_type") or \
+                    kv.get("cflow.template_ipfix_field_type_enterprise") or \
+                    kv.get("cflow.template_scope_field_type") or "0"
+                fields.append((pen, int(num), int(kv.get("cflow.template_field_length") or 0)))
+            templates[tid] = (scope, fields)
+        if name == "" and show.startswith("Flow "):
+            n += 1
+            if setid is None or setid < 256:
+                continue
+            tmpl = templates.get(setid)
+            if tmpl is None:
+                dec.problems.append(f"tshark: data set {setid} without a template")
+                continue
+            if tmpl[0]:
+                continue  # options record (RFC 5610 type record, ...)
+            dec.records.append((setid, tshark_flow(f, tmpl[1], dec), None))
+    return n
+
+
+def tshark_flow(flow, tfields, dec):
+    rec = {}
+    ent_fields = [(pen, num) for (pen, num, _l) in tfields if pen]
+    ent_i = 0
+
+    def walk(node):
+        nonlocal ent_i
+        for f in node:
+            name = f.get("name") or ""
+            if name in TSHARK_FIELDS:
+                el = TSHARK_FIELDS[name]
+                try:
+                    rec[el] = tshark_value(el, f)
+                except ValueError as e:
+                    dec.problems.append(f"tshark: cannot read {name} {f.get('show')!r}: {e}")
+            elif name == "cflow.enterprise_private_entry":
+                m = re.search(r"Type (\d+):", f.get("showname") or "")
+                num = int(m.group(1)) if m else -1
+                pen = ent_fields[ent_i][0] if ent_i < len(ent_fields) else -1
+                if ent_i < len(ent_fields) and ent_fields[ent_i][1] != num:
+                    dec.problems.append(f"tshark: enterprise entry Type {num} where the "
+                                        f"template has {ent_fields[ent_i]}")
+                ent_i += 1
+                el = ELEMENTS.get((pen, num))
+                if el is None:
+                    rec[f"tshark:({pen}/{num})"] = f.get("value")
+                else:
+                    raw = bytes.fromhex(f.get("value") or "")
+                    rec[el[0]] = int.from_bytes(raw, "big") if el[1] == "uint" else \
+                        raw.decode("utf-8", "surrogateescape")
+            elif name == "" or TSHARK_IGNORED.match(name):
+                walk(f)
+            else:
+                rec[f"tshark:{name}"] = f.get("show")
+    walk(flow)
+    return rec
+
+
+# --------------------------------------------------------------------------
+# Comparing
+# --------------------------------------------------------------------------
+
+def fmt_value(v):
+    if isinstance(v, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        return str(v)
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def fmt_time(ms):
+    try:
+        return datetime.datetime.utcfromtimestamp(ms / 1000).isoformat() + "Z"
+    except (OverflowError, ValueError, OSError):
+        return "?"
+
+
+class Report:
+    def __init__(self, limit):
+        self.lines = []
+        self.limit = limit
+        self.errors = 0
+
+    def error(self, msg):
+        self.errors += 1
+        if len(self.lines) < self.limit:
+            self.lines.append(msg)
+        elif len(self.lines) == self.limit:
+            self.lines.append("... (more differences not shown)")
+
+
+def compare(expected, dec, rep, prefix=False):
+    got = dec.records
+    n = len(expected)
+    if prefix:
+        if len(got) > n:
+            rep.error(f"{dec.tool}: {len(got)} records, more than the {n} expected")
+        n = min(n, len(got))
+    elif len(got) != n:
+        rep.error(f"{dec.tool}: {len(got)} records, expected {n}")
+    for i in range(min(n, len(got))):
+        path, lineno, line, exp = expected[i]
+        tid, rec, lengths = got[i]
+        diffs = []
+        for name in sorted(set(exp) | set(rec)):
+            if name not in rec:
+                diffs.append(f"    {name}: missing, expected {fmt_value(exp[name])}")
+            elif name not in exp:
+                diffs.append(f"    {name}: unexpected element, value {fmt_value(rec[name])}")
+            elif exp[name] != rec[name] or type(exp[name]) is not type(rec[name]):
+                extra = ""
+                if KIND.get(name) == "time" and isinstance(rec[name], int):
+                    extra = f" ({fmt_time(exp[name])} vs {fmt_time(rec[name])})"
+                diffs.append(f"    {name}: expected {fmt_value(exp[name])}, "
+                             f"got {fmt_value(rec[name])}{extra}")
+        if lengths is not None:
+            for name, length in lengths:
+                if name in FIXED_LENGTH and FIXED_LENGTH[name] != length:
+                    diffs.append(f"    {name}: template length {length}, "
+                                 f"expected {FIXED_LENGTH[name]}")
+        if diffs:
+            rep.error(f"{dec.tool}: record {i + 1} (template {tid}) from {path}:{lineno}: "
+                      f"{line[:160]}\n" + "\n".join(diffs))
+    # one template per element set, one element set per template
+    seen_set, seen_tid = {}, {}
+    for tid, rec, _l in got:
+        key = frozenset(rec)
+        if key in seen_set and seen_set[key] != tid:
+            rep.error(f"{dec.tool}: element set used with templates {seen_set[key]} and {tid}")
+        seen_set.setdefault(key, tid)
+        if tid in seen_tid and seen_tid[tid] != key:
+            rep.error(f"{dec.tool}: template {tid} used with different element sets")
+        seen_tid.setdefault(tid, key)
+
+
+def check_messages(dec, odid, rep, n_expected):
+    total = collections.Counter()
+    for i, (m_odid, seq, n_data) in enumerate(dec.messages):
+        if odid is not None and m_odid != odid:
+            rep.error(f"{dec.tool}: message {i + 1}: observation domain {m_odid}, expected {odid}")
+        if n_data is not None:
+            if seq != total[m_odid]:
+                rep.error(f"{dec.tool}: message {i + 1}: sequence number {seq}, expected "
+                          f"{total[m_odid]} (data records before it in domain {m_odid})")
+            total[m_odid] += n_data
+    if not dec.messages and n_expected:
+        rep.error(f"{dec.tool}: no IPFIX message in the file")
+
+
+def check_stats(path, oracle, rep, prefix):
+    try:
+        with open(path) as f:
+            js = json.load(f)
+    except (OSError, ValueError) as e:
+        rep.error(f"stats: cannot read {path}: {e}")
+        return
+    if not isinstance(js, dict) or not isinstance(js.get("inputs"), list) \
+            or not isinstance(js.get("total"), dict):
+        rep.error("stats: expected an object with 'inputs' (list) and 'total' (object)")
+        return
+
+    def invariants(where, d):
+        for k in StatKeys:
+            if not isinstance(d.get(k), int) or isinstance(d.get(k), bool) or d[k] < 0:
+                rep.error(f"stats: {where}: {k} missing or not a count: {d.get(k)!r}")
+                return False
+        parts = ("headers", "blank", "flows", "nodata", "skipdata", "malformed")
+        if d["lines"] != sum(d[k] for k in parts):
+            rep.error(f"stats: {where}: lines {d['lines']} != " +
+                      " + ".join(f"{k} {d[k]}" for k in parts))
+        if d["flows"] != d["flows_ipv4"] + d["flows_ipv6"] + d["flows_noaddr"]:
+            rep.error(f"stats: {where}: flows {d['flows']} != ipv4 + ipv6 + noaddr")
+        return True
+
+    ok = all([invariants(f"inputs[{i}]", d) for i, d in enumerate(js["inputs"])])
+    ok = invariants("total", js["total"]) and ok
+    if ok:
+        for k in StatKeys:
+            s = sum(d[k] for d in js["inputs"])
+            if js["total"][k] != s:
+                rep.error(f"stats: total.{k} {js['total'][k]} != sum over inputs {s}")
+    if len(js["inputs"]) != len(oracle):
+        rep.error(f"stats: {len(js['inputs'])} inputs, the oracle read {len(oracle)}: "
+                  f"{[d.get('name') for d in js['inputs']]} vs {[o['name'] for o in oracle]}")
+        return
+    for i, (d, o) in enumerate(zip(js["inputs"], oracle)):
+        if "name" not in d or "error" not in d:
+            rep.error(f"stats: inputs[{i}]: 'name' or 'error' missing")
+        if o["name"] != "-" and d.get("name") != o["name"]:
+            rep.error(f"stats: inputs[{i}]: name {d.get('name')!r}, expected {o['name']!r}")
+        if o["truncated"]:
+            if d.get("error") in (None, ""):
+                rep.error(f"stats: inputs[{i}] ({o['name']}): truncated, but error is null")
+            continue
+        if d.get("error") is not None:
+            rep.error(f"stats: inputs[{i}] ({o['name']}): error {d.get('error')!r}, expected null")
+        if not ok:
+            continue
+        for k in StatKeys:
+            if d[k] != o[k]:
+                rep.error(f"stats: inputs[{i}] ({o['name']}): {k} {d[k]}, the oracle counts {o[k]}")
+
+
+# --------------------------------------------------------------------------
+
+def selftest():
+    """Known answers for the pieces of the oracle that could be wrong silently."""
+    failures = []
+
+    def expect(what, got, want):
+        if got != want:
+            failures.append(f"{what}: got {got!r}, expected {want!r}")
+
+    # FNV-1a 32-bit test vectors (Fowler/Noll/Vo reference)
+    expect("fnv1a32('')", fnv1a32(b""), 0x811C9DC5)
+    expect("fnv1a32('a')", fnv1a32(b"a"), 0xE40C292C)
+    expect("fnv1a32('foobar')", fnv1a32(b"foobar"), 0xBF9CF968)
+    expect("interface_index('a')", interface_index("a"), 1 + 0xE40C292C % 65535)
+    expect("is_header(default)", is_header(DEFAULT_FORMAT), True)
+    expect("is_header(record)", is_header("2 123 eni-1 - - - - - - - 1 2 - NODATA".split()), False)
+    expect("is_header(words)", is_header(["ACCEPT", "OK"]), False)
+    expect("is_header(mixed case)", is_header(["SrcAddr", "Flow_Direction"]), True)
+    expect("parse_format", parse_format("${srcaddr} ${Pkt_SrcAddr}"), ["srcaddr", "pkt-srcaddr"])
+    for field, text in (("srcport", "70000"), ("packets", "-1"), ("bytes", str(2 ** 64)),
+                        ("srcaddr", "1.2.3.256"), ("action", "ALLOW"), ("protocol", "0x06"),
+                        ("log-status", "FINE"), ("start", "+5"), ("srcaddr", "fe80::1%eth0"),
+                        ("flow-direction", "sideways")):
+        try:
+            check_value(field, text)
+            failures.append(f"check_value({field}, {text}) accepted")
+        except Malformed:
+            pass
+    expect("seconds->ms", expected_record({"start": 1418530010}, False)["flowStartMilliseconds"],
+           1418530010000)
+    expect("ms kept", expected_record({"end": 100000000000}, False)["flowEndMilliseconds"],
+           100000000000)
+    r = expected_record({"srcaddr": ipaddress.ip_address("10.0.0.1"),
+                         "pkt-srcaddr": ipaddress.ip_address("2001:db8::1"),
+                         "interface-id": "eni-1", "flow-direction": "egress",
+                         "action": "REJECT", "type": "EFA"}, True)
+    expect("swap", (str(r.get("sourceIPv6Address")), str(r.get("postNATSourceIPv4Address"))),
+           ("2001:db8::1", "10.0.0.1"))
+    expect("egress index", r.get("egressInterface"), interface_index("eni-1"))
+    expect("REJECT", (r.get("forwardingStatus"), r.get("firewallEvent")), (129, 3))
+    expect("EFA", (r.get("awsTrafficType"), "ipVersion" in r), ("EFA", False))
+    expect("ms_from_text", ms_from_text("2014-12-14 04:07:50.123"), 1418530070123)
+    for f in failures:
+        print(f"flowcheck selftest: FAIL: {f}")
+    if not failures:
+        print("flowcheck selftest: OK")
+    return 1 if failures else 0
+
+
+def default_element_file():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for cand in (os.environ.get("VPC2IPFIX_ELEMENTS"),
+                 os.path.join(os.environ.get("top_srcdir", ""), "data", "vpc2ipfix-elements.xml")
+                 if os.environ.get("top_srcdir") else None,
+                 os.path.join(here, "..", "data", "vpc2ipfix-elements.xml")):
+        if cand and os.path.exists(cand):
+            return cand
+    return None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Check vpc2ipfix output against its input logs.")
+    ap.add_argument("inputs", nargs="*", metavar="INPUT")
+    ap.add_argument("--ipfix", metavar="FILE", help="the IPFIX file vpc2ipfix wrote")
+    ap.add_argument("-f", "--format", help="columns of header-less input (as vpc2ipfix --format)")
+    ap.add_argument("--packet-addresses-as-key", action="store_true")
+    ap.add_argument("--stats", metavar="FILE", help="the --stats-json file to check")
+    ap.add_argument("--odid", type=int, default=0, help="expected observation domain (default 0)")
+    ap.add_argument("--stdin-file", metavar="FILE", help="what vpc2ipfix read as input '-'")
+    ap.add_argument("--prefix", action="store_true",
+                    help="the output may hold only the first records (truncated input)")
+    ap.add_argument("--min-records", type=int, default=0, help="with --prefix: at least N records")
+    ap.add_argument("--element-file", default=None, help="libfixbuf XML element file "
+                    "(default: data/vpc2ipfix-elements.xml)")
+    ap.add_argument("--no-rfc5610", action="store_true",
+                    help="skip the ipfixDump --rfc5610 decode")
+    ap.add_argument("--decoders", default="ipfixdump,tshark",
+                    help="comma list of ipfixdump, tshark (default both)")
+    ap.add_argument("--same-templates", metavar="OTHER.ipfix",
+                    help="also check that every element set found in both files has the "
+                         "same template ID in both")
+    ap.add_argument("--selftest", action="store_true", help="check the oracle itself")
+    ap.add_argument("--list-malformed", action="store_true")
+    ap.add_argument("--dump-expected", action="store_true")
+    ap.add_argument("--count", action="store_true")
+    ap.add_argument("--max-diff", type=int, default=40, help="differences shown (default 40)")
+    a = ap.parse_args(argv)
+
+    if a.selftest:
+        return selftest()
+    try:
+        fmt_cols = parse_format(a.format) if a.format else list(DEFAULT_FORMAT)
+    except ValueError as e:
+        print(f"flowcheck: --format: {e}", file=sys.stderr)
+        return 2
+    notes = []
+    inputs = expand_inputs(a.inputs or ["-"], notes)
+    records, stats, malformed = parse_inputs(inputs, fmt_cols, a.packet_addresses_as_key,
+                                             a.stdin_file, a.prefix)
+    if a.list_malformed:
+        for path, lineno, why in malformed:
+            print(f"{path}:{lineno}: {why}")
+        return 0
+    if a.count:
+        print(len(records))
+        return 0
+    if a.dump_expected:
+        for path, lineno, _line, rec in records:
+            print(json.dumps({"input": path, "line": lineno,
+                              "record": {k: (v if isinstance(v, (int, str)) else str(v))
+                                         for k, v in rec.items()}}))
+        return 0
+    if not a.ipfix:
+        print("flowcheck: --ipfix FILE is required", file=sys.stderr)
+        return 2
+    if not os.path.exists(a.ipfix):
+        print(f"flowcheck: {a.ipfix}: no such file", file=sys.stderr)
+        return 1
+
+    decoders = [d.strip() for d in a.decoders.split(",") if d.strip()]
+    rep = Report(a.max_diff)
+    used, counts = [], []
+    element_file = a.element_file or default_element_file()
+    if "ipfixdump" in decoders:
+        if not shutil.which("ipfixDump"):
+            print("flowcheck: ipfixDump not found (package libfixbuf-tools)", file=sys.stderr)
+            return 2
+        decs = []
+        if element_file:
+            decs.append(decode_ipfixdump(a.ipfix, element_file=element_file))
+        else:
+            notes.append("no element file: enterprise names only from RFC 5610 records")
+        if not a.no_rfc5610 or not element_file:
+            decs.append(decode_ipfixdump(a.ipfix, rfc5610=True))
+        for dec in decs:
+            for p in dec.problems:
+                rep.error(p)
+            compare(records, dec, rep, a.prefix)
+            check_messages(dec, a.odid, rep, len(records))
+            used.append(dec.tool)
+            counts.append(len(dec.records))
+    if "tshark" in decoders:
+        if not shutil.which("tshark"):
+            print("flowcheck: tshark not found (package tshark)", file=sys.stderr)
+            return 2
+        dec = decode_tshark(a.ipfix)
+        for p in dec.problems:
+            rep.error(p)
+        compare(records, dec, rep, a.prefix)
+        check_messages(dec, a.odid, rep, len(records))
+        used.append(dec.tool)
+        counts.append(len(dec.records))
+    got = min(counts + [len(records)])
+    if a.prefix:
+        if got < a.min_records:
+            rep.error(f"{got} records decoded, expected at least {a.min_records}")
+    if a.stats:
+        check_stats(a.stats, stats, rep, a.prefix)
+    if a.same_templates:
+        mine = decode_ipfixdump(a.ipfix, element_file=element_file, rfc5610=not element_file)
+        other = decode_ipfixdump(a.same_templates, element_file=element_file,
+                                 rfc5610=not element_file)
+        tids = {frozenset(rec): tid for tid, rec, _l in other.records}
+        common = 0
+        for tid, rec, _l in mine.records:
+            key = frozenset(rec)
+            if key in tids:
+                common += 1
+                if tids[key] != tid:
+                    rep.error(f"template IDs not stable: {a.ipfix} uses {tid}, "
+                              f"{a.same_templates} uses {tids[key]} for {sorted(key)}")
+        if not common:
+            rep.error(f"--same-templates: no element set in common with {a.same_templates}")
+
+    for n in notes:
+        print(f"flowcheck: note: {n}", file=sys.stderr)
+    total = {k: sum(s[k] for s in stats) for k in StatKeys}
+    if rep.errors:
+        print(f"flowcheck: FAIL: {rep.errors} difference(s) between {a.ipfix} and "
+              f"{len(inputs)} input(s)")
+        for ln in rep.lines:
+            print(ln)
+        return 1
+    print(f"flowcheck: OK: {got} records from {len(inputs)} "
+          f"input(s) ({total['nodata']} nodata, {total['skipdata']} skipdata, "
+          f"{total['malformed']} malformed, {total['headers']} headers) match "
+          f"{', '.join(used)}{' (prefix)' if a.prefix else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except ToolError as e:
+        print(f"flowcheck: {e}", file=sys.stderr)
+        sys.exit(2)
