@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "export-queue.h"
 #include "exporter.h"
 #include "parser.h"
 #include "reader.h"
@@ -20,7 +21,7 @@ precheck_header (const char *path, GError **error)
   g_autoptr (VpcReader) reader = vpc_reader_open (path, error);
   if (reader == NULL)
     return FALSE;
-  const char *line;
+  char *line;
   gsize len;
   g_autoptr (GError) local = NULL;
   while (vpc_reader_next_line (reader, &line, &len, &local))
@@ -48,9 +49,8 @@ typedef struct {
   const VpcConvertOptions *options;
   VpcStats *stats;
   VpcParser *parser;
-  VpcExporter *exporter;
+  VpcExportQueue *queue;
   VpcRecord record;
-  VpcFlow flow;
 } Job;
 
 #define EL(i) (G_GUINT64_CONSTANT (1) << (i))
@@ -77,7 +77,7 @@ convert_input (Job *job, const char *path, GError **error)
   vpc_parser_begin_input (job->parser);
 
   guint shown = 0;
-  const char *line;
+  char *line;
   gsize len;
   for (;;)
     {
@@ -107,8 +107,13 @@ convert_input (Job *job, const char *path, GError **error)
         }
 
       VpcLineKind kind = VPC_LINE_RECORD;
+      /* Parse a copy that lives until its flow is encoded (longer lines
+       * are malformed anyway). */
+      char *text = len <= VPC_EXPORT_QUEUE_MAX_LINE
+                       ? vpc_export_queue_copy_line (job->queue, line, len)
+                       : line;
       if (local == NULL
-          && !vpc_parser_feed (job->parser, line, len, &kind, &job->record, &local)
+          && !vpc_parser_feed (job->parser, text, len, &kind, &job->record, &local)
           && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
         {
           g_prefix_error (&local, "%s:%" G_GUINT64_FORMAT ": ", name,
@@ -165,8 +170,9 @@ convert_input (Job *job, const char *path, GError **error)
               continue;
             }
         }
-      guint64 mask = vpc_mapper_map (&options->mapper, &job->record, &job->flow);
-      if (!vpc_exporter_add (job->exporter, &job->flow, mask, error))
+      VpcFlow *flow = vpc_export_queue_next_flow (job->queue);
+      guint64 mask = vpc_mapper_map (&options->mapper, &job->record, flow);
+      if (!vpc_export_queue_push (job->queue, mask, error))
         {
           vpc_stats_end_input (job->stats, input);
           return FALSE;
@@ -217,7 +223,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (exporter == NULL)
     return FALSE;
 
-  Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter };
+  g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
+  Job job = { .options = options, .stats = stats, .parser = parser, .queue = queue };
   for (guint i = 0; i < paths->len; i++)
     {
       if (!convert_input (&job, paths->pdata[i], error))
@@ -228,6 +235,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
           return FALSE;
         }
     }
+  if (!vpc_export_queue_finish (queue, error))
+    return FALSE;
   stats->templates = vpc_exporter_get_template_count (exporter);
   return vpc_exporter_commit (exporter, error);
 }

@@ -14,8 +14,6 @@ struct VpcParser {
   VpcFieldId columns[VPC_MAX_COLUMNS];      /* in force for the current input */
   guint n_columns;
   GHashTable *warned_unknown;               /* lower-cased unknown names already reported */
-  char *scratch;                            /* a line with its tabs made spaces */
-  gsize scratch_size;
 };
 
 static gboolean
@@ -177,7 +175,6 @@ vpc_parser_free (VpcParser *parser)
   if (parser == NULL)
     return;
   g_hash_table_unref (parser->warned_unknown);
-  g_free (parser->scratch);
   g_free (parser);
 }
 
@@ -373,12 +370,12 @@ ok:
 }
 
 gboolean
-vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *kind,
+vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
                  VpcRecord *record, GError **error)
 {
   while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
     len--;
-  const char *p = line, *end = line + len;
+  char *p = line, *end = line + len;
   while (p < end && is_space (*p))
     p++;
   if (p == end)
@@ -407,26 +404,17 @@ vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *ki
       return FALSE;
     }
   /* AWS separates fields with single spaces: split with memchr.  A line
-   * with tabs (hand-edited files) has them turned into spaces first. */
+   * with tabs (hand-edited files) has them turned into spaces, in place. */
   if (G_UNLIKELY (memchr (p, '\t', (gsize) (end - p)) != NULL))
-    {
-      gsize n = (gsize) (end - p);
-      if (parser->scratch_size < n)
-        {
-          parser->scratch_size = MAX (n, 2 * parser->scratch_size);
-          parser->scratch = g_realloc (parser->scratch, parser->scratch_size);
-        }
-      for (gsize i = 0; i < n; i++)
-        parser->scratch[i] = p[i] == '\t' ? ' ' : p[i];
-      p = parser->scratch;
-      end = p + n;
-    }
+    for (char *q = p; q < end; q++)
+      if (*q == '\t')
+        *q = ' ';
   record->present = 0;
   guint column = 0;
   while (p < end)
     {
       const char *tok = p;
-      const char *sp = memchr (p, ' ', (gsize) (end - p));
+      char *sp = memchr (p, ' ', (gsize) (end - p));
       p = sp != NULL ? sp : end;
       gsize tok_len = (gsize) (p - tok);
       if (column < parser->n_columns)

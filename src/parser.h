@@ -18,8 +18,8 @@ typedef struct {
   guint8 bytes[16]; /* network order; IPv4 uses the first 4 */
 } VpcAddr;
 
-/* Text fields point into the line passed to vpc_parser_feed() (or into
- * the parser): they are valid until the next line is read or fed. */
+/* Text fields point into the line passed to vpc_parser_feed(): they are
+ * valid as long as that buffer is. */
 typedef struct {
   const char *ptr;
   gsize len;
@@ -72,10 +72,11 @@ void vpc_parser_begin_input (VpcParser *parser);
 /* TRUE if line looks like a header line (field names, not values). */
 gboolean vpc_parser_line_is_header (const char *line, gsize len);
 
-/* Parse one line (without its line terminator).  On FALSE, error is
+/* Parse one line (without its line terminator).  The line is modified in
+ * place (tabs become spaces).  On FALSE, error is
  * VPC_ERROR_MALFORMED (the line is skipped; the parser is unchanged) or
  * VPC_ERROR_HEADER (a header line that cannot be used). */
-gboolean vpc_parser_feed (VpcParser *parser, const char *line, gsize len, VpcLineKind *kind,
+gboolean vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
                           VpcRecord *record, GError **error);
 
 /* The columns in force: count and ids (VPC_FIELD_UNKNOWN for ignored ones). */

@@ -347,7 +347,7 @@ reader_fill (VpcReader *reader)
 }
 
 gboolean
-vpc_reader_next_line (VpcReader *reader, const char **line, gsize *len, GError **error)
+vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error)
 {
   for (;;)
     {

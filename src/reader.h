@@ -20,14 +20,14 @@ VpcReader *vpc_reader_open (const char *path, GError **error);
 void vpc_reader_free (VpcReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReader, vpc_reader_free)
 
-/* The next line, without its "\n" or "\r\n"; *line stays valid until the
- * next call.  Returns FALSE with:
+/* The next line, without its "\n" or "\r\n"; *line stays valid (and may be
+ * modified) until the next call.  Returns FALSE with:
  *  - VPC_ERROR_EOF at the end of the input;
  *  - VPC_ERROR_MALFORMED for a line over VPC_READER_MAX_LINE (skipped; the
  *    next call goes on with the following line);
  *  - VPC_ERROR_TRUNCATED / VPC_ERROR_IO when the input cannot be read on:
  *    every line before it has been returned. */
-gboolean vpc_reader_next_line (VpcReader *reader, const char **line, gsize *len, GError **error);
+gboolean vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error);
 
 /* Name for messages ("-" is "<stdin>"), number of the last line returned,
  * whether the input was gzip (known after the first read), and how many

@@ -11,6 +11,7 @@ typedef struct {
   VpcDiag diag;
   VpcParser *parser;
   VpcRecord record;
+  char *line; /* the last line fed: the record points into it */
 } Fixture;
 
 static void
@@ -33,6 +34,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   vpc_parser_free (f->parser);
   g_ptr_array_unref (f->messages);
+  g_free (f->line);
 }
 
 /* Feed a line that must parse; returns its kind. */
@@ -41,7 +43,9 @@ feed_ok (Fixture *f, const char *line)
 {
   VpcLineKind kind;
   g_autoptr (GError) error = NULL;
-  gboolean ok = vpc_parser_feed (f->parser, line, strlen (line), &kind, &f->record, &error);
+  g_free (f->line);
+  f->line = g_strdup (line);
+  gboolean ok = vpc_parser_feed (f->parser, f->line, strlen (line), &kind, &f->record, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   return kind;
@@ -53,7 +57,9 @@ feed_bad (Fixture *f, const char *line, int code)
 {
   VpcLineKind kind;
   GError *error = NULL;
-  gboolean ok = vpc_parser_feed (f->parser, line, strlen (line), &kind, &f->record, &error);
+  g_free (f->line);
+  f->line = g_strdup (line);
+  gboolean ok = vpc_parser_feed (f->parser, f->line, strlen (line), &kind, &f->record, &error);
   g_assert_false (ok);
   g_assert_error (error, VPC_ERROR, code);
   char *message = g_strdup (error->message);

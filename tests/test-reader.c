@@ -79,7 +79,7 @@ read_all (const char *path, GPtrArray *lines)
   GError *error = NULL;
   g_autoptr (VpcReader) reader = vpc_reader_open (path, &error);
   g_assert_no_error (error);
-  const char *line;
+  char *line;
   gsize len;
   for (;;)
     {
@@ -123,7 +123,7 @@ test_gzip_by_content (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lines->pdata[1], ==, "two");
 
   g_autoptr (VpcReader) reader = vpc_reader_open (path, NULL);
-  const char *line;
+  char *line;
   gsize len;
   g_assert_true (vpc_reader_next_line (reader, &line, &len, NULL));
   g_assert_true (vpc_reader_is_compressed (reader));

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Batches of mapped flows between the parsing thread and the encoding thread:
+ * parsing and libfixbuf's transcoding each take about half the CPU time of
+ * a conversion, so on two cores they run side by side. */
+#include "config.h"
+
+#include "export-queue.h"
+
+#include <string.h>
+
+#define BATCH_FLOWS 1024
+#define BATCHES 3
+
+typedef struct {
+  VpcFlow flows[BATCH_FLOWS];
+  guint64 masks[BATCH_FLOWS];
+  guint n;
+  char text[VPC_EXPORT_QUEUE_MAX_LINE * 2]; /* the lines the flows point into */
+  gsize text_used;
+  gboolean last; /* the sentinel that stops the thread */
+} Batch;
+
+struct VpcExportQueue {
+  VpcExporter *exporter;
+  GThread *thread;
+  GAsyncQueue *full;  /* Batch*, parser -> encoder */
+  GAsyncQueue *empty; /* Batch*, encoder -> parser */
+  Batch *current;     /* being filled */
+  gint failed;
+  gint abandoned;     /* stop without encoding the rest */
+  GError *error;      /* the encoder's first error; read after failed is seen */
+  gboolean finished;
+};
+
+static gpointer
+export_queue_thread (gpointer data)
+{
+  VpcExportQueue *queue = data;
+  for (;;)
+    {
+      Batch *batch = g_async_queue_pop (queue->full);
+      if (batch->last)
+        {
+          g_free (batch);
+          return NULL;
+        }
+      for (guint i = 0; i < batch->n && !g_atomic_int_get (&queue->failed)
+                        && !g_atomic_int_get (&queue->abandoned);
+           i++)
+        if (!vpc_exporter_add (queue->exporter, &batch->flows[i], batch->masks[i], &queue->error))
+          g_atomic_int_set (&queue->failed, 1);
+      batch->n = 0;
+      batch->text_used = 0;
+      g_async_queue_push (queue->empty, batch);
+    }
+}
+
+VpcExportQueue *
+vpc_export_queue_new (VpcExporter *exporter)
+{
+  VpcExportQueue *queue = g_new0 (VpcExportQueue, 1);
+  queue->exporter = exporter;
+  queue->full = g_async_queue_new_full (g_free);
+  queue->empty = g_async_queue_new_full (g_free);
+  for (int i = 0; i < BATCHES - 1; i++)
+    g_async_queue_push (queue->empty, g_new0 (Batch, 1));
+  queue->current = g_new0 (Batch, 1);
+  queue->thread = g_thread_new ("vpc-encoder", export_queue_thread, queue);
+  return queue;
+}
+
+static void
+export_queue_send (VpcExportQueue *queue)
+{
+  g_async_queue_push (queue->full, queue->current);
+  queue->current = g_async_queue_pop (queue->empty);
+}
+
+char *
+vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len)
+{
+  g_assert (len <= VPC_EXPORT_QUEUE_MAX_LINE);
+  Batch *batch = queue->current;
+  if (batch->n == BATCH_FLOWS || sizeof batch->text - batch->text_used < len + 1)
+    {
+      export_queue_send (queue);
+      batch = queue->current;
+    }
+  char *copy = batch->text + batch->text_used;
+  memcpy (copy, line, len);
+  copy[len] = '\0';
+  batch->text_used += len + 1;
+  return copy;
+}
+
+VpcFlow *
+vpc_export_queue_next_flow (VpcExportQueue *queue)
+{
+  return &queue->current->flows[queue->current->n];
+}
+
+static gboolean
+export_queue_check (VpcExportQueue *queue, GError **error)
+{
+  if (!g_atomic_int_get (&queue->failed))
+    return TRUE;
+  g_propagate_error (error, g_error_copy (queue->error));
+  return FALSE;
+}
+
+gboolean
+vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
+{
+  Batch *batch = queue->current;
+  batch->masks[batch->n++] = mask;
+  return export_queue_check (queue, error);
+}
+
+gboolean
+vpc_export_queue_finish (VpcExportQueue *queue, GError **error)
+{
+  if (!queue->finished)
+    {
+      g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
+      Batch *stop = g_new0 (Batch, 1);
+      stop->last = TRUE;
+      g_async_queue_push (queue->full, stop);
+      g_thread_join (queue->thread);
+      queue->finished = TRUE;
+    }
+  return export_queue_check (queue, error);
+}
+
+void
+vpc_export_queue_free (VpcExportQueue *queue)
+{
+  if (queue == NULL)
+    return;
+  /* Stop the encoder without encoding the rest: the run is abandoned. */
+  if (!queue->finished)
+    {
+      g_atomic_int_set (&queue->abandoned, 1);
+      vpc_export_queue_finish (queue, NULL);
+    }
+  g_free (queue->current);
+  g_async_queue_unref (queue->full);
+  g_async_queue_unref (queue->empty);
+  g_clear_error (&queue->error);
+  g_free (queue);
+}
