@@ -238,5 +238,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (!vpc_export_queue_finish (queue, error))
     return FALSE;
   stats->templates = vpc_exporter_get_template_count (exporter);
+  stats->interfaces = vpc_exporter_get_interface_count (exporter);
+  stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
   return vpc_exporter_commit (exporter, error);
 }

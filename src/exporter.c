@@ -31,7 +31,23 @@ struct VpcExporter {
   guint64 current_mask;
   gboolean have_current;
   guint64 records;
+  guint16 interface_itid;   /* internal template of the interface table */
+  GHashTable *interfaces;   /* index -> name (char*) published in the table */
+  GHashTable *collisions;   /* names whose index another name already had */
+  guint32 last_index;       /* the interface of the previous flow (fast path) */
+  char *last_name;
 };
+
+/* The interface table: an options record (scope ingressInterface) for each
+ * interface index met, naming its interface, so that collectors that keep
+ * only the numeric index (SiLK) can map it back to the ENI. */
+#define INTERFACE_TABLE_TID 257
+
+typedef struct {
+  fbVarfield_t interfaceName;
+  guint32 ingressInterface;
+  guint8 padding[4];
+} InterfaceRecord;
 
 guint16
 vpc_template_id_for_mask (guint64 mask)
@@ -100,6 +116,89 @@ exporter_write_element_types (VpcExporter *self, GError **error)
 }
 
 static gboolean
+template_append (fbTemplate_t *tmpl, const char *name, guint16 length, GError **error)
+{
+  GError *fb_error = NULL;
+  fbInfoElementSpec_t spec = { (char *) name, length, 0 };
+  if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, name);
+  return TRUE;
+}
+
+static gboolean
+exporter_add_interface_table (VpcExporter *self, GError **error)
+{
+  GError *fb_error = NULL;
+  fbSession_t *session = fBufGetSession (self->fbuf);
+  fbTemplate_t *internal = fbTemplateAlloc (self->model);
+  if (!template_append (internal, "interfaceName", FB_IE_VARLEN, error)
+      || !template_append (internal, "ingressInterface", 4, error)
+      || !template_append (internal, "paddingOctets", 4, error))
+    {
+      fbTemplateFreeUnused (internal);
+      return FALSE;
+    }
+  G_STATIC_ASSERT (sizeof (InterfaceRecord) == sizeof (fbVarfield_t) + 8);
+  self->interface_itid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, internal, &fb_error);
+  if (self->interface_itid == 0)
+    {
+      fbTemplateFreeUnused (internal);
+      return vpc_fixbuf_error (error, fb_error, "interface table template");
+    }
+  fbTemplate_t *ext = fbTemplateAlloc (self->model);
+  if (!template_append (ext, "ingressInterface", 4, error)
+      || !template_append (ext, "interfaceName", FB_IE_VARLEN, error))
+    {
+      fbTemplateFreeUnused (ext);
+      return FALSE;
+    }
+  fbTemplateSetOptionsScope (ext, 1);
+  if (fbSessionAddTemplate (session, FALSE, INTERFACE_TABLE_TID, ext, &fb_error) == 0)
+    {
+      fbTemplateFreeUnused (ext);
+      return vpc_fixbuf_error (error, fb_error, "interface table template");
+    }
+  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (INTERFACE_TABLE_TID));
+  return TRUE;
+}
+
+/* Publish index -> name the first time index is met; count a second name
+ * for an index already published. */
+static gboolean
+exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *name,
+                         GError **error)
+{
+  if (index == self->last_index && self->last_name != NULL
+      && strlen (self->last_name) == name->len
+      && memcmp (self->last_name, name->buf, name->len) == 0)
+    return TRUE;
+  g_autofree char *text = g_strndup ((const char *) name->buf, name->len);
+  const char *known = g_hash_table_lookup (self->interfaces, GUINT_TO_POINTER (index));
+  self->last_index = index;
+  if (known != NULL)
+    {
+      if (strcmp (known, text) != 0 && !g_hash_table_contains (self->collisions, text))
+        g_hash_table_add (self->collisions, g_strdup (text));
+      g_free (self->last_name);
+      self->last_name = g_steal_pointer (&text);
+      return TRUE;
+    }
+
+  GError *fb_error = NULL;
+  InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
+  if (!fBufSetInternalTemplate (self->fbuf, self->interface_itid, &fb_error)
+      || !fBufSetExportTemplate (self->fbuf, INTERFACE_TABLE_TID, &fb_error)
+      || !fBufAppend (self->fbuf, (uint8_t *) &record, sizeof record, &fb_error)
+      || !fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, "interface table record");
+  self->have_current = FALSE;
+  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), g_strdup (text));
+  g_free (self->last_name);
+  self->last_name = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static gboolean
 exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GError **error)
 {
   GError *fb_error = NULL;
@@ -109,6 +208,8 @@ exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GE
   fbSessionSetDomain (session, domain);
 
   if (!exporter_write_element_types (self, error))
+    return FALSE;
+  if (!exporter_add_interface_table (self, error))
     return FALSE;
 
   fbTemplate_t *tmpl = vpc_flow_template_new (self->model, VPC_FLOW_INTERNAL, error);
@@ -131,6 +232,8 @@ vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **er
   g_autoptr (VpcExporter) self = g_new0 (VpcExporter, 1);
   self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->used_tids = g_hash_table_new (NULL, NULL);
+  self->interfaces = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->collisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (strcmp (path, "-") == 0)
     {
@@ -181,6 +284,9 @@ vpc_exporter_free (VpcExporter *self)
     fbInfoModelFree (self->model);
   g_hash_table_unref (self->tid_by_mask);
   g_hash_table_unref (self->used_tids);
+  g_hash_table_unref (self->interfaces);
+  g_hash_table_unref (self->collisions);
+  g_free (self->last_name);
   g_free (self->path);
   g_free (self->tmp_path);
   g_free (self);
@@ -228,6 +334,14 @@ gboolean
 vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError **error)
 {
   GError *fb_error = NULL;
+  if (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME))
+    {
+      guint32 index = (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_EGRESS_IF))
+                          ? flow->egressInterface
+                          : flow->ingressInterface;
+      if (!exporter_note_interface (self, index, &flow->interfaceName, error))
+        return FALSE;
+    }
   if (!self->have_current || mask != self->current_mask)
     {
       guint16 tid = 0;
@@ -293,4 +407,16 @@ guint
 vpc_exporter_get_template_count (const VpcExporter *self)
 {
   return g_hash_table_size (self->used_tids);
+}
+
+guint
+vpc_exporter_get_interface_count (const VpcExporter *self)
+{
+  return g_hash_table_size (self->interfaces);
+}
+
+guint
+vpc_exporter_get_interface_collisions (const VpcExporter *self)
+{
+  return g_hash_table_size (self->collisions);
 }

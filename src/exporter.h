@@ -30,6 +30,13 @@ gboolean vpc_exporter_add (VpcExporter *exporter, const VpcFlow *flow, guint64 m
 gboolean vpc_exporter_commit (VpcExporter *exporter, GError **error);
 
 guint64 vpc_exporter_get_record_count (const VpcExporter *exporter);
+
+/* Interfaces published in the interface table (options template 257:
+ * ingressInterface as scope, interfaceName), and interface names whose
+ * index was already another name's (a 16-bit hash collision: the flows
+ * still carry their interfaceName). */
+guint vpc_exporter_get_interface_count (const VpcExporter *exporter);
+guint vpc_exporter_get_interface_collisions (const VpcExporter *exporter);
 guint vpc_exporter_get_template_count (const VpcExporter *exporter);
 
 /* The preferred template ID of an element set: 256 + hash % 65280.  On a

@@ -108,8 +108,13 @@ vpc_stats_to_text (const VpcStats *stats)
     append_counts_row (out, "total", &stats->total);
   g_string_append_printf (out,
                           "  (other = header and blank lines; %" G_GUINT64_FORMAT
-                          " templates; %u files skipped)\n",
-                          stats->templates, stats->skipped_files->len);
+                          " templates; %u interfaces; %u files skipped)\n",
+                          stats->templates, stats->interfaces, stats->skipped_files->len);
+  if (stats->interface_collisions > 0)
+    g_string_append_printf (out,
+                            "  %u interface names share a numeric index with another one "
+                            "(their flows still carry interfaceName)\n",
+                            stats->interface_collisions);
   return g_string_free (out, FALSE);
 }
 
@@ -170,9 +175,12 @@ vpc_stats_to_json (const VpcStats *stats)
     }
   g_string_append (out, "\n  ],\n  \"total\": {");
   append_json_counts (out, &stats->total);
-  g_string_append_printf (out, "},\n  \"templates\": %" G_GUINT64_FORMAT
-                               ",\n  \"failed_inputs\": %u\n}\n",
-                          stats->templates, stats->failed_inputs);
+  g_string_append_printf (out,
+                          "},\n  \"templates\": %" G_GUINT64_FORMAT
+                          ",\n  \"interfaces\": %u,\n  \"interface_index_collisions\": %u"
+                          ",\n  \"failed_inputs\": %u\n}\n",
+                          stats->templates, stats->interfaces, stats->interface_collisions,
+                          stats->failed_inputs);
   return g_string_free (out, FALSE);
 }
 

@@ -33,6 +33,8 @@ typedef struct {
   GPtrArray *skipped_files; /* char*: "path (reason)" */
   VpcCounts total;
   guint64 templates;
+  guint interfaces;           /* published in the interface table */
+  guint interface_collisions; /* names that share another name's index */
   guint failed_inputs;
 } VpcStats;
 

@@ -110,8 +110,10 @@ if have_decoders; then
         -e cflow.protocol -e cflow.packets -e cflow.octets -e cflow.abstimestart \
         -e cflow.abstimeend -e cflow.firewall_event -e cflow.if_name \
         -e cflow.inputint 2>/dev/null |
-        grep -v '^ *$' >"$WORK/aws-example.txt"
-    want='172.31.16.139 172.31.16.21 20641 22 6 20 4249 Dec 14, 2014 04:06:50.000000000 UTC Dec 14, 2014 04:07:50.000000000 UTC 2 eni-1235b8ca123456789 56204'
+        sed 's/^ *//' | grep -v '^$' >"$WORK/aws-example.txt"
+    # First the interface table (options template 257: index and name), then the flow.
+    want='eni-1235b8ca123456789 56204
+172.31.16.139 172.31.16.21 20641 22 6 20 4249 Dec 14, 2014 04:06:50.000000000 UTC Dec 14, 2014 04:07:50.000000000 UTC 2 eni-1235b8ca123456789 56204'
     if [ "$(cat "$WORK/aws-example.txt")" = "$want" ]; then
         ok "the AWS user guide example, read back by tshark"
     else

@@ -52,7 +52,7 @@ read_back (const char *path, guint64 *total)
       g_hash_table_insert (counts, GUINT_TO_POINTER (tid),
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
       (*total)++;
-      if (tid != 256)
+      if (tid != 256 && tid != 257)
         g_assert_cmpuint (record.packetDeltaCount, ==, 5);
     }
   g_assert_true (g_error_matches (error, FB_ERROR_DOMAIN, FB_ERROR_EOF));
@@ -94,7 +94,7 @@ test_atomic_file_and_templates (void)
   g_assert_true (vpc_exporter_commit (exporter, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (vpc_exporter_get_record_count (exporter), ==, 3000);
-  g_assert_cmpuint (vpc_exporter_get_template_count (exporter), ==, 3); /* + RFC 5610 */
+  g_assert_cmpuint (vpc_exporter_get_template_count (exporter), ==, 4); /* + 256, 257 */
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
   guint64 total = 0;
@@ -120,6 +120,59 @@ test_atomic_file_and_templates (void)
 }
 
 static void
+test_interface_table (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vpc-exporter-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "ifaces.ipfix", NULL);
+  g_autoptr (VpcExporter) exporter = vpc_exporter_new_file (path, 0, &error);
+  g_assert_no_error (error);
+
+  /* Two names with the same 16-bit index, found by search. */
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  char *a = NULL, *b = NULL;
+  for (guint i = 0; b == NULL; i++)
+    {
+      char *name = g_strdup_printf ("eni-%017x", i);
+      guint32 index = vpc_interface_index (name, strlen (name));
+      char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (index));
+      if (other != NULL)
+        {
+          a = g_strdup (other);
+          b = name;
+        }
+      else
+        g_hash_table_insert (seen, GUINT_TO_POINTER (index), name);
+    }
+  const char *names[] = { "eni-0a", "eni-0b", "eni-0a", a, b, b, "eni-0b" };
+  guint64 in_mask = BIT (VPC_EL_IF_NAME) | BIT (VPC_EL_INGRESS_IF) | BIT (VPC_EL_PACKETS);
+  guint64 out_mask = BIT (VPC_EL_IF_NAME) | BIT (VPC_EL_EGRESS_IF) | BIT (VPC_EL_PACKETS);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      VpcFlow flow = { .packetDeltaCount = 5 };
+      guint32 index = vpc_interface_index (names[i], strlen (names[i]));
+      flow.interfaceName.buf = (guint8 *) names[i];
+      flow.interfaceName.len = strlen (names[i]);
+      flow.ingressInterface = flow.egressInterface = index;
+      g_assert_true (vpc_exporter_add (exporter, &flow, i % 2 ? out_mask : in_mask, &error));
+    }
+  g_assert_true (vpc_exporter_commit (exporter, &error));
+  g_assert_no_error (error);
+  /* eni-0a, eni-0b and a: one table record each; b collides with a. */
+  g_assert_cmpuint (vpc_exporter_get_interface_count (exporter), ==, 3);
+  g_assert_cmpuint (vpc_exporter_get_interface_collisions (exporter), ==, 1);
+  guint64 total = 0;
+  g_autoptr (GHashTable) counts = read_back (path, &total);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (257))),
+                    ==, 3);
+  g_assert_cmpuint (total, ==, 26 + 3 + G_N_ELEMENTS (names));
+  g_free (a);
+  g_free (b);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static void
 test_unwritable_directory (void)
 {
   g_autoptr (GError) error = NULL;
@@ -134,6 +187,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/exporter/atomic-file-and-templates", test_atomic_file_and_templates);
+  g_test_add_func ("/exporter/interface-table", test_interface_table);
   g_test_add_func ("/exporter/unwritable-directory", test_unwritable_directory);
   return g_test_run ();
 }
