@@ -116,24 +116,14 @@ exporter_write_element_types (VpcExporter *self, GError **error)
 }
 
 static gboolean
-template_append (fbTemplate_t *tmpl, const char *name, guint16 length, GError **error)
-{
-  GError *fb_error = NULL;
-  fbInfoElementSpec_t spec = { (char *) name, length, 0 };
-  if (!fbTemplateAppendSpec (tmpl, &spec, 0, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, name);
-  return TRUE;
-}
-
-static gboolean
 exporter_add_interface_table (VpcExporter *self, GError **error)
 {
   GError *fb_error = NULL;
   fbSession_t *session = fBufGetSession (self->fbuf);
   fbTemplate_t *internal = fbTemplateAlloc (self->model);
-  if (!template_append (internal, "interfaceName", FB_IE_VARLEN, error)
-      || !template_append (internal, "ingressInterface", 4, error)
-      || !template_append (internal, "paddingOctets", 4, error))
+  if (!vpc_template_append (internal, "interfaceName", FB_IE_VARLEN, error)
+      || !vpc_template_append (internal, "ingressInterface", 4, error)
+      || !vpc_template_append (internal, "paddingOctets", 4, error))
     {
       fbTemplateFreeUnused (internal);
       return FALSE;
@@ -146,8 +136,8 @@ exporter_add_interface_table (VpcExporter *self, GError **error)
       return vpc_fixbuf_error (error, fb_error, "interface table template");
     }
   fbTemplate_t *ext = fbTemplateAlloc (self->model);
-  if (!template_append (ext, "ingressInterface", 4, error)
-      || !template_append (ext, "interfaceName", FB_IE_VARLEN, error))
+  if (!vpc_template_append (ext, "ingressInterface", 4, error)
+      || !vpc_template_append (ext, "interfaceName", FB_IE_VARLEN, error))
     {
       fbTemplateFreeUnused (ext);
       return FALSE;

@@ -278,8 +278,8 @@ vpc_fixbuf_error (GError **error, GError *fb_error, const char *what)
   return FALSE;
 }
 
-static gboolean
-template_append (fbTemplate_t *tmpl, const char *name, guint16 length, GError **error)
+gboolean
+vpc_template_append (fbTemplate_t *tmpl, const char *name, guint16 length, GError **error)
 {
   GError *fb_error = NULL;
   fbInfoElementSpec_t spec = { (char *) name, length, 0 };
@@ -314,14 +314,14 @@ vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error)
         continue;
       g_assert (!internal || e->offset == end); /* VpcFlow has no holes */
       end += e->length == FB_IE_VARLEN ? sizeof (fbVarfield_t) : e->length;
-      if (!template_append (tmpl, e->name, e->length, error))
+      if (!vpc_template_append (tmpl, e->name, e->length, error))
         {
           fbTemplateFreeUnused (tmpl);
           return NULL;
         }
     }
   if (internal && end < sizeof (VpcFlow)
-      && !template_append (tmpl, "paddingOctets", (guint16) (sizeof (VpcFlow) - end), error))
+      && !vpc_template_append (tmpl, "paddingOctets", (guint16) (sizeof (VpcFlow) - end), error))
     {
       fbTemplateFreeUnused (tmpl);
       return NULL;

@@ -90,6 +90,10 @@ const VpcElementSpec *vpc_mapper_elements (void);
 #define VPC_FLOW_INTERNAL G_MAXUINT64
 fbTemplate_t *vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error);
 
+/* Append element name with length to tmpl; VPC_ERROR_IPFIX on failure. */
+gboolean vpc_template_append (fbTemplate_t *tmpl, const char *name, guint16 length,
+                              GError **error);
+
 /* Set error (VPC_ERROR_IPFIX) from a libfixbuf error, freeing it; returns FALSE. */
 gboolean vpc_fixbuf_error (GError **error, GError *fb_error, const char *what);
 

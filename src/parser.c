@@ -277,6 +277,21 @@ word_is (const char *s, gsize len, const char *word)
   return n == len && (memcmp (s, word, len) == 0 || g_ascii_strncasecmp (s, word, len) == 0);
 }
 
+/* The words of the keyword fields and their values. */
+static const struct {
+  VpcFieldType type;
+  const char *word;
+  guint64 value;
+} keywords[] = {
+  { VPC_TYPE_ACTION, "ACCEPT", VPC_ACTION_ACCEPT },
+  { VPC_TYPE_ACTION, "REJECT", VPC_ACTION_REJECT },
+  { VPC_TYPE_LOG_STATUS, "OK", VPC_STATUS_OK },
+  { VPC_TYPE_LOG_STATUS, "NODATA", VPC_STATUS_NODATA },
+  { VPC_TYPE_LOG_STATUS, "SKIPDATA", VPC_STATUS_SKIPDATA },
+  { VPC_TYPE_DIRECTION, "ingress", VPC_DIRECTION_INGRESS },
+  { VPC_TYPE_DIRECTION, "egress", VPC_DIRECTION_EGRESS },
+};
+
 /* Parse one value into record; on failure set a message naming the column. */
 static gboolean
 parse_value (VpcFieldId id, guint column, const char *s, gsize len, VpcRecord *record,
@@ -320,40 +335,18 @@ parse_value (VpcFieldId id, guint column, const char *s, gsize len, VpcRecord *r
       value->text.len = len;
       goto ok;
     case VPC_TYPE_ACTION:
-      if (word_is (s, len, "ACCEPT"))
-        value->u = VPC_ACTION_ACCEPT;
-      else if (word_is (s, len, "REJECT"))
-        value->u = VPC_ACTION_REJECT;
-      else
-        {
-          expected = "ACCEPT or REJECT";
-          break;
-        }
-      goto ok;
     case VPC_TYPE_LOG_STATUS:
-      if (word_is (s, len, "OK"))
-        value->u = VPC_STATUS_OK;
-      else if (word_is (s, len, "NODATA"))
-        value->u = VPC_STATUS_NODATA;
-      else if (word_is (s, len, "SKIPDATA"))
-        value->u = VPC_STATUS_SKIPDATA;
-      else
-        {
-          expected = "OK, NODATA or SKIPDATA";
-          break;
-        }
-      goto ok;
     case VPC_TYPE_DIRECTION:
-      if (word_is (s, len, "ingress"))
-        value->u = VPC_DIRECTION_INGRESS;
-      else if (word_is (s, len, "egress"))
-        value->u = VPC_DIRECTION_EGRESS;
-      else
-        {
-          expected = "ingress or egress";
-          break;
-        }
-      goto ok;
+      for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
+        if (keywords[i].type == info->type && word_is (s, len, keywords[i].word))
+          {
+            value->u = keywords[i].value;
+            goto ok;
+          }
+      expected = info->type == VPC_TYPE_ACTION       ? "ACCEPT or REJECT"
+                 : info->type == VPC_TYPE_LOG_STATUS ? "OK, NODATA or SKIPDATA"
+                                                     : "ingress or egress";
+      break;
     case VPC_TYPE_TRAFFIC_TYPE:
       value->u = word_is (s, len, "IPv4") ? 4 : word_is (s, len, "IPv6") ? 6 : 0;
       record->traffic_type_text.ptr = s;
