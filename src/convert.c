@@ -107,12 +107,15 @@ convert_input (Job *job, const char *path, GError **error)
         }
 
       VpcLineKind kind = VPC_LINE_RECORD;
-      /* Parse a copy that lives until its flow is encoded (longer lines
-       * are malformed anyway). */
-      char *text = len <= VPC_EXPORT_QUEUE_MAX_LINE
-                       ? vpc_export_queue_copy_line (job->queue, line, len)
-                       : line;
-      if (local == NULL
+      /* A line (not an over-long one the reader already rejected) is parsed
+       * from a copy that lives until its flow is encoded; longer lines are
+       * malformed anyway. */
+      char *text = NULL;
+      if (local == NULL)
+        text = len <= VPC_EXPORT_QUEUE_MAX_LINE
+                   ? vpc_export_queue_copy_line (job->queue, line, len)
+                   : line;
+      if (text != NULL
           && !vpc_parser_feed (job->parser, text, len, &kind, &job->record, &local)
           && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
         {

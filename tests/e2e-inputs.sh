@@ -167,6 +167,17 @@ print("10.0.0.2 " + "b" * 300 + " t2")
 print("10.0.0.3 " + "c" * 255 + " " + "d" * 40000)' >"$WORK/long.log"
 convert_check "a 70000-byte line is malformed, the others converted" -- "$WORK/long.log"
 
+# lines over the reader's 1 MiB limit (first line, and mid-file) are malformed too
+"$PYTHON3" -c '
+print("x" * 1100000)
+print("2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK")
+print("y" * 2500000)
+print("2 1 eni-1 10.0.0.3 10.0.0.4 1 2 6 1 1 1 2 REJECT OK")' >"$WORK/huge.log"
+convert_check "lines over 1 MiB are malformed, the others converted" -- "$WORK/huge.log"
+run "$VPC2IPFIX" -q -o "$WORK/huge.ipfix" "$WORK/huge.log"
+expect_grep "huge.log:1: line longer than" "$ERR" "the first over-long line is reported as FILE:1"
+expect_grep "huge.log:3: line longer than" "$ERR" "the later over-long line is reported as FILE:3"
+
 # --- malformed lines: FILE:LINE reports, --strict, atomic output --------------
 M=$S/malformed.log
 run "$VPC2IPFIX" -o "$WORK/mal.ipfix" "$M"
