@@ -9,23 +9,25 @@
 #include "export-queue.h"
 #include "exporter.h"
 #include "parser.h"
+#include "inputs.h"
 #include "reader.h"
 
 /* Check the header line of a file input, if it has one, before any output
  * exists: a wrong header stops the run with nothing written. */
 static gboolean
-precheck_header (const char *path, GError **error)
+precheck_header (const char *path, VpcContainer container, GError **error)
 {
   if (strcmp (path, "-") == 0)
     return TRUE;
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, error);
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, container, error);
   if (reader == NULL)
     return FALSE;
-  char *line;
-  gsize len;
+  VpcLine record_line;
   g_autoptr (GError) local = NULL;
-  while (vpc_reader_next_line (reader, &line, &len, &local))
+  while (vpc_reader_next_line (reader, &record_line, &local))
     {
+      const char *line = record_line.text;
+      gsize len = record_line.len;
       while (len > 0 && g_ascii_isspace (line[len - 1]))
         len--;
       if (len == 0)
@@ -51,7 +53,45 @@ typedef struct {
   VpcParser *parser;
   VpcExportQueue *queue;
   VpcRecord record;
+  gboolean has_interface_column; /* in the columns in force */
 } Job;
+
+static void
+job_columns_changed (Job *job)
+{
+  const VpcFieldId *columns;
+  guint n = vpc_parser_get_columns (job->parser, &columns);
+  job->has_interface_column = FALSE;
+  for (guint i = 0; i < n; i++)
+    if (columns[i] == VPC_FIELD_INTERFACE_ID)
+      job->has_interface_column = TRUE;
+}
+
+/* A line-level problem: counted by the caller; shown up to the limit;
+ * fatal with strict. */
+static gboolean
+report_line (Job *job, const char *name, guint64 line_number, const GError *problem,
+             guint *shown, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  if (options->strict)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "%s:%" G_GUINT64_FORMAT ": %s", name,
+                   line_number, problem->message);
+      return FALSE;
+    }
+  if (*shown < options->max_line_messages)
+    vpc_diag_emit (options->diag, "%s:%" G_GUINT64_FORMAT ": %s", name, line_number,
+                   problem->message);
+  else if (*shown == options->max_line_messages)
+    vpc_diag_emit (options->diag,
+                   "%s: more malformed lines or payloads; they are counted but not shown", name);
+  (*shown)++;
+  return TRUE;
+}
+
+/* A longer log stream name is not taken as an interface id. */
+#define VPC_MAX_STREAM_NAME 255
 
 #define EL(i) (G_GUINT64_CONSTANT (1) << (i))
 #define V4_MASK (EL (VPC_EL_SRC4) | EL (VPC_EL_DST4))
@@ -65,7 +105,7 @@ convert_input (Job *job, const char *path, GError **error)
   VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
   VpcCounts *c = &input->counts;
   g_autoptr (GError) local = NULL;
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, &local);
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, options->container, &local);
   if (reader == NULL)
     {
       input->error = g_strdup (local->message);
@@ -75,23 +115,41 @@ convert_input (Job *job, const char *path, GError **error)
     }
   const char *name = vpc_reader_get_name (reader);
   vpc_parser_begin_input (job->parser);
+  job_columns_changed (job);
 
   guint shown = 0;
-  char *line;
-  gsize len;
+  VpcLine line;
   for (;;)
     {
-      if (!vpc_reader_next_line (reader, &line, &len, &local))
+      if (!vpc_reader_next_line (reader, &line, &local))
         {
           if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
             break;
+          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_CONTROL_MESSAGE))
+            {
+              c->control_messages++;
+              g_clear_error (&local);
+              continue;
+            }
+          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_BAD_PAYLOAD))
+            {
+              c->bad_payloads++;
+              if (!report_line (job, name, vpc_reader_get_line_number (reader), local, &shown,
+                                error))
+                {
+                  vpc_stats_end_input (job->stats, input);
+                  return FALSE;
+                }
+              g_clear_error (&local);
+              continue;
+            }
           if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
             {
               input->error = g_strdup (local->message);
               vpc_diag_emit (options->diag, "%s", local->message);
               break;
             }
-          /* An over-long line: counted like any other malformed line below. */
+          /* A line the reader rejected: counted like any other malformed line below. */
         }
       c->lines++;
       if ((c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
@@ -111,12 +169,15 @@ convert_input (Job *job, const char *path, GError **error)
        * from a copy that lives until its flow is encoded; longer lines are
        * malformed anyway. */
       char *text = NULL;
+      if (line.stream_len > VPC_MAX_STREAM_NAME)
+        line.stream = NULL; /* not an interface id */
       if (local == NULL)
-        text = len <= VPC_EXPORT_QUEUE_MAX_LINE
-                   ? vpc_export_queue_copy_line (job->queue, line, len)
-                   : line;
+        text = line.len <= VPC_EXPORT_QUEUE_MAX_LINE
+                   ? vpc_export_queue_copy_line (job->queue, line.text, line.len, line.stream,
+                                                 line.stream_len)
+                   : line.text;
       if (text != NULL
-          && !vpc_parser_feed (job->parser, text, len, &kind, &job->record, &local)
+          && !vpc_parser_feed (job->parser, text, line.len, &kind, &job->record, &local)
           && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
         {
           g_prefix_error (&local, "%s:%" G_GUINT64_FORMAT ": ", name,
@@ -129,21 +190,12 @@ convert_input (Job *job, const char *path, GError **error)
       if (local != NULL)
         {
           c->malformed++;
-          if (options->strict)
+          if (!report_line (job, name, vpc_reader_get_line_number (reader), local, &shown,
+                            error))
             {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
-                           "%s:%" G_GUINT64_FORMAT ": %s", name,
-                           vpc_reader_get_line_number (reader), local->message);
               vpc_stats_end_input (job->stats, input);
               return FALSE;
             }
-          if (shown < options->max_line_messages)
-            vpc_diag_emit (options->diag, "%s:%" G_GUINT64_FORMAT ": %s", name,
-                           vpc_reader_get_line_number (reader), local->message);
-          else if (shown == options->max_line_messages)
-            vpc_diag_emit (options->diag,
-                           "%s: more malformed lines; they are counted but not shown", name);
-          shown++;
           g_clear_error (&local);
           continue;
         }
@@ -155,6 +207,7 @@ convert_input (Job *job, const char *path, GError **error)
           continue;
         case VPC_LINE_HEADER:
           c->headers++;
+          job_columns_changed (job);
           continue;
         case VPC_LINE_RECORD:
           break;
@@ -173,6 +226,14 @@ convert_input (Job *job, const char *path, GError **error)
               continue;
             }
         }
+      if (line.stream != NULL && !job->has_interface_column)
+        {
+          /* The container names the interface the format leaves out. */
+          VpcText *id = &job->record.value[VPC_FIELD_INTERFACE_ID].text;
+          id->ptr = text + line.len + 1; /* copied with the line */
+          id->len = line.stream_len;
+          job->record.present |= G_GUINT64_CONSTANT (1) << VPC_FIELD_INTERFACE_ID;
+        }
       VpcFlow *flow = vpc_export_queue_next_flow (job->queue);
       guint64 mask = vpc_mapper_map (&options->mapper, &job->record, flow);
       if (!vpc_export_queue_push (job->queue, mask, error))
@@ -189,6 +250,7 @@ convert_input (Job *job, const char *path, GError **error)
         c->flows_noaddr++;
     }
   input->compressed = vpc_reader_is_compressed (reader);
+  input->container = vpc_container_to_string (vpc_reader_get_container (reader));
   vpc_stats_end_input (job->stats, input);
   return TRUE;
 }
@@ -218,7 +280,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       return FALSE;
     }
   for (guint i = 0; i < paths->len; i++)
-    if (!precheck_header (paths->pdata[i], error))
+    if (!precheck_header (paths->pdata[i], options->container, error))
       return FALSE;
 
   g_autoptr (VpcExporter) exporter

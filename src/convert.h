@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "container.h"
 #include "mapper.h"
 #include "stats.h"
 #include "vpc-error.h"
@@ -16,6 +17,7 @@ typedef void (*VpcProgressFunc) (const VpcStats *stats, const VpcCounts *current
 typedef struct {
   const char *output;          /* IPFIX file, "-" = stdout */
   const char *format;          /* columns of header-less input, or NULL for the default */
+  VpcContainer container;      /* VPC_CONTAINER_AUTO: detect per input */
   gboolean strict;             /* a malformed line is fatal */
   guint32 observation_domain;
   VpcMapperOptions mapper;

@@ -77,11 +77,13 @@ export_queue_send (VpcExportQueue *queue)
 }
 
 char *
-vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len)
+vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len,
+                            const char *extra, gsize extra_len)
 {
-  g_assert (len <= VPC_EXPORT_QUEUE_MAX_LINE);
+  g_assert (len <= VPC_EXPORT_QUEUE_MAX_LINE && extra_len <= VPC_EXPORT_QUEUE_MAX_LINE);
+  gsize need = len + 1 + (extra != NULL ? extra_len + 1 : 0);
   Batch *batch = queue->current;
-  if (batch->n == BATCH_FLOWS || sizeof batch->text - batch->text_used < len + 1)
+  if (batch->n == BATCH_FLOWS || sizeof batch->text - batch->text_used < need)
     {
       export_queue_send (queue);
       batch = queue->current;
@@ -89,7 +91,12 @@ vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len)
   char *copy = batch->text + batch->text_used;
   memcpy (copy, line, len);
   copy[len] = '\0';
-  batch->text_used += len + 1;
+  if (extra != NULL)
+    {
+      memcpy (copy + len + 1, extra, extra_len);
+      copy[len + 1 + extra_len] = '\0';
+    }
+  batch->text_used += need;
   return copy;
 }
 

@@ -26,8 +26,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExportQueue, vpc_export_queue_free)
 #define VPC_EXPORT_QUEUE_MAX_LINE (128 * 1024)
 
 /* A copy of line (len <= VPC_EXPORT_QUEUE_MAX_LINE) to parse in place:
- * it lives as long as the flows of the current batch. */
-char *vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len);
+ * it lives as long as the flows of the current batch.  extra (may be
+ * NULL; same limit), a text the flow may point to as well, is copied
+ * after it, at copy + len + 1. */
+char *vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize len,
+                                  const char *extra, gsize extra_len);
 
 /* The flow to fill from the line copied last, then hand over with push. */
 VpcFlow *vpc_export_queue_next_flow (VpcExportQueue *queue);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Line reader: plain or gzip (inflated by ISA-L in a thread of its own) to lines. */
+/* Line reader: plain or gzip (inflated by ISA-L), unwrapped from its container, in a thread of its own. */
 #include "config.h"
 
 #include "reader.h"
@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <isa-l/igzip_lib.h>
 
+#include "container.h"
+
 /* Reading and decompression run in a thread of their own (the "source"),
  * which fills CHUNK-sized buffers and hands them over a bounded queue, so
  * inflating one input overlaps with parsing it on a second core.  The
@@ -20,9 +22,22 @@
 #define CHUNK (256 * 1024)
 #define CHUNKS 4 /* in flight: bounds the memory at CHUNKS * CHUNK */
 
+/* A decoded container (JSON, base64) arrives as entries: each a record or
+ * an event of the container, its text at data + offset. */
+typedef struct {
+  VpcItemKind kind;
+  guint32 len;
+  gsize offset;
+  guint64 line;
+} Entry;
+
+#define MAX_ENTRIES 16384 /* per chunk */
+
 typedef struct {
   char *data;
-  gsize len; /* 0 = end of input (then source->error tells why) */
+  gsize len;       /* bytes of data used */
+  gboolean last;   /* end of input (then source->error tells why if it broke) */
+  GArray *entries; /* Entry; empty for text */
 } Chunk;
 
 #define IN_CHUNK (128 * 1024)
@@ -41,6 +56,8 @@ typedef struct {
   GAsyncQueue *empty; /* Chunk*, reader -> source */
   gint abandoned;     /* the reader is gone: stop */
   gint compressed;    /* set before the first chunk is queued */
+  gint container;     /* VpcContainer: forced, or detected before the first chunk is queued */
+  Chunk *out;         /* decoded containers: the chunk being filled */
   GError *error;      /* why the input ended, if not cleanly; set before the last chunk */
 } Source;
 
@@ -48,6 +65,13 @@ struct VpcReader {
   char *name;
   Source *source;
   GThread *thread;
+  VpcContainer container; /* known from the first chunk on */
+  char *dir_stream;       /* CloudWatch export: the stream named by the directory */
+  /* Decoded containers: the chunk being read, and where. */
+  Chunk *current;
+  guint entry;
+  GString *stream;        /* the stream of the records being returned */
+  gboolean container_entries; /* reading entries, not lines */
   char *buf;        /* holds [start, end) unread bytes */
   gsize size;       /* allocated */
   gsize start, end;
@@ -57,12 +81,34 @@ struct VpcReader {
   GError *pending;  /* read error to report once buffered lines are out */
 };
 
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+  chunk->data = g_malloc (CHUNK);
+  chunk->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  return chunk;
+}
+
 static void
 chunk_free (gpointer data)
 {
   Chunk *chunk = data;
   g_free (chunk->data);
+  if (chunk->entries != NULL)
+    g_array_unref (chunk->entries);
   g_free (chunk);
+}
+
+/* Give a chunk back to the source, empty. */
+static void
+chunk_recycle (Source *source, Chunk *chunk)
+{
+  chunk->len = 0;
+  chunk->last = FALSE;
+  if (chunk->entries != NULL)
+    g_array_set_size (chunk->entries, 0);
+  g_async_queue_push (source->empty, chunk);
 }
 
 static void
@@ -191,38 +237,146 @@ source_decode (Source *source, guint8 *out, gsize len)
     }
 }
 
+/* An empty chunk to fill; NULL if the reader is gone. */
+static Chunk *
+source_take_chunk (Source *source)
+{
+  Chunk *chunk = g_async_queue_pop (source->empty);
+  if (g_atomic_int_get (&source->abandoned))
+    {
+      chunk_free (chunk);
+      return NULL;
+    }
+  return chunk;
+}
+
+/* Enough to see the first line, for detection. */
+#define DETECT_BYTES 4096
+
+/* Decode the first bytes of the input into out (CHUNK bytes): at least
+ * its first non-blank line or DETECT_BYTES, unless it ends sooner.
+ * Returns the count, or -1 for an error before any data. */
+static gssize
+source_decode_first (Source *source, char *out)
+{
+  gsize have = 0;
+  while (have < DETECT_BYTES)
+    {
+      gssize n = source_decode (source, (guint8 *) out + have, CHUNK - have);
+      if (n <= 0)
+        return have > 0 || n == 0 ? (gssize) have : -1;
+      have += (gsize) n;
+      if (source->error != NULL)
+        break;
+      gboolean text_seen = FALSE;
+      for (gsize i = 0; i < have; i++)
+        if (out[i] == '\n' && text_seen)
+          return (gssize) have;
+        else if (!g_ascii_isspace (out[i]))
+          text_seen = TRUE;
+    }
+  return (gssize) have;
+}
+
+/* Text and CloudWatch export inputs: the bytes as they are. */
+static void
+source_run_text (Source *source, Chunk *chunk, gssize n)
+{
+  while (n > 0)
+    {
+      chunk->len = (gsize) n;
+      g_async_queue_push (source->full, chunk);
+      if ((chunk = source_take_chunk (source)) == NULL)
+        return;
+      /* After data that came with an error, the error. */
+      n = source->error != NULL ? -1 : source_decode (source, (guint8 *) chunk->data, CHUNK);
+    }
+  chunk->last = TRUE;
+  g_async_queue_push (source->full, chunk);
+}
+
+/* The decoder's items become entries of the output chunk. */
+static gboolean
+source_item (VpcItemKind kind, const char *text, gsize len, guint64 line, gpointer data)
+{
+  Source *source = data;
+  static const char too_long[] = "log event message longer than 256 KiB";
+  if (len > CHUNK)
+    {
+      if (kind == VPC_ITEM_RECORD)
+        {
+          kind = VPC_ITEM_MALFORMED;
+          text = too_long;
+          len = sizeof too_long - 1;
+        }
+      else
+        len = CHUNK;
+    }
+  Chunk *out = source->out;
+  if (out->len + len > CHUNK || out->entries->len >= MAX_ENTRIES)
+    {
+      g_async_queue_push (source->full, out);
+      source->out = out = source_take_chunk (source);
+      if (out == NULL)
+        return FALSE;
+    }
+  Entry entry = { kind, (guint32) len, out->len, line };
+  memcpy (out->data + out->len, text, len);
+  out->len += len;
+  g_array_append_val (out->entries, entry);
+  return TRUE;
+}
+
+/* JSON and base64 inputs: decoded into entries.  chunk holds the first n
+ * decoded bytes. */
+static void
+source_run_decoder (Source *source, VpcContainer container, Chunk *chunk, gssize n)
+{
+  g_autofree char *in = chunk->data; /* the chunk becomes the first output */
+  chunk->data = g_malloc (CHUNK);
+  source->out = chunk;
+  g_autoptr (VpcDecoder) decoder = vpc_decoder_new (container, source_item, source);
+  gboolean go = TRUE;
+  while (n > 0)
+    {
+      go = vpc_decoder_feed (decoder, in, (gsize) n);
+      if (!go || source->error != NULL)
+        break;
+      n = source_decode (source, (guint8 *) in, CHUNK);
+    }
+  if (go && n == 0 && source->error == NULL)
+    go = vpc_decoder_finish (decoder);
+  if (!go)
+    return; /* the reader is gone */
+  source->out->last = TRUE;
+  g_async_queue_push (source->full, g_steal_pointer (&source->out));
+}
+
 static gpointer
 source_thread (gpointer data)
 {
   Source *source = data;
   gboolean ok = source_detect (source);
   g_atomic_int_set (&source->compressed, source->gzip);
-  for (;;)
+  Chunk *chunk = source_take_chunk (source);
+  if (chunk != NULL)
     {
-      Chunk *chunk = g_async_queue_pop (source->empty);
-      if (g_atomic_int_get (&source->abandoned))
-        {
-          chunk_free (chunk);
-          break;
-        }
-      gssize n = ok ? source_decode (source, (guint8 *) chunk->data, CHUNK) : -1;
-      if (n > 0 && source->error != NULL)
-        ok = FALSE; /* data before an error: deliver it, then the error */
-      if (n <= 0)
-        {
-          chunk->len = 0;
-          g_async_queue_push (source->full, chunk);
-          break;
-        }
-      chunk->len = (gsize) n;
-      g_async_queue_push (source->full, chunk);
+      gssize n = ok ? source_decode_first (source, chunk->data) : -1;
+      VpcContainer container = (VpcContainer) source->container;
+      if (container == VPC_CONTAINER_AUTO)
+        container = vpc_container_detect (chunk->data, n > 0 ? (gsize) n : 0);
+      g_atomic_int_set (&source->container, (gint) container);
+      if (container == VPC_CONTAINER_JSON || container == VPC_CONTAINER_BASE64)
+        source_run_decoder (source, container, chunk, n);
+      else
+        source_run_text (source, chunk, n);
     }
   source_unref (source);
   return NULL;
 }
 
 VpcReader *
-vpc_reader_open (const char *path, GError **error)
+vpc_reader_open (const char *path, VpcContainer container, GError **error)
 {
   gboolean is_stdin = g_strcmp0 (path, "-") == 0;
   int fd = is_stdin ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
@@ -248,17 +402,24 @@ vpc_reader_open (const char *path, GError **error)
   source->fd = fd;
   source->in = g_malloc (IN_CHUNK);
   source->name = g_strdup (is_stdin ? "<stdin>" : path);
+  source->container = (gint) container;
   source->full = g_async_queue_new_full (chunk_free);
   source->empty = g_async_queue_new_full (chunk_free);
   for (int i = 0; i < CHUNKS; i++)
-    {
-      Chunk *chunk = g_new0 (Chunk, 1);
-      chunk->data = g_malloc (CHUNK);
-      g_async_queue_push (source->empty, chunk);
-    }
+    g_async_queue_push (source->empty, chunk_new ());
 
   VpcReader *reader = g_new0 (VpcReader, 1);
   reader->name = g_strdup (source->name);
+  reader->container = VPC_CONTAINER_AUTO;
+  reader->stream = g_string_new (NULL);
+  if (!is_stdin)
+    {
+      /* CloudWatch export objects are <task>/<stream>/000000.gz. */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (dir);
+      if (strcmp (base, ".") != 0 && strcmp (base, G_DIR_SEPARATOR_S) != 0)
+        reader->dir_stream = g_strndup (base, vpc_stream_interface_id_length (base, strlen (base)));
+    }
   reader->source = source;
   reader->size = CHUNK;
   reader->buf = g_malloc (reader->size);
@@ -275,12 +436,17 @@ vpc_reader_free (VpcReader *reader)
   g_atomic_int_set (&source->abandoned, 1);
   /* Wake the source if it waits for a buffer; free what it handed over. */
   Chunk *chunk;
+  if (reader->current != NULL)
+    {
+      if (reader->current->last)
+        reader->eof = TRUE;
+      chunk_recycle (source, g_steal_pointer (&reader->current));
+    }
   while ((chunk = g_async_queue_try_pop (source->full)) != NULL)
     {
-      gboolean last = chunk->len == 0;
-      g_async_queue_push (source->empty, chunk);
-      if (last)
+      if (chunk->last)
         reader->eof = TRUE;
+      chunk_recycle (source, chunk);
     }
   if (reader->eof)
     g_thread_join (reader->thread); /* it has returned or is about to */
@@ -294,6 +460,8 @@ vpc_reader_free (VpcReader *reader)
   g_clear_error (&reader->pending);
   g_free (reader->buf);
   g_free (reader->name);
+  g_free (reader->dir_stream);
+  g_string_free (reader->stream, TRUE);
   g_free (reader);
 }
 
@@ -315,6 +483,12 @@ vpc_reader_is_compressed (const VpcReader *reader)
   return g_atomic_int_get (&reader->source->compressed);
 }
 
+VpcContainer
+vpc_reader_get_container (const VpcReader *reader)
+{
+  return (VpcContainer) g_atomic_int_get (&reader->source->container);
+}
+
 /* Append the next chunk from the source after [start, end), compacting or
  * growing the buffer. */
 static void
@@ -322,12 +496,20 @@ reader_fill (VpcReader *reader)
 {
   Source *source = reader->source;
   Chunk *chunk = g_async_queue_pop (source->full);
-  if (chunk->len == 0)
+  if (reader->container == VPC_CONTAINER_AUTO)
+    reader->container = (VpcContainer) g_atomic_int_get (&source->container);
+  if (chunk->entries->len > 0)
+    {
+      reader->current = chunk; /* a decoded container: read as entries */
+      reader->entry = 0;
+      return;
+    }
+  if (chunk->last)
     {
       reader->eof = TRUE;
       if (source->error != NULL)
         reader->pending = g_error_copy (source->error);
-      g_async_queue_push (source->empty, chunk);
+      chunk_recycle (source, chunk);
       return;
     }
   if (reader->start > 0)
@@ -343,14 +525,88 @@ reader_fill (VpcReader *reader)
     }
   memcpy (reader->buf + reader->end, chunk->data, chunk->len);
   reader->end += chunk->len;
-  g_async_queue_push (source->empty, chunk);
+  chunk_recycle (source, chunk);
+}
+
+/* The end of the input: the error that stopped it, or VPC_ERROR_EOF. */
+static gboolean
+reader_end (VpcReader *reader, GError **error)
+{
+  if (reader->pending != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&reader->pending));
+      return FALSE;
+    }
+  g_set_error (error, VPC_ERROR, VPC_ERROR_EOF, "%s: end of input", reader->name);
+  return FALSE;
+}
+
+/* The next entry of a decoded container. */
+static gboolean
+reader_next_entry (VpcReader *reader, VpcLine *line, GError **error)
+{
+  Source *source = reader->source;
+  for (;;)
+    {
+      Chunk *chunk = reader->current;
+      if (chunk == NULL)
+        {
+          if (reader->eof)
+            return reader_end (reader, error);
+          chunk = reader->current = g_async_queue_pop (source->full);
+          reader->entry = 0;
+        }
+      if (reader->entry >= chunk->entries->len)
+        {
+          if (chunk->last)
+            {
+              reader->eof = TRUE;
+              if (source->error != NULL)
+                reader->pending = g_error_copy (source->error);
+            }
+          reader->current = NULL;
+          chunk_recycle (source, chunk);
+          continue;
+        }
+      const Entry *entry = &g_array_index (chunk->entries, Entry, reader->entry++);
+      char *text = chunk->data + entry->offset;
+      reader->line_number = entry->line;
+      switch (entry->kind)
+        {
+        case VPC_ITEM_STREAM:
+          g_string_truncate (reader->stream, 0);
+          g_string_append_len (reader->stream, text, entry->len);
+          continue;
+        case VPC_ITEM_RECORD:
+          line->text = text;
+          line->len = entry->len;
+          line->stream = reader->stream->len > 0 ? reader->stream->str : NULL;
+          line->stream_len = reader->stream->len;
+          return TRUE;
+        case VPC_ITEM_MALFORMED:
+          g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "%.*s", (int) entry->len, text);
+          return FALSE;
+        case VPC_ITEM_BAD_PAYLOAD:
+          g_set_error (error, VPC_ERROR, VPC_ERROR_BAD_PAYLOAD, "%.*s", (int) entry->len, text);
+          return FALSE;
+        case VPC_ITEM_CONTROL:
+          g_set_error (error, VPC_ERROR, VPC_ERROR_CONTROL_MESSAGE, "%.*s", (int) entry->len,
+                       text);
+          return FALSE;
+        }
+    }
 }
 
 gboolean
-vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error)
+vpc_reader_next_line (VpcReader *reader, VpcLine *line, GError **error)
 {
   for (;;)
     {
+      if (reader->container_entries || reader->current != NULL)
+        {
+          reader->container_entries = TRUE;
+          return reader_next_entry (reader, line, error);
+        }
       char *data = reader->buf + reader->start;
       gsize avail = reader->end - reader->start;
       char *nl = avail > 0 ? memchr (data, '\n', avail) : NULL;
@@ -376,8 +632,27 @@ vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error
             }
           if (n > 0 && data[n - 1] == '\r')
             n--;
-          *line = data;
-          *len = n;
+          line->stream = NULL;
+          line->stream_len = 0;
+          if (reader->container == VPC_CONTAINER_CLOUDWATCH_EXPORT)
+            {
+              gsize skip = vpc_cloudwatch_export_prefix (data, n);
+              gsize blank = 0;
+              while (blank < n && g_ascii_isspace (data[blank]))
+                blank++;
+              if (skip == 0 && blank < n)
+                {
+                  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                               "line does not start with a CloudWatch export timestamp");
+                  return FALSE;
+                }
+              data += skip;
+              n -= skip;
+              line->stream = reader->dir_stream;
+              line->stream_len = reader->dir_stream != NULL ? strlen (reader->dir_stream) : 0;
+            }
+          line->text = data;
+          line->len = n;
           return TRUE;
         }
       if (reader->eof)
@@ -391,13 +666,7 @@ vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error
                            "line longer than %d bytes", VPC_READER_MAX_LINE);
               return FALSE;
             }
-          if (reader->pending != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&reader->pending));
-              return FALSE;
-            }
-          g_set_error (error, VPC_ERROR, VPC_ERROR_EOF, "%s: end of input", reader->name);
-          return FALSE;
+          return reader_end (reader, error);
         }
       if (avail >= VPC_READER_MAX_LINE)
         {
@@ -407,104 +676,4 @@ vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error
         }
       reader_fill (reader);
     }
-}
-
-/* ---- input expansion ---- */
-
-static gboolean
-name_looks_like_flow_log (const char *name)
-{
-  return g_str_has_suffix (name, ".log") || g_str_has_suffix (name, ".gz")
-         || g_str_has_suffix (name, ".txt");
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-static gboolean
-walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GError **error)
-{
-  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, error);
-  if (dir == NULL)
-    return FALSE;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *entry = names->pdata[i];
-      g_autofree char *path = g_build_filename (dir_path, entry, NULL);
-      struct stat st;
-      if (entry[0] == '.')
-        {
-          g_ptr_array_add (skipped, g_strdup_printf ("%s (hidden)", path));
-          continue;
-        }
-      if (lstat (path, &st) == 0 && S_ISLNK (st.st_mode) && stat (path, &st) == 0
-          && S_ISDIR (st.st_mode))
-        {
-          /* A walk never follows links to directories: no loops, no file twice. */
-          g_ptr_array_add (skipped,
-                           g_strdup_printf ("%s (symbolic link to a directory)", path));
-          continue;
-        }
-      if (stat (path, &st) != 0)
-        {
-          int saved = errno;
-          g_ptr_array_add (skipped, g_strdup_printf ("%s (%s)", path, g_strerror (saved)));
-          continue;
-        }
-      if (S_ISDIR (st.st_mode))
-        {
-          if (!walk_directory (path, paths, skipped, error))
-            return FALSE;
-        }
-      else if (!S_ISREG (st.st_mode))
-        g_ptr_array_add (skipped, g_strdup_printf ("%s (not a regular file)", path));
-      else if (!name_looks_like_flow_log (entry))
-        g_ptr_array_add (skipped, g_strdup_printf ("%s (not a flow log name)", path));
-      else
-        g_ptr_array_add (paths, g_steal_pointer (&path));
-    }
-  return TRUE;
-}
-
-gboolean
-vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped, GError **error)
-{
-  for (; args != NULL && *args != NULL; args++)
-    {
-      const char *arg = *args;
-      struct stat st;
-      if (strcmp (arg, "-") == 0)
-        {
-          g_ptr_array_add (paths, g_strdup (arg));
-          continue;
-        }
-      if (stat (arg, &st) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", arg, g_strerror (saved));
-          return FALSE;
-        }
-      if (S_ISDIR (st.st_mode))
-        {
-          GError *local = NULL;
-          if (!walk_directory (arg, paths, skipped, &local))
-            {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", local->message);
-              g_error_free (local);
-              return FALSE;
-            }
-        }
-      else
-        g_ptr_array_add (paths, g_strdup (arg));
-    }
-  return TRUE;
 }

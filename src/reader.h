@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Inputs: expand paths and directories; read plain or gzip text line by line. */
+/* Inputs: expand paths and directories; read record lines out of plain or gzip files, whatever their container. */
 #pragma once
 
 #include <glib.h>
 
+#include "container.h"
 #include "vpc-error.h"
 
 G_BEGIN_DECLS
@@ -14,35 +15,41 @@ typedef struct VpcReader VpcReader;
 #define VPC_READER_MAX_LINE (1024 * 1024)
 
 /* Open path ("-" = standard input).  gzip (single or multi-member) is
- * detected from the magic bytes, whatever the name.  VPC_ERROR_IO if it
- * cannot be opened. */
-VpcReader *vpc_reader_open (const char *path, GError **error);
+ * detected from the magic bytes, whatever the name; then the container
+ * from the first bytes it holds, unless container is not
+ * VPC_CONTAINER_AUTO.  VPC_ERROR_IO if it cannot be opened. */
+VpcReader *vpc_reader_open (const char *path, VpcContainer container, GError **error);
 void vpc_reader_free (VpcReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReader, vpc_reader_free)
 
-/* The next line, without its "\n" or "\r\n"; *line stays valid (and may be
+/* One record line. */
+typedef struct {
+  char *text;         /* without "\n" or "\r\n" (nor a CloudWatch export time) */
+  gsize len;
+  const char *stream; /* the interface id its container names (log stream), or NULL */
+  gsize stream_len;
+} VpcLine;
+
+/* The next record line; its text and stream stay valid (the text may be
  * modified) until the next call.  Returns FALSE with:
  *  - VPC_ERROR_EOF at the end of the input;
- *  - VPC_ERROR_MALFORMED for a line over VPC_READER_MAX_LINE (skipped; the
- *    next call goes on with the following line);
+ *  - VPC_ERROR_MALFORMED for a line that cannot be a record: over
+ *    VPC_READER_MAX_LINE, a CloudWatch export line without its time, a log
+ *    event without a text message (skipped; the next call goes on);
+ *  - VPC_ERROR_BAD_PAYLOAD for a container value that cannot be decoded,
+ *    VPC_ERROR_CONTROL_MESSAGE for a CloudWatch control message (skipped;
+ *    neither is a record line);
  *  - VPC_ERROR_TRUNCATED / VPC_ERROR_IO when the input cannot be read on:
  *    every line before it has been returned. */
-gboolean vpc_reader_next_line (VpcReader *reader, char **line, gsize *len, GError **error);
+gboolean vpc_reader_next_line (VpcReader *reader, VpcLine *line, GError **error);
 
-/* Name for messages ("-" is "<stdin>"), number of the last line returned,
- * whether the input was gzip (known after the first read), and how many
- * bytes were read from the file so far (compressed size for gzip). */
+/* Name for messages ("-" is "<stdin>"); the input line where the last
+ * line or error returned was (for containers, the line of the un-gzipped
+ * input holding the log event); whether the input was gzip and its
+ * container (both known after the first read). */
 const char *vpc_reader_get_name (const VpcReader *reader);
 guint64 vpc_reader_get_line_number (const VpcReader *reader);
 gboolean vpc_reader_is_compressed (const VpcReader *reader);
-
-/* Expand the command-line inputs into a list of paths to read: files as
- * given, "-" as is, directories walked recursively in byte order of their
- * names, keeping regular files that look like flow logs (*.log, *.log.gz,
- * *.gz, *.txt; hidden files never).  Every other file met in a directory
- * is appended to skipped (with the reason).  VPC_ERROR_IO if an argument
- * does not exist or a directory cannot be read. */
-gboolean vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped,
-                            GError **error);
+VpcContainer vpc_reader_get_container (const VpcReader *reader);
 
 G_END_DECLS

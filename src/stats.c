@@ -58,6 +58,8 @@ vpc_counts_add (VpcCounts *sum, const VpcCounts *c)
   sum->nodata += c->nodata;
   sum->skipdata += c->skipdata;
   sum->malformed += c->malformed;
+  sum->control_messages += c->control_messages;
+  sum->bad_payloads += c->bad_payloads;
 }
 
 void
@@ -101,11 +103,26 @@ vpc_stats_to_text (const VpcStats *stats)
       g_autofree char *shown = len > 34 ? g_strconcat ("...", name + len - 31, NULL)
                                         : g_strdup (name);
       append_counts_row (out, shown, &input->counts);
+      if (input->counts.control_messages > 0 || input->counts.bad_payloads > 0)
+        g_string_append_printf (out,
+                                "    %s container: %" G_GUINT64_FORMAT
+                                " control messages skipped, %" G_GUINT64_FORMAT
+                                " bad payloads\n",
+                                input->container, input->counts.control_messages,
+                                input->counts.bad_payloads);
       if (input->error != NULL)
         g_string_append_printf (out, "    stopped early: %s\n", input->error);
     }
   if (stats->inputs->len != 1)
-    append_counts_row (out, "total", &stats->total);
+    {
+      append_counts_row (out, "total", &stats->total);
+      if (stats->total.control_messages > 0 || stats->total.bad_payloads > 0)
+        g_string_append_printf (out,
+                                "    containers: %" G_GUINT64_FORMAT
+                                " control messages skipped, %" G_GUINT64_FORMAT
+                                " bad payloads\n",
+                                stats->total.control_messages, stats->total.bad_payloads);
+    }
   g_string_append_printf (out,
                           "  (other = header and blank lines; %" G_GUINT64_FORMAT
                           " templates; %u interfaces; %u files skipped)\n",
@@ -144,9 +161,12 @@ append_json_counts (GString *out, const VpcCounts *c)
                           ", \"flows_ipv6\": %" G_GUINT64_FORMAT
                           ", \"flows_noaddr\": %" G_GUINT64_FORMAT
                           ", \"nodata\": %" G_GUINT64_FORMAT ", \"skipdata\": %" G_GUINT64_FORMAT
-                          ", \"malformed\": %" G_GUINT64_FORMAT,
+                          ", \"malformed\": %" G_GUINT64_FORMAT
+                          ", \"control_messages\": %" G_GUINT64_FORMAT
+                          ", \"bad_payloads\": %" G_GUINT64_FORMAT,
                           c->lines, c->headers, c->blank, c->flows, c->flows_ipv4, c->flows_ipv6,
-                          c->flows_noaddr, c->nodata, c->skipdata, c->malformed);
+                          c->flows_noaddr, c->nodata, c->skipdata, c->malformed,
+                          c->control_messages, c->bad_payloads);
 }
 
 char *
@@ -158,7 +178,13 @@ vpc_stats_to_json (const VpcStats *stats)
       const VpcInputStats *input = stats->inputs->pdata[i];
       g_string_append (out, i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ");
       append_json_string (out, input->name);
-      g_string_append_printf (out, ", \"compressed\": %s, ", input->compressed ? "true" : "false");
+      g_string_append_printf (out, ", \"compressed\": %s, \"container\": ",
+                              input->compressed ? "true" : "false");
+      if (input->container != NULL)
+        append_json_string (out, input->container);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ", ");
       append_json_counts (out, &input->counts);
       g_string_append (out, ", \"error\": ");
       if (input->error != NULL)

@@ -6,8 +6,11 @@
 
 G_BEGIN_DECLS
 
-/* Every line read lands in exactly one of headers, blank, flows, nodata,
- * skipdata, malformed; flows = flows_ipv4 + flows_ipv6 + flows_noaddr. */
+/* Every record line read (a text line, or a log event's message) lands in
+ * exactly one of headers, blank, flows, nodata, skipdata, malformed;
+ * flows = flows_ipv4 + flows_ipv6 + flows_noaddr.  Container values that
+ * hold no record line are counted apart: CloudWatch control messages, and
+ * payloads that could not be decoded. */
 typedef struct {
   guint64 lines;
   guint64 headers;
@@ -19,11 +22,14 @@ typedef struct {
   guint64 nodata;
   guint64 skipdata;
   guint64 malformed;
+  guint64 control_messages;
+  guint64 bad_payloads;
 } VpcCounts;
 
 typedef struct {
   char *name;
   gboolean compressed;
+  const char *container; /* "text", "json", ... (static) */
   char *error; /* why reading stopped early, or NULL */
   VpcCounts counts;
 } VpcInputStats;

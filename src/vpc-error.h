@@ -17,6 +17,8 @@ typedef enum {
   VPC_ERROR_HEADER,     /* a header line or --format is unusable */
   VPC_ERROR_USAGE,      /* a command-line value is wrong */
   VPC_ERROR_IPFIX,      /* libfixbuf refused something */
+  VPC_ERROR_BAD_PAYLOAD, /* a container value cannot be decoded; the input goes on */
+  VPC_ERROR_CONTROL_MESSAGE, /* a CloudWatch control message: skipped, not a failure */
 } VpcErrorCode;
 
 /* Where non-fatal diagnostics (warnings, skipped files) go.  Library code

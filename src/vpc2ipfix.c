@@ -69,6 +69,21 @@ parse_domain (const char *name, const char *value, gpointer data, GError **error
   return TRUE;
 }
 
+static VpcContainer input_format = VPC_CONTAINER_AUTO;
+
+static gboolean
+parse_input_format (const char *name, const char *value, gpointer data, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (!vpc_container_from_string (value, &input_format, &local))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", name,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -96,8 +111,13 @@ main (int argc, char **argv)
       "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
       "plain names; default: the version 2 format",
       "FORMAT" },
+    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_input_format,
+      "Container of every input: auto (detect per input, the default), text, "
+      "cloudwatch-export, json or base64",
+      "CONTAINER" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-      "Stop at the first malformed line (default: report, count and skip it)", NULL },
+      "Stop at the first malformed line or payload (default: report, count and skip it)",
+      NULL },
     { NULL }
   };
   GOptionEntry ipfix_entries[] = {
@@ -114,13 +134,25 @@ main (int argc, char **argv)
   g_option_context_set_summary (
       context,
       "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file.");
+      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file.\n"
+      "\n"
+      "Containers, detected by content in every input (or forced with --input-format):\n"
+      "  text               flow log lines: S3 objects, Firehose plain records\n"
+      "  cloudwatch-export  CloudWatch Logs create-export-task objects (time + record lines)\n"
+      "  json               aws logs filter-log-events / get-log-events output (pages may be\n"
+      "                     concatenated), subscription messages and Lambda/Kinesis events,\n"
+      "                     Firehose {\"message\":...} objects written back to back\n"
+      "  base64             CloudWatch subscription payloads (base64 of gzip), one per line");
   g_option_context_set_description (
       context,
       "Examples:\n"
       "  vpc2ipfix -o flows.ipfix AWSLogs/            a directory tree synced from S3\n"
       "  vpc2ipfix -o flows.ipfix a.log b.log.gz      files, gzip detected by content\n"
       "  zcat x.log.gz | vpc2ipfix -o - > flows.ipfix\n"
+      "  aws logs filter-log-events --log-group-name vpc-flows | vpc2ipfix -o flows.ipfix\n"
+      "  vpc2ipfix -o flows.ipfix exportedlogs/     CloudWatch export objects (.gz)\n"
+      "  vpc2ipfix -o flows.ipfix payloads.b64      subscription payloads, one per line\n"
+      "  vpc2ipfix -o flows.ipfix firehose/         Firehose objects, plain or {\"message\"}\n"
       "  vpc2ipfix --format '${srcaddr} ${dstaddr} ${action}' -o out.ipfix headerless.log\n"
       "\n"
       "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
@@ -159,6 +191,7 @@ main (int argc, char **argv)
   VpcConvertOptions options = {
     .output = output != NULL ? output : "-",
     .format = format,
+    .container = input_format,
     .strict = strict,
     .observation_domain = domain,
     .mapper = { .packet_addresses_as_key = pkt_key },

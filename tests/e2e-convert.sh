@@ -53,7 +53,7 @@ convert_check "midheader.log with --format = the default columns" \
     '--format=version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status' -- \
     "$S/midheader.log"
 
-# The S3 tree: three objects of one day, README.json skipped.
+# The S3 tree: three objects of one day, README.md skipped.
 convert_check "S3 tree directory" -- "$S/AWSLogs"
 
 # Every sample file in one run: records in input order, one stats entry per input.

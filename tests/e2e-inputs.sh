@@ -106,8 +106,8 @@ flowcheck "stdin between two files: records in order, stats per input" \
 # --- directories ------------------------------------------------------------
 run "$VPC2IPFIX" -o "$WORK/tree.ipfix" --stats-json="$WORK/tree.json" "$S/AWSLogs"
 expect_rc 0 "S3 tree directory"
-expect_grep 'README\.json' "$ERR" "directory: the skipped non-flow file is named"
-flowcheck "S3 tree: files in sorted order, README.json skipped" --ipfix "$WORK/tree.ipfix" \
+expect_grep 'README\.md' "$ERR" "directory: the skipped non-flow file is named"
+flowcheck "S3 tree: files in sorted order, README.md skipped" --ipfix "$WORK/tree.ipfix" \
     --stats "$WORK/tree.json" "$S/AWSLogs"
 
 # the same tree gzipped, with a .txt file, a nested directory and more non-flow files
@@ -120,7 +120,7 @@ done
 mkdir -p "$day/00"
 cp "$S/ipv6.log" "$day/00/zz-ipv6.txt"
 cp "$S/millis.log" "$day/00/aa-millis.log"
-echo '{}' >"$day/00/manifest.json"
+echo '{}' >"$day/00/manifest.csv"
 echo 'not a log' >"$day/notes.md"
 convert_check "gzipped S3 tree with a nested hour directory and .txt" -- "$WORK/tree"
 

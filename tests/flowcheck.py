@@ -7,13 +7,20 @@
                [--stats STATS.json] [--odid N] [--stdin-file FILE]
                [--prefix [--min-records N]] INPUT... (as given to vpc2ipfix)
   flowcheck.py --list-malformed [--format FMT] INPUT...    FILE:LINE of each malformed line
+                                                           and of each bad payload
   flowcheck.py --dump-expected  [--format FMT] INPUT...    expected records, one JSON per line
   flowcheck.py --count          [--format FMT] INPUT...    the expected record count
+  flowcheck.py --ipfix A.ipfix --same-flows B.ipfix        A and B hold the same multiset of
+                                                           flow records (tshark; order ignored)
+  Every mode takes --input-format auto|text|cloudwatch-export|json|base64 (as vpc2ipfix).
 
 The oracle has its own VPC Flow Log parser, written from the interface contract
-(vpc2ipfix(1), README) and the AWS documentation, sharing nothing with src/.  It
-builds the list of expected IPFIX records (element name -> value, only the
-present elements), then decodes the IPFIX file twice, independently:
+(vpc2ipfix(1), README, notes/containers-contract.md for the input containers:
+gzip, detection by the first bytes, CloudWatch Logs exports, JSON pages and
+events, base64/gzip subscription payloads, the log stream as interface id) and
+the AWS documentation, sharing nothing with src/.  It builds the list of
+expected IPFIX records (element name -> value, only the present elements), then
+decodes the IPFIX file twice, independently:
 
   * ipfixDump --element-file data/vpc2ipfix-elements.xml   (all elements), and
     ipfixDump --rfc5610 without the element file (names must come from the
@@ -26,18 +33,25 @@ template of each record holds exactly its elements, fixed lengths (counters 8,
 forwardingStatus and tcpControlBits 1, times 8), one template ID per element
 set, the message sequence numbers, the observation domain, tshark expert
 warnings, ipfixDump diagnostics, and with --stats the statistics JSON
-(invariants, totals, and counts per input against the oracle's own counts).
+(invariants, totals, and counts per input against the oracle's own counts,
+control_messages, bad_payloads and the container of each input included).
+With --same-flows, the flows of two IPFIX files are compared as multisets (how
+a container is shown to convert to exactly the flows of the plain text).
 
 Exit: 0 all matched, 1 mismatch (a diff is printed), 2 usage or tool error.
 Standard library only.
 """
 
 import argparse
+import base64
+import binascii
+import bisect
 import calendar
 import collections
 import datetime
 import ipaddress
 import json
+import json.scanner
 import os
 import re
 import shutil
@@ -301,7 +315,13 @@ def expected_record(values, swap):
 # Reading inputs
 # --------------------------------------------------------------------------
 
-TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt")
+# Directory walks (the containers contract): these suffixes, and names without
+# any extension (Firehose objects); hidden files and other names are skipped.
+TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt", ".json", ".b64")
+
+
+def taken_name(entry):
+    return entry.endswith(TAKEN_SUFFIXES) or "." not in entry
 
 
 def expand_inputs(args, notes):
@@ -327,7 +347,7 @@ def walk_dir(d, out, notes):
             walk_dir(p, out, notes)
         elif not os.path.isfile(p):
             notes.append(f"skipped {p} (not a regular file)")
-        elif entry.endswith(TAKEN_SUFFIXES):
+        elif taken_name(entry):
             out.append(p)
         else:
             notes.append(f"skipped {p}")
@@ -335,6 +355,25 @@ def walk_dir(d, out, notes):
 
 class Truncated(Exception):
     pass
+
+
+def gunzip(raw):
+    """All gzip members of raw -> (data, None) or (what could be read, error).
+    Bytes after a member that do not start another member are ignored."""
+    out, rest = [], raw
+    while rest:
+        d = zlib.decompressobj(wbits=31)
+        try:
+            out.append(d.decompress(rest))
+            out.append(d.flush())
+        except zlib.error as e:
+            return b"".join(out), f"gzip error: {e}"
+        if not d.eof:
+            return b"".join(out), "truncated gzip"
+        rest = d.unused_data
+        if rest and rest[:2] != b"\x1f\x8b":
+            break  # trailing garbage after the last member
+    return b"".join(out), None
 
 
 def read_bytes(path, stdin_file, allow_truncated):
@@ -346,24 +385,12 @@ def read_bytes(path, stdin_file, allow_truncated):
         raw = f.read()
     if raw[:2] != b"\x1f\x8b":
         return raw, False
-    out, rest = [], raw
-    while rest:
-        d = zlib.decompressobj(wbits=31)
-        try:
-            out.append(d.decompress(rest))
-            out.append(d.flush())
-        except zlib.error as e:
-            if allow_truncated:
-                return b"".join(out), True
-            raise SystemExit(f"flowcheck: {path}: gzip error: {e}")
-        if not d.eof:
-            if allow_truncated:
-                return b"".join(out), True
-            raise SystemExit(f"flowcheck: {path}: truncated gzip")
-        rest = d.unused_data
-        if rest and rest[:2] != b"\x1f\x8b":
-            break  # trailing garbage after the last member
-    return b"".join(out), False
+    data, err = gunzip(raw)
+    if err:
+        if allow_truncated:
+            return data, True
+        raise SystemExit(f"flowcheck: {path}: {err}")
+    return data, False
 
 
 def split_lines(data, truncated):
@@ -377,61 +404,439 @@ def split_lines(data, truncated):
 
 StatKeys = ("lines", "headers", "blank", "flows", "flows_ipv4", "flows_ipv6", "flows_noaddr",
             "nodata", "skipdata", "malformed")
+# outside "lines" (the containers contract)
+ContainerKeys = ("control_messages", "bad_payloads")
+
+# --------------------------------------------------------------------------
+# Containers (the contract: notes/containers-contract.md, issue 4)
+# --------------------------------------------------------------------------
+
+CONTAINERS = ("text", "cloudwatch-export", "json", "base64")
+INPUT_FORMATS = ("auto",) + CONTAINERS
+BOM = b"\xef\xbb\xbf"
+LEADING_WS = b" \t\r\n\v\f"
+# "YYYY-MM-DDTHH:MM:SS[.fraction](Z or +hh:mm) " ('-hh:mm' taken as well: ISO 8601)
+ISO_PREFIX = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}) "
+ISO_PREFIX_B = re.compile(ISO_PREFIX.encode())
+ISO_PREFIX_S = re.compile(ISO_PREFIX)
+B64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
+B64_TEXT = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+ENI_STREAM = re.compile(r"eni-[0-9A-Fa-f]+")
+JSON_WS = " \t\n\r"
 
 
-def parse_inputs(paths, fmt_cols, swap, stdin_file=None, allow_truncated=False):
+def detect_container(data):
+    """The container of decompressed input data, from its first bytes."""
+    d = data[len(BOM):] if data.startswith(BOM) else data
+    d = d.lstrip(LEADING_WS)
+    if d[:1] in (b"{", b"["):
+        return "json"
+    first = d.split(b"\n", 1)[0].rstrip(LEADING_WS)
+    if ISO_PREFIX_B.match(first):
+        return "cloudwatch-export"
+    if first.startswith(b"H4sI") and B64_LINE.fullmatch(first):
+        return "base64"
+    return "text"
+
+
+def interface_from_stream(stream):
+    """A log stream name -> the interface id it stands for."""
+    m = ENI_STREAM.match(stream)
+    return m.group(0) if m else stream
+
+
+class BadPayload(Exception):
+    pass
+
+
+class _Obj(dict):
+    """A JSON object; .end: offset after its '}', .vend: key -> offset after its value."""
+
+
+class _Arr(list):
+    """A JSON array; .end: offset after its ']', .ends: offset after each element."""
+
+
+def _make_json_decoder():
+    """json.JSONDecoder (pure-Python scanner) whose objects and arrays carry the
+    offsets of their values, so that a message can be placed on its line."""
+    dec = json.JSONDecoder()
+    plain_object, plain_array = dec.parse_object, dec.parse_array
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        ends = []
+
+        def scan(s, i):
+            v, e = scan_once(s, i)
+            ends.append(e)
+            return v, e
+        pairs, end = plain_object(s_and_end, strict, scan, None, lambda p: p, memo)
+        obj = _Obj(pairs)
+        obj.end = end
+        obj.vend = {k: e for (k, _v), e in zip(pairs, ends)}
+        return obj, end
+
+    def parse_array(s_and_end, scan_once):
+        ends = []
+
+        def scan(s, i):
+            v, e = scan_once(s, i)
+            ends.append(e)
+            return v, e
+        values, end = plain_array(s_and_end, scan)
+        arr = _Arr(values)
+        arr.end = end
+        arr.ends = ends
+        return arr, end
+
+    def parse_constant(name):
+        raise ValueError(f"{name} is not JSON")
+
+    dec.parse_object = parse_object
+    dec.parse_array = parse_array
+    dec.parse_constant = parse_constant
+    dec.scan_once = json.scanner.py_make_scanner(dec)
+    return dec
+
+
+_JSON = _make_json_decoder()
+
+
+def json_values(text, start=0):
+    """The JSON values of text, one after the other (white space between them
+    optional).  Yields ("value", value, start, end) and, for a syntax error,
+    ("error", message, start, error offset); decoding then resumes at the next
+    line that starts with '{' or '[' in column 0 (the first such line starting
+    at or after the error offset, after the start of the failed value)."""
+    n, i = len(text), start
+    while True:
+        while i < n and text[i] in JSON_WS:
+            i += 1
+        if i >= n:
+            return
+        try:
+            v, end = _JSON.raw_decode(text, i)
+        except json.JSONDecodeError as e:
+            msg, pos = e.msg, e.pos
+        except (ValueError, RecursionError) as e:
+            msg, pos = (str(e) or type(e).__name__), i
+        else:
+            yield ("value", v, i, end)
+            i = end
+            continue
+        yield ("error", msg, i, pos)
+        lo = max(pos, i + 1)
+        k = text.find("\n", lo - 1)
+        i = n
+        while k != -1:
+            if text[k + 1:k + 2] in ("{", "["):
+                i = k + 1
+                break
+            k = text.find("\n", k + 1)
+
+
+class LineIndex:
+    """Offset in a text -> its line number (1-based, lines end with '\\n')."""
+
+    def __init__(self, text):
+        self.n = len(text)
+        self.nl = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, pos):
+        if pos >= self.n:
+            pos = self.n - 1
+        return bisect.bisect_left(self.nl, max(pos, 0)) + 1
+
+
+def json_type(v):
+    if isinstance(v, bool):
+        return "boolean"
+    if v is None:
+        return "null"
+    if isinstance(v, dict):
+        return "object"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, str):
+        return "string"
+    return "number"
+
+
+def b64decode(s):
+    """Standard alphabet, padding optional."""
+    if not B64_TEXT.fullmatch(s):
+        raise BadPayload("invalid base64")
+    body = s.rstrip("=")
+    if len(body) % 4 == 1:
+        raise BadPayload("invalid base64 (length)")
+    try:
+        return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise BadPayload(f"invalid base64 ({e})") from None
+
+
+# Items that a container yields, in input order:
+#   ("rec", line, text, stream)   one record line (a message line)
+#   ("mal", line, why)            a malformed record (event without a string message...)
+#   ("bad", line, why)            a bad payload
+#   ("ctl",)                      a CONTROL_MESSAGE
+
+def message_items(m, line, stream, items):
+    if not isinstance(m, str):
+        items.append(("mal", line, f'"message" is a JSON {json_type(m)}, not a string'))
+        return
+    if m.endswith("\r\n"):
+        m = m[:-2]
+    elif m.endswith("\n"):
+        m = m[:-1]
+    for part in m.split("\n"):
+        items.append(("rec", line, part[:-1] if part.endswith("\r") else part, stream))
+
+
+def events_items(events, where, items, stream, stream_key):
+    for k, e in enumerate(events):
+        if not isinstance(e, dict):
+            items.append(("mal", where(events.ends[k] - 1),
+                          f"an event that is a JSON {json_type(e)}, not an object"))
+            continue
+        s = stream
+        if stream_key:
+            s = e.get(stream_key)
+            s = s if isinstance(s, str) else None
+        if "message" not in e:
+            items.append(("mal", where(e.end - 1), 'an event without "message"'))
+            continue
+        message_items(e["message"], where(e.vend["message"] - 1), s, items)
+
+
+def value_items(v, where):
+    """Items of one JSON value (top-level, or in a payload).  where: offset ->
+    line.  Raises BadPayload when the value has none of the known shapes."""
+    items = []
+    if isinstance(v, list):              # --query events: an array of events
+        events_items(v, where, items, None, "logStreamName")
+        return items
+    if not isinstance(v, dict):
+        raise BadPayload(f"a JSON {json_type(v)}, not an object or an array")
+    if "events" in v:                    # filter-log-events / get-log-events page
+        if not isinstance(v["events"], list):
+            raise BadPayload('"events" is not an array')
+        events_items(v["events"], where, items, None, "logStreamName")
+    elif "logEvents" in v:               # a decoded subscription message
+        mt = v.get("messageType")
+        if mt == "CONTROL_MESSAGE":
+            items.append(("ctl",))
+        elif mt == "DATA_MESSAGE":
+            if not isinstance(v["logEvents"], list):
+                raise BadPayload('"logEvents" is not an array')
+            stream = v.get("logStream")
+            events_items(v["logEvents"], where, items,
+                         stream if isinstance(stream, str) else None, None)
+        else:
+            raise BadPayload(f"unknown messageType {mt!r}")
+    elif "awslogs" in v:                 # CloudWatch Logs -> Lambda
+        a = v["awslogs"]
+        if not isinstance(a, dict) or not isinstance(a.get("data"), str):
+            raise BadPayload('"awslogs" without a "data" string')
+        items += payload_items(a["data"], where(a.vend["data"] - 1))
+    elif "Records" in v or "records" in v:  # Kinesis -> Lambda, Firehose transformation
+        kinesis = "Records" in v
+        recs = v["Records"] if kinesis else v["records"]
+        if not isinstance(recs, list):
+            raise BadPayload(f'"{"Records" if kinesis else "records"}" is not an array')
+        for k, r in enumerate(recs):
+            holder = r.get("kinesis") if kinesis and isinstance(r, dict) else r
+            data = holder.get("data") if isinstance(holder, dict) else None
+            if isinstance(data, str):
+                items += payload_items(data, where(holder.vend["data"] - 1))
+            else:
+                items.append(("bad", where(recs.ends[k] - 1), "bad payload: a record without "
+                              + ('"kinesis": {"data": "..."}' if kinesis else '"data": "..."')))
+    elif "message" in v:                 # a Firehose record
+        message_items(v["message"], where(v.vend["message"] - 1), None, items)
+    else:
+        raise BadPayload("an object with none of events, logEvents, awslogs, Records, "
+                         "records, message")
+    return items
+
+
+def payload_items(s, line):
+    """A payload (a base64 line or a "data" string): all its items, or one
+    bad payload (then none of its records)."""
+    try:
+        raw = b64decode(s)
+        if raw[:2] == b"\x1f\x8b":
+            raw, err = gunzip(raw)
+            if err:
+                raise BadPayload(f"broken gzip: {err}")
+        text = raw.decode("utf-8", "surrogateescape")
+        items, n = [], 0
+        for ev in json_values(text):
+            if ev[0] == "error":
+                raise BadPayload(f"bad JSON: {ev[1]}")
+            n += 1
+            items += value_items(ev[1], lambda _pos: line)
+        if not n:
+            raise BadPayload("no JSON value")
+        return items
+    except BadPayload as e:
+        return [("bad", line, f"bad payload: {e}")]
+
+
+def json_container(data, truncated):
+    text = data.decode("utf-8", "surrogateescape")
+    start = 1 if text.startswith("\ufeff") else 0
+    where = LineIndex(text)
+    for ev in json_values(text, start):
+        if ev[0] == "error":
+            _kind, msg, vstart, pos = ev
+            if truncated and text.find("\n{", pos) < 0 and text.find("\n[", pos) < 0:
+                return  # the value cut by the truncation: not a payload
+            yield ("bad", where(pos), f"bad payload: JSON syntax error: {msg}")
+            continue
+        _kind, v, vstart, vend = ev
+        try:
+            yield from value_items(v, where)
+        except BadPayload as e:
+            yield ("bad", where(vend - 1), f"bad payload: {e}")
+
+
+def base64_container(data, truncated):
+    for lineno, raw in enumerate(split_lines(data, truncated), 1):
+        if lineno == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        line = raw.strip(LEADING_WS).decode("utf-8", "surrogateescape")
+        if line:
+            yield from payload_items(line, lineno)
+
+
+def cloudwatch_export_container(data, truncated, stream):
+    for lineno, raw in enumerate(split_lines(data, truncated), 1):
+        if lineno == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        line = raw.decode("utf-8", "surrogateescape")
+        if not line.split():
+            yield ("rec", lineno, line, stream)     # a blank line
+            continue
+        m = ISO_PREFIX_S.match(line)
+        if not m:
+            yield ("mal", lineno, "no ISO-8601 timestamp and space before the record")
+        elif not line[m.end():].split():
+            yield ("mal", lineno, "no record after the timestamp")
+        else:
+            yield ("rec", lineno, line[m.end():], stream)
+
+
+def export_stream(path):
+    """cloudwatch-export: the log stream is the directory holding the file."""
+    if path == "-":
+        return None
+    return os.path.basename(os.path.dirname(os.path.abspath(path))) or None
+
+
+def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=None):
+    """One input's decompressed data -> (records, stats, malformed) where records
+    is a list of (path, lineno, line, expected dict) and malformed a list of
+    (path, lineno, why), bad payloads included."""
+    records, malformed = [], []
+    st = collections.OrderedDict((k, 0) for k in StatKeys + ContainerKeys)
+    st["name"] = path
+    st["truncated"] = truncated
+    st["container"] = container
+    cols = list(fmt_cols)
+
+    def record(lineno, line, headers_ok, stream):
+        nonlocal cols
+        st["lines"] += 1
+        tokens = line.split()
+        if not tokens:
+            st["blank"] += 1
+            return
+        if headers_ok and is_header(tokens):
+            st["headers"] += 1
+            cols = [normalize_name(t) for t in tokens]
+            return
+        try:
+            if len(to_bytes(line.strip())) > MAX_LINE:
+                raise Malformed(f"line longer than {MAX_LINE} bytes")
+            if len(tokens) != len(cols):
+                raise Malformed(f"{len(tokens)} columns, expected {len(cols)}")
+            values = {}
+            for col, tok in zip(cols, tokens):
+                if col not in FIELDS or tok == "-":
+                    continue
+                values[col] = check_value(col, tok)
+        except Malformed as e:
+            st["malformed"] += 1
+            malformed.append((path, lineno, str(e)))
+            return
+        if stream and "interface-id" not in cols:
+            values["interface-id"] = interface_from_stream(stream)
+        status = values.get("log-status", "OK")
+        if status == "NODATA":
+            st["nodata"] += 1
+            return
+        if status == "SKIPDATA":
+            st["skipdata"] += 1
+            return
+        st["flows"] += 1
+        # the family of the flow key: the addresses exported as
+        # source/destinationIPvXAddress (pkt-* ones with the swap); post-NAT
+        # addresses alone make a flow without address
+        if swap:
+            fam = family_of(values, ("pkt-srcaddr", "pkt-dstaddr"))
+        else:
+            fam = family_of(values, ("srcaddr", "dstaddr"))
+        st[{4: "flows_ipv4", 6: "flows_ipv6", None: "flows_noaddr"}[fam]] += 1
+        records.append((path, lineno, line, expected_record(values, swap)))
+
+    if container == "text":
+        for lineno, raw in enumerate(split_lines(data, truncated), 1):
+            record(lineno, raw.decode("utf-8", "surrogateescape"), True, None)
+        return records, st, malformed
+    if container == "json":
+        items = json_container(data, truncated)
+    elif container == "base64":
+        items = base64_container(data, truncated)
+    elif container == "cloudwatch-export":
+        items = cloudwatch_export_container(data, truncated, stream)
+    else:
+        raise ValueError(f"unknown container {container!r}")
+    for it in items:
+        if it[0] == "rec":
+            record(it[1], it[2], False, it[3])
+        elif it[0] == "mal":
+            st["lines"] += 1
+            st["malformed"] += 1
+            malformed.append((path, it[1], it[2]))
+        elif it[0] == "bad":
+            st["bad_payloads"] += 1
+            malformed.append((path, it[1], it[2]))
+        elif it[0] == "ctl":
+            st["control_messages"] += 1
+    return records, st, malformed
+
+
+def to_bytes(s):
+    try:
+        return s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON \\u escape
+        return s.encode("utf-8", "surrogatepass")
+
+
+def parse_inputs(paths, fmt_cols, swap, stdin_file=None, allow_truncated=False,
+                 input_format="auto"):
     """Returns (records, stats, malformed) where records is a list of
     (path, lineno, line, expected dict)."""
     records, stats, malformed = [], [], []
     for path in paths:
         data, truncated = read_bytes(path, stdin_file, allow_truncated)
-        st = collections.OrderedDict((k, 0) for k in StatKeys)
-        st["name"] = path
-        st["truncated"] = truncated
-        cols = list(fmt_cols)
-        for lineno, raw in enumerate(split_lines(data, truncated), 1):
-            st["lines"] += 1
-            line = raw.decode("utf-8", "surrogateescape")
-            tokens = line.split()
-            if not tokens:
-                st["blank"] += 1
-                continue
-            if is_header(tokens):
-                st["headers"] += 1
-                cols = [normalize_name(t) for t in tokens]
-                continue
-            try:
-                if len(line.strip().encode("utf-8", "surrogateescape")) > MAX_LINE:
-                    raise Malformed(f"line longer than {MAX_LINE} bytes")
-                if len(tokens) != len(cols):
-                    raise Malformed(f"{len(tokens)} columns, expected {len(cols)}")
-                values = {}
-                for col, tok in zip(cols, tokens):
-                    if col not in FIELDS or tok == "-":
-                        continue
-                    values[col] = check_value(col, tok)
-            except Malformed as e:
-                st["malformed"] += 1
-                malformed.append((path, lineno, str(e)))
-                continue
-            status = values.get("log-status", "OK")
-            if status == "NODATA":
-                st["nodata"] += 1
-                continue
-            if status == "SKIPDATA":
-                st["skipdata"] += 1
-                continue
-            st["flows"] += 1
-            # the family of the flow key: the addresses exported as
-            # source/destinationIPvXAddress (pkt-* ones with the swap); post-NAT
-            # addresses alone make a flow without address
-            if swap:
-                fam = family_of(values, ("pkt-srcaddr", "pkt-dstaddr"))
-            else:
-                fam = family_of(values, ("srcaddr", "dstaddr"))
-            st[{4: "flows_ipv4", 6: "flows_ipv6", None: "flows_noaddr"}[fam]] += 1
-            records.append((path, lineno, line, expected_record(values, swap)))
+        container = detect_container(data) if input_format == "auto" else input_format
+        stream = export_stream(path) if container == "cloudwatch-export" else None
+        r, st, m = parse_data(data, path, container, fmt_cols, swap, truncated, stream)
+        records += r
         stats.append(st)
+        malformed += m
     return records, stats, malformed
 
 
@@ -853,7 +1258,7 @@ def check_stats(path, oracle, rep, prefix):
         return
 
     def invariants(where, d):
-        for k in StatKeys:
+        for k in StatKeys + ContainerKeys:
             if not isinstance(d.get(k), int) or isinstance(d.get(k), bool) or d[k] < 0:
                 rep.error(f"stats: {where}: {k} missing or not a count: {d.get(k)!r}")
                 return False
@@ -868,7 +1273,7 @@ def check_stats(path, oracle, rep, prefix):
     ok = all([invariants(f"inputs[{i}]", d) for i, d in enumerate(js["inputs"])])
     ok = invariants("total", js["total"]) and ok
     if ok:
-        for k in StatKeys:
+        for k in StatKeys + ContainerKeys:
             s = sum(d[k] for d in js["inputs"])
             if js["total"][k] != s:
                 rep.error(f"stats: total.{k} {js['total'][k]} != sum over inputs {s}")
@@ -881,6 +1286,9 @@ def check_stats(path, oracle, rep, prefix):
             rep.error(f"stats: inputs[{i}]: 'name' or 'error' missing")
         if o["name"] != "-" and d.get("name") != o["name"]:
             rep.error(f"stats: inputs[{i}]: name {d.get('name')!r}, expected {o['name']!r}")
+        if d.get("container") != o["container"]:
+            rep.error(f"stats: inputs[{i}] ({o['name']}): container {d.get('container')!r}, "
+                      f"the oracle detects {o['container']!r}")
         if o["truncated"]:
             if d.get("error") in (None, ""):
                 rep.error(f"stats: inputs[{i}] ({o['name']}): truncated, but error is null")
@@ -889,9 +1297,37 @@ def check_stats(path, oracle, rep, prefix):
             rep.error(f"stats: inputs[{i}] ({o['name']}): error {d.get('error')!r}, expected null")
         if not ok:
             continue
-        for k in StatKeys:
+        for k in StatKeys + ContainerKeys:
             if d[k] != o[k]:
                 rep.error(f"stats: inputs[{i}] ({o['name']}): {k} {d[k]}, the oracle counts {o[k]}")
+
+
+def flow_key(rec):
+    """A decoded flow record as a hashable value: all its elements."""
+    return tuple(sorted(rec.items(), key=lambda kv: kv[0]))
+
+
+def fmt_flow(key):
+    return " ".join(f"{k}={fmt_value(v)}" for k, v in key)
+
+
+def same_flows(path, other, rep):
+    """Both IPFIX files decoded with tshark hold the same multiset of flow
+    records (every element compared, order ignored; options records, such as
+    the RFC 5610 type records and the interface table, are not flows)."""
+    decs = [decode_tshark(path), decode_tshark(other)]
+    for p, dec in zip((path, other), decs):
+        for prob in dec.problems:
+            rep.error(f"{p}: {prob}")
+    counts = [collections.Counter(flow_key(rec) for _tid, rec, _l in dec.records) for dec in decs]
+    if len(decs[0].records) != len(decs[1].records):
+        rep.error(f"--same-flows: {len(decs[0].records)} flow records in {path}, "
+                  f"{len(decs[1].records)} in {other}")
+    for mine, theirs, p, q in ((counts[0], counts[1], path, other),
+                               (counts[1], counts[0], other, path)):
+        for key, n in sorted((mine - theirs).items(), key=lambda kv: fmt_flow(kv[0])):
+            rep.error(f"--same-flows: {n} more time(s) in {p} than in {q}: {fmt_flow(key)}")
+    return len(decs[0].records)
 
 
 # --------------------------------------------------------------------------
@@ -937,11 +1373,123 @@ def selftest():
     expect("REJECT", (r.get("forwardingStatus"), r.get("firewallEvent")), (129, 3))
     expect("EFA", (r.get("awsTrafficType"), "ipVersion" in r), ("EFA", False))
     expect("ms_from_text", ms_from_text("2014-12-14 04:07:50.123"), 1418530070123)
+    selftest_containers(expect)
     for f in failures:
         print(f"flowcheck selftest: FAIL: {f}")
     if not failures:
         print("flowcheck selftest: OK")
     return 1 if failures else 0
+
+
+def selftest_containers(expect):
+    """Known answers for the container decoders (the containers contract)."""
+    rec = "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.1.23 10.0.2.15 443 50000 6 10 800 1795132800 1795132860 ACCEPT OK"
+    nodata = "2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - 1795132800 1795132860 - NODATA"
+    # detection by the first bytes
+    for data, want in ((b'{"events": []}', "json"), (b"\xef\xbb\xbf \r\n\t[1]", "json"),
+                       (b"2026-11-20T00:00:12.000Z " + rec.encode(), "cloudwatch-export"),
+                       (b"\n2026-11-20T00:00:12+01:00 x y", "cloudwatch-export"),
+                       (b"2026-11-20T00:00:12Z x", "cloudwatch-export"),
+                       (b"2026-11-20 00:00:12 x", "text"), (b"2026-11-20T00:00:12.000Z", "text"),
+                       (b"H4sIAAAAAAAA/+3B\r\nH4sI", "base64"), (b"H4sI not base64", "text"),
+                       (b"eyJmb28iOjF9\n", "text"), (" ".join(DEFAULT_FORMAT).encode(), "text"),
+                       (rec.encode(), "text"), (b"", "text")):
+        expect(f"detect_container({data[:30]!r})", detect_container(data), want)
+    # the stream -> interface-id rule
+    for stream, want in (("eni-0a1b2c3d4e5f60718-all", "eni-0a1b2c3d4e5f60718"),
+                         ("eni-0A1B2c3d-reject", "eni-0A1B2c3d"), ("eni-05d1c2b3a4f5e6d7c", "eni-05d1c2b3a4f5e6d7c"),
+                         ("my-custom-stream", "my-custom-stream"), ("eni-xyz-all", "eni-xyz-all"),
+                         ("ENI-0a1b-all", "ENI-0a1b-all")):
+        expect(f"interface_from_stream({stream})", interface_from_stream(stream), want)
+    expect("export_stream", export_stream("/x/task/eni-0a1b-all/000000.gz"), "eni-0a1b-all")
+    for name, want in (("a.log", True), ("a.log.gz", True), ("a.json", True), ("a.b64", True),
+                       ("vpc-flows-1-2026-11-20-00-00-00-6f1c2a3b", True), ("README.md", False),
+                       ("a.parquet", False)):
+        expect(f"taken_name({name})", taken_name(name), want)
+    expect("b64decode unpadded", b64decode("QUI"), b"AB")
+
+    def run(container, data, fmt=DEFAULT_FORMAT, stream=None):
+        recs, st, mal = parse_data(data, "t", container, list(fmt), False, False, stream)
+        counts = {k: v for k, v in st.items() if k in StatKeys + ContainerKeys and v}
+        return [(ln, r.get("interfaceName")) for _p, ln, _l, r in recs], counts, \
+            [(ln, why.split(":")[0]) for _p, ln, why in mal]
+
+    def payload(obj, gzipped=True, pad=True):
+        raw = json.dumps(obj).encode()
+        if gzipped:
+            raw = zlib.compress(raw, wbits=31)
+        out = base64.b64encode(raw).decode()
+        return out if pad else out.rstrip("=")
+
+    def data_message(stream, *messages, mtype="DATA_MESSAGE"):
+        return {"messageType": mtype, "owner": "1", "logGroup": "g", "logStream": stream,
+                "subscriptionFilters": [], "logEvents": [{"id": "1", "timestamp": 1, "message": m}
+                                                         for m in messages]}
+    # base64: payloads, bad payloads, control messages, positions = the payload's line
+    lines = [payload(data_message("eni-1-all", rec, nodata + "\n")),
+             payload(data_message("", "CWL CONTROL MESSAGE: hi", mtype="CONTROL_MESSAGE")),
+             "", "H4sI*bad*",
+             base64.b64encode(zlib.compress(b'{"logEvents": []}', wbits=31)[:12]).decode(),
+             payload({"foo": 1}), payload(data_message("s", "not a record", rec + "\r\n" + rec)),
+             payload(data_message("s", rec, mtype="NO_SUCH_MESSAGE")),
+             payload(data_message("s", rec), gzipped=False, pad=False), payload(5)]
+    expect("base64 container", run("base64", "\n".join(lines).encode() + b"\n"),
+           ([(1, "eni-0a1b2c3d4e5f60718"), (7, "eni-0a1b2c3d4e5f60718"), (7, "eni-0a1b2c3d4e5f60718"),
+             (9, "eni-0a1b2c3d4e5f60718")],
+            {"lines": 6, "flows": 4, "flows_ipv4": 4, "nodata": 1, "malformed": 1,
+             "control_messages": 1, "bad_payloads": 5},
+            [(4, "bad payload"), (5, "bad payload"), (6, "bad payload"), (7, "3 columns, expected 14"),
+             (8, "bad payload"), (10, "bad payload")]))
+    # json: pages pretty-printed, a syntax error, resync at '{' in column 0; a
+    # message placed on the line of the end of its string
+    page = json.dumps({"events": [{"logStreamName": "eni-1-all", "message": rec}], "nextToken": "x"},
+                      indent=4)
+    broken = page.replace('"message"', '"message" "oops"')
+    text = page + "\n" + broken + "\n" + page + page + "\n"
+    line_msg = page.split("\n").index(next(ln for ln in page.split("\n") if '"message"' in ln)) + 1
+    n_page = page.count("\n") + 1
+    expect("json resync", run("json", text.encode()),
+           ([(line_msg, "eni-0a1b2c3d4e5f60718"), (2 * n_page + line_msg, "eni-0a1b2c3d4e5f60718"),
+             (3 * n_page - 1 + line_msg, "eni-0a1b2c3d4e5f60718")],
+            {"lines": 3, "flows": 3, "flows_ipv4": 3, "bad_payloads": 1},
+            [(n_page + line_msg, "bad payload")]))
+    # json: the other shapes; key order does not matter; Firehose objects back to back
+    firehose = json.dumps({"message": rec}) + json.dumps({"message": 7}) + '{"msg": "x"}'
+    lambda_event = json.dumps({"awslogs": {"data": payload(data_message("eni-2-all", rec))}})
+    kinesis = json.dumps({"Records": [{"kinesis": {"data": payload(data_message("s", rec))}},
+                                      {"kinesis": {}}]})
+    transform = json.dumps({"records": [{"recordId": "1", "data": payload({"message": rec})}]})
+    control = json.dumps({"logEvents": [], "messageType": "CONTROL_MESSAGE"})
+    array = json.dumps([{"message": rec}, {"timestamp": 1}, 3], indent=1)
+    text = "\n".join([firehose, lambda_event, kinesis, transform, control, "42", array])
+    expect("json shapes", run("json", text.encode()),
+           ([(1, "eni-0a1b2c3d4e5f60718"), (2, "eni-0a1b2c3d4e5f60718"),
+             (3, "eni-0a1b2c3d4e5f60718"), (4, "eni-0a1b2c3d4e5f60718"),
+             (9, "eni-0a1b2c3d4e5f60718")],
+            {"lines": 8, "flows": 5, "flows_ipv4": 5, "malformed": 3, "control_messages": 1,
+             "bad_payloads": 3},
+            [(1, '"message" is a JSON number, not a string'), (1, "bad payload"),
+             (3, "bad payload"), (6, "bad payload"), (13, "an event without \"message\""),
+             (14, "an event that is a JSON number, not an object")]))
+    # the stream gives the interface when the format has no interface-id
+    noif = [c for c in DEFAULT_FORMAT if c != "interface-id"]
+    short = " ".join(t for k, t in enumerate(rec.split()) if k != 2)
+    lines = [payload(data_message("eni-0f9e8d7c6b5a43210-all", short)),
+             payload(data_message("my-custom-stream", short)),
+             payload({"events": [{"message": short}]})]
+    expect("stream -> interface-id", run("base64", "\n".join(lines).encode(), noif)[0],
+           [(1, "eni-0f9e8d7c6b5a43210"), (2, "my-custom-stream"), (3, None)])
+    expect("the interface-id column wins",
+           run("base64", payload(data_message("eni-0f9e8d7c6b5a43210-all", rec)).encode())[0],
+           [(1, "eni-0a1b2c3d4e5f60718")])
+    # cloudwatch-export: the timestamp stripped, the stream from the directory
+    text = (f"2026-11-20T00:00:12.000Z {short}\n\n{short}\n"
+            f"2026-11-20T00:00:12.5-05:00 {short}\n2026-11-20T00:00:12Z \n")
+    expect("cloudwatch-export", run("cloudwatch-export", text.encode(), noif, "eni-0a1b-all"),
+           ([(1, "eni-0a1b"), (4, "eni-0a1b")], {"lines": 5, "blank": 1, "flows": 2,
+                                                 "flows_ipv4": 2, "malformed": 2},
+            [(3, "no ISO-8601 timestamp and space before the record"),
+             (5, "no record after the timestamp")]))
 
 
 def default_element_file():
@@ -976,6 +1524,12 @@ def main(argv=None):
     ap.add_argument("--same-templates", metavar="OTHER.ipfix",
                     help="also check that every element set found in both files has the "
                          "same template ID in both")
+    ap.add_argument("--same-flows", metavar="OTHER.ipfix",
+                    help="check that --ipfix and OTHER hold the same multiset of flow records "
+                         "(tshark, every element, order ignored); without INPUT only that")
+    ap.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                    help="container of every input (as vpc2ipfix --input-format; default auto: "
+                         "detected per input)")
     ap.add_argument("--selftest", action="store_true", help="check the oracle itself")
     ap.add_argument("--list-malformed", action="store_true")
     ap.add_argument("--dump-expected", action="store_true")
@@ -990,10 +1544,31 @@ def main(argv=None):
     except ValueError as e:
         print(f"flowcheck: --format: {e}", file=sys.stderr)
         return 2
+    if a.same_flows and not a.inputs:
+        if not a.ipfix:
+            print("flowcheck: --same-flows needs --ipfix FILE", file=sys.stderr)
+            return 2
+        for p in (a.ipfix, a.same_flows):
+            if not os.path.exists(p):
+                print(f"flowcheck: {p}: no such file", file=sys.stderr)
+                return 1
+        if not shutil.which("tshark"):
+            print("flowcheck: tshark not found (package tshark)", file=sys.stderr)
+            return 2
+        rep = Report(a.max_diff)
+        n = same_flows(a.ipfix, a.same_flows, rep)
+        if rep.errors:
+            print(f"flowcheck: FAIL: {rep.errors} difference(s) between the flows of "
+                  f"{a.ipfix} and {a.same_flows}")
+            for ln in rep.lines:
+                print(ln)
+            return 1
+        print(f"flowcheck: OK: {a.ipfix} and {a.same_flows} hold the same {n} flow records")
+        return 0
     notes = []
     inputs = expand_inputs(a.inputs or ["-"], notes)
     records, stats, malformed = parse_inputs(inputs, fmt_cols, a.packet_addresses_as_key,
-                                             a.stdin_file, a.prefix)
+                                             a.stdin_file, a.prefix, a.input_format)
     if a.list_malformed:
         for path, lineno, why in malformed:
             print(f"{path}:{lineno}: {why}")
@@ -1069,9 +1644,19 @@ def main(argv=None):
         if not common:
             rep.error(f"--same-templates: no element set in common with {a.same_templates}")
 
+    if a.same_flows:
+        if not shutil.which("tshark"):
+            print("flowcheck: tshark not found (package tshark)", file=sys.stderr)
+            return 2
+        if not os.path.exists(a.same_flows):
+            rep.error(f"--same-flows: {a.same_flows}: no such file")
+        else:
+            same_flows(a.ipfix, a.same_flows, rep)
+        used.append(f"the flows of {a.same_flows}")
+
     for n in notes:
         print(f"flowcheck: note: {n}", file=sys.stderr)
-    total = {k: sum(s[k] for s in stats) for k in StatKeys}
+    total = {k: sum(s[k] for s in stats) for k in StatKeys + ContainerKeys}
     if rep.errors:
         print(f"flowcheck: FAIL: {rep.errors} difference(s) between {a.ipfix} and "
               f"{len(inputs)} input(s)")
@@ -1080,7 +1665,10 @@ def main(argv=None):
         return 1
     print(f"flowcheck: OK: {got} records from {len(inputs)} "
           f"input(s) ({total['nodata']} nodata, {total['skipdata']} skipdata, "
-          f"{total['malformed']} malformed, {total['headers']} headers) match "
+          f"{total['malformed']} malformed, {total['headers']} headers"
+          f"{', %d bad payloads' % total['bad_payloads'] if total['bad_payloads'] else ''}"
+          f"{', %d control messages' % total['control_messages'] if total['control_messages'] else ''}"
+          f") match "
           f"{', '.join(used)}{' (prefix)' if a.prefix else ''}")
     return 0
 

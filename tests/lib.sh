@@ -175,7 +175,7 @@ flowcheck() {
 # convert_check DESCRIPTION [VPC2IPFIX-OPTIONS...] -- INPUTS...: convert with
 # --stats-json, expect exit 0, then compare everything with the oracle.  The
 # options that change the mapping (--format, --packet-addresses-as-key,
-# -d/--observation-domain) are passed on to flowcheck.
+# -d/--observation-domain) and --input-format are passed on to flowcheck.
 convert_check() {
     _desc=$1
     shift
@@ -183,7 +183,7 @@ convert_check() {
     _fc=
     while [ $# -gt 0 ] && [ "$1" != -- ]; do
         case $1 in
-            --format=* | --packet-addresses-as-key) _fc="$_fc $(_q "$1")" ;;
+            --format=* | --input-format=* | --packet-addresses-as-key) _fc="$_fc $(_q "$1")" ;;
             --observation-domain=*) _fc="$_fc --odid $(_q "${1#*=}")" ;;
             -d)
                 _opts="$_opts -d $(_q "$2")"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "inputs.h"
 #include "reader.h"
 
 typedef struct {
@@ -77,14 +78,13 @@ static GError *
 read_all (const char *path, GPtrArray *lines)
 {
   GError *error = NULL;
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, &error);
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, VPC_CONTAINER_AUTO, &error);
   g_assert_no_error (error);
-  char *line;
-  gsize len;
+  VpcLine line;
   for (;;)
     {
-      if (vpc_reader_next_line (reader, &line, &len, &error))
-        g_ptr_array_add (lines, g_strndup (line, len));
+      if (vpc_reader_next_line (reader, &line, &error))
+        g_ptr_array_add (lines, g_strndup (line.text, line.len));
       else if (g_error_matches (error, VPC_ERROR, VPC_ERROR_MALFORMED))
         {
           g_ptr_array_add (lines, g_strdup ("<malformed>"));
@@ -122,11 +122,11 @@ test_gzip_by_content (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lines->len, ==, 2);
   g_assert_cmpstr (lines->pdata[1], ==, "two");
 
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, NULL);
-  char *line;
-  gsize len;
-  g_assert_true (vpc_reader_next_line (reader, &line, &len, NULL));
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, VPC_CONTAINER_AUTO, NULL);
+  VpcLine line;
+  g_assert_true (vpc_reader_next_line (reader, &line, NULL));
   g_assert_true (vpc_reader_is_compressed (reader));
+  g_assert_cmpint (vpc_reader_get_container (reader), ==, VPC_CONTAINER_TEXT);
 }
 
 static void
@@ -189,7 +189,7 @@ test_missing (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "nope.log", NULL);
   g_autoptr (GError) error = NULL;
-  g_assert_null (vpc_reader_open (path, &error));
+  g_assert_null (vpc_reader_open (path, VPC_CONTAINER_AUTO, &error));
   g_assert_error (error, VPC_ERROR, VPC_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "nope.log"));
 }
@@ -197,12 +197,13 @@ test_missing (Fixture *f, gconstpointer data)
 static void
 test_expand_directory (Fixture *f, gconstpointer data)
 {
-  const char *files[] = { "AWSLogs/b/2.log.gz", "AWSLogs/a/1.log", "AWSLogs/a/10.log",
-                          "AWSLogs/a/notes.json", "AWSLogs/.hidden.log", "AWSLogs/c.txt" };
+  const char *files[] = { "AWSLogs/b/2.log.gz", "AWSLogs/a/1.log",   "AWSLogs/a/10.log",
+                          "AWSLogs/a/notes.csv", "AWSLogs/.hidden.log", "AWSLogs/c.txt",
+                          "AWSLogs/d/pages.json", "AWSLogs/d/sub.b64", "AWSLogs/e/stream-1-2026" };
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     g_free (write_file (f, files[i], "x\n", 2));
   g_autofree char *root = g_build_filename (f->dir, "AWSLogs", NULL);
-  g_autofree char *single = g_build_filename (f->dir, "AWSLogs/a/notes.json", NULL);
+  g_autofree char *single = g_build_filename (f->dir, "AWSLogs/a/notes.csv", NULL);
   const char *args[] = { root, single, "-", NULL };
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
@@ -210,14 +211,15 @@ test_expand_directory (Fixture *f, gconstpointer data)
   g_assert_true (vpc_inputs_expand (args, paths, skipped, &error));
   g_assert_no_error (error);
   /* Byte order of names, depth first; a file named on the command line is always taken. */
-  const char *expect[] = { "AWSLogs/a/1.log", "AWSLogs/a/10.log", "AWSLogs/b/2.log.gz",
-                           "AWSLogs/c.txt", "AWSLogs/a/notes.json", "-" };
+  const char *expect[] = { "AWSLogs/a/1.log",      "AWSLogs/a/10.log",  "AWSLogs/b/2.log.gz",
+                           "AWSLogs/c.txt",        "AWSLogs/d/pages.json", "AWSLogs/d/sub.b64",
+                           "AWSLogs/e/stream-1-2026", "AWSLogs/a/notes.csv", "-" };
   g_assert_cmpuint (paths->len, ==, G_N_ELEMENTS (expect));
   for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
     g_assert_true (g_str_has_suffix (paths->pdata[i], expect[i]));
   g_assert_cmpuint (skipped->len, ==, 2);
   g_assert_nonnull (strstr (skipped->pdata[0], ".hidden.log (hidden)"));
-  g_assert_nonnull (strstr (skipped->pdata[1], "notes.json (not a flow log name)"));
+  g_assert_nonnull (strstr (skipped->pdata[1], "notes.csv (not a flow log name)"));
 
   const char *bad[] = { "/nonexistent/vpc2ipfix", NULL };
   g_autoptr (GError) e = NULL;

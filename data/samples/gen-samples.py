@@ -25,12 +25,63 @@ Files:
   millis.log       start/end in milliseconds (and the 1e11 boundary)
   midheader.log    header-less v2 lines, then headers mid-file: mixed case,
                    '_' for '-', an unknown (Transit Gateway) column
-  AWSLogs/...      an S3-like tree: three objects of one day + README.json
+  AWSLogs/...      an S3-like tree: three objects of one day + README.md (not a
+                   flow log, and a name a directory walk skips)
+
+Containers (containers/): the 27 data lines of default-v2.log (no header), one
+CloudWatch Logs stream per ENI named "<eni>-all"; each of these holds exactly
+that multiset of records, so each converts to the flows of default-v2.log:
+  cwl-export/<task-id>/<eni>-all/000000.gz
+                   create-export-task objects, one per stream: gzip, each line
+                   "<ISO-8601 time> <record>", no header
+  cwl-filter-log-events.json
+                   3 pages of `aws logs filter-log-events` (indent 4) one after
+                   the other; nextToken but in the last, searchedLogStreams in
+                   the first
+  cwl-get-log-events.json
+                   `aws logs get-log-events` pages per stream, compact, back to
+                   back; each stream ends with an empty page
+  cwl-events-array.json
+                   `filter-log-events --query events`: one top-level array
+  cwl-subscription.b64
+                   a subscription read from Kinesis: base64(gzip(JSON)) a line,
+                   a CONTROL_MESSAGE first, then one DATA_MESSAGE per stream
+  cwl-lambda-event.json
+                   {"awslogs": {"data": ...}} Lambda events, one per stream
+  kinesis-event.json
+                   one Kinesis -> Lambda event, one record per stream
+  firehose/2026/11/20/00/vpc-flows-1-2026-11-20-00-00-00-<uuid>
+                   a Firehose S3 object (no extension): {"message": ...}
+                   objects back to back
+  firehose-cwl.gz  Firehose fed by a subscription: gzip members concatenated,
+                   one JSON message each (the first a CONTROL_MESSAGE)
+  cwl-nointerface-subscription.b64
+                   DATA_MESSAGEs in the format NOINTERFACE (no interface-id,
+                   convert with --format): the stream names the interface;
+                   the records of eni-0c0ffee0ddba11000 are in the stream
+                   "my-custom-stream" (their interface is then that name)
+  bad/bad.b64      good payloads (one of them plain JSON, no gzip, unpadded)
+                   between: invalid base64, gzip cut in half, gzip with a bad
+                   CRC, JSON {"foo":1}, a DATA_MESSAGE whose message is not a
+                   flow record (malformed), an unknown messageType; the good
+                   lines hold all 27 records
+  bad/bad-syntax.json
+                   a good filter-log-events page, a page with a missing comma
+                   between two events (a bad payload: none of its records),
+                   a good page from column 0 (decoding resumes there)
+  bad/bad-firehose.json
+                   {"message": ...} objects, one whose message is a number (a
+                   malformed record) and an object {"msg":"x"} (a bad payload)
+gzip members are written with mtime 0 (gzip.compress(..., mtime=0)).
 """
 
+import base64
+import gzip
+import json
 import os
 import random
 import sys
+import time
 
 ACCOUNT = "123456789012"
 DAY = 1795132800  # 2026-11-20T00:00:00Z
@@ -82,7 +133,8 @@ def filler(rng, n, t0, fmt=DEFAULT, extra=None):
     return out
 
 
-def default_v2(outdir):
+def default_v2_lines():
+    """The lines of default-v2.log (header first); containers() reuses the records."""
     rng = random.Random(2)
     t = DAY + 3600
     lines = [" ".join(DEFAULT)]
@@ -113,7 +165,11 @@ def default_v2(outdir):
     ]
     lines += filler(rng, 6, t + 600)
     lines.append(f"2 {ACCOUNT} eni-0f9e8d7c6b5a43210 - - - - - - - {t + 1200} {t + 1260} - SKIPDATA")
-    write(outdir, "default-v2.log", lines)
+    return lines
+
+
+def default_v2(outdir):
+    write(outdir, "default-v2.log", default_v2_lines())
 
 
 V5_ORDER = ("region az-id vpc-id subnet-id instance-id interface-id account-id type "
@@ -417,15 +473,270 @@ def s3_tree(outdir):
         if k == 1:
             lines.insert(3, f"2 {ACCOUNT} eni-0f9e8d7c6b5a43210 - - - - - - - {t} {t + 60} - NODATA")
         write(outdir, os.path.join(base, name), lines)
-    with open(os.path.join(outdir, base, "README.json"), "w") as f:
+    # not a flow log, and named so that a directory walk skips it (*.json is read)
+    with open(os.path.join(outdir, base, "README.md"), "w") as f:
         f.write('{"note": "not a flow log: vpc2ipfix must skip this file",\n'
                 ' "version": 2, "account-id": "123456789012"}\n')
+
+
+# --------------------------------------------------------------------------
+# Containers (issue 4): the records of default-v2.log as CloudWatch Logs and
+# Firehose deliver them.  Every container below holds exactly the data lines
+# of default-v2.log (same multiset), so each one converts to the same flows.
+# --------------------------------------------------------------------------
+
+LOG_GROUP = "vpc-flow-logs"
+CONTROL_TEXT = "CWL CONTROL MESSAGE: Checking health of destination Kinesis stream."
+NOINTERFACE = ("version account-id srcaddr dstaddr srcport dstport protocol packets bytes "
+               "start end action log-status").split()
+
+
+def write_bytes(outdir, name, data):
+    path = os.path.join(outdir, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+def b64gz(obj):
+    """base64(gzip(compact JSON)), as CloudWatch Logs subscriptions deliver."""
+    return base64.b64encode(gz(compact(obj).encode())).decode()
+
+
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def pretty(obj):
+    """What the AWS CLI prints (json output, indent 4), with its final newline."""
+    return json.dumps(obj, indent=4) + "\n"
+
+
+def iso(secs):
+    t = time.gmtime(secs)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", t) + ".000Z"
+
+
+class Events:
+    """The records as CloudWatch Logs events: one log stream per ENI
+    ("<eni>-all"), timestamp = start time (ms), ingestion a little later."""
+
+    def __init__(self, records, stream_of=None, seed=4):
+        rng = random.Random(seed)
+        self.events = []
+        for i, rec in enumerate(records):
+            f = rec.split()
+            stream = stream_of(i, f) if stream_of else f[2] + "-all"
+            ts = int(f[10]) * 1000
+            self.events.append({
+                "index": i, "stream": stream, "timestamp": ts, "message": rec,
+                "ingestionTime": ts + 60000 + rng.randint(1000, 9999),
+                "eventId": "".join(rng.choice("0123456789") for _ in range(56)),
+            })
+        self.streams = []
+        for e in self.events:
+            if e["stream"] not in self.streams:
+                self.streams.append(e["stream"])
+        self.rng = rng
+
+    def of_stream(self, stream):
+        """The events of one stream, in stream order (time, then arrival)."""
+        return sorted((e for e in self.events if e["stream"] == stream),
+                      key=lambda e: (e["timestamp"], e["index"]))
+
+    def by_time(self):
+        """All streams interleaved, as filter-log-events returns them."""
+        return sorted(self.events, key=lambda e: (e["timestamp"], e["index"]))
+
+    def token(self, n=76):
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+        return "".join(self.rng.choice(alphabet) for _ in range(n))
+
+    def data_message(self, stream, events=None):
+        return {
+            "messageType": "DATA_MESSAGE", "owner": ACCOUNT, "logGroup": LOG_GROUP,
+            "logStream": stream, "subscriptionFilters": ["vpc-flows-to-kinesis"],
+            "logEvents": [{"id": e["eventId"], "timestamp": e["timestamp"],
+                           "message": e["message"]}
+                          for e in (self.of_stream(stream) if events is None else events)],
+        }
+
+    def control_message(self):
+        return {
+            "messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "",
+            "logStream": "", "subscriptionFilters": [],
+            "logEvents": [{"id": "", "timestamp": (DAY + 5) * 1000, "message": CONTROL_TEXT}],
+        }
+
+
+def filter_event(e):
+    return {"logStreamName": e["stream"], "timestamp": e["timestamp"], "message": e["message"],
+            "ingestionTime": e["ingestionTime"], "eventId": e["eventId"]}
+
+
+def filter_pages(ev, events, sizes):
+    """filter-log-events pages of the given sizes (the last takes the rest)."""
+    pages, i = [], 0
+    for k, n in enumerate(sizes + [len(events)]):
+        chunk = events[i:i + n]
+        i += len(chunk)
+        page = {"events": [filter_event(e) for e in chunk]}
+        if k == 0:
+            page["searchedLogStreams"] = [{"logStreamName": s, "searchedCompletely": True}
+                                          for s in ev.streams]
+        if i < len(events):
+            page["nextToken"] = ev.token()
+        pages.append(page)
+        if i >= len(events):
+            break
+    return pages
+
+
+def containers(outdir):
+    records = default_v2_lines()[1:]
+    ev = Events(records)
+    base = "containers"
+
+    # create-export-task: <prefix>/<task-id>/<stream>/000000.gz
+    task = "4a1b2c3d-5e6f-4071-8293-a4b5c6d7e8f9"
+    for stream in ev.streams:
+        lines = [f"{iso(e['timestamp'] // 1000)} {e['message']}\n" for e in ev.of_stream(stream)]
+        write_bytes(outdir, f"{base}/cwl-export/{task}/{stream}/000000.gz",
+                    gz("".join(lines).encode()))
+
+    # aws logs filter-log-events, paged by hand: three outputs one after the other
+    pages = filter_pages(ev, ev.by_time(), [9, 9])
+    assert len(pages) == 3
+    write_bytes(outdir, f"{base}/cwl-filter-log-events.json",
+                "".join(pretty(p) for p in pages).encode())
+
+    # aws logs get-log-events per stream, compact pages back to back; the last page
+    # of a stream comes back empty with the same forward token
+    out = []
+    for stream in ev.streams:
+        evs = ev.of_stream(stream)
+        chunks = [evs[i:i + 4] for i in range(0, len(evs), 4)] + [[]]
+        for chunk in chunks:
+            out.append(compact({
+                "events": [{"timestamp": e["timestamp"], "message": e["message"],
+                            "ingestionTime": e["ingestionTime"]} for e in chunk],
+                "nextForwardToken": "f/" + "".join(ev.rng.choice("0123456789") for _ in range(56)) + "/s",
+                "nextBackwardToken": "b/" + "".join(ev.rng.choice("0123456789") for _ in range(56)) + "/s",
+            }))
+    write_bytes(outdir, f"{base}/cwl-get-log-events.json", "".join(out).encode())
+
+    # aws logs filter-log-events --query events
+    write_bytes(outdir, f"{base}/cwl-events-array.json",
+                pretty([filter_event(e) for e in ev.by_time()]).encode())
+
+    # a subscription delivered to Kinesis, one base64 payload a line
+    lines = [b64gz(ev.control_message())] + [b64gz(ev.data_message(s)) for s in ev.streams]
+    write_bytes(outdir, f"{base}/cwl-subscription.b64", "".join(l + "\n" for l in lines).encode())
+
+    # CloudWatch Logs -> Lambda: one event per stream, as Lambda test events are kept
+    write_bytes(outdir, f"{base}/cwl-lambda-event.json",
+                "".join(pretty({"awslogs": {"data": b64gz(ev.data_message(s))}})
+                        for s in ev.streams).encode())
+
+    # Kinesis -> Lambda: one event, one Kinesis record per stream
+    recs = []
+    seq = 49590338271490256608559692538361571095921575989136588898
+    for k, s in enumerate(ev.streams):
+        seqno = str(seq + k * 1000003)
+        recs.append({
+            "kinesis": {"kinesisSchemaVersion": "1.0",
+                        "partitionKey": "%032x" % ev.rng.getrandbits(128),
+                        "sequenceNumber": seqno, "data": b64gz(ev.data_message(s)),
+                        "approximateArrivalTimestamp": DAY + 12.345 + k},
+            "eventSource": "aws:kinesis", "eventVersion": "1.0",
+            "eventID": f"shardId-000000000000:{seqno}", "eventName": "aws:kinesis:record",
+            "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT}:role/vpc-flows-consumer",
+            "awsRegion": "us-east-1",
+            "eventSourceARN": f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/vpc-flows",
+        })
+    write_bytes(outdir, f"{base}/kinesis-event.json", pretty({"Records": recs}).encode())
+
+    # Firehose to S3 (records as {"message": ...}, back to back, no separator)
+    write_bytes(outdir, f"{base}/firehose/2026/11/20/00/"
+                "vpc-flows-1-2026-11-20-00-00-00-6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+                "".join(compact({"message": r}) for r in records).encode())
+
+    # Firehose fed by a CloudWatch Logs subscription: one gzip member per delivery
+    members = [gz(compact(ev.control_message()).encode())]
+    members += [gz(compact(ev.data_message(s)).encode()) for s in ev.streams]
+    write_bytes(outdir, f"{base}/firehose-cwl.gz", b"".join(members))
+
+    # No interface-id in the format: the log stream names the interface.  The
+    # records of eni-0c0ffee0ddba11000 go to a stream that is not an ENI name.
+    enis = [r.split()[2] for r in records]
+
+    def stream_of(i, _f):
+        return "my-custom-stream" if enis[i] == "eni-0c0ffee0ddba11000" else enis[i] + "-all"
+    evn = Events([" ".join(r.split()[:2] + r.split()[3:]) for r in records], stream_of, seed=5)
+    lines = [b64gz(evn.data_message(s)) for s in evn.streams]
+    write_bytes(outdir, f"{base}/cwl-nointerface-subscription.b64",
+                "".join(l + "\n" for l in lines).encode())
+
+    bad_containers(outdir, ev, f"{base}/bad")
+
+
+def bad_containers(outdir, ev, base):
+    """Malformed containers; see the list in the module docstring."""
+    s = ev.streams
+    good = [b64gz(ev.data_message(x)) for x in s]
+    full = gz(compact(ev.data_message(s[0])).encode())
+    crc = bytearray(full)
+    crc[-8] ^= 0xFF                                      # CRC-32 of the member
+    # one stream as base64 of plain JSON (no gzip), its padding dropped
+    plains = [base64.b64encode(compact(ev.data_message(x)).encode()).decode() for x in s]
+    k = next(k for k in range(2, len(s)) if plains[k].endswith("="))
+    rest = [good[j] for j in range(2, len(s)) if j != k]
+    notflow = ev.data_message(s[0], [dict(ev.of_stream(s[0])[0], message="this is not a flow record")])
+    unknown = dict(ev.data_message(s[1]), messageType="DATA_MESSAGE_V2")
+    lines = [
+        good[0],                                          # 1
+        "H4sIAAAAAAAA/%%%%not*base64%%%%",                 # 2 invalid base64
+        good[1],                                          # 3
+        base64.b64encode(full[:len(full) // 2]).decode(),  # 4 truncated gzip
+        base64.b64encode(bytes(crc)).decode(),            # 5 gzip with a bad CRC
+        plains[k].rstrip("="),                            # 6 good: no gzip, no padding
+        b64gz({"foo": 1}),                                # 7 wrong shape
+        b64gz(notflow),                                   # 8 one malformed message
+        b64gz(unknown),                                   # 9 unknown messageType
+    ] + rest                                              # 10.. good
+    write_bytes(outdir, f"{base}/bad.b64", "".join(l + "\n" for l in lines).encode())
+
+    # a good page, a page broken in the middle (a missing comma between two
+    # events), a good page: the first and the last give records
+    evs = ev.by_time()
+    p1 = pretty({"events": [filter_event(e) for e in evs[:8]], "nextToken": ev.token()})
+    p2 = pretty({"events": [filter_event(e) for e in evs[8:16]], "nextToken": ev.token()})
+    cut = p2.index("        },\n        {", len(p2) // 3)
+    p2 = p2[:cut] + "        }\n        {" + p2[cut + len("        },\n        {"):]
+    p3 = pretty({"events": [filter_event(e) for e in evs[16:]]})
+    write_bytes(outdir, f"{base}/bad-syntax.json", (p1 + p2 + p3).encode())
+
+    # Firehose records: a message that is a number (a malformed record), an
+    # object that is no known shape (a bad payload)
+    recs = [e["message"] for e in ev.events]
+    objs = [compact({"message": r}) for r in recs[:3]]
+    objs.append(compact({"message": 2026112000}))
+    objs += [compact({"message": r}) for r in recs[3:6]]
+    objs.append('{"msg":"x"}')
+    objs += [compact({"message": r}) for r in recs[6:10]]
+    # back to back, with a line break after every fourth object
+    text = "".join(o + ("\n" if k % 4 == 3 else "") for k, o in enumerate(objs)) + "\n"
+    write_bytes(outdir, f"{base}/bad-firehose.json", text.encode())
 
 
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     for gen in (default_v2, v5_custom, v8_all, ipv6, malformed, crlf, headerless, millis,
-                midheader, s3_tree):
+                midheader, s3_tree, containers):
         gen(outdir)
 
 

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Containers: recognise how an input wraps its flow-log records; unwrap JSON and base64 ones. */
+#pragma once
+
+#include <glib.h>
+
+#include "vpc-error.h"
+
+G_BEGIN_DECLS
+
+/* What an input is, once un-gzipped (README "Inputs", vpc2ipfix(1)). */
+typedef enum {
+  VPC_CONTAINER_AUTO,              /* detect from the first bytes */
+  VPC_CONTAINER_TEXT,              /* flow-log lines (S3 objects, Firehose plain) */
+  VPC_CONTAINER_CLOUDWATCH_EXPORT, /* "ISO-8601-time record" lines (create-export-task) */
+  VPC_CONTAINER_JSON,              /* CloudWatch API pages, subscription messages and
+                                      events, Firehose {"message":...} objects */
+  VPC_CONTAINER_BASE64,            /* subscription payloads, one per line */
+} VpcContainer;
+
+/* "auto", "text", "cloudwatch-export", "json", "base64". */
+const char *vpc_container_to_string (VpcContainer container);
+/* VPC_ERROR_USAGE for an unknown name. */
+gboolean vpc_container_from_string (const char *name, VpcContainer *container, GError **error);
+
+/* The container of data that starts with these bytes (never AUTO).  Give
+ * at least the first line when there is one; a UTF-8 BOM and leading white
+ * space are skipped. */
+VpcContainer vpc_container_detect (const char *data, gsize len);
+
+/* Length of the "timestamp " prefix of a CloudWatch export line (the ISO
+ * 8601 time and the one space after it), 0 if the line has none. */
+gsize vpc_cloudwatch_export_prefix (const char *line, gsize len);
+
+/* The interface id that a log stream name stands for, as a length of the
+ * name: "eni-<hex>" when the name starts with it ("eni-0a1b-all" gives
+ * "eni-0a1b"), else the whole name. */
+gsize vpc_stream_interface_id_length (const char *stream, gsize len);
+
+/* What a decoder hands on, in input order. */
+typedef enum {
+  VPC_ITEM_RECORD,      /* one record line */
+  VPC_ITEM_STREAM,      /* the log stream of the records that follow ("" for none) */
+  VPC_ITEM_MALFORMED,   /* a log event that is not a record: why (counts as a line) */
+  VPC_ITEM_BAD_PAYLOAD, /* a container value that could not be decoded: why */
+  VPC_ITEM_CONTROL,     /* a CloudWatch CONTROL_MESSAGE, skipped */
+} VpcItemKind;
+
+/* text is valid during the call only; line is the input line it comes
+ * from (1-based, counted in the un-gzipped input).  Return FALSE to stop
+ * the decoder. */
+typedef gboolean (*VpcItemFunc) (VpcItemKind kind, const char *text, gsize len, guint64 line,
+                                 gpointer user_data);
+
+typedef struct VpcDecoder VpcDecoder;
+
+/* A decoder for container JSON or BASE64 (the contract is in vpc2ipfix(1)):
+ * it is fed the un-gzipped input in pieces of any size and calls func for
+ * every item, holding back nothing it does not have to.  Bad payloads and
+ * events are items, not failures: decoding always goes on. */
+VpcDecoder *vpc_decoder_new (VpcContainer container, VpcItemFunc func, gpointer user_data);
+void vpc_decoder_free (VpcDecoder *decoder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcDecoder, vpc_decoder_free)
+
+/* FALSE once func has asked to stop. */
+gboolean vpc_decoder_feed (VpcDecoder *decoder, const char *data, gsize len);
+/* The input ended: report a value left open.  FALSE if func asked to stop. */
+gboolean vpc_decoder_finish (VpcDecoder *decoder);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Input expansion: command-line paths and directory walks to the list of files to read. */
+#pragma once
+
+#include <glib.h>
+
+#include "vpc-error.h"
+
+G_BEGIN_DECLS
+
+/* Expand the command-line inputs into a list of paths to read: files as
+ * given, "-" as is, directories walked recursively in byte order of their
+ * names, keeping regular files that look like flow logs or their
+ * containers (*.log, *.gz, *.txt, *.json, *.b64, and names without an
+ * extension such as Firehose objects; hidden files never).  Every other file met in a directory
+ * is appended to skipped (with the reason).  VPC_ERROR_IO if an argument
+ * does not exist or a directory cannot be read. */
+gboolean vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped,
+                            GError **error);
+
+G_END_DECLS
