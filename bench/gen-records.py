@@ -3,12 +3,22 @@
 # Deterministic generator of synthetic AWS VPC Flow Log records (benchmark input).
 """Write N synthetic VPC Flow Log records to stdout.
 
-  gen-records.py [--format default|v5] [--seed S] [--no-header] [--counts FILE] N
+  gen-records.py [--format default|v5] [--seed S] [--no-header] [--counts FILE]
+                 [--json [--page-events E]] N
 
 --format default: the 14-field version 2 format; v5: 29 fields (version 5
 custom format, the fields up to traffic-path).  The output starts with the
 header line of field names, as in an S3 object, then N records.  The same
 arguments always give the same bytes (stdlib only, any Python >= 3.6).
+
+--json: the same N records (same arguments, same records) as CloudWatch Logs
+`aws logs filter-log-events` output of a paging loop: pages of E events (default
+10000) pretty-printed with indent 4 like the AWS CLI, each ending with a newline,
+back to back; every page but the last has a nextToken.  Each event: logStreamName
+= the record's interface-id, timestamp = its start * 1000 (ms), message = the
+record line (no header line is written), ingestionTime, eventId (56 digits).
+Converting it gives the same flows as the text output (for v5, pass vpc2ipfix
+the v5 field list with --format, since there is no header line).
 
 Values follow a plausible mix: a few accounts, ~2000 ENIs (Zipf-like
 popularity), mostly private/public IPv4, ~5% IPv6, ~8% REJECT, ~1% NODATA,
@@ -206,6 +216,61 @@ def make_counts(rng, rejected):
     return out
 
 
+class JsonPages:
+    """Writes records as `aws logs filter-log-events` pages (a paging loop's output).
+
+    The AWS CLI prints each response with json.dumps(indent=4, ensure_ascii=False)
+    and a newline; keys in the order of the API shapes (events, searchedLogStreams,
+    nextToken; logStreamName, timestamp, message, ingestionTime, eventId).  Nothing
+    here draws from the generator's random numbers, so the records stay the same."""
+
+    EVENT = ('        {\n'
+             '            "logStreamName": %s,\n'
+             '            "timestamp": %d,\n'
+             '            "message": %s,\n'
+             '            "ingestionTime": %d,\n'
+             '            "eventId": "%056d"\n'
+             '        }')
+
+    def __init__(self, out, total, per_page):
+        import json
+        self.enc = json.encoder.encode_basestring
+        self.out, self.total, self.per_page = out, total, per_page
+        self.in_page = 0        # events written in the open page (0: no page open)
+        self.page = 0           # pages closed
+        self.written = 0
+
+    def write(self, lines, starts, first):
+        """lines: records first, first+1, ...; starts: their start times."""
+        enc, ev = self.enc, self.EVENT
+        # stream = interface-id (third field); ingestion 1-2 min after the start,
+        # deterministic; eventId: timestamp then the record number, like AWS's ids
+        events = [ev % (enc(line.split(" ", 3)[2]), t * 1000, enc(line),
+                        t * 1000 + 60000 + (first + i) * 7919 % 60000,
+                        t * 1000 * 10 ** 43 + (first + i) * 11400714819323198487 % 10 ** 43)
+                  for i, (line, t) in enumerate(zip(lines, starts))]
+        out, j = self.out, 0
+        while j < len(events):
+            k = min(self.per_page - self.in_page, len(events) - j)
+            out.write('{\n    "events": [\n' if self.in_page == 0 else ",\n")
+            out.write(",\n".join(events[j:j + k]))
+            j += k
+            self.in_page += k
+            self.written += k
+            if self.in_page == self.per_page and self.written < self.total:
+                self.page += 1
+                out.write('\n    ],\n    "searchedLogStreams": [],\n'
+                          '    "nextToken": "Bxkq6kVGFtq2y_MoigeqscPOdhXVbhiVtLoAmXb5jCrI7f'
+                          '%08d"\n}\n' % self.page)
+                self.in_page = 0
+
+    def close(self):
+        if self.in_page:
+            self.out.write('\n    ],\n    "searchedLogStreams": []\n}\n')
+        elif self.written == 0:
+            self.out.write('{\n    "events": [],\n    "searchedLogStreams": []\n}\n')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("records", type=int, help="number of records (excluding the header)")
@@ -214,7 +279,13 @@ def main():
     ap.add_argument("--no-header", action="store_true", help="omit the header line")
     ap.add_argument("--counts", metavar="FILE",
                     help="write 'records flows nodata skipdata ipv4 ipv6' to FILE")
+    ap.add_argument("--json", action="store_true",
+                    help="write CloudWatch Logs filter-log-events JSON pages (no header)")
+    ap.add_argument("--page-events", type=int, default=10000, metavar="E",
+                    help="events per JSON page (default 10000)")
     args = ap.parse_args()
+    if args.page_events < 1:
+        ap.error("--page-events must be at least 1")
     v5 = args.format == "v5"
     rng = random.Random("%d:%s" % (args.seed, args.format))
 
@@ -232,7 +303,8 @@ def main():
     durations = list(range(0, 61)) + [59] * 60 + [60] * 120   # most flows span the interval
 
     out = sys.stdout
-    if not args.no_header:
+    pages = JsonPages(out, args.records, args.page_events) if args.json else None
+    if not args.no_header and not args.json:
         out.write((V5_FIELDS if v5 else DEFAULT_FIELDS) + "\n")
 
     n = args.records
@@ -262,9 +334,14 @@ def main():
         nnodata += sum(1 for v in replaced.values() if v == "NODATA")
         nflows += m - len(replaced)
         nv6 += sum(isv6[k] for k in ks) - sum(isv6[ks[i]] for i in replaced)
-        out.write("\n".join(lines))
-        out.write("\n")
+        if pages:
+            pages.write(lines, ts, done)
+        else:
+            out.write("\n".join(lines))
+            out.write("\n")
         done += m
+    if pages:
+        pages.close()
     out.flush()
 
     if args.counts:

@@ -233,16 +233,23 @@ def cmd_report(args):
     if v5 and plain and by["vpc-v5"]["records"] and by["vpc-plain"]["records"]:
         print("  vpc2ipfix v5 (29 fields) vs plain default:  %.2fx the time per record"
               % ((v5 / by["vpc-v5"]["records"]) / (plain / by["vpc-plain"]["records"])))
+    json_ratio = None
+    if rate("vpc-json") and rate("vpc-plain"):
+        json_ratio = rate("vpc-json") / rate("vpc-plain")
+        print("  vpc2ipfix CloudWatch JSON vs plain default: %.2fx the records/s of plain"
+              % json_ratio)
 
     print()
     print("Targets")
-    rss = [by[g]["rss_kib"] / 1024.0 for g in ("vpc-plain", "vpc-gzip", "vpc-v5")
+    rss = [by[g]["rss_kib"] / 1024.0 for g in ("vpc-plain", "vpc-gzip", "vpc-v5", "vpc-json")
            if g in by and by[g]["ok"]]
     checks = [
         ("plain default  >= 2.5 M records/s", rate("vpc-plain"), 2.5e6,
          lambda v: "%.2f M/s" % (v / 1e6), lambda v, t: v >= t),
         ("gzip default   >= 1.3 M records/s", rate("vpc-gzip"), 1.3e6,
          lambda v: "%.2f M/s" % (v / 1e6), lambda v, t: v >= t),
+        ("CloudWatch JSON >= 0.5x plain records/s", json_ratio, 0.5,
+         lambda v: "%.2fx" % v, lambda v, t: v >= t),
         ("peak RSS       <  16 MiB (all vpc2ipfix runs)", max(rss) if rss else None, 16.0,
          lambda v: "%.1f MiB" % v, lambda v, t: v < t),
         ("vs python3-ipfix >= 25x", speedup, 25.0,

@@ -61,16 +61,18 @@ else
     echo "python:     no interpreter with python3-ipfix (module ipfix): python row skipped"
 fi
 
-echo "generating: $records records each (default v2, the same gzipped, v5 29 fields) in $tmp"
+echo "generating: $records records each (default v2, the same gzipped, v5 29 fields, default v2 as CloudWatch JSON pages) in $tmp"
 "$python" "$here/gen-records.py" --format default --counts "$tmp/default.counts" "$records" \
     > "$tmp/default.log"
 gzip -6 -c "$tmp/default.log" > "$tmp/default.log.gz"
 "$python" "$here/gen-records.py" --format v5 --counts "$tmp/v5.counts" "$records" > "$tmp/v5.log"
+"$python" "$here/gen-records.py" --format default --json "$records" > "$tmp/default.json"
 dsize=$(wc -c < "$tmp/default.log" | tr -d ' ')
 zsize=$(wc -c < "$tmp/default.log.gz" | tr -d ' ')
 vsize=$(wc -c < "$tmp/v5.log" | tr -d ' ')
+jsize=$(wc -c < "$tmp/default.json" | tr -d ' ')
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
-echo "inputs:     default.log $(mb "$dsize"), default.log.gz $(mb "$zsize"), v5.log $(mb "$vsize")"
+echo "inputs:     default.log $(mb "$dsize"), default.log.gz $(mb "$zsize"), v5.log $(mb "$vsize"), default.json $(mb "$jsize")"
 echo
 
 failed=0
@@ -108,6 +110,7 @@ measure zcat "zcat >/dev/null (gzip default)" "$dsize" "$runs" "$tmp/zcat.err" -
 vpc vpc-plain "vpc2ipfix plain default" "$tmp/default.log" "$dsize"
 vpc vpc-gzip "vpc2ipfix gzip default" "$tmp/default.log.gz" "$dsize"
 vpc vpc-v5 "vpc2ipfix plain v5 (29 fields)" "$tmp/v5.log" "$vsize"
+vpc vpc-json "vpc2ipfix json default (CloudWatch pages)" "$tmp/default.json" "$jsize"
 if [ -n "$pyipfix" ]; then
     measure py-plain "py_vpc2ipfix.py (python3-ipfix) plain" "$dsize" 1 "$tmp/py.err" -- \
         "$pyipfix" "$here/py_vpc2ipfix.py" -o "$tmp/out.ipfix" "$tmp/default.log"
@@ -125,6 +128,7 @@ if [ "$verify" = 1 ]; then
     check "$tmp/default.counts" --label "vpc2ipfix plain default" --stats-json "$tmp/vpc-plain.json"
     check "$tmp/default.counts" --label "vpc2ipfix gzip default" --stats-json "$tmp/vpc-gzip.json"
     check "$tmp/v5.counts" --label "vpc2ipfix plain v5" --stats-json "$tmp/vpc-v5.json"
+    check "$tmp/default.counts" --label "vpc2ipfix json default" --stats-json "$tmp/vpc-json.json"
 else
     echo "  (vpc2ipfix not checked: BENCH_VERIFY=0)"
 fi

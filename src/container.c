@@ -285,7 +285,6 @@ typedef struct {
   Held *out;      /* payloads: everything goes here first; NULL: straight to the decoder */
   guint64 line;   /* where the parser is */
   GArray *stack;  /* Frame */
-  guint64 values;  /* top-level values begun */
   /* The top-level value being read. */
   gboolean has_events, has_log_events, has_payloads, has_message;
   gboolean message_is_text;
@@ -455,7 +454,6 @@ push_frame (JsonParse *p, FrameKind kind)
 static void
 begin_top_value (JsonParse *p)
 {
-  p->values++;
   p->has_events = p->has_log_events = p->has_payloads = p->has_message = FALSE;
   p->message_is_text = p->has_stream = FALSE;
   p->type = TYPE_UNKNOWN;
@@ -587,7 +585,6 @@ json_scalar (JsonParse *p, const char *text, gsize len, gboolean is_string)
   Frame *frame = top_frame (p);
   if (frame == NULL)
     {
-      p->values++;
       json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "a JSON %s is not a flow log container",
                         is_string ? "string" : "scalar");
       return;
@@ -914,8 +911,6 @@ parse_payload_json (JsonParse *p, const guint8 *json, gsize json_len)
       g_autofree char *why = json_syntax_error (inner, (const char *) json, json_len);
       json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "payload: %s", why);
     }
-  else if (inner->values == 0)
-    json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "payload holds no JSON value");
   else
     for (guint i = 0; !d->stopped && i < held.items->len; i++)
       {

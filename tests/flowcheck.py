@@ -683,6 +683,168 @@ def payload_items(s, line):
         return [("bad", line, f"bad payload: {e}")]
 
 
+# --------------------------------------------------------------------------
+# A top-level value broken by a JSON syntax error (or cut by the end of the
+# input): the contract keeps the records of its log events that were complete
+# (their object closed) before the error, and the payloads whose "data" string
+# was read completely.  json_values only says where the error is; this small
+# parser of its own reads the value up to there.
+# --------------------------------------------------------------------------
+class _Cut(Exception):
+    """The broken value goes no further."""
+
+
+def _prefix_value(s, i, n):
+    """Tolerant recursive descent over s[i:n] (n: the error offset) from offset
+    i.  Returns what was read of the value there, None if it did not even begin.  Objects (_Obj) and arrays (_Arr) are
+    hooked to their parent as soon as they begin, scalars once complete, so a
+    value cut anywhere keeps what it had: a container that did not close has
+    .end None; .vend (objects) and .ends (arrays, a prefix of the elements)
+    cover only the values that were complete."""
+    got = []
+
+    def skip_ws(j):
+        while j < n and s[j] in JSON_WS:
+            j += 1
+        if j >= n:
+            raise _Cut
+        return j
+
+    def string(j):                      # s[j] == '"'
+        try:
+            v, end = json.decoder.scanstring(s, j + 1, True)
+        except json.JSONDecodeError:
+            raise _Cut from None
+        if end > n:                     # its closing quote is past the error
+            raise _Cut
+        return v, end
+
+    def value(j, attach):
+        """The value at s[j] (not white space); returns the offset after it."""
+        c = s[j]
+        if c == "{":
+            obj = _Obj()
+            obj.end, obj.vend = None, {}
+            attach(obj)
+            j = skip_ws(j + 1)
+            if s[j] == "}":
+                obj.end = j + 1
+                return j + 1
+            while True:
+                if s[j] != '"':
+                    raise _Cut
+                key, j = string(j)
+                j = skip_ws(j)
+                if s[j] != ":":
+                    raise _Cut
+                j = skip_ws(j + 1)
+                obj.vend.pop(key, None)     # a repeated key: the last one wins
+
+                def put(v, key=key):
+                    obj[key] = v
+                j = value(j, put)
+                obj.vend[key] = j
+                j = skip_ws(j)
+                if s[j] == "}":
+                    obj.end = j + 1
+                    return j + 1
+                if s[j] != ",":
+                    raise _Cut
+                j = skip_ws(j + 1)
+        if c == "[":
+            arr = _Arr()
+            arr.end, arr.ends = None, []
+            attach(arr)
+            j = skip_ws(j + 1)
+            if s[j] == "]":
+                arr.end = j + 1
+                return j + 1
+            while True:
+                j = value(j, arr.append)
+                arr.ends.append(j)
+                j = skip_ws(j)
+                if s[j] == "]":
+                    arr.end = j + 1
+                    return j + 1
+                if s[j] != ",":
+                    raise _Cut
+                j = skip_ws(j + 1)
+        if c == '"':
+            v, j = string(j)
+        else:
+            for word, v in (("true", True), ("false", False), ("null", None)):
+                if s.startswith(word, j, n):
+                    j += len(word)
+                    break
+            else:
+                # a number is complete when what follows cannot go on with it (the
+                # error, or the end of the input: a truncation is an error there)
+                m = json.scanner.NUMBER_RE.match(s, j, n)
+                if not m or s[m.end():m.end() + 1] in (".", "e", "E"):
+                    raise _Cut
+                integer, frac, exp = m.groups()
+                v = float(integer + (frac or "") + (exp or "")) if frac or exp else int(integer)
+                j = m.end()
+        attach(v)
+        return j
+
+    try:
+        value(skip_ws(i), got.append)
+    except (_Cut, RecursionError):
+        pass
+    return got[0] if got else None
+
+
+def _complete(arr):
+    """The elements of an array (maybe cut) that were complete, as an _Arr."""
+    out = _Arr(arr[:len(arr.ends)])
+    out.ends = list(arr.ends)
+    return out
+
+
+def broken_items(text, start, pos, where):
+    """Items of the top-level value at text[start:] broken by a syntax error at
+    offset pos (pos == start: the error was not placed, e.g. NaN; then the
+    parser finds the end of the valid JSON itself)."""
+    v = _prefix_value(text, start, pos if pos > start else len(text))
+    items = []
+    if isinstance(v, list):              # --query events: an array of events
+        events_items(_complete(v), where, items, None, "logStreamName")
+    elif not isinstance(v, dict):
+        pass
+    elif "events" in v:                  # a page: its complete events
+        if isinstance(v["events"], list):
+            events_items(_complete(v["events"]), where, items, None, "logStreamName")
+    elif "logEvents" in v:               # a subscription message: the events complete
+        # after both messageType (DATA_MESSAGE) and logStream were read; those
+        # before were held back, and are lost with the message
+        evs = v["logEvents"]
+        if v.get("messageType") == "DATA_MESSAGE" and "logStream" in v.vend \
+                and isinstance(evs, list):
+            known = max(v.vend["messageType"], v.vend["logStream"])
+            done = _complete(evs)
+            keep = [k for k, e in enumerate(done.ends) if e > known]
+            kept = _Arr(done[k] for k in keep)
+            kept.ends = [done.ends[k] for k in keep]
+            stream = v["logStream"]
+            events_items(kept, where, items, stream if isinstance(stream, str) else None, None)
+    elif "awslogs" in v:                 # Lambda event: its data if read completely
+        a = v["awslogs"]
+        if isinstance(a, dict) and isinstance(a.get("data"), str):
+            items += payload_items(a["data"], where(a.vend["data"] - 1))
+    elif "Records" in v or "records" in v:  # each data string read completely
+        kinesis = "Records" in v
+        recs = v["Records"] if kinesis else v["records"]
+        if isinstance(recs, list):
+            for r in recs:
+                holder = r.get("kinesis") if kinesis and isinstance(r, dict) else r
+                data = holder.get("data") if isinstance(holder, dict) else None
+                if isinstance(data, str):
+                    items += payload_items(data, where(holder.vend["data"] - 1))
+    # a Firehose {"message": ...} that did not close, anything else: nothing
+    return items
+
+
 def json_container(data, truncated):
     text = data.decode("utf-8", "surrogateescape")
     start = 1 if text.startswith("\ufeff") else 0
@@ -690,6 +852,8 @@ def json_container(data, truncated):
     for ev in json_values(text, start):
         if ev[0] == "error":
             _kind, msg, vstart, pos = ev
+            # the records of the broken value complete before the error
+            yield from broken_items(text, vstart, pos, where)
             if truncated and text.find("\n{", pos) < 0 and text.find("\n[", pos) < 0:
                 return  # the value cut by the truncation: not a payload
             yield ("bad", where(pos), f"bad payload: JSON syntax error: {msg}")
@@ -1482,6 +1646,85 @@ def selftest_containers(expect):
     expect("the interface-id column wins",
            run("base64", payload(data_message("eni-0f9e8d7c6b5a43210-all", rec)).encode())[0],
            [(1, "eni-0a1b2c3d4e5f60718")])
+    # json: a top-level value broken by a syntax error keeps the records of the
+    # events complete (closed) before the error; the error is one bad payload
+    def line_of(text, needle, nth=0):
+        k = -1
+        for _ in range(nth + 1):
+            k = text.index(needle, k + 1)
+        return text.count("\n", 0, k) + 1
+
+    evs = [{"logStreamName": f"eni-{k}-all", "timestamp": k, "message": short} for k in (1, 2, 3)]
+    page = json.dumps({"events": evs, "nextToken": "x"}, indent=4) + "\n"
+    mid = page.replace('"message"', '"message" "oops",', 3)      # in the third event
+    mid = mid.replace('"message" "oops",', '"message"', 2)
+    k = page.rindex("},\n        {")
+    between = page[:k] + "}\n        {" + page[k + 12:]     # no comma after event 2
+    text = mid + between + page
+    n = page.count("\n")
+    want_mid = [(line_of(page, '"message"', k), f"eni-{k + 1}") for k in (0, 1)]
+    expect("json broken page", run("json", text.encode(), noif),
+           (want_mid + [(ln + n, name) for ln, name in want_mid]
+            + [(line_of(page, '"message"', k) + 2 * n, f"eni-{k + 1}") for k in (0, 1, 2)],
+            {"lines": 7, "flows": 7, "flows_ipv4": 7, "bad_payloads": 2},
+            [(line_of(mid, '"oops"'), "bad payload"),
+             (page.count("\n", 0, k) + 2 + n, "bad payload")]))
+    # a subscription message: its events are kept only once messageType
+    # (DATA_MESSAGE) and logStream are known; those before were held back
+    ev1, ev2 = (json.dumps({"id": k, "message": short}) for k in ("1", "2"))
+    lines = [
+        # logStream after logEvents: the events were held back, all lost
+        '{"messageType": "DATA_MESSAGE", "logEvents": [%s, %s], "logStream": "eni-7-all", '
+        '"owner": 1 2}' % (ev1, ev2),
+        # known first: the events complete before the error kept
+        '{"messageType": "DATA_MESSAGE", "logStream": "eni-8-all", "logEvents": [%s, %s, '
+        '{"id": "3", "message": 5 6}]}' % (ev1, ev2),
+        # messageType after the events: lost
+        '{"logStream": "eni-9-all", "logEvents": [%s], "messageType": "DATA_MESSAGE" x}' % ev1,
+        # a broken CONTROL_MESSAGE: only the bad payload
+        '{"messageType": "CONTROL_MESSAGE", "logStream": "s", "logEvents": [%s] x' % ev1,
+        # a Firehose object that did not close
+        '{"message": %s "x"}' % json.dumps(short),
+        # Kinesis -> Lambda: the payloads read completely are decoded
+        '{"Records": [{"kinesis": {"data": "%s"}}, {"kinesis": {"data": "%s"}} {}]}'
+        % (payload(data_message("eni-a-all", short)), payload(data_message("eni-b-all", short))),
+        '{"awslogs": {"data": "%s"}, "x": ]}' % payload(data_message("eni-c-all", short)),
+        '{"awslogs": {"data": "%s' % payload(data_message("eni-d-all", short)),
+    ]
+    expect("json broken subscription / Lambda", run("json", "\n".join(lines).encode(), noif),
+           ([(2, "eni-8"), (2, "eni-8"), (6, "eni-a"), (6, "eni-b"), (7, "eni-c")],
+            {"lines": 5, "flows": 5, "flows_ipv4": 5, "bad_payloads": 8},
+            [(k, "bad payload") for k in range(1, 9)]))
+    # a truncated file: the same as a syntax error at the end; a top-level array
+    cut = page[:page.index(short, page.index('"eni-3-all"')) + 10]
+    arr = json.dumps([{"message": short, "logStreamName": "eni-4"}, {"timestamp": 1}, 3,
+                      {"message": 7}, {"message": short}], indent=1)
+    arr = arr[:arr.rindex('"message"')] + '"message" 1'
+    text = arr + "\n" + cut
+    m = arr.count("\n") + 1
+    expect("json truncated", run("json", text.encode(), noif),
+           ([(line_of(arr, '"message"'), "eni-4")]
+            + [(m + line_of(page, '"message"', k), f"eni-{k + 1}") for k in (0, 1)],
+            {"lines": 6, "flows": 3, "flows_ipv4": 3, "malformed": 3, "bad_payloads": 2},
+            [(line_of(arr, '"timestamp"') + 1, 'an event without "message"'),
+             (line_of(arr, "3,"), "an event that is a JSON number, not an object"),
+             (line_of(arr, '"message": 7'), '"message" is a JSON number, not a string'),
+             (m, "bad payload"), (text.count("\n") + 1, "bad payload")]))
+    # a number is complete when the error (or the end of the input) follows it,
+    # not when the error is in it ("12." is no number)
+    ev = json.dumps({"message": short, "logStreamName": "eni-5"})
+    text = f"[{ev}, 7x]\n[{ev}, 12.]\n[3"
+    expect("json broken after a number", run("json", text.encode(), noif),
+           ([(1, "eni-5"), (2, "eni-5")],
+            {"lines": 4, "flows": 2, "flows_ipv4": 2, "malformed": 2, "bad_payloads": 3},
+            [(1, "an event that is a JSON number, not an object"), (1, "bad payload"),
+             (2, "bad payload"), (3, "an event that is a JSON number, not an object"),
+             (3, "bad payload")]))
+    # a truncated gzip: the value cut by it is no payload, its complete events count
+    recs, st, mal = parse_data(cut.encode(), "t", "json", noif, False, True)
+    expect("json cut by a truncated gzip",
+           ([r.get("interfaceName") for _p, _l, _t, r in recs], st["bad_payloads"], mal),
+           (["eni-1", "eni-2"], 0, []))
     # cloudwatch-export: the timestamp stripped, the stream from the directory
     text = (f"2026-11-20T00:00:12.000Z {short}\n\n{short}\n"
             f"2026-11-20T00:00:12.5-05:00 {short}\n2026-11-20T00:00:12Z \n")

@@ -227,6 +227,86 @@ test_expand_directory (Fixture *f, gconstpointer data)
   g_assert_error (e, VPC_ERROR, VPC_ERROR_IO);
 }
 
+/* A decoded container spans many chunks: every record arrives once, in
+ * order, with its stream and the line it came from. */
+static void
+test_json_many_chunks (Fixture *f, gconstpointer data)
+{
+  const guint n = 20000;
+  GString *json = g_string_new ("{\"events\": [\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json,
+                            "{\"logStreamName\": \"eni-%x-all\",\n \"message\": \"2 1 eni-x "
+                            "10.0.0.1 10.0.0.2 %u 2 6 1 40 1 2 ACCEPT OK\"}%s\n",
+                            i / 1000, i, i + 1 < n ? "," : "");
+  g_string_append (json, "]}\n{\"message\": 5}\n");
+  g_autofree char *path = write_file (f, "big.json", json->str, json->len);
+  g_autoptr (GByteArray) gz = gzip_bytes (json->str);
+  g_autofree char *gz_path = write_file (f, "big.json.gz", gz->data, gz->len);
+  g_string_free (json, TRUE);
+
+  const char *paths[] = { path, gz_path };
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (VpcReader) reader = vpc_reader_open (paths[p], VPC_CONTAINER_AUTO, &error);
+      g_assert_no_error (error);
+      VpcLine line;
+      guint i = 0;
+      while (vpc_reader_next_line (reader, &line, &error))
+        {
+          g_autofree char *text = g_strndup (line.text, line.len);
+          g_autofree char *want = g_strdup_printf ("2 1 eni-x 10.0.0.1 10.0.0.2 %u 2 6 1 40 1 2 "
+                                                   "ACCEPT OK", i);
+          g_autofree char *stream = g_strndup (line.stream, line.stream_len);
+          g_autofree char *want_stream = g_strdup_printf ("eni-%x", i / 1000);
+          g_assert_cmpstr (text, ==, want);
+          g_assert_cmpstr (stream, ==, want_stream);
+          g_assert_cmpuint (vpc_reader_get_line_number (reader), ==, 3 + 2 * (guint64) i);
+          i++;
+        }
+      g_assert_cmpuint (i, ==, n);
+      /* The last event's message is not text. */
+      g_assert_error (error, VPC_ERROR, VPC_ERROR_MALFORMED);
+      g_assert_cmpuint (vpc_reader_get_line_number (reader), ==, 3 + 2 * (guint64) n);
+      g_clear_error (&error);
+      g_assert_false (vpc_reader_next_line (reader, &line, &error));
+      g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+      g_assert_cmpint (vpc_reader_get_container (reader), ==, VPC_CONTAINER_JSON);
+      g_assert_cmpint (vpc_reader_is_compressed (reader), ==, p == 1);
+    }
+}
+
+/* A CloudWatch export line loses its time; its stream is the directory. */
+static void
+test_cloudwatch_export (Fixture *f, gconstpointer data)
+{
+  const char text[] = "2018-09-22T20:28:14.000Z 2 1 eni-1 a b\n\nno time here\n"
+                      "2018-09-22T20:28:15.000Z 2 1 eni-1 c d\r\n";
+  g_autofree char *path = write_file (f, "task/eni-0abc123-all/000000", text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, VPC_CONTAINER_AUTO, &error);
+  VpcLine line;
+  g_assert_true (vpc_reader_next_line (reader, &line, &error));
+  g_assert_cmpint (vpc_reader_get_container (reader), ==, VPC_CONTAINER_CLOUDWATCH_EXPORT);
+  g_assert_cmpmem (line.text, line.len, "2 1 eni-1 a b", 13);
+  g_assert_cmpmem (line.stream, line.stream_len, "eni-0abc123", 11);
+  g_assert_true (vpc_reader_next_line (reader, &line, &error));
+  g_assert_cmpuint (line.len, ==, 0); /* a blank line stays blank */
+  g_assert_false (vpc_reader_next_line (reader, &line, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_MALFORMED);
+  g_assert_cmpuint (vpc_reader_get_line_number (reader), ==, 3);
+  g_clear_error (&error);
+  g_assert_true (vpc_reader_next_line (reader, &line, &error));
+  g_assert_cmpmem (line.text, line.len, "2 1 eni-1 c d", 13);
+
+  /* Forced to text, the time stays: a record's first column. */
+  g_autoptr (VpcReader) text_reader = vpc_reader_open (path, VPC_CONTAINER_TEXT, &error);
+  g_assert_true (vpc_reader_next_line (text_reader, &line, &error));
+  g_assert_true (g_str_has_prefix (line.text, "2018-09-22T20:28:14.000Z 2"));
+  g_assert_null (line.stream);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -239,5 +319,7 @@ main (int argc, char **argv)
   ADD ("/reader/long-line", test_long_line);
   ADD ("/reader/missing", test_missing);
   ADD ("/reader/expand-directory", test_expand_directory);
+  ADD ("/reader/json-many-chunks", test_json_many_chunks);
+  ADD ("/reader/cloudwatch-export", test_cloudwatch_export);
   return g_test_run ();
 }
