@@ -248,7 +248,8 @@ typedef enum {
   K_EVENTS,
   K_LOG_EVENTS,
   K_MESSAGE_TYPE,
-  K_STREAM, /* logStream, logStreamName */
+  K_STREAM,     /* logStreamName: an event's stream */
+  K_SUB_STREAM, /* logStream: a subscription message's stream */
   K_MESSAGE,
   K_AWSLOGS,
   K_RECORDS,
@@ -258,7 +259,8 @@ typedef enum {
 
 typedef struct {
   FrameKind kind;
-  Key key; /* in an object: what the value being read is */
+  Key key;          /* in an object: what the value being read is */
+  gboolean has_data; /* F_AWSLOGS, F_RECORD, F_KINESIS: a "data" was read */
 } Frame;
 
 typedef enum { TYPE_UNKNOWN, TYPE_DATA, TYPE_CONTROL, TYPE_OTHER } MessageType;
@@ -278,6 +280,14 @@ typedef struct {
 
 struct VpcDecoder;
 
+/* The "message" and stream of a log event, or of a top-level object. */
+typedef struct {
+  gboolean has_message, message_is_text, has_stream;
+  guint64 line; /* of the message */
+  GString *message;
+  GString *stream;
+} EventFields;
+
 typedef struct {
   struct VpcDecoder *decoder;
   yajl_handle yajl;
@@ -286,20 +296,14 @@ typedef struct {
   guint64 line;   /* where the parser is */
   GArray *stack;  /* Frame */
   /* The top-level value being read. */
-  gboolean has_events, has_log_events, has_payloads, has_message;
-  gboolean message_is_text;
-  guint64 message_line;
-  GString *message;
-  GString *stream;
-  gboolean has_stream;
+  gboolean has_events, has_log_events, has_payloads;
+  EventFields top; /* a Firehose object, or an event on its own (JSON lines) */
+  gboolean has_sub_stream;
+  GString *sub_stream; /* a subscription message's logStream */
   MessageType type;
   GString *type_text;
   Held held; /* subscription events waiting for messageType and logStream */
-  /* The log event being read. */
-  gboolean event_has_message, event_message_is_text, event_has_stream;
-  guint64 event_line;
-  GString *event_message;
-  GString *event_stream;
+  EventFields event; /* the log event being read */
 } JsonParse;
 
 struct VpcDecoder {
@@ -393,40 +397,90 @@ json_emit_printf (JsonParse *p, VpcItemKind kind, const char *format, ...)
   json_emit (p, kind, text, strlen (text), parse_line (p));
 }
 
-/* A message becomes records: a trailing line end dropped, one record per line. */
+/* An item to hold back (to) or to hand on now (to == NULL). */
 static void
-emit_message (JsonParse *p, Held *to, const char *stream, gsize stream_len, const char *msg,
-              gsize len, guint64 line)
+put (JsonParse *p, Held *to, VpcItemKind kind, const char *text, gsize len, guint64 line)
 {
-  if (stream != NULL)
-    {
-      gsize id_len = vpc_stream_interface_id_length (stream, stream_len);
-      if (to != NULL)
-        held_add (to, VPC_ITEM_STREAM, stream, id_len, line);
-      else
-        json_emit (p, VPC_ITEM_STREAM, stream, id_len, line);
-    }
-  else if (to != NULL)
-    held_add (to, VPC_ITEM_STREAM, "", 0, line);
+  if (to != NULL)
+    held_add (to, kind, text, len, line);
   else
-    json_emit (p, VPC_ITEM_STREAM, "", 0, line);
+    json_emit (p, kind, text, len, line);
+}
+
+/* The records of an event: its stream (NULL: none, or not known yet when
+ * held), then one record per line of its message, a trailing line end
+ * dropped; or why it has none. */
+static void
+emit_event (JsonParse *p, Held *to, const EventFields *event, const GString *stream)
+{
+  guint64 line = event->has_message ? event->line : parse_line (p);
+  if (!event->has_message || !event->message_is_text)
+    {
+      const char *why = event->has_message ? "log event message is not a string"
+                                           : "log event without a message";
+      put (p, to, VPC_ITEM_MALFORMED, why, strlen (why), line);
+      return;
+    }
+  gsize id_len = stream != NULL ? vpc_stream_interface_id_length (stream->str, stream->len) : 0;
+  put (p, to, VPC_ITEM_STREAM, stream != NULL ? stream->str : "", id_len, line);
+  const char *msg = event->message->str;
+  gsize len = event->message->len;
   if (len > 0 && msg[len - 1] == '\n')
     len--;
-  do
+  for (;;)
     {
       const char *nl = memchr (msg, '\n', len);
       gsize n = nl != NULL ? (gsize) (nl - msg) : len;
-      gsize record_len = n > 0 && msg[n - 1] == '\r' ? n - 1 : n;
-      if (to != NULL)
-        held_add (to, VPC_ITEM_RECORD, msg, record_len, line);
-      else
-        json_emit (p, VPC_ITEM_RECORD, msg, record_len, line);
+      put (p, to, VPC_ITEM_RECORD, msg, n > 0 && msg[n - 1] == '\r' ? n - 1 : n, line);
       if (nl == NULL)
         break;
       msg += n + 1;
       len -= n + 1;
     }
-  while (TRUE);
+}
+
+static void
+event_fields_init (EventFields *event)
+{
+  event->message = g_string_new (NULL);
+  event->stream = g_string_new (NULL);
+}
+
+static void
+event_fields_clear (EventFields *event)
+{
+  event->has_message = event->message_is_text = event->has_stream = FALSE;
+  g_string_truncate (event->message, 0);
+  g_string_truncate (event->stream, 0);
+}
+
+static void
+event_fields_free (EventFields *event)
+{
+  g_string_free (event->message, TRUE);
+  g_string_free (event->stream, TRUE);
+}
+
+/* The value of a "message" or stream key of an event. */
+static void
+event_fields_take (JsonParse *p, EventFields *event, Key key, const char *text, gsize len,
+                   gboolean is_string)
+{
+  if (key == K_MESSAGE)
+    {
+      event->has_message = TRUE;
+      event->message_is_text = is_string;
+      event->line = parse_line (p);
+      g_string_truncate (event->message, 0);
+      if (is_string)
+        g_string_append_len (event->message, text, (gssize) len);
+    }
+  else if (key == K_STREAM && is_string)
+    {
+      event->has_stream = TRUE;
+      g_string_truncate (event->stream, 0);
+      g_string_append_len (event->stream, text, (gssize) len);
+    }
 }
 
 /* The innermost open value, NULL at the top level. */
@@ -447,70 +501,54 @@ open_frame (JsonParse *p)
 static void
 push_frame (JsonParse *p, FrameKind kind)
 {
-  Frame frame = { kind, K_NONE };
+  Frame frame = { kind, K_NONE, FALSE };
   g_array_append_val (p->stack, frame);
 }
 
 static void
 begin_top_value (JsonParse *p)
 {
-  p->has_events = p->has_log_events = p->has_payloads = p->has_message = FALSE;
-  p->message_is_text = p->has_stream = FALSE;
+  p->has_events = p->has_log_events = p->has_payloads = FALSE;
+  event_fields_clear (&p->top);
+  p->has_sub_stream = FALSE;
+  g_string_truncate (p->sub_stream, 0);
   p->type = TYPE_UNKNOWN;
-  g_string_truncate (p->message, 0);
-  g_string_truncate (p->stream, 0);
   g_string_truncate (p->type_text, 0);
   held_clear (&p->held);
 }
 
-static void
-begin_event (JsonParse *p)
+/* Where a subscription message's events go: held (the return value)
+ * until its type and stream are known, then straight on (NULL). */
+static Held *
+subscription_held (JsonParse *p)
 {
-  p->event_has_message = p->event_message_is_text = p->event_has_stream = FALSE;
-  g_string_truncate (p->event_message, 0);
-  g_string_truncate (p->event_stream, 0);
-}
-
-/* The subscription message this event belongs to has told its type and stream. */
-static gboolean
-subscription_known (JsonParse *p)
-{
-  return p->type != TYPE_UNKNOWN && p->has_stream;
+  return p->type != TYPE_UNKNOWN && p->has_sub_stream ? NULL : &p->held;
 }
 
 static void
 end_event (JsonParse *p, FrameKind parent)
 {
-  guint64 line = p->event_has_message ? p->event_line : parse_line (p);
-  if (parent == F_LOG_EVENTS)
+  if (parent != F_LOG_EVENTS)
     {
-      if (p->type == TYPE_CONTROL || p->type == TYPE_OTHER)
-        return; /* no records; reported once, at the end of the message */
-      Held *to = subscription_known (p) ? NULL : &p->held;
-      if (!p->event_has_message || !p->event_message_is_text)
-        {
-          const char *why = p->event_has_message ? "log event message is not a string"
-                                                 : "log event without a message";
-          if (to != NULL)
-            held_add (to, VPC_ITEM_MALFORMED, why, strlen (why), line);
-          else
-            json_emit (p, VPC_ITEM_MALFORMED, why, strlen (why), line);
-          return;
-        }
-      /* The stream comes from the message; it may still be unknown (held). */
-      emit_message (p, to, to != NULL ? NULL : p->stream->str, p->stream->len,
-                    p->event_message->str, p->event_message->len, line);
+      emit_event (p, NULL, &p->event, p->event.has_stream ? p->event.stream : NULL);
       return;
     }
-  if (!p->event_has_message || !p->event_message_is_text)
-    {
-      json_emit_printf (p, VPC_ITEM_MALFORMED, "%s",
-                        p->event_has_message ? "log event message is not a string"
-                                             : "log event without a message");
-      return;
-    }
-  emit_message (p, NULL, p->event_has_stream ? p->event_stream->str : NULL, p->event_stream->len,
-                p->event_message->str, p->event_message->len, line);
+  if (p->type == TYPE_CONTROL || p->type == TYPE_OTHER)
+    return; /* no records; reported once, at the end of the message */
+  /* Held until the subscription message has told its type and stream;
+   * the stream is filled in then. */
+  emit_event (p, subscription_held (p), &p->event, p->sub_stream);
+}
+
+/* An element of an events array that is not an object. */
+static void
+event_not_object (JsonParse *p, FrameKind parent)
+{
+  static const char why[] = "log event is not a JSON object";
+  if (parent == F_LOG_EVENTS && (p->type == TYPE_CONTROL || p->type == TYPE_OTHER))
+    return;
+  put (p, parent == F_LOG_EVENTS ? subscription_held (p) : NULL, VPC_ITEM_MALFORMED, why,
+       sizeof why - 1, parse_line (p));
 }
 
 static void
@@ -528,14 +566,10 @@ end_top_object (JsonParse *p)
               {
                 HeldItem *item = &g_array_index (held->items, HeldItem, i);
                 if (item->kind == VPC_ITEM_STREAM)
-                  {
-                    if (p->has_stream)
-                      json_emit (p, VPC_ITEM_STREAM, p->stream->str,
-                                 vpc_stream_interface_id_length (p->stream->str, p->stream->len),
-                                 item->line);
-                    else
-                      json_emit (p, VPC_ITEM_STREAM, "", 0, item->line);
-                  }
+                  json_emit (p, VPC_ITEM_STREAM, p->sub_stream->str,
+                             vpc_stream_interface_id_length (p->sub_stream->str,
+                                                             p->sub_stream->len),
+                             item->line);
                 else
                   json_emit (p, item->kind, held->text->str + item->offset, item->len,
                              item->line);
@@ -562,13 +596,9 @@ end_top_object (JsonParse *p)
     }
   if (p->has_events || p->has_payloads)
     return;
-  if (p->has_message)
+  if (p->top.has_message)
     {
-      if (!p->message_is_text)
-        json_emit_printf (p, VPC_ITEM_MALFORMED, "\"message\" is not a string");
-      else
-        emit_message (p, NULL, p->has_stream ? p->stream->str : NULL, p->stream->len,
-                      p->message->str, p->message->len, p->message_line);
+      emit_event (p, NULL, &p->top, p->top.has_stream ? p->top.stream : NULL);
       return;
     }
   json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD,
@@ -596,25 +626,15 @@ json_scalar (JsonParse *p, const char *text, gsize len, gboolean is_string)
     case F_TOP_ARRAY:
     case F_EVENTS:
     case F_LOG_EVENTS:
-      if (frame->kind == F_LOG_EVENTS && p->type != TYPE_UNKNOWN && p->type != TYPE_DATA)
-        return;
-      json_emit_printf (p, VPC_ITEM_MALFORMED, "log event is not a JSON object");
+      event_not_object (p, frame->kind);
       return;
     case F_TOP_OBJECT:
-      if (key == K_MESSAGE)
+      event_fields_take (p, &p->top, key, text, len, is_string);
+      if (key == K_SUB_STREAM && is_string)
         {
-          p->has_message = TRUE;
-          p->message_is_text = is_string;
-          p->message_line = parse_line (p);
-          g_string_truncate (p->message, 0);
-          if (is_string)
-            g_string_append_len (p->message, text, (gssize) len);
-        }
-      else if (key == K_STREAM && is_string)
-        {
-          p->has_stream = TRUE;
-          g_string_truncate (p->stream, 0);
-          g_string_append_len (p->stream, text, (gssize) len);
+          p->has_sub_stream = TRUE;
+          g_string_truncate (p->sub_stream, 0);
+          g_string_append_len (p->sub_stream, text, (gssize) len);
         }
       else if (key == K_MESSAGE_TYPE)
         {
@@ -629,27 +649,14 @@ json_scalar (JsonParse *p, const char *text, gsize len, gboolean is_string)
         }
       return;
     case F_EVENT:
-      if (key == K_MESSAGE)
-        {
-          p->event_has_message = TRUE;
-          p->event_message_is_text = is_string;
-          p->event_line = parse_line (p);
-          g_string_truncate (p->event_message, 0);
-          if (is_string)
-            g_string_append_len (p->event_message, text, (gssize) len);
-        }
-      else if (key == K_STREAM && is_string)
-        {
-          p->event_has_stream = TRUE;
-          g_string_truncate (p->event_stream, 0);
-          g_string_append_len (p->event_stream, text, (gssize) len);
-        }
+      event_fields_take (p, &p->event, key, text, len, is_string);
       return;
     case F_AWSLOGS:
     case F_RECORD:
     case F_KINESIS:
       if (key == K_DATA)
         {
+          frame->has_data = TRUE;
           if (is_string)
             decode_payload (p, text, len);
           else
@@ -707,7 +714,8 @@ on_map_key (void *ctx, const unsigned char *key_text, size_t len)
       k = IS ("events")                              ? K_EVENTS
           : IS ("logEvents")                         ? K_LOG_EVENTS
           : IS ("messageType")                       ? K_MESSAGE_TYPE
-          : IS ("logStream") || IS ("logStreamName") ? K_STREAM
+          : IS ("logStreamName")                     ? K_STREAM
+          : IS ("logStream")                         ? K_SUB_STREAM
           : IS ("message")                           ? K_MESSAGE
           : IS ("awslogs")                           ? K_AWSLOGS
           : IS ("Records") || IS ("records")         ? K_RECORDS
@@ -751,7 +759,7 @@ on_start_map (void *ctx)
     case F_EVENTS:
     case F_LOG_EVENTS:
       kind = F_EVENT;
-      begin_event (p);
+      event_fields_clear (&p->event);
       break;
     case F_TOP_OBJECT:
       if (key == K_AWSLOGS)
@@ -782,6 +790,11 @@ on_end_map (void *ctx)
   g_array_set_size (p->stack, p->stack->len - 1);
   if (frame.kind == F_EVENT)
     end_event (p, open_frame (p)->kind);
+  else if (frame.kind == F_KINESIS)
+    open_frame (p)->has_data |= frame.has_data;
+  else if ((frame.kind == F_AWSLOGS || frame.kind == F_RECORD) && !frame.has_data)
+    json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "%s without \"data\"",
+                      frame.kind == F_AWSLOGS ? "\"awslogs\"" : "a record of the event");
   else if (frame.kind == F_TOP_OBJECT)
     end_top_object (p);
   return !p->decoder->stopped;
@@ -820,7 +833,7 @@ on_start_array (void *ctx)
         break;
       }
   else if (frame->kind == F_TOP_ARRAY || frame->kind == F_EVENTS || frame->kind == F_LOG_EVENTS)
-    json_emit_printf (p, VPC_ITEM_MALFORMED, "log event is not a JSON object");
+    event_not_object (p, frame->kind);
   push_frame (p, kind);
   return 1;
 }
@@ -853,11 +866,10 @@ json_parse_new (VpcDecoder *decoder, guint nesting, Held *out)
   p->nesting = nesting;
   p->out = out;
   p->stack = g_array_new (FALSE, FALSE, sizeof (Frame));
-  p->message = g_string_new (NULL);
-  p->stream = g_string_new (NULL);
+  event_fields_init (&p->top);
+  event_fields_init (&p->event);
   p->type_text = g_string_new (NULL);
-  p->event_message = g_string_new (NULL);
-  p->event_stream = g_string_new (NULL);
+  p->sub_stream = g_string_new (NULL);
   held_init (&p->held);
   p->yajl = yajl_alloc (&json_callbacks, NULL, p);
   yajl_config (p->yajl, yajl_allow_multiple_values, 1);
@@ -872,11 +884,10 @@ json_parse_free (JsonParse *p)
     return;
   yajl_free (p->yajl);
   g_array_unref (p->stack);
-  g_string_free (p->message, TRUE);
-  g_string_free (p->stream, TRUE);
+  event_fields_free (&p->top);
+  event_fields_free (&p->event);
   g_string_free (p->type_text, TRUE);
-  g_string_free (p->event_message, TRUE);
-  g_string_free (p->event_stream, TRUE);
+  g_string_free (p->sub_stream, TRUE);
   held_free (&p->held);
   g_free (p);
 }
@@ -970,8 +981,10 @@ static guint64
 parse_line (JsonParse *p)
 {
   VpcDecoder *d = p->decoder;
-  if (p->nesting > 0 || d->container != VPC_CONTAINER_JSON || d->buf == NULL)
+  if (p->nesting > 0 || d->container != VPC_CONTAINER_JSON)
     return p->line;
+  if (d->buf == NULL) /* at the end, after the last piece */
+    return d->at_line_start && d->line > 1 ? d->line - 1 : d->line;
   count_lines (d, yajl_get_bytes_consumed (p->yajl));
   return d->line;
 }

@@ -121,6 +121,8 @@ convert_input (Job *job, const char *path, GError **error)
   VpcLine line;
   for (;;)
     {
+      /* What a problem with this line or payload is counted in. */
+      guint64 *problems = &c->malformed;
       if (!vpc_reader_next_line (reader, &line, &local))
         {
           if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
@@ -132,18 +134,8 @@ convert_input (Job *job, const char *path, GError **error)
               continue;
             }
           if (g_error_matches (local, VPC_ERROR, VPC_ERROR_BAD_PAYLOAD))
-            {
-              c->bad_payloads++;
-              if (!report_line (job, name, vpc_reader_get_line_number (reader), local, &shown,
-                                error))
-                {
-                  vpc_stats_end_input (job->stats, input);
-                  return FALSE;
-                }
-              g_clear_error (&local);
-              continue;
-            }
-          if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
+            problems = &c->bad_payloads; /* not a line */
+          else if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
             {
               input->error = g_strdup (local->message);
               vpc_diag_emit (options->diag, "%s", local->message);
@@ -151,7 +143,8 @@ convert_input (Job *job, const char *path, GError **error)
             }
           /* A line the reader rejected: counted like any other malformed line below. */
         }
-      c->lines++;
+      if (problems == &c->malformed)
+        c->lines++;
       if ((c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
         {
           if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
@@ -189,7 +182,7 @@ convert_input (Job *job, const char *path, GError **error)
         }
       if (local != NULL)
         {
-          c->malformed++;
+          (*problems)++;
           if (!report_line (job, name, vpc_reader_get_line_number (reader), local, &shown,
                             error))
             {

@@ -652,8 +652,10 @@ def value_items(v, where):
             else:
                 items.append(("bad", where(recs.ends[k] - 1), "bad payload: a record without "
                               + ('"kinesis": {"data": "..."}' if kinesis else '"data": "..."')))
-    elif "message" in v:                 # a Firehose record
-        message_items(v["message"], where(v.vend["message"] - 1), None, items)
+    elif "message" in v:                 # a Firehose record, or one event (JSON lines)
+        stream = v.get("logStreamName")
+        message_items(v["message"], where(v.vend["message"] - 1),
+                      stream if isinstance(stream, str) else None, items)
     else:
         raise BadPayload("an object with none of events, logEvents, awslogs, Records, "
                          "records, message")

@@ -67,8 +67,9 @@ that multiset of records, so each converts to the flows of default-v2.log:
                    lines hold all 27 records
   bad/bad-syntax.json
                    a good filter-log-events page, a page with a missing comma
-                   between two events (a bad payload: none of its records),
-                   a good page from column 0 (decoding resumes there)
+                   between two events (a bad payload; the events complete
+                   before the error keep their records, those after are
+                   lost), a good page from column 0 (decoding resumes there)
   bad/bad-firehose.json
                    {"message": ...} objects, one whose message is a number (a
                    malformed record) and an object {"msg":"x"} (a bad payload)
@@ -711,7 +712,8 @@ def bad_containers(outdir, ev, base):
     write_bytes(outdir, f"{base}/bad.b64", "".join(l + "\n" for l in lines).encode())
 
     # a good page, a page broken in the middle (a missing comma between two
-    # events), a good page: the first and the last give records
+    # events), a good page: the first and the last give records, the broken
+    # one those of its events before the error
     evs = ev.by_time()
     p1 = pretty({"events": [filter_event(e) for e in evs[:8]], "nextToken": ev.token()})
     p2 = pretty({"events": [filter_event(e) for e in evs[8:16]], "nextToken": ev.token()})
