@@ -277,6 +277,29 @@ test_json_many_chunks (Fixture *f, gconstpointer data)
     }
 }
 
+/* A log event too long for a chunk is a malformed line; the next one is read. */
+static void
+test_json_long_message (Fixture *f, gconstpointer data)
+{
+  GString *json = g_string_new ("{\"message\": \"");
+  for (guint i = 0; i < 300 * 1024; i++)
+    g_string_append_c (json, 'x');
+  g_string_append (json, "\"}\n{\"message\": \"after\"}\n");
+  g_autofree char *path = write_file (f, "long.json", json->str, json->len);
+  g_string_free (json, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, VPC_CONTAINER_AUTO, &error);
+  VpcLine line;
+  g_assert_false (vpc_reader_next_line (reader, &line, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "longer than"));
+  g_assert_cmpuint (vpc_reader_get_line_number (reader), ==, 1);
+  g_clear_error (&error);
+  g_assert_true (vpc_reader_next_line (reader, &line, &error));
+  g_assert_cmpmem (line.text, line.len, "after", 5);
+  g_assert_cmpuint (vpc_reader_get_line_number (reader), ==, 2);
+}
+
 /* A CloudWatch export line loses its time; its stream is the directory. */
 static void
 test_cloudwatch_export (Fixture *f, gconstpointer data)
@@ -321,5 +344,6 @@ main (int argc, char **argv)
   ADD ("/reader/expand-directory", test_expand_directory);
   ADD ("/reader/json-many-chunks", test_json_many_chunks);
   ADD ("/reader/cloudwatch-export", test_cloudwatch_export);
+  ADD ("/reader/json-long-message", test_json_long_message);
   return g_test_run ();
 }
