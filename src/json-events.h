@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The shapes of flow-log JSON (CloudWatch API, subscriptions, Lambda, Kinesis, Firehose), as items. */
+#pragma once
+
+#include <glib.h>
+#include <yajl/yajl_parse.h>
+
+#include "container.h"
+
+G_BEGIN_DECLS
+
+/* Internal to the container decoder. */
+
+/* Items kept back, in order, to hand on later or to drop. */
+typedef struct {
+  VpcItemKind kind;
+  guint64 line;
+  gsize offset, len; /* in the text */
+} VpcHeldItem;
+
+typedef struct {
+  GArray *items; /* VpcHeldItem */
+  GString *text;
+} VpcHeld;
+
+void vpc_held_init (VpcHeld *held);
+void vpc_held_clear (VpcHeld *held);
+void vpc_held_free (VpcHeld *held);
+void vpc_held_add (VpcHeld *held, VpcItemKind kind, const char *text, gsize len, guint64 line);
+
+/* Where the JSON state machine sends what it finds; called from inside
+ * vpc_json_events_parse(). */
+typedef struct {
+  /* An item (records, streams, problems) at an input line. */
+  void (*item) (gpointer ctx, VpcItemKind kind, const char *text, gsize len, guint64 line);
+  /* The input line the parser is at. */
+  guint64 (*line) (gpointer ctx);
+  /* A "data" string (Lambda, Kinesis, Firehose events): a payload to decode,
+   * whose items go to item. */
+  void (*payload) (gpointer ctx, const char *text, gsize len);
+  /* TRUE when the parse must stop. */
+  gboolean (*stopped) (gpointer ctx);
+} VpcJsonSink;
+
+/* Every top-level value of a run of JSON values (with or without white
+ * space between them) is one of the shapes of vpc2ipfix(1) "CONTAINERS",
+ * whatever its key order; anything else is a bad payload item.  Log
+ * events are handed on when their object closes (a subscription message's
+ * once its messageType and logStream are known). */
+typedef struct VpcJsonEvents VpcJsonEvents;
+
+VpcJsonEvents *vpc_json_events_new (const VpcJsonSink *sink, gpointer ctx);
+void vpc_json_events_free (VpcJsonEvents *events);
+
+/* yajl_parse / yajl_complete_parse over the next piece; after an error the
+ * parse cannot go on.  The offset is where the parser is in the piece (also
+ * while it calls the sink); the error, "JSON syntax error (...)". */
+yajl_status vpc_json_events_parse (VpcJsonEvents *events, const char *data, gsize len);
+yajl_status vpc_json_events_complete (VpcJsonEvents *events);
+gsize vpc_json_events_get_offset (VpcJsonEvents *events);
+char *vpc_json_events_get_error (VpcJsonEvents *events);
+
+G_END_DECLS
