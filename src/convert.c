@@ -145,7 +145,7 @@ convert_input (Job *job, const char *path, GError **error)
         }
       if (problems == &c->malformed)
         c->lines++;
-      if ((c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
+      if (problems == &c->malformed && (c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
         {
           if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
             {
@@ -162,7 +162,7 @@ convert_input (Job *job, const char *path, GError **error)
        * from a copy that lives until its flow is encoded; longer lines are
        * malformed anyway. */
       char *text = NULL;
-      if (line.stream_len > VPC_MAX_STREAM_NAME)
+      if (local == NULL && line.stream_len > VPC_MAX_STREAM_NAME)
         line.stream = NULL; /* not an interface id */
       if (local == NULL)
         text = line.len <= VPC_EXPORT_QUEUE_MAX_LINE

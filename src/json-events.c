@@ -462,19 +462,32 @@ on_map_key (void *ctx, const unsigned char *key_text, size_t len)
   return 1;
 }
 
+/* An object or array opens: at the top level it begins a new value (and
+ * NULL is returned); else its parent is returned, with the key it is the
+ * value of taken from the parent. */
+static Frame *
+open_value (JsonParse *p, FrameKind top_kind, Key *key)
+{
+  Frame *parent = top_frame (p);
+  if (parent == NULL)
+    {
+      begin_top_value (p);
+      push_frame (p, top_kind);
+      return NULL;
+    }
+  *key = parent->key;
+  parent->key = K_NONE;
+  return parent;
+}
+
 static int
 on_start_map (void *ctx)
 {
   JsonParse *p = ctx;
-  Frame *frame = top_frame (p);
+  Key key;
+  Frame *frame = open_value (p, F_TOP_OBJECT, &key);
   if (frame == NULL)
-    {
-      begin_top_value (p);
-      push_frame (p, F_TOP_OBJECT);
-      return 1;
-    }
-  Key key = frame->key;
-  frame->key = K_NONE;
+    return 1;
   FrameKind kind = F_SKIP;
   switch (frame->kind)
     {
@@ -527,15 +540,10 @@ static int
 on_start_array (void *ctx)
 {
   JsonParse *p = ctx;
-  Frame *frame = top_frame (p);
+  Key key;
+  Frame *frame = open_value (p, F_TOP_ARRAY, &key);
   if (frame == NULL)
-    {
-      begin_top_value (p);
-      push_frame (p, F_TOP_ARRAY);
-      return 1;
-    }
-  Key key = frame->key;
-  frame->key = K_NONE;
+    return 1;
   FrameKind kind = F_SKIP;
   if (frame->kind == F_TOP_OBJECT)
     switch (key)

@@ -72,6 +72,17 @@ if have_decoders; then
     expect_no_grep '-all$' "$WORK/ifnames" "no interface name keeps the -all suffix"
 fi
 
+# A stream name longer than 255 bytes is not an interface id.
+long=$(printf '%0300d' 0 | tr 0 s)
+printf '{"logStreamName": "%s", "message": "2 123456789012 10.0.1.23 10.0.2.15 443 50000 6 10 800 1795132800 1795132860 ACCEPT OK"}\n' \
+    "$long" >"$WORK/longstream.json"
+run "$VPC2IPFIX" -q -o "$WORK/longstream.ipfix" --stats-json="$WORK/longstream.stats" \
+    "--format=$NOIF" "$WORK/longstream.json"
+expect_rc 0 "a 300-byte stream name"
+expect_grep '"flows": 1,' "$WORK/longstream.stats" "a 300-byte stream name: the flow is kept"
+expect_grep '"interfaces": 0,' "$WORK/longstream.stats" \
+    "a 300-byte stream name: not taken as an interface"
+
 # CloudWatch export without interface-id: the stream is the directory's name.
 mkdir -p "$WORK/noif-export/task"
 for d in "$C"/cwl-export/*/*; do

@@ -609,6 +609,40 @@ def events_items(events, where, items, stream, stream_key):
         message_items(e["message"], where(e.vend["message"] - 1), s, items)
 
 
+def event_payload_items(v, where, items, broken):
+    """The payloads of a Lambda event ("awslogs") or of a Kinesis ("Records")
+    or Firehose transformation ("records") event, added to items.  A data
+    string read completely is decoded; a holder that closed without one is a
+    bad payload.  broken: v was cut by a syntax error (its open parts say
+    nothing; the shape errors of a whole value are raised as BadPayload)."""
+    def closed(x):
+        return not broken or getattr(x, "end", None) is not None
+
+    if "awslogs" in v:                   # CloudWatch Logs -> Lambda
+        a = v["awslogs"]
+        if isinstance(a, dict) and isinstance(a.get("data"), str):
+            items += payload_items(a["data"], where(a.vend["data"] - 1))
+        elif isinstance(a, dict) and closed(a):
+            items.append(("bad", where(a.end - 1), 'bad payload: "awslogs" without "data"'))
+        elif not broken:
+            raise BadPayload('"awslogs" is not an object')
+        return
+    kinesis = "Records" in v             # Kinesis -> Lambda, Firehose transformation
+    recs = v["Records"] if kinesis else v["records"]
+    if not isinstance(recs, list):
+        if broken:
+            return
+        raise BadPayload(f'"{"Records" if kinesis else "records"}" is not an array')
+    for k, r in enumerate(recs):
+        holder = r.get("kinesis") if kinesis and isinstance(r, dict) else r
+        data = holder.get("data") if isinstance(holder, dict) else None
+        if isinstance(data, str):
+            items += payload_items(data, where(holder.vend["data"] - 1))
+        elif k < len(recs.ends):         # the record closed without its data
+            items.append(("bad", where(recs.ends[k] - 1), "bad payload: a record without "
+                          + ('"kinesis": {"data": "..."}' if kinesis else '"data": "..."')))
+
+
 def value_items(v, where):
     """Items of one JSON value (top-level, or in a payload).  where: offset ->
     line.  Raises BadPayload when the value has none of the known shapes."""
@@ -634,24 +668,8 @@ def value_items(v, where):
                          stream if isinstance(stream, str) else None, None)
         else:
             raise BadPayload(f"unknown messageType {mt!r}")
-    elif "awslogs" in v:                 # CloudWatch Logs -> Lambda
-        a = v["awslogs"]
-        if not isinstance(a, dict) or not isinstance(a.get("data"), str):
-            raise BadPayload('"awslogs" without a "data" string')
-        items += payload_items(a["data"], where(a.vend["data"] - 1))
-    elif "Records" in v or "records" in v:  # Kinesis -> Lambda, Firehose transformation
-        kinesis = "Records" in v
-        recs = v["Records"] if kinesis else v["records"]
-        if not isinstance(recs, list):
-            raise BadPayload(f'"{"Records" if kinesis else "records"}" is not an array')
-        for k, r in enumerate(recs):
-            holder = r.get("kinesis") if kinesis and isinstance(r, dict) else r
-            data = holder.get("data") if isinstance(holder, dict) else None
-            if isinstance(data, str):
-                items += payload_items(data, where(holder.vend["data"] - 1))
-            else:
-                items.append(("bad", where(recs.ends[k] - 1), "bad payload: a record without "
-                              + ('"kinesis": {"data": "..."}' if kinesis else '"data": "..."')))
+    elif "awslogs" in v or "Records" in v or "records" in v:
+        event_payload_items(v, where, items, broken=False)
     elif "message" in v:                 # a Firehose record, or one event (JSON lines)
         stream = v.get("logStreamName")
         message_items(v["message"], where(v.vend["message"] - 1),
@@ -830,19 +848,8 @@ def broken_items(text, start, pos, where):
             kept.ends = [done.ends[k] for k in keep]
             stream = v["logStream"]
             events_items(kept, where, items, stream if isinstance(stream, str) else None, None)
-    elif "awslogs" in v:                 # Lambda event: its data if read completely
-        a = v["awslogs"]
-        if isinstance(a, dict) and isinstance(a.get("data"), str):
-            items += payload_items(a["data"], where(a.vend["data"] - 1))
-    elif "Records" in v or "records" in v:  # each data string read completely
-        kinesis = "Records" in v
-        recs = v["Records"] if kinesis else v["records"]
-        if isinstance(recs, list):
-            for r in recs:
-                holder = r.get("kinesis") if kinesis and isinstance(r, dict) else r
-                data = holder.get("data") if isinstance(holder, dict) else None
-                if isinstance(data, str):
-                    items += payload_items(data, where(holder.vend["data"] - 1))
+    elif "awslogs" in v or "Records" in v or "records" in v:
+        event_payload_items(v, where, items, broken=True)
     # a Firehose {"message": ...} that did not close, anything else: nothing
     return items
 
