@@ -298,5 +298,5 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   stats->templates = vpc_exporter_get_template_count (exporter);
   stats->interfaces = vpc_exporter_get_interface_count (exporter);
   stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
-  return vpc_exporter_commit (exporter, error);
+  return vpc_exporter_finish (exporter, error);
 }

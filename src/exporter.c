@@ -1,30 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IPFIX exporter: one libfixbuf session, one internal template, an external
- * template per element set, written to an atomically renamed file. */
+ * template per element set, encoded into messages handed to the outputs. */
 #include "config.h"
 
 #include "exporter.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "infomodel.h"
-#include "sink.h"
 
 #define MAX_TEMPLATES 4096
 
+/* libfixbuf encodes each message into message (fbExporterAllocBuffer, in
+ * manual mode: fBufAppend says FB_ERROR_EOM when the message is full), and
+ * the exporter hands it to every output.  A second session holding only
+ * the external templates encodes the template-only messages the outputs
+ * send before a refresh or after a reconnection. */
 struct VpcExporter {
   fbInfoModel_t *model;
-  fBuf_t *fbuf;        /* owns session and exporter */
-  VpcSink *sink;       /* writes the encoded messages in the background */
-  int fd;
-  char *path;          /* final name; NULL for stdout */
-  char *tmp_path;      /* temporary name while writing */
-  gboolean committed;
+  fBuf_t *fbuf;        /* owns session and the buffer exporter */
+  fbExporter_t *fb_exporter;
+  guint8 *message;     /* where fBufEmit() puts a message */
+  gsize message_size;
+  guint message_records; /* data records in the message being built */
+  GPtrArray *outputs;  /* VpcOutput*, owned */
+  guint32 domain;
+  GArray *external;    /* TemplateEntry: every external template, in order */
+  GPtrArray *template_messages; /* GBytes*: the external templates encoded, or NULL */
   guint16 internal_tid;
   GHashTable *tid_by_mask; /* guint64* -> GUINT_TO_POINTER (tid) */
   GHashTable *used_tids;   /* GUINT_TO_POINTER (tid) */
@@ -37,6 +39,80 @@ struct VpcExporter {
   guint32 last_index;       /* the interface of the previous flow (fast path) */
   char *last_name;
 };
+
+typedef struct {
+  guint16 tid;
+  fbTemplate_t *tmpl; /* owned by the session */
+} TemplateEntry;
+
+/* Hand the message built so far, if any, to every output. */
+static gboolean
+exporter_emit (VpcExporter *self, GError **error)
+{
+  GError *fb_error = NULL;
+  self->message[0] = 0; /* an emitted message starts 00 0a (version 10) */
+  if (!fBufEmit (self->fbuf, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, "emitting a message");
+  if (self->message[0] != 0 || self->message[1] != 10)
+    return TRUE; /* nothing was pending */
+  gsize len = fbExporterGetMsgLen (self->fb_exporter);
+  guint records = self->message_records;
+  self->message_records = 0;
+  for (guint i = 0; i < self->outputs->len; i++)
+    if (!vpc_output_send (self->outputs->pdata[i], self->message, len, records, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* A libfixbuf call that failed with fb_error: TRUE (error cleared) if it
+ * was only the end of the message, which is then emitted so that the call
+ * can be made again; FALSE (error set) otherwise. */
+static gboolean
+exporter_full (VpcExporter *self, GError **fb_error, const char *what, GError **error)
+{
+  if (!g_error_matches (*fb_error, FB_ERROR_DOMAIN, FB_ERROR_EOM))
+    return vpc_fixbuf_error (error, g_steal_pointer (fb_error), what);
+  g_clear_error (fb_error);
+  return exporter_emit (self, error);
+}
+
+/* fBufAppend() in the current templates, starting a new message when full. */
+static gboolean
+exporter_append (VpcExporter *self, const void *record, gsize size, const char *what,
+                 GError **error)
+{
+  GError *fb_error = NULL;
+  if (!fBufAppend (self->fbuf, (uint8_t *) record, size, &fb_error))
+    {
+      if (!exporter_full (self, &fb_error, what, error))
+        return FALSE;
+      if (!fBufAppend (self->fbuf, (uint8_t *) record, size, &fb_error))
+        return vpc_fixbuf_error (error, fb_error, what);
+    }
+  self->message_records++;
+  return TRUE;
+}
+
+/* Add an external template (which goes into the message at once). */
+static gboolean
+exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const char *what,
+                       GError **error)
+{
+  GError *fb_error = NULL;
+  fbSession_t *session = fBufGetSession (self->fbuf);
+  if (fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0
+      && (!exporter_full (self, &fb_error, what, error)
+          || fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0))
+    {
+      fbTemplateFreeUnused (tmpl);
+      return fb_error != NULL ? vpc_fixbuf_error (error, fb_error, what) : FALSE;
+    }
+  TemplateEntry entry = { tid, tmpl };
+  g_array_append_val (self->external, entry);
+  g_clear_pointer (&self->template_messages, g_ptr_array_unref);
+  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (tid));
+  return TRUE;
+}
 
 /* The interface table: an options record (scope ingressInterface) for each
  * interface index met, naming its interface, so that collectors that keep
@@ -96,20 +172,21 @@ exporter_write_element_types (VpcExporter *self, GError **error)
         }
     }
   fbTemplateSetOptionsScope (ext, 2); /* privateEnterpriseNumber, informationElementId */
-  if (fbSessionAddTemplate (session, FALSE, TYPE_RECORD_TID, ext, &fb_error) == 0)
-    {
-      fbTemplateFreeUnused (ext);
-      return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
-    }
-  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (TYPE_RECORD_TID));
+  if (!exporter_add_external (self, TYPE_RECORD_TID, ext, "RFC 5610 template", error))
+    return FALSE;
 
   for (const fbInfoElement_t *ie = vpc_infomodel_enterprise_elements (); ie->ref.name != NULL;
        ie++)
     {
       const fbInfoElement_t *model_ie = fbInfoModelGetElementByName (self->model, ie->ref.name);
       if (!fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
-                                            &fb_error))
-        return vpc_fixbuf_error (error, fb_error, "RFC 5610 type record");
+                                            &fb_error)
+          && (!exporter_full (self, &fb_error, "RFC 5610 type record", error)
+              || !fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
+                                                   &fb_error)))
+        return fb_error != NULL ? vpc_fixbuf_error (error, fb_error, "RFC 5610 type record")
+                                : FALSE;
+      self->message_records++;
     }
   self->have_current = FALSE; /* the fbuf's templates were switched */
   return TRUE;
@@ -143,13 +220,8 @@ exporter_add_interface_table (VpcExporter *self, GError **error)
       return FALSE;
     }
   fbTemplateSetOptionsScope (ext, 1);
-  if (fbSessionAddTemplate (session, FALSE, INTERFACE_TABLE_TID, ext, &fb_error) == 0)
-    {
-      fbTemplateFreeUnused (ext);
-      return vpc_fixbuf_error (error, fb_error, "interface table template");
-    }
-  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (INTERFACE_TABLE_TID));
-  return TRUE;
+  return exporter_add_external (self, INTERFACE_TABLE_TID, ext, "interface table template",
+                                error);
 }
 
 /* Publish index -> name the first time index is met; count a second name
@@ -177,9 +249,11 @@ exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *n
   GError *fb_error = NULL;
   InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
   if (!fBufSetInternalTemplate (self->fbuf, self->interface_itid, &fb_error)
-      || !fBufSetExportTemplate (self->fbuf, INTERFACE_TABLE_TID, &fb_error)
-      || !fBufAppend (self->fbuf, (uint8_t *) &record, sizeof record, &fb_error)
-      || !fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
+      || !fBufSetExportTemplate (self->fbuf, INTERFACE_TABLE_TID, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, "interface table record");
+  if (!exporter_append (self, &record, sizeof record, "interface table record", error))
+    return FALSE;
+  if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
     return vpc_fixbuf_error (error, fb_error, "interface table record");
   self->have_current = FALSE;
   g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), g_strdup (text));
@@ -189,13 +263,15 @@ exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *n
 }
 
 static gboolean
-exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GError **error)
+exporter_setup (VpcExporter *self, GError **error)
 {
   GError *fb_error = NULL;
   self->model = vpc_infomodel_new ();
   fbSession_t *session = fbSessionAlloc (self->model);
-  self->fbuf = fBufAllocForExport (session, fb_exporter);
-  fbSessionSetDomain (session, domain);
+  self->fb_exporter = fbExporterAllocBuffer (self->message, (uint16_t) self->message_size);
+  self->fbuf = fBufAllocForExport (session, self->fb_exporter);
+  fBufSetAutomaticMode (self->fbuf, FALSE);
+  fbSessionSetDomain (session, self->domain);
 
   if (!exporter_write_element_types (self, error))
     return FALSE;
@@ -216,48 +292,113 @@ exporter_setup (VpcExporter *self, fbExporter_t *fb_exporter, guint32 domain, GE
   return TRUE;
 }
 
-VpcExporter *
-vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **error)
+/* Emit what fbuf holds into messages, as a GBytes. */
+static gboolean
+template_messages_emit (fBuf_t *fbuf, fbExporter_t *fb_exporter, guint8 *buffer,
+                        GPtrArray *messages, GError **error)
 {
+  GError *fb_error = NULL;
+  buffer[0] = 0;
+  if (!fBufEmit (fbuf, &fb_error))
+    return vpc_fixbuf_error (error, fb_error, "template message");
+  if (buffer[0] == 0 && buffer[1] == 10)
+    g_ptr_array_add (messages, g_bytes_new (buffer, fbExporterGetMsgLen (fb_exporter)));
+  return TRUE;
+}
+
+/* Encode every external template into template-only messages, with a
+ * session of their own (the outputs set their sequence numbers). */
+static gboolean
+exporter_encode_templates (VpcExporter *self, GError **error)
+{
+  GError *fb_error = NULL;
+  fbSession_t *session = fbSessionAlloc (self->model);
+  fbSessionSetDomain (session, self->domain);
+  for (guint i = 0; i < self->external->len; i++)
+    {
+      TemplateEntry *e = &g_array_index (self->external, TemplateEntry, i);
+      if (fbSessionAddTemplate (session, FALSE, e->tid, e->tmpl, &fb_error) == 0)
+        {
+          fbSessionFree (session);
+          return vpc_fixbuf_error (error, fb_error, "template message");
+        }
+    }
+  g_autofree guint8 *buffer = g_malloc (self->message_size);
+  fbExporter_t *fb_exporter = fbExporterAllocBuffer (buffer, (uint16_t) self->message_size);
+  fBuf_t *fbuf = fBufAllocForExport (session, fb_exporter); /* owns both */
+  fBufSetAutomaticMode (fbuf, FALSE);
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < self->external->len && fb_error == NULL; i++)
+    {
+      TemplateEntry *e = &g_array_index (self->external, TemplateEntry, i);
+      if (fbSessionExportTemplate (session, e->tid, &fb_error)
+          || !g_error_matches (fb_error, FB_ERROR_DOMAIN, FB_ERROR_EOM))
+        continue;
+      g_clear_error (&fb_error);
+      if (!template_messages_emit (fbuf, fb_exporter, buffer, messages, error))
+        {
+          fBufFree (fbuf);
+          return FALSE;
+        }
+      fbSessionExportTemplate (session, e->tid, &fb_error);
+    }
+  if (fb_error != NULL)
+    {
+      fBufFree (fbuf);
+      return vpc_fixbuf_error (error, fb_error, "template message");
+    }
+  gboolean ok = template_messages_emit (fbuf, fb_exporter, buffer, messages, error);
+  fBufFree (fbuf);
+  if (!ok)
+    return FALSE;
+  self->template_messages = g_steal_pointer (&messages);
+  return TRUE;
+}
+
+/* VpcTemplateMessagesFunc for the outputs. */
+static gboolean
+exporter_template_messages (gpointer data, GPtrArray **messages, GError **error)
+{
+  VpcExporter *self = data;
+  if (self->template_messages == NULL && !exporter_encode_templates (self, error))
+    return FALSE;
+  *messages = g_ptr_array_ref (self->template_messages);
+  return TRUE;
+}
+
+VpcExporter *
+vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error)
+{
+  g_assert (outputs->len > 0);
   g_autoptr (VpcExporter) self = g_new0 (VpcExporter, 1);
+  self->outputs = outputs;
+  self->domain = observation_domain;
   self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->used_tids = g_hash_table_new (NULL, NULL);
   self->interfaces = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->collisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  if (strcmp (path, "-") == 0)
-    {
-      if (isatty (STDOUT_FILENO))
-        {
-          g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                       "refusing to write IPFIX to a terminal: redirect standard output or use -o FILE");
-          return NULL;
-        }
-      self->fd = STDOUT_FILENO;
-      self->sink = vpc_sink_new (STDOUT_FILENO, "<stdout>", FALSE);
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (path);
-      self->path = g_strdup (path);
-      self->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX.partial", dir, base);
-      int fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-      if (fd < 0)
-        {
-          int saved = errno;
-          g_clear_pointer (&self->tmp_path, g_free);
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot create output: %s", path,
-                       g_strerror (saved));
-          return NULL;
-        }
-      self->fd = fd;
-      self->sink = vpc_sink_new (fd, path, TRUE);
-    }
-  if (!exporter_setup (self, fbExporterAllocFP (vpc_sink_get_file (self->sink)),
-                       observation_domain, error))
+  self->external = g_array_new (FALSE, FALSE, sizeof (TemplateEntry));
+  self->message_size = G_MAXUINT16;
+  for (guint i = 0; i < outputs->len; i++)
+    self->message_size = MIN (self->message_size, vpc_output_get_max_message (outputs->pdata[i]));
+  self->message = g_malloc (self->message_size);
+  if (!exporter_setup (self, error))
     return NULL;
+  for (guint i = 0; i < outputs->len; i++)
+    if (!vpc_output_start (outputs->pdata[i], exporter_template_messages, self, error))
+      return NULL;
   return g_steal_pointer (&self);
+}
+
+VpcExporter *
+vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **error)
+{
+  VpcOutput *output = vpc_output_new_file (path, error);
+  if (output == NULL)
+    return NULL;
+  GPtrArray *outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
+  g_ptr_array_add (outputs, output);
+  return vpc_exporter_new (outputs, observation_domain, error);
 }
 
 void
@@ -266,19 +407,18 @@ vpc_exporter_free (VpcExporter *self)
   if (self == NULL)
     return;
   if (self->fbuf != NULL)
-    fBufFree (self->fbuf); /* frees session and exporter; closes the sink's FILE */
-  vpc_sink_free (self->sink);
-  if (self->tmp_path != NULL && !self->committed)
-    unlink (self->tmp_path);
+    fBufFree (self->fbuf); /* frees session and exporter */
+  g_ptr_array_unref (self->outputs); /* an unfinished file is removed */
   if (self->model != NULL)
     fbInfoModelFree (self->model);
+  g_clear_pointer (&self->template_messages, g_ptr_array_unref);
+  g_array_unref (self->external);
   g_hash_table_unref (self->tid_by_mask);
   g_hash_table_unref (self->used_tids);
   g_hash_table_unref (self->interfaces);
   g_hash_table_unref (self->collisions);
+  g_free (self->message);
   g_free (self->last_name);
-  g_free (self->path);
-  g_free (self->tmp_path);
   g_free (self);
 }
 
@@ -303,18 +443,12 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
   fbTemplate_t *tmpl = vpc_flow_template_new (self->model, mask, error);
   if (tmpl == NULL)
     return FALSE;
-  GError *fb_error = NULL;
   guint16 tid = vpc_template_id_for_mask (mask);
   while (g_hash_table_contains (self->used_tids, GUINT_TO_POINTER (tid)))
     tid = tid == G_MAXUINT16 ? 256 : tid + 1;
 
-  fbSession_t *session = fBufGetSession (self->fbuf);
-  if (fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0)
-    {
-      fbTemplateFreeUnused (tmpl);
-      return vpc_fixbuf_error (error, fb_error, "adding a template");
-    }
-  g_hash_table_add (self->used_tids, GUINT_TO_POINTER (tid));
+  if (!exporter_add_external (self, tid, tmpl, "adding a template", error))
+    return FALSE;
   g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), GUINT_TO_POINTER (tid));
   *tid_out = tid;
   return TRUE;
@@ -342,49 +476,50 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
       self->current_mask = mask;
       self->have_current = TRUE;
     }
-  if (!fBufAppend (self->fbuf, (uint8_t *) flow, sizeof *flow, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, self->path != NULL ? self->path : "<stdout>");
+  if (!exporter_append (self, flow, sizeof *flow, "encoding a flow", error))
+    return FALSE;
   self->records++;
   return TRUE;
 }
 
 gboolean
-vpc_exporter_commit (VpcExporter *self, GError **error)
+vpc_exporter_flush (VpcExporter *self, GError **error)
 {
-  GError *fb_error = NULL;
-  const char *name = self->path != NULL ? self->path : "<stdout>";
-  if (!fBufEmit (self->fbuf, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, name);
-  if (!vpc_sink_finish (self->sink, error))
+  return exporter_emit (self, error);
+}
+
+gboolean
+vpc_exporter_idle (VpcExporter *self, GError **error)
+{
+  if (!exporter_emit (self, error))
     return FALSE;
-  if (self->tmp_path == NULL)
-    return TRUE;
-  if (fsync (self->fd) != 0 && errno != EINVAL)
-    {
-      int saved = errno;
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
+  for (guint i = 0; i < self->outputs->len; i++)
+    if (!vpc_output_idle (self->outputs->pdata[i], error))
       return FALSE;
-    }
-  /* mkstemp made it 0600; give it the mode a plain creat() would have. */
-  mode_t mask = umask (0);
-  umask (mask);
-  if (fchmod (self->fd, 0666 & ~mask) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (saved));
-      return FALSE;
-    }
-  fBufFree (self->fbuf); /* closes the file */
-  self->fbuf = NULL;
-  if (rename (self->tmp_path, self->path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot rename %s: %s", name,
-                   self->tmp_path, g_strerror (saved));
-      return FALSE;
-    }
-  self->committed = TRUE;
   return TRUE;
+}
+
+gboolean
+vpc_exporter_finish (VpcExporter *self, GError **error)
+{
+  if (!exporter_emit (self, error))
+    return FALSE;
+  for (guint i = 0; i < self->outputs->len; i++)
+    if (!vpc_output_finish (self->outputs->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+guint
+vpc_exporter_get_output_count (const VpcExporter *self)
+{
+  return self->outputs->len;
+}
+
+VpcOutput *
+vpc_exporter_get_output (const VpcExporter *self, guint index)
+{
+  return self->outputs->pdata[index];
 }
 
 guint64

@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* IPFIX output through libfixbuf: session, templates per element set, atomic files. */
+/* IPFIX encoding through libfixbuf: session, templates per element set, messages to the outputs. */
 #pragma once
 
 #include <glib.h>
 
 #include "mapper.h"
+#include "output.h"
 #include "vpc-error.h"
 
 G_BEGIN_DECLS
 
 typedef struct VpcExporter VpcExporter;
 
-/* Write IPFIX to path, "-" = standard output (refused when it is a
- * terminal: VPC_ERROR_USAGE).  A file is written to a temporary name in
- * the same directory and only appears under path on vpc_exporter_commit();
- * an exporter freed without commit removes it. */
+/* Encode IPFIX messages (as large as the smallest output takes) and hand
+ * each to every output of outputs (VpcOutput*, at least one; the exporter
+ * takes the array).  The outputs are started (TCP: connected) here. */
+VpcExporter *vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error);
+
+/* The same with one file output (see vpc_output_new_file()). */
 VpcExporter *vpc_exporter_new_file (const char *path, guint32 observation_domain,
                                     GError **error);
+/* An exporter freed before vpc_exporter_finish() leaves no output file. */
 void vpc_exporter_free (VpcExporter *exporter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExporter, vpc_exporter_free)
 
@@ -26,8 +30,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExporter, vpc_exporter_free)
 gboolean vpc_exporter_add (VpcExporter *exporter, const VpcFlow *flow, guint64 mask,
                            GError **error);
 
-/* Flush everything, make the file durable and give it its final name. */
-gboolean vpc_exporter_commit (VpcExporter *exporter, GError **error);
+/* Send the message being built, if it holds anything. */
+gboolean vpc_exporter_flush (VpcExporter *exporter, GError **error);
+
+/* The stream is idle: flush, and let the outputs refresh templates or
+ * repair connections. */
+gboolean vpc_exporter_idle (VpcExporter *exporter, GError **error);
+
+/* Flush and finish every output: files durable under their final name,
+ * TCP acknowledged. */
+gboolean vpc_exporter_finish (VpcExporter *exporter, GError **error);
+
+/* The outputs (for their statistics, from any thread). */
+guint vpc_exporter_get_output_count (const VpcExporter *exporter);
+VpcOutput *vpc_exporter_get_output (const VpcExporter *exporter, guint index);
 
 guint64 vpc_exporter_get_record_count (const VpcExporter *exporter);
 

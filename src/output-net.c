@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Outputs to collectors: UDP (paced, templates refreshed) and TCP (reconnects, re-sends). */
+#include "config.h"
+
+#include "output-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+/* Split "HOST:PORT" / "[IPv6]:PORT". */
+static gboolean
+split_destination (const char *destination, char **host, char **port, GError **error)
+{
+  const char *colon;
+  if (destination[0] == '[')
+    {
+      const char *close = strchr (destination, ']');
+      if (close == NULL || close[1] != ':')
+        goto bad;
+      *host = g_strndup (destination + 1, (gsize) (close - destination - 1));
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strrchr (destination, ':');
+      if (colon == NULL || strchr (destination, ':') != colon)
+        goto bad; /* none, or an IPv6 address without brackets */
+      *host = g_strndup (destination, (gsize) (colon - destination));
+    }
+  guint64 number;
+  if (**host == '\0' || !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &number, NULL))
+    {
+      g_clear_pointer (host, g_free);
+      goto bad;
+    }
+  *port = g_strdup (colon + 1);
+  return TRUE;
+bad:
+  g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+               "'%s' is not HOST:PORT (a name, an IPv4 address or [IPv6], and a port 1-65535)",
+               destination);
+  return FALSE;
+}
+
+static struct addrinfo *
+resolve (const char *destination, const char *host, const char *port, int socktype,
+         GError **error)
+{
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = socktype };
+  struct addrinfo *list = NULL;
+  int rc = getaddrinfo (host, port, &hints, &list);
+  if (rc != 0)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot resolve %s: %s", destination,
+                   host, rc == EAI_SYSTEM ? g_strerror (errno) : gai_strerror (rc));
+      return NULL;
+    }
+  return list;
+}
+
+static gboolean
+net_error (GError **error, const char *destination, const char *what, int err)
+{
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s: %s", destination, what,
+               g_strerror (err));
+  return FALSE;
+}
+
+/* IPFIX message size that fits the MTU in one datagram. */
+static gsize
+udp_message_size (guint mtu, int family)
+{
+  gsize headers = (family == AF_INET6 ? 40 : 20) + 8;
+  return mtu > headers ? mtu - headers : 0;
+}
+
+/* Sleep until the monotonic time until_us, in short steps so that an
+ * interruption is seen; FALSE if interrupted. */
+static gboolean
+sleep_until (gint64 until_us, const gint *interrupted)
+{
+  for (;;)
+    {
+      if (interrupted != NULL && g_atomic_int_get (interrupted))
+        return FALSE;
+      gint64 left = until_us - g_get_monotonic_time ();
+      if (left <= 0)
+        return TRUE;
+      g_usleep ((gulong) MIN (left, 50000));
+    }
+}
+
+/* --- UDP --------------------------------------------------------------------- */
+
+typedef struct {
+  VpcOutput base;
+  VpcNetOptions options;
+  int fd;
+  gint64 pace_us;         /* when the next records may go */
+  gint64 refreshed_us;    /* last time the templates went out */
+  guint64 since_refresh;  /* stream messages since then */
+  guint32 next_sequence;  /* of the message after the last one sent */
+  gboolean sent_any;
+} UdpOutput;
+
+static gboolean
+udp_datagram (UdpOutput *self, const guint8 *data, gsize len)
+{
+  for (;;)
+    {
+      if (send (self->fd, data, len, MSG_NOSIGNAL) >= 0)
+        return TRUE;
+      if (errno == EINTR)
+        continue;
+      /* Nobody listening (ICMP port unreachable), a full queue: UDP loses
+       * it, and the statistics say so. */
+      vpc_output_count (&self->base, &self->base.stats.send_errors, 1);
+      return FALSE;
+    }
+}
+
+static gboolean
+udp_refresh (UdpOutput *self, guint32 sequence, GError **error)
+{
+  g_autoptr (GPtrArray) messages = vpc_output_template_messages (&self->base, sequence, error);
+  if (messages == NULL)
+    return FALSE;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (messages->pdata[i], &len);
+      udp_datagram (self, data, len);
+      vpc_output_count (&self->base, &self->base.stats.template_messages, 1);
+    }
+  self->refreshed_us = g_get_monotonic_time ();
+  self->since_refresh = 0;
+  return TRUE;
+}
+
+static gboolean
+udp_refresh_due (UdpOutput *self, gint64 now)
+{
+  const VpcNetOptions *o = &self->options;
+  return self->sent_any
+         && ((o->refresh_messages > 0 && self->since_refresh >= o->refresh_messages)
+             || (o->refresh_seconds > 0
+                 && now - self->refreshed_us >= (gint64) o->refresh_seconds * G_USEC_PER_SEC));
+}
+
+static gboolean
+udp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GError **error)
+{
+  UdpOutput *self = (UdpOutput *) output;
+  gint64 now = g_get_monotonic_time ();
+  if (!self->sent_any)
+    self->refreshed_us = now; /* the first messages carry the templates */
+  else if (udp_refresh_due (self, now)
+           && !udp_refresh (self, vpc_message_get_sequence (message), error))
+    return FALSE;
+  if (self->options.rate > 0 && records > 0)
+    {
+      /* At most 20 ms worth of records in a burst after a pause. */
+      gint64 slack = 20000;
+      if (self->pace_us < now - slack)
+        self->pace_us = now - slack;
+      if (self->pace_us > now && !sleep_until (self->pace_us, self->options.interrupted))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: interrupted",
+                       output->stats.destination);
+          return FALSE;
+        }
+      self->pace_us += (gint64) records * G_USEC_PER_SEC / self->options.rate;
+    }
+  udp_datagram (self, message, len);
+  self->sent_any = TRUE;
+  self->since_refresh++;
+  self->next_sequence = vpc_message_get_sequence (message) + records;
+  g_mutex_lock (&output->lock);
+  output->stats.messages++;
+  output->stats.records += records;
+  output->stats.bytes += len;
+  g_mutex_unlock (&output->lock);
+  return TRUE;
+}
+
+static gboolean
+udp_idle (VpcOutput *output, GError **error)
+{
+  UdpOutput *self = (UdpOutput *) output;
+  if (udp_refresh_due (self, g_get_monotonic_time ()))
+    return udp_refresh (self, self->next_sequence, error);
+  return TRUE;
+}
+
+static gboolean
+udp_finish (VpcOutput *output, GError **error)
+{
+  return TRUE;
+}
+
+static void
+udp_destroy (VpcOutput *output)
+{
+  UdpOutput *self = (UdpOutput *) output;
+  if (self->fd >= 0)
+    close (self->fd);
+}
+
+static const VpcOutputClass udp_class = {
+  .send = udp_send,
+  .idle = udp_idle,
+  .finish = udp_finish,
+  .destroy = udp_destroy,
+};
+
+VpcOutput *
+vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GError **error)
+{
+  g_autofree char *host = NULL, *port = NULL;
+  if (!split_destination (destination, &host, &port, error))
+    return NULL;
+  struct addrinfo *list = resolve (destination, host, port, SOCK_DGRAM, error);
+  if (list == NULL)
+    return NULL;
+  int fd = -1, err = 0, family = AF_INET;
+  for (struct addrinfo *ai = list; ai != NULL && fd < 0; ai = ai->ai_next)
+    {
+      fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+      if (fd >= 0 && connect (fd, ai->ai_addr, ai->ai_addrlen) != 0)
+        {
+          err = errno;
+          close (fd);
+          fd = -1;
+        }
+      else if (fd < 0)
+        err = errno;
+      else
+        family = ai->ai_family;
+    }
+  freeaddrinfo (list);
+  if (fd < 0)
+    {
+      net_error (error, destination, "cannot open a UDP socket", err);
+      return NULL;
+    }
+  gsize max = udp_message_size (options->mtu, family);
+  if (max < 256)
+    {
+      close (fd);
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "%s: --mtu %u leaves no room for IPFIX messages (at least %u)", destination,
+                   options->mtu, family == AF_INET6 ? 304 : 284);
+      return NULL;
+    }
+  /* Room for bursts the collector has not yet read. */
+  int sndbuf = 4 * 1024 * 1024;
+  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  UdpOutput *self = g_new0 (UdpOutput, 1);
+  vpc_output_init (&self->base, &udp_class, "udp", destination, max);
+  self->options = *options;
+  self->fd = fd;
+  return &self->base;
+}
+
+/* --- TCP --------------------------------------------------------------------- */
+
+/* A message kept for sending again after a reconnect. */
+typedef struct {
+  guint32 sequence;
+  guint records;
+  gsize len;
+  guint8 data[];
+} Kept;
+
+typedef struct {
+  VpcOutput base;
+  VpcNetOptions options;
+  char *host;
+  char *port;
+  int fd;                /* -1 while not connected */
+  GQueue window;         /* Kept*, oldest first */
+  gsize window_bytes;
+  guint32 next_sequence; /* of the message after the last one sent */
+  gboolean connected_before;
+  char *last_error;      /* why the last attempt failed */
+} TcpOutput;
+
+/* Write all of data; FALSE with errno set if the connection failed. */
+static gboolean
+tcp_write (TcpOutput *self, const guint8 *data, gsize len)
+{
+  gsize done = 0;
+  while (done < len)
+    {
+      ssize_t n = send (self->fd, data + done, len - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+static void
+tcp_close (TcpOutput *self)
+{
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = -1;
+}
+
+static void
+tcp_note_failure (TcpOutput *self, const char *what, int err)
+{
+  g_free (self->last_error);
+  self->last_error = g_strdup_printf ("%s: %s", what, g_strerror (err));
+}
+
+/* One attempt to connect to any address of the destination. */
+static gboolean
+tcp_connect_once (TcpOutput *self)
+{
+  g_autoptr (GError) local = NULL;
+  struct addrinfo *list
+      = resolve (self->base.stats.destination, self->host, self->port, SOCK_STREAM, &local);
+  if (list == NULL)
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (local->message);
+      return FALSE;
+    }
+  for (struct addrinfo *ai = list; ai != NULL && self->fd < 0; ai = ai->ai_next)
+    {
+      int fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                       ai->ai_protocol);
+      if (fd < 0)
+        {
+          tcp_note_failure (self, "socket", errno);
+          continue;
+        }
+      int err = 0;
+      if (connect (fd, ai->ai_addr, ai->ai_addrlen) != 0)
+        {
+          err = errno;
+          if (err == EINPROGRESS)
+            {
+              struct pollfd p = { .fd = fd, .events = POLLOUT };
+              int rc = poll (&p, 1, 5000);
+              socklen_t elen = sizeof err;
+              if (rc == 0)
+                err = ETIMEDOUT;
+              else if (rc < 0 || getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
+                err = errno;
+            }
+        }
+      if (err != 0)
+        {
+          tcp_note_failure (self, "connect", err);
+          close (fd);
+          continue;
+        }
+      int flags = fcntl (fd, F_GETFL);
+      fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+      /* Give up on a collector that stops acknowledging, so that the
+       * connection is made again rather than waited on for ever. */
+      unsigned int user_timeout = 30000;
+      setsockopt (fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+      int on = 1;
+      setsockopt (fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+      self->fd = fd;
+    }
+  freeaddrinfo (list);
+  return self->fd >= 0;
+}
+
+/* After (re)connecting: the templates, then every kept message again. */
+static gboolean
+tcp_resend (TcpOutput *self, GError **error)
+{
+  Kept *first = g_queue_peek_head (&self->window);
+  guint32 sequence = first != NULL ? first->sequence : self->next_sequence;
+  g_autoptr (GPtrArray) templates
+      = vpc_output_template_messages (&self->base, sequence, error);
+  if (templates == NULL)
+    return FALSE;
+  for (guint i = 0; i < templates->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (templates->pdata[i], &len);
+      if (!tcp_write (self, data, len))
+        {
+          tcp_note_failure (self, "send", errno);
+          tcp_close (self);
+          return TRUE; /* not fatal: try again */
+        }
+      vpc_output_count (&self->base, &self->base.stats.template_messages, 1);
+    }
+  for (GList *l = self->window.head; l != NULL; l = l->next)
+    {
+      Kept *kept = l->data;
+      if (!tcp_write (self, kept->data, kept->len))
+        {
+          tcp_note_failure (self, "send", errno);
+          tcp_close (self);
+          return TRUE;
+        }
+      g_mutex_lock (&self->base.lock);
+      self->base.stats.resent_messages++;
+      self->base.stats.resent_records += kept->records;
+      g_mutex_unlock (&self->base.lock);
+    }
+  return TRUE;
+}
+
+/* Connect (again), with backoff, until connected or the time limit.  A
+ * reconnection re-sends the templates and the kept messages. */
+static gboolean
+tcp_reconnect (TcpOutput *self, GError **error)
+{
+  const VpcNetOptions *o = &self->options;
+  gint64 start = g_get_monotonic_time ();
+  gint64 delay = 100000;
+  tcp_close (self);
+  for (;;)
+    {
+      if (tcp_connect_once (self))
+        {
+          vpc_output_count (&self->base, &self->base.stats.connects, 1);
+          if (self->connected_before)
+            {
+              vpc_output_count (&self->base, &self->base.stats.reconnects, 1);
+              if (!tcp_resend (self, error))
+                return FALSE;
+            }
+          self->connected_before = TRUE;
+          if (self->fd >= 0)
+            return TRUE;
+        }
+      gint64 now = g_get_monotonic_time ();
+      gint64 limit = (gint64) o->connect_timeout * G_USEC_PER_SEC;
+      if (o->connect_timeout > 0 && now - start >= limit)
+        {
+          guint64 records = 0;
+          for (GList *l = self->window.head; l != NULL; l = l->next)
+            records += ((Kept *) l->data)->records;
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: no collector for %u s (%s)",
+                       self->base.stats.destination, o->connect_timeout,
+                       self->last_error != NULL ? self->last_error : "not connected");
+          if (records > 0)
+            g_prefix_error (error, "up to %" G_GUINT64_FORMAT
+                            " records in the last %u messages may not have been delivered: ",
+                            records, self->window.length);
+          return FALSE;
+        }
+      gint64 until = now + delay;
+      if (o->connect_timeout > 0)
+        until = MIN (until, start + limit);
+      if (!sleep_until (until, o->interrupted))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                       "%s: interrupted while waiting for the collector (%s)",
+                       self->base.stats.destination,
+                       self->last_error != NULL ? self->last_error : "not connected");
+          return FALSE;
+        }
+      delay = MIN (delay * 2, 5 * G_USEC_PER_SEC);
+    }
+}
+
+static gboolean
+tcp_start (VpcOutput *output, GError **error)
+{
+  return tcp_reconnect ((TcpOutput *) output, error);
+}
+
+/* Keep message for a resend, dropping the oldest beyond the window (the
+ * newest is always kept). */
+static void
+tcp_keep (TcpOutput *self, const guint8 *message, gsize len, guint records)
+{
+  Kept *kept = g_malloc (sizeof (Kept) + len);
+  kept->sequence = vpc_message_get_sequence (message);
+  kept->records = records;
+  kept->len = len;
+  memcpy (kept->data, message, len);
+  g_queue_push_tail (&self->window, kept);
+  self->window_bytes += len;
+  while (self->window.length > 1 && self->window_bytes > self->options.resend_window)
+    {
+      Kept *old = g_queue_pop_head (&self->window);
+      self->window_bytes -= old->len;
+      g_free (old);
+    }
+}
+
+/* The collector closed or reset the connection (it never sends). */
+static gboolean
+tcp_lost (TcpOutput *self)
+{
+  if (self->fd < 0)
+    return TRUE;
+  for (;;)
+    {
+      guint8 junk[512];
+      ssize_t n = recv (self->fd, junk, sizeof junk, MSG_DONTWAIT);
+      if (n > 0)
+        continue; /* unexpected data: ignore it */
+      if (n == 0)
+        {
+          tcp_note_failure (self, "collector closed the connection", ECONNRESET);
+          return TRUE;
+        }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return FALSE;
+      tcp_note_failure (self, "connection", errno);
+      return TRUE;
+    }
+}
+
+static gboolean
+tcp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GError **error)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  tcp_keep (self, message, len, records);
+  self->next_sequence = vpc_message_get_sequence (message) + records;
+  g_mutex_lock (&output->lock);
+  output->stats.messages++;
+  output->stats.records += records;
+  output->stats.bytes += len;
+  g_mutex_unlock (&output->lock);
+  if (self->fd >= 0 && tcp_write (self, message, len))
+    return TRUE;
+  if (self->fd >= 0)
+    tcp_note_failure (self, "send", errno);
+  /* The message is kept: the reconnection sends it. */
+  return tcp_reconnect (self, error);
+}
+
+static gboolean
+tcp_idle (VpcOutput *output, GError **error)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  if (!tcp_lost (self))
+    return TRUE;
+  return tcp_reconnect (self, error);
+}
+
+/* Wait until the collector's TCP has acknowledged everything, making the
+ * connection again (and re-sending) if it is lost meanwhile. */
+static gboolean
+tcp_finish (VpcOutput *output, GError **error)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  gint64 start = g_get_monotonic_time ();
+  for (;;)
+    {
+      if (tcp_lost (self) && !tcp_reconnect (self, error))
+        return FALSE;
+      int unacked = 0;
+      if (ioctl (self->fd, SIOCOUTQ, &unacked) != 0 || unacked == 0)
+        break;
+      if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                       "%s: the collector did not acknowledge the last %d bytes in 60 s",
+                       output->stats.destination, unacked);
+          return FALSE;
+        }
+      if (!sleep_until (g_get_monotonic_time () + 2000, NULL))
+        return FALSE;
+    }
+  shutdown (self->fd, SHUT_WR);
+  tcp_close (self);
+  return TRUE;
+}
+
+static void
+tcp_destroy (VpcOutput *output)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  tcp_close (self);
+  g_queue_clear_full (&self->window, g_free);
+  g_free (self->host);
+  g_free (self->port);
+  g_free (self->last_error);
+}
+
+static const VpcOutputClass tcp_class = {
+  .start = tcp_start,
+  .send = tcp_send,
+  .idle = tcp_idle,
+  .finish = tcp_finish,
+  .destroy = tcp_destroy,
+};
+
+/* TCP messages may be as large as IPFIX allows (file-sized). */
+#define TCP_MESSAGE_MAX 65496
+
+VpcOutput *
+vpc_output_new_tcp (const char *destination, const VpcNetOptions *options, GError **error)
+{
+  g_autofree char *host = NULL, *port = NULL;
+  if (!split_destination (destination, &host, &port, error))
+    return NULL;
+  TcpOutput *self = g_new0 (TcpOutput, 1);
+  vpc_output_init (&self->base, &tcp_class, "tcp", destination, TCP_MESSAGE_MAX);
+  self->options = *options;
+  self->host = g_steal_pointer (&host);
+  self->port = g_steal_pointer (&port);
+  self->fd = -1;
+  g_queue_init (&self->window);
+  return &self->base;
+}

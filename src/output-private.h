@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal to the outputs: the operations each kind provides, and the shared header helpers. */
+#pragma once
+
+#include "output.h"
+
+typedef struct {
+  gboolean (*start) (VpcOutput *output, GError **error);
+  gboolean (*send) (VpcOutput *output, const guint8 *message, gsize len, guint records,
+                    GError **error);
+  gboolean (*idle) (VpcOutput *output, GError **error);
+  gboolean (*finish) (VpcOutput *output, GError **error);
+  void (*destroy) (VpcOutput *output);
+} VpcOutputClass;
+
+struct VpcOutput {
+  const VpcOutputClass *klass;
+  gsize max_message;
+  VpcTemplateMessagesFunc templates;
+  gpointer templates_data;
+  GMutex lock; /* guards stats, read from other threads */
+  VpcOutputStats stats;
+};
+
+/* Called by the kinds' constructors. */
+void vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *transport,
+                      const char *destination, gsize max_message);
+
+/* Add to the statistics under the lock. */
+void vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n);
+
+/* The sequence number in an IPFIX message header. */
+guint32 vpc_message_get_sequence (const guint8 *message);
+
+/* The template-only messages, with sequence number sequence and the
+ * current export time; NULL (with error) if they cannot be made. */
+GPtrArray *vpc_output_template_messages (VpcOutput *output, guint32 sequence, GError **error);

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Outputs: the common part, and IPFIX files written atomically through a background sink. */
+#include "config.h"
+
+#include "output-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sink.h"
+
+void
+vpc_output_stats_clear (VpcOutputStats *stats)
+{
+  g_clear_pointer (&stats->destination, g_free);
+}
+
+void
+vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *transport,
+                 const char *destination, gsize max_message)
+{
+  output->klass = klass;
+  output->max_message = max_message;
+  g_mutex_init (&output->lock);
+  output->stats.transport = transport;
+  output->stats.destination = g_strdup_printf ("%s:%s", transport, destination);
+}
+
+void
+vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n)
+{
+  g_mutex_lock (&output->lock);
+  *counter += n;
+  g_mutex_unlock (&output->lock);
+}
+
+void
+vpc_output_free (VpcOutput *output)
+{
+  if (output == NULL)
+    return;
+  output->klass->destroy (output);
+  g_mutex_clear (&output->lock);
+  g_free (output->stats.destination);
+  g_free (output);
+}
+
+gsize
+vpc_output_get_max_message (const VpcOutput *output)
+{
+  return output->max_message;
+}
+
+gboolean
+vpc_output_start (VpcOutput *output, VpcTemplateMessagesFunc templates, gpointer templates_data,
+                  GError **error)
+{
+  output->templates = templates;
+  output->templates_data = templates_data;
+  return output->klass->start == NULL || output->klass->start (output, error);
+}
+
+gboolean
+vpc_output_send (VpcOutput *output, const guint8 *message, gsize len, guint records,
+                 GError **error)
+{
+  return output->klass->send (output, message, len, records, error);
+}
+
+gboolean
+vpc_output_idle (VpcOutput *output, GError **error)
+{
+  return output->klass->idle == NULL || output->klass->idle (output, error);
+}
+
+gboolean
+vpc_output_finish (VpcOutput *output, GError **error)
+{
+  return output->klass->finish (output, error);
+}
+
+void
+vpc_output_get_stats (VpcOutput *output, VpcOutputStats *stats)
+{
+  g_mutex_lock (&output->lock);
+  *stats = output->stats;
+  stats->destination = g_strdup (output->stats.destination);
+  g_mutex_unlock (&output->lock);
+}
+
+guint32
+vpc_message_get_sequence (const guint8 *message)
+{
+  guint32 be;
+  memcpy (&be, message + 8, sizeof be);
+  return GUINT32_FROM_BE (be);
+}
+
+GPtrArray *
+vpc_output_template_messages (VpcOutput *output, guint32 sequence, GError **error)
+{
+  GPtrArray *source = NULL;
+  if (!output->templates (output->templates_data, &source, error))
+    return NULL;
+  GPtrArray *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint32 now = GUINT32_TO_BE ((guint32) (g_get_real_time () / G_USEC_PER_SEC));
+  guint32 seq = GUINT32_TO_BE (sequence);
+  for (guint i = 0; i < source->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (source->pdata[i], &len);
+      guint8 *copy = g_memdup2 (data, len);
+      memcpy (copy + 4, &now, sizeof now);
+      memcpy (copy + 8, &seq, sizeof seq);
+      g_ptr_array_add (messages, g_bytes_new_take (copy, len));
+    }
+  g_ptr_array_unref (source);
+  return messages;
+}
+
+/* --- files ------------------------------------------------------------------ */
+
+/* libfixbuf's file exporter writes messages of up to this size. */
+#define FILE_MESSAGE_MAX 65496
+
+typedef struct {
+  VpcOutput base;
+  VpcSink *sink; /* writes in the background; its FILE owns fd */
+  FILE *fp;
+  int fd;
+  char *name;     /* for messages */
+  char *path;     /* final name; NULL for standard output */
+  char *tmp_path; /* temporary name while writing */
+  gboolean committed;
+} FileOutput;
+
+static gboolean
+file_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GError **error)
+{
+  FileOutput *self = (FileOutput *) output;
+  if (fwrite (message, 1, len, self->fp) != len)
+    {
+      int saved = errno;
+      if (!vpc_sink_finish (self->sink, error))
+        return FALSE;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: write error: %s", self->name,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  g_mutex_lock (&output->lock);
+  output->stats.messages++;
+  output->stats.records += records;
+  output->stats.bytes += len;
+  g_mutex_unlock (&output->lock);
+  return TRUE;
+}
+
+static gboolean
+file_error (FileOutput *self, GError **error)
+{
+  int saved = errno;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", self->name, g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+file_finish (VpcOutput *output, GError **error)
+{
+  FileOutput *self = (FileOutput *) output;
+  if (!vpc_sink_finish (self->sink, error))
+    return FALSE;
+  if (self->tmp_path == NULL)
+    return TRUE;
+  if (fsync (self->fd) != 0 && errno != EINVAL)
+    return file_error (self, error);
+  /* mkstemp made it 0600; give it the mode a plain creat() would have. */
+  mode_t mask = umask (0);
+  umask (mask);
+  if (fchmod (self->fd, 0666 & ~mask) != 0)
+    return file_error (self, error);
+  FILE *fp = g_steal_pointer (&self->fp);
+  if (fclose (fp) != 0)
+    return file_error (self, error);
+  if (rename (self->tmp_path, self->path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot rename %s: %s", self->name,
+                   self->tmp_path, g_strerror (saved));
+      return FALSE;
+    }
+  self->committed = TRUE;
+  return TRUE;
+}
+
+static void
+file_destroy (VpcOutput *output)
+{
+  FileOutput *self = (FileOutput *) output;
+  if (self->fp != NULL)
+    fclose (self->fp); /* finishes the sink; closes fd if it owns it */
+  vpc_sink_free (self->sink);
+  if (self->tmp_path != NULL && !self->committed)
+    unlink (self->tmp_path);
+  g_free (self->name);
+  g_free (self->path);
+  g_free (self->tmp_path);
+}
+
+static const VpcOutputClass file_class = {
+  .send = file_send,
+  .finish = file_finish,
+  .destroy = file_destroy,
+};
+
+VpcOutput *
+vpc_output_new_file (const char *path, GError **error)
+{
+  int fd;
+  g_autofree char *tmp_path = NULL;
+  if (strcmp (path, "-") == 0)
+    {
+      if (isatty (STDOUT_FILENO))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                       "refusing to write IPFIX to a terminal: redirect standard output or use -o FILE");
+          return NULL;
+        }
+      fd = STDOUT_FILENO;
+    }
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+      tmp_path = g_strdup_printf ("%s/.%s.XXXXXX.partial", dir, base);
+      fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot create output: %s", path,
+                       g_strerror (saved));
+          return NULL;
+        }
+    }
+  FileOutput *self = g_new0 (FileOutput, 1);
+  gboolean is_stdout = tmp_path == NULL;
+  vpc_output_init (&self->base, &file_class, "file", is_stdout ? "-" : path, FILE_MESSAGE_MAX);
+  self->fd = fd;
+  self->name = g_strdup (is_stdout ? "<stdout>" : path);
+  self->path = is_stdout ? NULL : g_strdup (path);
+  self->tmp_path = g_steal_pointer (&tmp_path);
+  self->sink = vpc_sink_new (fd, self->name, !is_stdout);
+  self->fp = vpc_sink_get_file (self->sink);
+  return &self->base;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Where encoded IPFIX messages go: a file, a UDP collector or a TCP collector. */
+#pragma once
+
+#include <glib.h>
+
+#include "vpc-error.h"
+
+G_BEGIN_DECLS
+
+/* The exporter encodes IPFIX messages with libfixbuf into a buffer of its
+ * own and hands each complete message to every output; the outputs own
+ * the file or socket.  All calls on an output come from one thread. */
+typedef struct VpcOutput VpcOutput;
+
+typedef struct {
+  guint mtu;                 /* UDP path MTU in bytes */
+  guint rate;                /* UDP records per second, 0 = unlimited */
+  guint refresh_seconds;     /* UDP template refresh timer, 0 = off */
+  guint refresh_messages;    /* UDP template refresh every N messages, 0 = off */
+  guint connect_timeout;     /* TCP: seconds to keep trying to (re)connect, 0 = forever */
+  gsize resend_window;       /* TCP: bytes of recent messages kept to send again */
+  const gint *interrupted;   /* when non-zero, stop waiting for a collector */
+} VpcNetOptions;
+
+#define VPC_NET_OPTIONS_INIT                                                                   \
+  { .mtu = 1400, .rate = 50000, .refresh_seconds = 30, .refresh_messages = 1000,              \
+    .connect_timeout = 300, .resend_window = 8 * 1024 * 1024 }
+
+/* What an output has done, for the statistics. */
+typedef struct {
+  char *destination;          /* "udp:127.0.0.1:4739", "file:out.ipfix" */
+  const char *transport;      /* "file", "udp", "tcp" (static) */
+  guint64 messages;           /* stream messages sent (not counting resends) */
+  guint64 records;            /* data records in them */
+  guint64 bytes;
+  guint64 template_messages;  /* template-only messages: refreshes, after reconnects */
+  guint64 send_errors;        /* UDP datagrams the kernel refused */
+  guint64 connects;           /* TCP connections made */
+  guint64 reconnects;         /* of them after a lost connection */
+  guint64 resent_messages;    /* sent again after a reconnect */
+  guint64 resent_records;     /* records in them: possible duplicates */
+} VpcOutputStats;
+
+void vpc_output_stats_clear (VpcOutputStats *stats);
+
+/* The template-only messages an output sends before the stream goes on:
+ * every template defined so far, as complete IPFIX messages.  The output
+ * sets their sequence number and export time.  Provided by the exporter. */
+typedef gboolean (*VpcTemplateMessagesFunc) (gpointer data, GPtrArray **messages /* GBytes* */,
+                                             GError **error);
+
+/* A file ("-" = standard output, refused when it is a terminal:
+ * VPC_ERROR_USAGE), written under a temporary name that becomes path
+ * only on vpc_output_finish(). */
+VpcOutput *vpc_output_new_file (const char *path, GError **error);
+
+/* A collector at "HOST:PORT" (HOST a name, an IPv4 address or
+ * "[IPv6]").  UDP: the address is resolved and the socket connected at
+ * once.  TCP: connected in vpc_output_start(), waiting for the collector
+ * up to options->connect_timeout.  VPC_ERROR_USAGE for a bad HOST:PORT,
+ * VPC_ERROR_IO if it cannot be resolved or reached. */
+VpcOutput *vpc_output_new_udp (const char *destination, const VpcNetOptions *options,
+                               GError **error);
+VpcOutput *vpc_output_new_tcp (const char *destination, const VpcNetOptions *options,
+                               GError **error);
+
+void vpc_output_free (VpcOutput *output);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcOutput, vpc_output_free)
+
+/* The largest IPFIX message this output takes. */
+gsize vpc_output_get_max_message (const VpcOutput *output);
+
+/* Before the first message: connect (TCP), and learn where the
+ * template messages come from. */
+gboolean vpc_output_start (VpcOutput *output, VpcTemplateMessagesFunc templates,
+                           gpointer templates_data, GError **error);
+
+/* Send one message of the stream holding records data records.  Paced
+ * and preceded by a template refresh when due (UDP); re-sent after a
+ * reconnect (TCP).  FALSE: the output failed for good (VPC_ERROR_IO). */
+gboolean vpc_output_send (VpcOutput *output, const guint8 *message, gsize len, guint records,
+                          GError **error);
+
+/* Called when the stream is idle: a template refresh that is due (UDP),
+ * a lost connection noticed and repaired (TCP). */
+gboolean vpc_output_idle (VpcOutput *output, GError **error);
+
+/* Everything sent and, for a file, durable under its final name. */
+gboolean vpc_output_finish (VpcOutput *output, GError **error);
+
+/* A copy of the statistics (safe from any thread); free destination. */
+void vpc_output_get_stats (VpcOutput *output, VpcOutputStats *stats);
+
+G_END_DECLS
