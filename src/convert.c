@@ -5,12 +5,14 @@
 #include "convert.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "export-queue.h"
 #include "exporter.h"
 #include "parser.h"
 #include "inputs.h"
 #include "reader.h"
+#include "state.h"
 
 /* Check the header line of a file input, if it has one, before any output
  * exists: a wrong header stops the run with nothing written. */
@@ -51,7 +53,9 @@ typedef struct {
   const VpcConvertOptions *options;
   VpcStats *stats;
   VpcParser *parser;
+  VpcExporter *exporter;
   VpcExportQueue *queue;
+  VpcState *state;     /* --state, or NULL */
   VpcRecord record;
   gboolean has_interface_column; /* in the columns in force */
 } Job;
@@ -90,6 +94,44 @@ report_line (Job *job, const char *name, guint64 line_number, const GError *prob
   return TRUE;
 }
 
+/* The outputs' statistics so far into stats->outputs. */
+static void
+job_collect_outputs (Job *job)
+{
+  g_autoptr (GArray) outputs = g_array_new (FALSE, TRUE, sizeof (VpcOutputStats));
+  g_array_set_clear_func (outputs, (GDestroyNotify) vpc_output_stats_clear);
+  for (guint i = 0; i < vpc_exporter_get_output_count (job->exporter); i++)
+    {
+      VpcOutputStats o;
+      vpc_output_get_stats (vpc_exporter_get_output (job->exporter, i), &o);
+      g_array_append_val (outputs, o);
+    }
+  vpc_stats_set_outputs (job->stats, outputs);
+}
+
+/* Between lines: a signal asked for the statistics (report them) or to
+ * stop (FALSE, VPC_ERROR_INTERRUPTED).  current: the input being read. */
+static gboolean
+job_poll (Job *job, const VpcCounts *current, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+      return FALSE;
+    }
+  if (options->stats_requested != NULL && g_atomic_int_get (options->stats_requested))
+    {
+      g_atomic_int_set (options->stats_requested, 0);
+      if (options->report != NULL)
+        {
+          job_collect_outputs (job);
+          options->report (job->stats, current, options->progress_data);
+        }
+    }
+  return TRUE;
+}
+
 /* A longer log stream name is not taken as an interface id. */
 #define VPC_MAX_STREAM_NAME 255
 
@@ -97,15 +139,19 @@ report_line (Job *job, const char *name, guint64 line_number, const GError *prob
 #define V4_MASK (EL (VPC_EL_SRC4) | EL (VPC_EL_DST4))
 #define V6_MASK (EL (VPC_EL_SRC6) | EL (VPC_EL_DST6))
 
-/* Read one input to its end.  FALSE only for fatal errors. */
+/* Lines between looks at signals. */
+#define POLL_LINES 4096
+
+/* Read one input to its end (following: until interrupted).  FALSE only
+ * for fatal errors and interruptions. */
 static gboolean
-convert_input (Job *job, const char *path, GError **error)
+convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
 {
   const VpcConvertOptions *options = job->options;
   VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
   VpcCounts *c = &input->counts;
   g_autoptr (GError) local = NULL;
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, options->container, &local);
+  g_autoptr (VpcReader) reader = vpc_reader_open_full (path, options->container, flags, &local);
   if (reader == NULL)
     {
       input->error = g_strdup (local->message);
@@ -118,15 +164,31 @@ convert_input (Job *job, const char *path, GError **error)
   job_columns_changed (job);
 
   guint shown = 0;
+  guint since_poll = 0;
   VpcLine line;
   for (;;)
     {
+      if (++since_poll == POLL_LINES)
+        {
+          since_poll = 0;
+          if (!job_poll (job, c, error))
+            break;
+        }
       /* What a problem with this line or payload is counted in. */
       guint64 *problems = &c->malformed;
       if (!vpc_reader_next_line (reader, &line, &local))
         {
           if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
             break;
+          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_AGAIN))
+            {
+              /* Nothing more yet: send what we have. */
+              g_clear_error (&local);
+              vpc_export_queue_flush (job->queue);
+              if (!job_poll (job, c, error))
+                break;
+              continue;
+            }
           if (g_error_matches (local, VPC_ERROR, VPC_ERROR_CONTROL_MESSAGE))
             {
               c->control_messages++;
@@ -145,17 +207,9 @@ convert_input (Job *job, const char *path, GError **error)
         }
       if (problems == &c->malformed)
         c->lines++;
-      if (problems == &c->malformed && (c->lines & (VPC_PROGRESS_LINES - 1)) == 0)
-        {
-          if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
-            {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "interrupted");
-              vpc_stats_end_input (job->stats, input);
-              return FALSE;
-            }
-          if (options->progress != NULL)
-            options->progress (job->stats, c, options->progress_data);
-        }
+      if (problems == &c->malformed && (c->lines & (VPC_PROGRESS_LINES - 1)) == 0
+          && options->progress != NULL)
+        options->progress (job->stats, c, options->progress_data);
 
       VpcLineKind kind = VPC_LINE_RECORD;
       /* A line (not an over-long one the reader already rejected) is parsed
@@ -245,6 +299,139 @@ convert_input (Job *job, const char *path, GError **error)
   input->compressed = vpc_reader_is_compressed (reader);
   input->container = vpc_container_to_string (vpc_reader_get_container (reader));
   vpc_stats_end_input (job->stats, input);
+  return error == NULL || *error == NULL;
+}
+
+/* A file input done to its end: once everything read from it is sent,
+ * the --state file records it. */
+static gboolean
+job_input_done (Job *job, const char *path, GError **error)
+{
+  if (job->state == NULL || strcmp (path, "-") == 0)
+    return TRUE;
+  return vpc_export_queue_sync (job->queue, error) && vpc_state_add (job->state, path, error);
+}
+
+/* Whether the --state file says path was done in an earlier run. */
+static gboolean
+job_input_known (Job *job, const char *path)
+{
+  if (job->state == NULL || !vpc_state_contains (job->state, path))
+    return FALSE;
+  job->stats->state_skipped++;
+  return TRUE;
+}
+
+/* How often a watched directory is scanned. */
+#define WATCH_INTERVAL_US G_USEC_PER_SEC
+
+/* --follow on directories: convert the files found in them, then every
+ * new file once it stops changing (the same size and time in two scans,
+ * or untouched for a scan interval), until interrupted. */
+static gboolean
+convert_watch (Job *job, const char *const *dirs, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) noted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (;;)
+    {
+      g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+      if (!vpc_inputs_expand (dirs, paths, skipped, error))
+        return FALSE;
+      for (guint i = 0; i < skipped->len; i++)
+        if (g_hash_table_add (noted, g_strdup (skipped->pdata[i])))
+          {
+            vpc_diag_emit (options->diag, "skipped %s", (const char *) skipped->pdata[i]);
+            g_ptr_array_add (job->stats->skipped_files, g_strdup (skipped->pdata[i]));
+          }
+      gint64 now = g_get_real_time ();
+      for (guint i = 0; i < paths->len; i++)
+        {
+          const char *path = paths->pdata[i];
+          if (g_hash_table_contains (done, path))
+            continue;
+          if (job_input_known (job, path))
+            {
+              g_hash_table_add (done, g_strdup (path));
+              continue;
+            }
+          struct stat st;
+          if (stat (path, &st) != 0)
+            continue;
+          gint64 mtime_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+          char *signature = g_strdup_printf ("%jd:%" G_GINT64_FORMAT, (intmax_t) st.st_size,
+                                             mtime_us);
+          const char *before = g_hash_table_lookup (seen, path);
+          gboolean settled = now - mtime_us >= WATCH_INTERVAL_US
+                             || (before != NULL && strcmp (before, signature) == 0);
+          g_hash_table_insert (seen, g_strdup (path), signature);
+          if (!settled)
+            continue;
+          if (!convert_input (job, path, 0, error) || !job_input_done (job, path, error))
+            return FALSE;
+          g_hash_table_add (done, g_strdup (path));
+          g_hash_table_remove (seen, path);
+        }
+      /* Wait for the next scan, looking at signals meanwhile. */
+      gint64 next = g_get_monotonic_time () + WATCH_INTERVAL_US;
+      do
+        {
+          if (!job_poll (job, NULL, error))
+            return FALSE;
+          g_usleep (50000);
+        }
+      while (g_get_monotonic_time () < next);
+    }
+}
+
+/* The outputs the options name: collectors first, then the file. */
+static GPtrArray *
+open_outputs (const VpcConvertOptions *options, GError **error)
+{
+  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
+  for (const char *const *d = options->udp; d != NULL && *d != NULL; d++)
+    {
+      VpcOutput *output = vpc_output_new_udp (*d, &options->net, error);
+      if (output == NULL)
+        return NULL;
+      g_ptr_array_add (outputs, output);
+    }
+  for (const char *const *d = options->tcp; d != NULL && *d != NULL; d++)
+    {
+      VpcOutput *output = vpc_output_new_tcp (*d, &options->net, error);
+      if (output == NULL)
+        return NULL;
+      g_ptr_array_add (outputs, output);
+    }
+  if (options->output != NULL)
+    {
+      VpcOutput *output = vpc_output_new_file (options->output, error);
+      if (output == NULL)
+        return NULL;
+      g_ptr_array_add (outputs, output);
+    }
+  g_assert (outputs->len > 0);
+  return g_steal_pointer (&outputs);
+}
+
+/* --follow takes directories to watch, or one file or "-" to follow. */
+static gboolean
+check_follow_inputs (const char *const *inputs, gboolean *watch, GError **error)
+{
+  guint dirs = 0, n = 0;
+  for (; inputs[n] != NULL; n++)
+    if (strcmp (inputs[n], "-") != 0 && g_file_test (inputs[n], G_FILE_TEST_IS_DIR))
+      dirs++;
+  *watch = dirs > 0;
+  if ((dirs > 0 && dirs < n) || (dirs == 0 && n > 1))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "--follow takes directories to watch, or one file (or -) to follow");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -262,41 +449,76 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   const char *const stdin_only[] = { "-", NULL };
   if (inputs == NULL || inputs[0] == NULL)
     inputs = stdin_only;
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  if (!vpc_inputs_expand (inputs, paths, stats->skipped_files, error))
+  gboolean watch = FALSE;
+  if (options->follow && !check_follow_inputs (inputs, &watch, error))
     return FALSE;
-  for (guint i = 0; i < stats->skipped_files->len; i++)
-    vpc_diag_emit (options->diag, "skipped %s", (const char *) stats->skipped_files->pdata[i]);
-  if (paths->len == 0)
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  if (!watch)
     {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "no flow log files among the inputs");
-      return FALSE;
+      if (!vpc_inputs_expand (inputs, paths, stats->skipped_files, error))
+        return FALSE;
+      for (guint i = 0; i < stats->skipped_files->len; i++)
+        vpc_diag_emit (options->diag, "skipped %s",
+                       (const char *) stats->skipped_files->pdata[i]);
+      if (paths->len == 0)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "no flow log files among the inputs");
+          return FALSE;
+        }
+      for (guint i = 0; i < paths->len; i++)
+        if (!precheck_header (paths->pdata[i], options->container, error))
+          return FALSE;
     }
-  for (guint i = 0; i < paths->len; i++)
-    if (!precheck_header (paths->pdata[i], options->container, error))
-      return FALSE;
+  g_autoptr (VpcState) state = NULL;
+  if (options->state_file != NULL
+      && (state = vpc_state_open (options->state_file, error)) == NULL)
+    return FALSE;
 
+  GPtrArray *outputs = open_outputs (options, error);
+  if (outputs == NULL)
+    return FALSE;
   g_autoptr (VpcExporter) exporter
-      = vpc_exporter_new_file (options->output, options->observation_domain, error);
+      = vpc_exporter_new (outputs, options->observation_domain, error);
   if (exporter == NULL)
     return FALSE;
 
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
-  Job job = { .options = options, .stats = stats, .parser = parser, .queue = queue };
-  for (guint i = 0; i < paths->len; i++)
+  Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
+              .queue = queue, .state = state };
+  gboolean ok = TRUE;
+  g_autoptr (GError) local = NULL;
+  if (watch)
+    ok = convert_watch (&job, inputs, &local);
+  for (guint i = 0; ok && i < paths->len; i++)
     {
-      if (!convert_input (&job, paths->pdata[i], error))
-        return FALSE;
-      if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
-        {
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "interrupted");
-          return FALSE;
-        }
+      const char *path = paths->pdata[i];
+      gboolean is_stdin = strcmp (path, "-") == 0;
+      VpcReaderFlags flags = is_stdin ? VPC_READER_LIVE : 0;
+      if (options->follow)
+        flags |= VPC_READER_LIVE | VPC_READER_FOLLOW;
+      if (job_input_known (&job, path))
+        continue;
+      ok = convert_input (&job, path, flags, &local)
+           && (options->follow || job_input_done (&job, path, &local));
     }
-  if (!vpc_export_queue_finish (queue, error))
-    return FALSE;
+  stats->interrupted = local != NULL && g_error_matches (local, VPC_ERROR, VPC_ERROR_INTERRUPTED);
+  if (!ok && !stats->interrupted)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* Everything read goes out, also after a signal. */
+  gboolean complete = !stats->interrupted || options->follow;
+  ok = vpc_export_queue_finish (queue, error)
+       && vpc_exporter_finish (exporter, complete, error);
   stats->templates = vpc_exporter_get_template_count (exporter);
   stats->interfaces = vpc_exporter_get_interface_count (exporter);
   stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
-  return vpc_exporter_finish (exporter, error);
+  job_collect_outputs (&job);
+  if (ok && !complete)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return ok;
 }

@@ -6,6 +6,7 @@
 
 #include "container.h"
 #include "mapper.h"
+#include "output.h"
 #include "stats.h"
 #include "vpc-error.h"
 
@@ -15,7 +16,12 @@ typedef void (*VpcProgressFunc) (const VpcStats *stats, const VpcCounts *current
                                  gpointer user_data);
 
 typedef struct {
-  const char *output;          /* IPFIX file, "-" = stdout */
+  const char *output;          /* IPFIX file, "-" = stdout, or NULL */
+  const char *const *udp;      /* collectors "HOST:PORT" (NULL-terminated, or NULL) */
+  const char *const *tcp;
+  VpcNetOptions net;
+  gboolean follow;             /* follow a file or stdin, or watch directories */
+  const char *state_file;      /* completed input files, or NULL */
   const char *format;          /* columns of header-less input, or NULL for the default */
   VpcContainer container;      /* VPC_CONTAINER_AUTO: detect per input */
   gboolean strict;             /* a malformed line is fatal */
@@ -23,24 +29,33 @@ typedef struct {
   VpcMapperOptions mapper;
   const VpcDiag *diag;         /* warnings and per-line messages */
   guint max_line_messages;     /* per input; further malformed lines are only counted */
-  const gint *interrupted;     /* when it becomes non-zero, stop without output */
+  const gint *interrupted;     /* when it becomes non-zero, stop reading */
+  gint *stats_requested;       /* when it becomes non-zero, call report and clear it */
+  VpcProgressFunc report;      /* the statistics so far (stats->outputs up to date) */
   VpcProgressFunc progress;    /* called every VPC_PROGRESS_LINES lines, may be NULL */
-  gpointer progress_data;
+  gpointer progress_data;      /* for progress and report */
 } VpcConvertOptions;
 
 #define VPC_PROGRESS_LINES 262144
 
-/* Convert inputs (paths, directories, "-") to one IPFIX output.
+/* Convert inputs (paths, directories, "-") to one IPFIX stream sent to
+ * every output (the file, the UDP and TCP collectors; at least one).
  *
  * Returns FALSE (and leaves no output file) for a fatal error: a bad
- * --format (VPC_ERROR_HEADER, checked before anything is read), an input
- * argument that does not exist or a bad header line (VPC_ERROR_IO /
- * VPC_ERROR_HEADER, checked on every input before output is opened), an
- * output failure, a malformed line with strict, or an interruption.
+ * --format or destination (VPC_ERROR_USAGE, checked before anything is
+ * read), an input argument that does not exist or a bad header line
+ * (VPC_ERROR_IO / VPC_ERROR_HEADER, checked on every input before output
+ * is opened), an output failure, a malformed line with strict.
  *
  * An input that cannot be read to its end (truncated gzip, read error) is
  * not fatal: its lines up to that point are converted, the reason is kept
- * in its VpcInputStats.error and stats->failed_inputs is counted. */
+ * in its VpcInputStats.error and stats->failed_inputs is counted.
+ *
+ * An interruption stops the reading; what was read is sent to the
+ * collectors and stats->interrupted is set.  Following (options->follow),
+ * that is how the run ends: files are completed and TRUE returned.
+ * Otherwise the run was cut short: FALSE (VPC_ERROR_INTERRUPTED), and no
+ * file is created.  Either way stats holds the final statistics. */
 gboolean vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs,
                           VpcStats *stats, GError **error);
 

@@ -17,14 +17,20 @@ typedef struct {
   guint n;
   char text[VPC_EXPORT_QUEUE_MAX_LINE * 2]; /* the lines the flows point into */
   gsize text_used;
+  gboolean sync; /* after it, send everything and acknowledge */
   gboolean last; /* the sentinel that stops the thread */
 } Batch;
+
+/* With nothing to encode for this long, the encoder sends the message it
+ * holds and lets the outputs do their timed work. */
+#define IDLE_US 200000
 
 struct VpcExportQueue {
   VpcExporter *exporter;
   GThread *thread;
   GAsyncQueue *full;  /* Batch*, parser -> encoder */
   GAsyncQueue *empty; /* Batch*, encoder -> parser */
+  GAsyncQueue *acks;  /* a token per sync batch done, encoder -> parser */
   Batch *current;     /* being filled */
   gint failed;
   gint abandoned;     /* stop without encoding the rest */
@@ -38,19 +44,34 @@ export_queue_thread (gpointer data)
   VpcExportQueue *queue = data;
   for (;;)
     {
-      Batch *batch = g_async_queue_pop (queue->full);
+      Batch *batch = g_async_queue_timeout_pop (queue->full, IDLE_US);
+      gboolean go = !g_atomic_int_get (&queue->failed) && !g_atomic_int_get (&queue->abandoned);
+      if (batch == NULL)
+        {
+          if (go && !vpc_exporter_idle (queue->exporter, &queue->error))
+            g_atomic_int_set (&queue->failed, 1);
+          continue;
+        }
       if (batch->last)
         {
           g_free (batch);
           return NULL;
         }
-      for (guint i = 0; i < batch->n && !g_atomic_int_get (&queue->failed)
-                        && !g_atomic_int_get (&queue->abandoned);
-           i++)
+      for (guint i = 0; i < batch->n && go; i++)
         if (!vpc_exporter_add (queue->exporter, &batch->flows[i], batch->masks[i], &queue->error))
-          g_atomic_int_set (&queue->failed, 1);
+          {
+            g_atomic_int_set (&queue->failed, 1);
+            go = FALSE;
+          }
+      if (batch->sync)
+        {
+          if (go && !vpc_exporter_flush (queue->exporter, &queue->error))
+            g_atomic_int_set (&queue->failed, 1);
+          g_async_queue_push (queue->acks, GINT_TO_POINTER (1));
+        }
       batch->n = 0;
       batch->text_used = 0;
+      batch->sync = FALSE;
       g_async_queue_push (queue->empty, batch);
     }
 }
@@ -62,6 +83,7 @@ vpc_export_queue_new (VpcExporter *exporter)
   queue->exporter = exporter;
   queue->full = g_async_queue_new_full (g_free);
   queue->empty = g_async_queue_new_full (g_free);
+  queue->acks = g_async_queue_new ();
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
   queue->current = g_new0 (Batch, 1);
@@ -123,6 +145,22 @@ vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
   return export_queue_check (queue, error);
 }
 
+void
+vpc_export_queue_flush (VpcExportQueue *queue)
+{
+  if (queue->current->n > 0)
+    export_queue_send (queue);
+}
+
+gboolean
+vpc_export_queue_sync (VpcExportQueue *queue, GError **error)
+{
+  queue->current->sync = TRUE;
+  export_queue_send (queue);
+  g_async_queue_pop (queue->acks);
+  return export_queue_check (queue, error);
+}
+
 gboolean
 vpc_export_queue_finish (VpcExportQueue *queue, GError **error)
 {
@@ -152,6 +190,7 @@ vpc_export_queue_free (VpcExportQueue *queue)
   g_free (queue->current);
   g_async_queue_unref (queue->full);
   g_async_queue_unref (queue->empty);
+  g_async_queue_unref (queue->acks);
   g_clear_error (&queue->error);
   g_free (queue);
 }

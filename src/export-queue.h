@@ -39,6 +39,14 @@ VpcFlow *vpc_export_queue_next_flow (VpcExportQueue *queue);
  * mask.  FALSE if encoding failed (VPC_ERROR_IPFIX / VPC_ERROR_IO): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
+/* Hand over the flows of the current batch now (for inputs that arrive
+ * slowly); the encoder sends them out within its idle time (200 ms). */
+void vpc_export_queue_flush (VpcExportQueue *queue);
+
+/* Encode and send everything handed over so far, and wait until it is
+ * sent; FALSE if any encoding or sending failed. */
+gboolean vpc_export_queue_sync (VpcExportQueue *queue, GError **error);
+
 /* Encode everything handed over and stop the thread; FALSE if any
  * encoding failed. */
 gboolean vpc_export_queue_finish (VpcExportQueue *queue, GError **error);

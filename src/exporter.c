@@ -382,11 +382,16 @@ vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error
   for (guint i = 0; i < outputs->len; i++)
     self->message_size = MIN (self->message_size, vpc_output_get_max_message (outputs->pdata[i]));
   self->message = g_malloc (self->message_size);
-  if (!exporter_setup (self, error))
-    return NULL;
   for (guint i = 0; i < outputs->len; i++)
     if (!vpc_output_start (outputs->pdata[i], exporter_template_messages, self, error))
       return NULL;
+  if (!exporter_setup (self, error))
+    return NULL;
+  /* The element type records go in a message of their own: nfcapd counts
+   * only flow records in its sequence check, and forgives a difference
+   * only before the first flows. */
+  if (!exporter_emit (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -500,13 +505,18 @@ vpc_exporter_idle (VpcExporter *self, GError **error)
 }
 
 gboolean
-vpc_exporter_finish (VpcExporter *self, GError **error)
+vpc_exporter_finish (VpcExporter *self, gboolean complete, GError **error)
 {
   if (!exporter_emit (self, error))
     return FALSE;
   for (guint i = 0; i < self->outputs->len; i++)
-    if (!vpc_output_finish (self->outputs->pdata[i], error))
-      return FALSE;
+    {
+      VpcOutput *output = self->outputs->pdata[i];
+      if (!complete && vpc_output_is_file (output))
+        continue;
+      if (!vpc_output_finish (output, error))
+        return FALSE;
+    }
   return TRUE;
 }
 

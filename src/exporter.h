@@ -37,9 +37,11 @@ gboolean vpc_exporter_flush (VpcExporter *exporter, GError **error);
  * repair connections. */
 gboolean vpc_exporter_idle (VpcExporter *exporter, GError **error);
 
-/* Flush and finish every output: files durable under their final name,
- * TCP acknowledged. */
-gboolean vpc_exporter_finish (VpcExporter *exporter, GError **error);
+/* Flush and finish every output: collectors have everything (TCP:
+ * acknowledged).  If complete, files are made durable under their final
+ * name; if not (the run was cut short), they are left to be removed when
+ * the exporter is freed. */
+gboolean vpc_exporter_finish (VpcExporter *exporter, gboolean complete, GError **error);
 
 /* The outputs (for their statistics, from any thread). */
 guint vpc_exporter_get_output_count (const VpcExporter *exporter);

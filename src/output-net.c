@@ -480,7 +480,8 @@ tcp_reconnect (TcpOutput *self, GError **error)
 static gboolean
 tcp_start (VpcOutput *output, GError **error)
 {
-  return tcp_reconnect ((TcpOutput *) output, error);
+  TcpOutput *self = (TcpOutput *) output;
+  return self->fd >= 0 || tcp_reconnect (self, error);
 }
 
 /* Keep message for a resend, dropping the oldest beyond the window (the

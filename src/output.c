@@ -14,12 +14,6 @@
 #include "sink.h"
 
 void
-vpc_output_stats_clear (VpcOutputStats *stats)
-{
-  g_clear_pointer (&stats->destination, g_free);
-}
-
-void
 vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *transport,
                  const char *destination, gsize max_message)
 {
@@ -47,6 +41,12 @@ vpc_output_free (VpcOutput *output)
   g_mutex_clear (&output->lock);
   g_free (output->stats.destination);
   g_free (output);
+}
+
+gboolean
+vpc_output_is_file (const VpcOutput *output)
+{
+  return strcmp (output->stats.transport, "file") == 0;
 }
 
 gsize

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "stats.h"
 #include "vpc-error.h"
 
 G_BEGIN_DECLS
@@ -27,22 +28,6 @@ typedef struct {
   { .mtu = 1400, .rate = 50000, .refresh_seconds = 30, .refresh_messages = 1000,              \
     .connect_timeout = 300, .resend_window = 8 * 1024 * 1024 }
 
-/* What an output has done, for the statistics. */
-typedef struct {
-  char *destination;          /* "udp:127.0.0.1:4739", "file:out.ipfix" */
-  const char *transport;      /* "file", "udp", "tcp" (static) */
-  guint64 messages;           /* stream messages sent (not counting resends) */
-  guint64 records;            /* data records in them */
-  guint64 bytes;
-  guint64 template_messages;  /* template-only messages: refreshes, after reconnects */
-  guint64 send_errors;        /* UDP datagrams the kernel refused */
-  guint64 connects;           /* TCP connections made */
-  guint64 reconnects;         /* of them after a lost connection */
-  guint64 resent_messages;    /* sent again after a reconnect */
-  guint64 resent_records;     /* records in them: possible duplicates */
-} VpcOutputStats;
-
-void vpc_output_stats_clear (VpcOutputStats *stats);
 
 /* The template-only messages an output sends before the stream goes on:
  * every template defined so far, as complete IPFIX messages.  The output
@@ -68,6 +53,9 @@ VpcOutput *vpc_output_new_tcp (const char *destination, const VpcNetOptions *opt
 void vpc_output_free (VpcOutput *output);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcOutput, vpc_output_free)
 
+/* Whether it is a file (or standard output) rather than a collector. */
+gboolean vpc_output_is_file (const VpcOutput *output);
+
 /* The largest IPFIX message this output takes. */
 gsize vpc_output_get_max_message (const VpcOutput *output);
 
@@ -89,7 +77,8 @@ gboolean vpc_output_idle (VpcOutput *output, GError **error);
 /* Everything sent and, for a file, durable under its final name. */
 gboolean vpc_output_finish (VpcOutput *output, GError **error);
 
-/* A copy of the statistics (safe from any thread); free destination. */
+/* A copy of the statistics (safe from any thread); the caller frees
+ * destination (vpc_output_stats_clear()). */
 void vpc_output_get_stats (VpcOutput *output, VpcOutputStats *stats);
 
 G_END_DECLS

@@ -46,6 +46,12 @@ typedef struct {
   gint refs;
   int fd;
   char *name;
+  char *path;         /* to open again after a rotation (VPC_READER_FOLLOW) */
+  gboolean follow;
+  gboolean live;      /* hand over what was read at once */
+  gboolean rotated;   /* the path now names another file */
+  char last_byte;     /* of the text read so far */
+  gint truncations, rotations;
   /* Decoding state, used by the source thread only. */
   gboolean gzip;
   gboolean in_eof;
@@ -63,6 +69,8 @@ typedef struct {
 
 struct VpcReader {
   char *name;
+  VpcReaderFlags flags;
+  gboolean waited;  /* live: AGAIN was returned, now wait before the next */
   Source *source;
   GThread *thread;
   VpcContainer container; /* known from the first chunk on */
@@ -122,16 +130,54 @@ source_unref (Source *source)
   g_async_queue_unref (source->empty);
   g_clear_error (&source->error);
   g_free (source->name);
+  g_free (source->path);
   g_free (source);
 }
 
-/* read() into buf, retrying on EINTR; -1 sets source->error. */
+/* How often a followed file is looked at when nothing new is in it. */
+#define FOLLOW_POLL_US 100000
+
+/* A followed file is at its end: TRUE to read it again (it grew, was
+ * truncated, or maybe grew after being renamed away), FALSE to end this
+ * file (the reader is gone, or the path names a new file: rotated). */
+static gboolean
+source_follow_wait (Source *source)
+{
+  if (g_atomic_int_get (&source->abandoned))
+    return FALSE;
+  if (source->rotated)
+    return FALSE; /* read to its end once more after the rename was seen */
+  struct stat fd_st, path_st;
+  if (fstat (source->fd, &fd_st) == 0 && S_ISREG (fd_st.st_mode))
+    {
+      off_t offset = lseek (source->fd, 0, SEEK_CUR);
+      if (offset > fd_st.st_size)
+        {
+          lseek (source->fd, 0, SEEK_SET);
+          g_atomic_int_inc (&source->truncations);
+          return TRUE;
+        }
+      if (stat (source->path, &path_st) == 0
+          && (path_st.st_ino != fd_st.st_ino || path_st.st_dev != fd_st.st_dev))
+        {
+          source->rotated = TRUE;
+          return TRUE;
+        }
+    }
+  g_usleep (FOLLOW_POLL_US);
+  return !g_atomic_int_get (&source->abandoned);
+}
+
+/* read() into buf, retrying on EINTR; -1 sets source->error.  Following
+ * a file, its end waits for more. */
 static gssize
 source_read_raw (Source *source, void *buf, gsize len)
 {
   for (;;)
     {
       gssize n = read (source->fd, buf, len);
+      if (n == 0 && source->follow && source_follow_wait (source))
+        continue;
       if (n >= 0)
         return n;
       if (errno == EINTR)
@@ -278,21 +324,22 @@ source_decode_first (Source *source, char *out)
   return (gssize) have;
 }
 
-/* Text and CloudWatch export inputs: the bytes as they are. */
-static void
+/* Text and CloudWatch export inputs: the bytes as they are.  Returns the
+ * chunk to go on with (empty), or NULL if the reader is gone. */
+static Chunk *
 source_run_text (Source *source, Chunk *chunk, gssize n)
 {
   while (n > 0)
     {
       chunk->len = (gsize) n;
+      source->last_byte = chunk->data[n - 1];
       g_async_queue_push (source->full, chunk);
       if ((chunk = source_take_chunk (source)) == NULL)
-        return;
+        return NULL;
       /* After data that came with an error, the error. */
       n = source->error != NULL ? -1 : source_decode (source, (guint8 *) chunk->data, CHUNK);
     }
-  chunk->last = TRUE;
-  g_async_queue_push (source->full, chunk);
+  return chunk;
 }
 
 /* The decoder's items become entries of the output chunk. */
@@ -327,9 +374,19 @@ source_item (VpcItemKind kind, const char *text, gsize len, guint64 line, gpoint
   return TRUE;
 }
 
+/* Hand the entries decoded so far over; FALSE if the reader is gone. */
+static gboolean
+source_hand_over (Source *source)
+{
+  g_async_queue_push (source->full, source->out);
+  source->out = source_take_chunk (source);
+  return source->out != NULL;
+}
+
 /* JSON and base64 inputs: decoded into entries.  chunk holds the first n
- * decoded bytes. */
-static void
+ * decoded bytes.  Returns the chunk to go on with (it may hold entries),
+ * or NULL if the reader is gone. */
+static Chunk *
 source_run_decoder (Source *source, VpcContainer container, Chunk *chunk, gssize n)
 {
   g_autofree char *in = chunk->data; /* the chunk becomes the first output */
@@ -342,34 +399,80 @@ source_run_decoder (Source *source, VpcContainer container, Chunk *chunk, gssize
       go = vpc_decoder_feed (decoder, in, (gsize) n);
       if (!go || source->error != NULL)
         break;
+      if (source->live && source->out->entries->len > 0 && !source_hand_over (source))
+        return NULL;
       n = source_decode (source, (guint8 *) in, CHUNK);
     }
   if (go && n == 0 && source->error == NULL)
     go = vpc_decoder_finish (decoder);
   if (!go)
-    return; /* the reader is gone */
-  source->out->last = TRUE;
-  g_async_queue_push (source->full, g_steal_pointer (&source->out));
+    return NULL; /* the reader is gone */
+  return g_steal_pointer (&source->out);
+}
+
+/* The followed path names a new file: end the last line of this one, and
+ * open that.  Returns the chunk to go on with, or NULL if the reader is
+ * gone; source->error is set if the new file cannot be opened. */
+static Chunk *
+source_next_file (Source *source, Chunk *chunk)
+{
+  if (chunk->len == 0 && source->last_byte != '\n' && source->last_byte != '\0')
+    {
+      chunk->data[0] = '\n';
+      chunk->len = 1;
+    }
+  if (chunk->len > 0)
+    {
+      g_async_queue_push (source->full, chunk);
+      if ((chunk = source_take_chunk (source)) == NULL)
+        return NULL;
+    }
+  int fd = open (source->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot open it again: %s",
+                   source->name, g_strerror (saved));
+      return chunk;
+    }
+  close (source->fd);
+  source->fd = fd;
+  source->rotated = FALSE;
+  source->in_eof = FALSE;
+  source->member_done = FALSE;
+  source->last_byte = '\0';
+  g_atomic_int_inc (&source->rotations);
+  return chunk;
 }
 
 static gpointer
 source_thread (gpointer data)
 {
   Source *source = data;
-  gboolean ok = source_detect (source);
-  g_atomic_int_set (&source->compressed, source->gzip);
   Chunk *chunk = source_take_chunk (source);
-  if (chunk != NULL)
+  while (chunk != NULL)
     {
+      gboolean ok = source_detect (source);
+      g_atomic_int_set (&source->compressed, source->gzip);
       gssize n = ok ? source_decode_first (source, chunk->data) : -1;
       VpcContainer container = (VpcContainer) source->container;
       if (container == VPC_CONTAINER_AUTO)
         container = vpc_container_detect (chunk->data, n > 0 ? (gsize) n : 0);
       g_atomic_int_set (&source->container, (gint) container);
       if (container == VPC_CONTAINER_JSON || container == VPC_CONTAINER_BASE64)
-        source_run_decoder (source, container, chunk, n);
+        chunk = source_run_decoder (source, container, chunk, n);
       else
-        source_run_text (source, chunk, n);
+        chunk = source_run_text (source, chunk, n);
+      if (chunk == NULL || !source->rotated || source->error != NULL)
+        break;
+      chunk = source_next_file (source, chunk);
+      if (source->error != NULL)
+        break;
+    }
+  if (chunk != NULL)
+    {
+      chunk->last = TRUE;
+      g_async_queue_push (source->full, chunk);
     }
   source_unref (source);
   return NULL;
@@ -377,6 +480,13 @@ source_thread (gpointer data)
 
 VpcReader *
 vpc_reader_open (const char *path, VpcContainer container, GError **error)
+{
+  return vpc_reader_open_full (path, container, 0, error);
+}
+
+VpcReader *
+vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
+                      GError **error)
 {
   gboolean is_stdin = g_strcmp0 (path, "-") == 0;
   int fd = is_stdin ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
@@ -402,6 +512,9 @@ vpc_reader_open (const char *path, VpcContainer container, GError **error)
   source->fd = fd;
   source->in = g_malloc (IN_CHUNK);
   source->name = g_strdup (is_stdin ? "<stdin>" : path);
+  source->path = g_strdup (path);
+  source->follow = (flags & VPC_READER_FOLLOW) && !is_stdin;
+  source->live = (flags & VPC_READER_LIVE) != 0;
   source->container = (gint) container;
   source->full = g_async_queue_new_full (chunk_free);
   source->empty = g_async_queue_new_full (chunk_free);
@@ -410,6 +523,7 @@ vpc_reader_open (const char *path, VpcContainer container, GError **error)
 
   VpcReader *reader = g_new0 (VpcReader, 1);
   reader->name = g_strdup (source->name);
+  reader->flags = flags;
   reader->container = VPC_CONTAINER_AUTO;
   reader->stream = g_string_new (NULL);
   if (!is_stdin)
@@ -489,20 +603,53 @@ vpc_reader_get_container (const VpcReader *reader)
   return (VpcContainer) g_atomic_int_get (&reader->source->container);
 }
 
+guint
+vpc_reader_get_truncations (const VpcReader *reader)
+{
+  return (guint) g_atomic_int_get (&reader->source->truncations);
+}
+
+guint
+vpc_reader_get_rotations (const VpcReader *reader)
+{
+  return (guint) g_atomic_int_get (&reader->source->rotations);
+}
+
+/* How long a live reader waits for a chunk before saying VPC_ERROR_AGAIN. */
+#define LIVE_WAIT_US 250000
+
+/* The next chunk from the source; NULL (VPC_ERROR_AGAIN) if the reader is
+ * live and none came. */
+static Chunk *
+reader_take_chunk (VpcReader *reader, GError **error)
+{
+  GAsyncQueue *full = reader->source->full;
+  if (!(reader->flags & VPC_READER_LIVE))
+    return g_async_queue_pop (full);
+  Chunk *chunk = reader->waited ? g_async_queue_timeout_pop (full, LIVE_WAIT_US)
+                                : g_async_queue_try_pop (full);
+  reader->waited = chunk == NULL;
+  if (chunk == NULL)
+    g_set_error (error, VPC_ERROR, VPC_ERROR_AGAIN, "%s: no line yet", reader->name);
+  return chunk;
+}
+
 /* Append the next chunk from the source after [start, end), compacting or
- * growing the buffer. */
-static void
-reader_fill (VpcReader *reader)
+ * growing the buffer.  FALSE: VPC_ERROR_AGAIN. */
+static gboolean
+reader_fill (VpcReader *reader, GError **error)
 {
   Source *source = reader->source;
-  Chunk *chunk = g_async_queue_pop (source->full);
+  Chunk *chunk = reader_take_chunk (reader, error);
+  if (chunk == NULL)
+    return FALSE;
   if (reader->container == VPC_CONTAINER_AUTO)
     reader->container = (VpcContainer) g_atomic_int_get (&source->container);
   if (chunk->entries->len > 0)
     {
       reader->current = chunk; /* a decoded container: read as entries */
       reader->entry = 0;
-      return;
+      return TRUE;
     }
   if (chunk->last)
     {
@@ -510,7 +657,7 @@ reader_fill (VpcReader *reader)
       if (source->error != NULL)
         reader->pending = g_error_copy (source->error);
       chunk_recycle (source, chunk);
-      return;
+      return TRUE;
     }
   if (reader->start > 0)
     {
@@ -526,6 +673,7 @@ reader_fill (VpcReader *reader)
   memcpy (reader->buf + reader->end, chunk->data, chunk->len);
   reader->end += chunk->len;
   chunk_recycle (source, chunk);
+  return TRUE;
 }
 
 /* The end of the input: the error that stopped it, or VPC_ERROR_EOF. */
@@ -553,7 +701,9 @@ reader_next_entry (VpcReader *reader, VpcLine *line, GError **error)
         {
           if (reader->eof)
             return reader_end (reader, error);
-          chunk = reader->current = g_async_queue_pop (source->full);
+          chunk = reader->current = reader_take_chunk (reader, error);
+          if (chunk == NULL)
+            return FALSE;
           reader->entry = 0;
         }
       if (reader->entry >= chunk->entries->len)
@@ -674,6 +824,7 @@ vpc_reader_next_line (VpcReader *reader, VpcLine *line, GError **error)
           reader->start = reader->end;
           reader->skipping = TRUE;
         }
-      reader_fill (reader);
+      if (!reader_fill (reader, error))
+        return FALSE;
     }
 }

@@ -19,6 +19,21 @@ typedef struct VpcReader VpcReader;
  * from the first bytes it holds, unless container is not
  * VPC_CONTAINER_AUTO.  VPC_ERROR_IO if it cannot be opened. */
 VpcReader *vpc_reader_open (const char *path, VpcContainer container, GError **error);
+
+typedef enum {
+  /* vpc_reader_next_line() returns VPC_ERROR_AGAIN when no line is ready:
+   * at once the first time, then after waiting up to 250 ms, so that the
+   * caller can send what it has and look at signals. */
+  VPC_READER_LIVE = 1 << 0,
+  /* At the end of a file, wait for more (like tail -F): a file truncated
+   * is read again from its start; a file renamed away is read to its end,
+   * then the new file under the same name is read (in the container of
+   * the first).  The input ends only when the reader is freed. */
+  VPC_READER_FOLLOW = 1 << 1,
+} VpcReaderFlags;
+
+VpcReader *vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
+                                 GError **error);
 void vpc_reader_free (VpcReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReader, vpc_reader_free)
 
@@ -33,6 +48,7 @@ typedef struct {
 /* The next record line; its text and stream stay valid (the text may be
  * modified) until the next call.  Returns FALSE with:
  *  - VPC_ERROR_EOF at the end of the input;
+ *  - VPC_ERROR_AGAIN (VPC_READER_LIVE only) when no line is ready yet;
  *  - VPC_ERROR_MALFORMED for a line that cannot be a record: over
  *    VPC_READER_MAX_LINE, a CloudWatch export line without its time, a log
  *    event without a text message (skipped; the next call goes on);
@@ -51,5 +67,9 @@ const char *vpc_reader_get_name (const VpcReader *reader);
 guint64 vpc_reader_get_line_number (const VpcReader *reader);
 gboolean vpc_reader_is_compressed (const VpcReader *reader);
 VpcContainer vpc_reader_get_container (const VpcReader *reader);
+
+/* VPC_READER_FOLLOW: how often the file was truncated or replaced. */
+guint vpc_reader_get_truncations (const VpcReader *reader);
+guint vpc_reader_get_rotations (const VpcReader *reader);
 
 G_END_DECLS

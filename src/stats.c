@@ -17,10 +17,18 @@ input_stats_free (gpointer data)
   g_free (input);
 }
 
+void
+vpc_output_stats_clear (VpcOutputStats *stats)
+{
+  g_clear_pointer (&stats->destination, g_free);
+}
+
 VpcStats *
 vpc_stats_new (void)
 {
   VpcStats *stats = g_new0 (VpcStats, 1);
+  stats->outputs = g_array_new (FALSE, TRUE, sizeof (VpcOutputStats));
+  g_array_set_clear_func (stats->outputs, (GDestroyNotify) vpc_output_stats_clear);
   stats->inputs = g_ptr_array_new_with_free_func (input_stats_free);
   stats->skipped_files = g_ptr_array_new_with_free_func (g_free);
   return stats;
@@ -33,7 +41,17 @@ vpc_stats_free (VpcStats *stats)
     return;
   g_ptr_array_unref (stats->inputs);
   g_ptr_array_unref (stats->skipped_files);
+  g_array_unref (stats->outputs);
   g_free (stats);
+}
+
+void
+vpc_stats_set_outputs (VpcStats *stats, GArray *outputs)
+{
+  g_array_set_size (stats->outputs, 0);
+  g_array_append_vals (stats->outputs, outputs->data, outputs->len);
+  g_array_set_clear_func (outputs, NULL);
+  g_array_set_size (outputs, 0); /* the destinations moved */
 }
 
 VpcInputStats *
@@ -132,6 +150,33 @@ vpc_stats_to_text (const VpcStats *stats)
                             "  %u interface names share a numeric index with another one "
                             "(their flows still carry interfaceName)\n",
                             stats->interface_collisions);
+  if (stats->state_skipped > 0)
+    g_string_append_printf (out, "  %" G_GUINT64_FORMAT " input files skipped: done in an earlier run (--state)\n",
+                            stats->state_skipped);
+  for (guint i = 0; i < stats->outputs->len; i++)
+    {
+      const VpcOutputStats *o = &g_array_index (stats->outputs, VpcOutputStats, i);
+      if (strcmp (o->transport, "file") == 0 && stats->outputs->len == 1)
+        continue; /* the plain conversion: nothing to add */
+      g_string_append_printf (out,
+                              "  to %s: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+                              " records, %" G_GUINT64_FORMAT " bytes",
+                              o->destination, o->messages, o->records, o->bytes);
+      if (o->template_messages > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " template messages",
+                                o->template_messages);
+      if (o->send_errors > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " datagrams refused",
+                                o->send_errors);
+      if (o->reconnects > 0)
+        g_string_append_printf (out,
+                                ", %" G_GUINT64_FORMAT " reconnections: %" G_GUINT64_FORMAT
+                                " records sent again in %" G_GUINT64_FORMAT " messages",
+                                o->reconnects, o->resent_records, o->resent_messages);
+      g_string_append_c (out, '\n');
+    }
+  if (stats->interrupted)
+    g_string_append (out, "  stopped by a signal\n");
   return g_string_free (out, FALSE);
 }
 
@@ -204,9 +249,28 @@ vpc_stats_to_json (const VpcStats *stats)
   g_string_append_printf (out,
                           "},\n  \"templates\": %" G_GUINT64_FORMAT
                           ",\n  \"interfaces\": %u,\n  \"interface_index_collisions\": %u"
-                          ",\n  \"failed_inputs\": %u\n}\n",
+                          ",\n  \"failed_inputs\": %u,\n  \"state_skipped\": %" G_GUINT64_FORMAT
+                          ",\n  \"interrupted\": %s,\n  \"outputs\": [",
                           stats->templates, stats->interfaces, stats->interface_collisions,
-                          stats->failed_inputs);
+                          stats->failed_inputs, stats->state_skipped,
+                          stats->interrupted ? "true" : "false");
+  for (guint i = 0; i < stats->outputs->len; i++)
+    {
+      const VpcOutputStats *o = &g_array_index (stats->outputs, VpcOutputStats, i);
+      g_string_append (out, i == 0 ? "\n    {\"destination\": " : ",\n    {\"destination\": ");
+      append_json_string (out, o->destination);
+      g_string_append_printf (
+          out,
+          ", \"transport\": \"%s\", \"messages\": %" G_GUINT64_FORMAT
+          ", \"records\": %" G_GUINT64_FORMAT ", \"bytes\": %" G_GUINT64_FORMAT
+          ", \"template_messages\": %" G_GUINT64_FORMAT ", \"send_errors\": %" G_GUINT64_FORMAT
+          ", \"connects\": %" G_GUINT64_FORMAT ", \"reconnects\": %" G_GUINT64_FORMAT
+          ", \"resent_messages\": %" G_GUINT64_FORMAT ", \"resent_records\": %" G_GUINT64_FORMAT
+          "}",
+          o->transport, o->messages, o->records, o->bytes, o->template_messages, o->send_errors,
+          o->connects, o->reconnects, o->resent_messages, o->resent_records);
+    }
+  g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);
 }
 

@@ -34,8 +34,28 @@ typedef struct {
   VpcCounts counts;
 } VpcInputStats;
 
+/* What an output has done. */
+typedef struct {
+  char *destination;          /* "udp:127.0.0.1:4739", "file:out.ipfix" */
+  const char *transport;      /* "file", "udp", "tcp" (static) */
+  guint64 messages;           /* stream messages sent (not counting resends) */
+  guint64 records;            /* data records in them (flows and options records) */
+  guint64 bytes;
+  guint64 template_messages;  /* template-only messages: refreshes, after reconnects */
+  guint64 send_errors;        /* UDP datagrams the kernel refused */
+  guint64 connects;           /* TCP connections made */
+  guint64 reconnects;         /* of them after a lost connection */
+  guint64 resent_messages;    /* sent again after a reconnect */
+  guint64 resent_records;     /* records in them: possible duplicates */
+} VpcOutputStats;
+
+void vpc_output_stats_clear (VpcOutputStats *stats);
+
 typedef struct {
   GPtrArray *inputs; /* VpcInputStats*, in reading order */
+  GArray *outputs;   /* VpcOutputStats */
+  guint64 state_skipped; /* input files the --state file lists as done */
+  gboolean interrupted;  /* a signal stopped the reading */
   GPtrArray *skipped_files; /* char*: "path (reason)" */
   VpcCounts total;
   guint64 templates;
@@ -54,6 +74,9 @@ VpcInputStats *vpc_stats_begin_input (VpcStats *stats, const char *name);
 void vpc_stats_end_input (VpcStats *stats, VpcInputStats *input);
 
 void vpc_counts_add (VpcCounts *sum, const VpcCounts *counts);
+
+/* Replace the output statistics (takes the destinations). */
+void vpc_stats_set_outputs (VpcStats *stats, GArray *outputs);
 /* TRUE if the counts add up (see VpcCounts). */
 gboolean vpc_counts_consistent (const VpcCounts *counts);
 

@@ -19,6 +19,8 @@ typedef enum {
   VPC_ERROR_IPFIX,      /* libfixbuf refused something */
   VPC_ERROR_BAD_PAYLOAD, /* a container value cannot be decoded; the input goes on */
   VPC_ERROR_CONTROL_MESSAGE, /* a CloudWatch control message: skipped, not a failure */
+  VPC_ERROR_AGAIN,      /* a live input has no line ready yet: a code, not a failure */
+  VPC_ERROR_INTERRUPTED, /* a signal stopped the run */
 } VpcErrorCode;
 
 /* Where non-fatal diagnostics (warnings, skipped files) go.  Library code

@@ -13,11 +13,15 @@
 #define EXIT_USAGE 2
 
 static gint interrupted;
+static gint stats_requested;
 
 static void
 on_signal (int signum)
 {
-  g_atomic_int_set (&interrupted, 1);
+  if (signum == SIGUSR1)
+    g_atomic_int_set (&stats_requested, 1);
+  else
+    g_atomic_int_set (&interrupted, 1);
 }
 
 static void
@@ -53,6 +57,40 @@ print_progress (const VpcStats *stats, const VpcCounts *current, gpointer user_d
                    " flows, %.0f lines/s",
            stats->inputs->len, lines, flows, secs > 0 ? (double) lines / secs : 0.0);
   progress->shown = TRUE;
+}
+
+/* SIGUSR1: the statistics so far. */
+static void
+print_running_stats (const VpcStats *stats, const VpcCounts *current, gpointer user_data)
+{
+  Progress *progress = user_data;
+  VpcStats now = *stats;
+  if (current != NULL)
+    vpc_counts_add (&now.total, current); /* the input being read is not in the total yet */
+  g_autofree char *text = vpc_stats_to_text (&now);
+  if (progress->shown)
+    {
+      fputs ("\r\033[K", stderr);
+      progress->shown = FALSE;
+    }
+  fprintf (stderr, "vpc2ipfix: statistics so far (%" G_GUINT64_FORMAT " lines read):\n%s",
+           now.total.lines, text);
+}
+
+/* A whole number option in [min, max]. */
+static gboolean
+check_range (const char *name, gint64 value, gint64 min, gint64 max, guint *out, GError **error)
+{
+  if (value < min || value > max)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--%s: %" G_GINT64_FORMAT " is not from %" G_GINT64_FORMAT
+                   " to %" G_GINT64_FORMAT,
+                   name, value, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
 }
 
 static gboolean
@@ -93,12 +131,32 @@ main (int argc, char **argv)
   g_autofree char *format = NULL;
   g_autofree char *stats_json = NULL;
   g_auto (GStrv) inputs = NULL;
-  gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE;
+  g_auto (GStrv) udp = NULL;
+  g_auto (GStrv) tcp = NULL;
+  g_autofree char *state_file = NULL;
+  gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE, follow = FALSE;
   guint32 domain = 0;
+  VpcNetOptions net = VPC_NET_OPTIONS_INIT;
+  gint64 mtu = net.mtu, rate = net.rate, refresh_seconds = net.refresh_seconds,
+         refresh_messages = net.refresh_messages, connect_timeout = net.connect_timeout,
+         resend_window = (gint64) net.resend_window;
 
   GOptionEntry main_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Write IPFIX to FILE (\"-\" = standard output, the default)", "FILE" },
+      "Write IPFIX to FILE (\"-\" = standard output, the default without --udp/--tcp)",
+      "FILE" },
+    { "udp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &udp,
+      "Send IPFIX to a collector over UDP (repeatable; HOST is a name, an IPv4 address or "
+      "[IPv6])",
+      "HOST:PORT" },
+    { "tcp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tcp,
+      "Send IPFIX to a collector over TCP (repeatable)", "HOST:PORT" },
+    { "follow", 'F', 0, G_OPTION_ARG_NONE, &follow,
+      "Keep reading: a file as it grows (rotation and truncation survived), standard input "
+      "until it closes, or directories for new files; stop with SIGTERM or SIGINT",
+      NULL },
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
+      "Remember in FILE the input files completely sent, and skip them in later runs", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary and no progress", NULL },
     { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
       "Write the statistics to FILE as JSON", "FILE" },
@@ -118,6 +176,23 @@ main (int argc, char **argv)
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
       "Stop at the first malformed line or payload (default: report, count and skip it)",
       NULL },
+    { NULL }
+  };
+  GOptionEntry net_entries[] = {
+    { "mtu", 0, 0, G_OPTION_ARG_INT64, &mtu,
+      "UDP: path MTU; a message fills at most one datagram of BYTES (default 1400)", "BYTES" },
+    { "rate", 0, 0, G_OPTION_ARG_INT64, &rate,
+      "UDP: at most N records per second, 0 = no limit (default 50000)", "N" },
+    { "template-refresh", 0, 0, G_OPTION_ARG_INT64, &refresh_seconds,
+      "UDP: send the templates again every SECONDS, 0 = never (default 30)", "SECONDS" },
+    { "template-refresh-messages", 0, 0, G_OPTION_ARG_INT64, &refresh_messages,
+      "UDP: and every N messages, 0 = never (default 1000)", "N" },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_INT64, &connect_timeout,
+      "TCP: keep trying to connect or reconnect for SECONDS, 0 = for ever (default 300)",
+      "SECONDS" },
+    { "resend-window", 0, 0, G_OPTION_ARG_INT64, &resend_window,
+      "TCP: after a reconnection, send the last BYTES of messages again (default 8388608)",
+      "BYTES" },
     { NULL }
   };
   GOptionEntry ipfix_entries[] = {
@@ -164,13 +239,24 @@ main (int argc, char **argv)
                                                   "Show input options", NULL, NULL);
   g_option_group_add_entries (input_group, input_entries);
   g_option_context_add_group (context, input_group);
+  GOptionGroup *net_group = g_option_group_new ("collector", "Collector options:",
+                                                "Show options for --udp and --tcp", NULL, NULL);
+  g_option_group_add_entries (net_group, net_entries);
+  g_option_context_add_group (context, net_group);
   GOptionGroup *ipfix_group = g_option_group_new ("ipfix", "IPFIX options:",
                                                   "Show IPFIX options", &domain, NULL);
   g_option_group_add_entries (ipfix_group, ipfix_entries);
   g_option_context_add_group (context, ipfix_group);
 
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error)
+      || !check_range ("mtu", mtu, 576, 65535, &net.mtu, &error)
+      || !check_range ("rate", rate, 0, G_MAXUINT32, &net.rate, &error)
+      || !check_range ("template-refresh", refresh_seconds, 0, 86400, &net.refresh_seconds, &error)
+      || !check_range ("template-refresh-messages", refresh_messages, 0, G_MAXUINT32,
+                       &net.refresh_messages, &error)
+      || !check_range ("connect-timeout", connect_timeout, 0, 86400 * 365, &net.connect_timeout,
+                       &error))
     {
       fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
       return EXIT_USAGE;
@@ -181,15 +267,34 @@ main (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
+  if (resend_window < 0)
+    {
+      fprintf (stderr, "vpc2ipfix: --resend-window: %" G_GINT64_FORMAT " is negative\n"
+                       "Try 'vpc2ipfix --help'.\n", resend_window);
+      return EXIT_USAGE;
+    }
+  net.resend_window = (gsize) resend_window;
+  net.interrupted = &interrupted;
+  gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
+
+  /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  struct sigaction usr = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+  sigemptyset (&usr.sa_mask);
+  sigaction (SIGUSR1, &usr, NULL);
 
   Progress progress = { .start_us = g_get_monotonic_time () };
   VpcDiag diag = { print_diag, &progress.shown };
   VpcConvertOptions options = {
-    .output = output != NULL ? output : "-",
+    .output = output != NULL ? output : to_collectors ? NULL : "-",
+    .udp = (const char *const *) udp,
+    .tcp = (const char *const *) tcp,
+    .net = net,
+    .follow = follow,
+    .state_file = state_file,
     .format = format,
     .container = input_format,
     .strict = strict,
@@ -198,6 +303,8 @@ main (int argc, char **argv)
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,
+    .stats_requested = &stats_requested,
+    .report = print_running_stats,
     .progress = (!quiet && isatty (STDERR_FILENO)) ? print_progress : NULL,
     .progress_data = &progress,
   };
@@ -205,7 +312,8 @@ main (int argc, char **argv)
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);
   if (progress.shown)
     fputs ("\r\033[K", stderr);
-  if (!ok)
+  gboolean cut_short = !ok && g_error_matches (error, VPC_ERROR, VPC_ERROR_INTERRUPTED);
+  if (!ok && !cut_short)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
@@ -218,6 +326,12 @@ main (int argc, char **argv)
   if (stats_json != NULL && !vpc_stats_write_json (stats, stats_json, &error))
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (cut_short)
+    {
+      fprintf (stderr, "vpc2ipfix: interrupted: what was read went to the collectors; no "
+                       "output file was written\n");
       return EXIT_FAILURE;
     }
   if (stats->failed_inputs > 0)

@@ -91,7 +91,7 @@ test_atomic_file_and_templates (void)
     g_assert_true (vpc_exporter_add (exporter, &flow, i % 3 ? v4_mask : v6_mask, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS)); /* not before commit */
-  g_assert_true (vpc_exporter_finish (exporter, &error));
+  g_assert_true (vpc_exporter_finish (exporter, TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (vpc_exporter_get_record_count (exporter), ==, 3000);
   g_assert_cmpuint (vpc_exporter_get_template_count (exporter), ==, 4); /* + 256, 257 */
@@ -156,7 +156,7 @@ test_interface_table (void)
       flow.ingressInterface = flow.egressInterface = index;
       g_assert_true (vpc_exporter_add (exporter, &flow, i % 2 ? out_mask : in_mask, &error));
     }
-  g_assert_true (vpc_exporter_finish (exporter, &error));
+  g_assert_true (vpc_exporter_finish (exporter, TRUE, &error));
   g_assert_no_error (error);
   /* eni-0a, eni-0b and a: one table record each; b collides with a. */
   g_assert_cmpuint (vpc_exporter_get_interface_count (exporter), ==, 3);
