@@ -34,6 +34,7 @@ struct VpcExporter {
   gboolean have_current;
   guint64 records;
   guint16 interface_itid;   /* internal template of the interface table */
+  gboolean no_interface_table;
   GHashTable *interfaces;   /* index -> name (char*) published in the table */
   GHashTable *collisions;   /* names whose index another name already had */
   guint32 last_index;       /* the interface of the previous flow (fast path) */
@@ -463,7 +464,7 @@ gboolean
 vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError **error)
 {
   GError *fb_error = NULL;
-  if (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME))
+  if ((mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME)) && !self->no_interface_table)
     {
       guint32 index = (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_EGRESS_IF))
                           ? flow->egressInterface
@@ -485,6 +486,12 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
     return FALSE;
   self->records++;
   return TRUE;
+}
+
+void
+vpc_exporter_set_interface_table (VpcExporter *self, gboolean publish)
+{
+  self->no_interface_table = !publish;
 }
 
 gboolean

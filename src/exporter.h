@@ -30,6 +30,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExporter, vpc_exporter_free)
 gboolean vpc_exporter_add (VpcExporter *exporter, const VpcFlow *flow, guint64 mask,
                            GError **error);
 
+/* Whether to publish the interface table (the default), before the
+ * first flow.  Without it, every data record is a flow record, which
+ * nfcapd's sequence check wants (it counts flow records only). */
+void vpc_exporter_set_interface_table (VpcExporter *exporter, gboolean publish);
+
 /* Send the message being built, if it holds anything. */
 gboolean vpc_exporter_flush (VpcExporter *exporter, GError **error);
 

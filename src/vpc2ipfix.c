@@ -135,6 +135,7 @@ main (int argc, char **argv)
   g_auto (GStrv) tcp = NULL;
   g_autofree char *state_file = NULL;
   gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE, follow = FALSE;
+  gboolean no_interface_table = FALSE;
   guint32 domain = 0;
   VpcNetOptions net = VPC_NET_OPTIONS_INIT;
   gint64 mtu = net.mtu, rate = net.rate, refresh_seconds = net.refresh_seconds,
@@ -201,6 +202,10 @@ main (int argc, char **argv)
     { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
       "Use pkt-srcaddr/pkt-dstaddr as the flow's source/destination and carry "
       "srcaddr/dstaddr as the postNAT addresses",
+      NULL },
+    { "no-interface-table", 0, 0, G_OPTION_ARG_NONE, &no_interface_table,
+      "Publish no interface table (options records naming each interface index): nfcapd "
+      "counts only flow records in its sequence check",
       NULL },
     { NULL }
   };
@@ -299,6 +304,7 @@ main (int argc, char **argv)
     .container = input_format,
     .strict = strict,
     .observation_domain = domain,
+    .no_interface_table = no_interface_table,
     .mapper = { .packet_addresses_as_key = pkt_key },
     .diag = &diag,
     .max_line_messages = 100,
