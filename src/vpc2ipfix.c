@@ -214,7 +214,8 @@ main (int argc, char **argv)
   g_option_context_set_summary (
       context,
       "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file.\n"
+      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file, or streams\n"
+      "them to collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -234,9 +235,18 @@ main (int argc, char **argv)
       "  vpc2ipfix -o flows.ipfix payloads.b64      subscription payloads, one per line\n"
       "  vpc2ipfix -o flows.ipfix firehose/         Firehose objects, plain or {\"message\"}\n"
       "  vpc2ipfix --format '${srcaddr} ${dstaddr} ${action}' -o out.ipfix headerless.log\n"
+      "  vpc2ipfix --tcp 127.0.0.1:4739 AWSLogs/    to SiLK rwflowpack (or any TCP collector)\n"
+      "  vpc2ipfix --no-interface-table --udp 127.0.0.1:9995 AWSLogs/   to nfcapd\n"
+      "  vpc2ipfix -F --state done.txt --tcp 127.0.0.1:4739 /data/AWSLogs/\n"
+      "                                             convert new S3 objects as they are synced\n"
+      "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
       "\n"
-      "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
-      "bad header, output error), 2 usage error.\n"
+      "Signals: SIGTERM/SIGINT stop reading and send what was read (the normal end with\n"
+      "--follow); SIGUSR1 prints the statistics so far.\n"
+      "\n"
+      "Exit status: 0 success (also a --follow run stopped by a signal), 1 runtime failure\n"
+      "(an input could not be read to its end, bad header, output or collector error,\n"
+      "interrupted without --follow), 2 usage error.\n"
       "See vpc2ipfix(1) for the field mapping.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
@@ -336,8 +346,9 @@ main (int argc, char **argv)
     }
   if (cut_short)
     {
-      fprintf (stderr, "vpc2ipfix: interrupted: what was read went to the collectors; no "
-                       "output file was written\n");
+      fprintf (stderr, "vpc2ipfix: interrupted: %s\n",
+               to_collectors ? "what was read went to the collectors; no output file was written"
+                             : "no output file was written");
       return EXIT_FAILURE;
     }
   if (stats->failed_inputs > 0)
