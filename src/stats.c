@@ -141,10 +141,14 @@ vpc_stats_to_text (const VpcStats *stats)
                                 " bad payloads\n",
                                 stats->total.control_messages, stats->total.bad_payloads);
     }
-  g_string_append_printf (out,
-                          "  (other = header and blank lines; %" G_GUINT64_FORMAT
-                          " templates; %u interfaces; %u files skipped)\n",
-                          stats->templates, stats->interfaces, stats->skipped_files->len);
+  if (stats->templates > 0) /* known once the encoder is done */
+    g_string_append_printf (out,
+                            "  (other = header and blank lines; %" G_GUINT64_FORMAT
+                            " templates; %u interfaces; %u files skipped)\n",
+                            stats->templates, stats->interfaces, stats->skipped_files->len);
+  else
+    g_string_append_printf (out, "  (other = header and blank lines; %u files skipped)\n",
+                            stats->skipped_files->len);
   if (stats->interface_collisions > 0)
     g_string_append_printf (out,
                             "  %u interface names share a numeric index with another one "
