@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for reader.c: plain, gzip, multi-member, truncated, long lines, directories. */
+/* Unit tests for reader.c: plain, gzip, multi-member, truncated, long lines, directories, following. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -330,6 +330,79 @@ test_cloudwatch_export (Fixture *f, gconstpointer data)
   g_assert_null (line.stream);
 }
 
+static void
+write_mode (const char *path, const char *text, const char *mode)
+{
+  FILE *fp = fopen (path, mode);
+  g_assert_nonnull (fp);
+  fputs (text, fp);
+  fclose (fp);
+}
+
+#define append(path, text) write_mode (path, text, "a")
+/* In place: the same file, truncated (not replaced, as g_file_set_contents would). */
+#define overwrite(path, text) write_mode (path, text, "w")
+
+/* The next line of a live reader, waiting (bounded) through VPC_ERROR_AGAIN. */
+static char *
+next_live_line (VpcReader *reader)
+{
+  VpcLine line;
+  for (int i = 0; i < 80; i++) /* 80 waits of at most 250 ms */
+    {
+      g_autoptr (GError) error = NULL;
+      if (vpc_reader_next_line (reader, &line, &error))
+        return g_strndup (line.text, line.len);
+      g_assert_error (error, VPC_ERROR, VPC_ERROR_AGAIN);
+    }
+  g_assert_not_reached ();
+}
+
+/* tail -F: growth, truncation, rotation (with a last line left open). */
+static void
+test_follow (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "grow.log", "a\n", 2);
+  g_autofree char *rotated = g_build_filename (f->dir, "grow.log.1", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VpcReader) reader
+      = vpc_reader_open_full (path, VPC_CONTAINER_AUTO, VPC_READER_LIVE | VPC_READER_FOLLOW,
+                              &error);
+  g_assert_no_error (error);
+  g_autofree char *a = next_live_line (reader);
+  g_assert_cmpstr (a, ==, "a");
+
+  /* Nothing more yet: AGAIN, at once. */
+  VpcLine line;
+  g_assert_false (vpc_reader_next_line (reader, &line, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_AGAIN);
+  g_clear_error (&error);
+
+  append (path, "bb\n");
+  g_autofree char *b = next_live_line (reader);
+  g_assert_cmpstr (b, ==, "bb");
+
+  /* Truncated, then shorter than what was read: read from the start. */
+  overwrite (path, "c\n");
+  g_autofree char *c = next_live_line (reader);
+  g_assert_cmpstr (c, ==, "c");
+  g_assert_cmpuint (vpc_reader_get_truncations (reader), ==, 1);
+
+  /* Rotated: the old file is read to its end (its last line unfinished),
+   * then the new one. */
+  append (path, "d\ne");
+  g_assert_cmpint (g_rename (path, rotated), ==, 0);
+  g_assert_true (g_file_set_contents (path, "f\n", 2, NULL));
+  g_autofree char *d = next_live_line (reader);
+  g_autofree char *e = next_live_line (reader);
+  g_autofree char *f2 = next_live_line (reader);
+  g_assert_cmpstr (d, ==, "d");
+  g_assert_cmpstr (e, ==, "e");
+  g_assert_cmpstr (f2, ==, "f");
+  g_assert_cmpuint (vpc_reader_get_rotations (reader), ==, 1);
+  g_assert_cmpuint (vpc_reader_get_line_number (reader), >=, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,5 +418,6 @@ main (int argc, char **argv)
   ADD ("/reader/json-many-chunks", test_json_many_chunks);
   ADD ("/reader/cloudwatch-export", test_cloudwatch_export);
   ADD ("/reader/json-long-message", test_json_long_message);
+  ADD ("/reader/follow", test_follow);
   return g_test_run ();
 }
