@@ -46,17 +46,62 @@ typedef struct {
   fbTemplate_t *tmpl; /* owned by the session */
 } TemplateEntry;
 
+/* Whether fBufEmit() put a message into buffer, which was cleared before
+ * (a message starts 00 0a, version 10; fBufEmit() writes nothing when
+ * nothing is pending). */
+static void
+message_clear (guint8 *buffer)
+{
+  buffer[0] = buffer[1] = 0;
+}
+
+static gboolean
+message_written (const guint8 *buffer)
+{
+  return buffer[0] == 0 && buffer[1] == 10;
+}
+
+/* Remove the empty Sets (length 4) libfixbuf 2.4 leaves when a record does
+ * not fit after its Set header: RFC 7011 forbids them, and nfcapd drops
+ * the rest of a message after one.  Returns the new length. */
+static gsize
+message_strip_empty_sets (guint8 *message, gsize len)
+{
+  gsize in = 16, out = 16;
+  while (in + 4 <= len)
+    {
+      gsize set_len = (gsize) message[in + 2] << 8 | message[in + 3];
+      if (set_len < 4 || in + set_len > len)
+        return len; /* not ours to judge: leave it as it is */
+      if (set_len > 4)
+        {
+          memmove (message + out, message + in, set_len);
+          out += set_len;
+        }
+      in += set_len;
+    }
+  if (out != len)
+    {
+      message[2] = (guint8) (out >> 8);
+      message[3] = (guint8) out;
+    }
+  return out;
+}
+
 /* Hand the message built so far, if any, to every output. */
 static gboolean
 exporter_emit (VpcExporter *self, GError **error)
 {
   GError *fb_error = NULL;
-  self->message[0] = 0; /* an emitted message starts 00 0a (version 10) */
+  message_clear (self->message);
   if (!fBufEmit (self->fbuf, &fb_error))
     return vpc_fixbuf_error (error, fb_error, "emitting a message");
-  if (self->message[0] != 0 || self->message[1] != 10)
+  if (!message_written (self->message))
     return TRUE; /* nothing was pending */
-  gsize len = fbExporterGetMsgLen (self->fb_exporter);
+  gsize len = message_strip_empty_sets (self->message,
+                                        fbExporterGetMsgLen (self->fb_exporter));
+  if (len == 16)
+    return TRUE; /* only empty Sets */
   guint records = self->message_records;
   self->message_records = 0;
   for (guint i = 0; i < self->outputs->len; i++)
@@ -88,7 +133,18 @@ exporter_append (VpcExporter *self, const void *record, gsize size, const char *
       if (!exporter_full (self, &fb_error, what, error))
         return FALSE;
       if (!fBufAppend (self->fbuf, (uint8_t *) record, size, &fb_error))
-        return vpc_fixbuf_error (error, fb_error, what);
+        {
+          if (g_error_matches (fb_error, FB_ERROR_DOMAIN, FB_ERROR_EOM))
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
+                           "%s: the record does not fit in an IPFIX message of %" G_GSIZE_FORMAT
+                           " bytes (raise --mtu)",
+                           what, self->message_size);
+              g_error_free (fb_error);
+              return FALSE;
+            }
+          return vpc_fixbuf_error (error, fb_error, what);
+        }
     }
   self->message_records++;
   return TRUE;
@@ -299,10 +355,10 @@ template_messages_emit (fBuf_t *fbuf, fbExporter_t *fb_exporter, guint8 *buffer,
                         GPtrArray *messages, GError **error)
 {
   GError *fb_error = NULL;
-  buffer[0] = 0;
+  message_clear (buffer);
   if (!fBufEmit (fbuf, &fb_error))
     return vpc_fixbuf_error (error, fb_error, "template message");
-  if (buffer[0] == 0 && buffer[1] == 10)
+  if (message_written (buffer))
     g_ptr_array_add (messages, g_bytes_new (buffer, fbExporterGetMsgLen (fb_exporter)));
   return TRUE;
 }
