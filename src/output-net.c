@@ -115,15 +115,22 @@ typedef struct {
 static gboolean
 udp_datagram (UdpOutput *self, const guint8 *data, gsize len)
 {
+  gboolean refused = FALSE;
   for (;;)
     {
       if (send (self->fd, data, len, MSG_NOSIGNAL) >= 0)
         return TRUE;
       if (errno == EINTR)
         continue;
-      /* Nobody listening (ICMP port unreachable), a full queue: UDP loses
-       * it, and the statistics say so. */
+      /* An earlier datagram found nobody listening (ICMP port unreachable):
+       * the kernel reports it on this send, which it did not make.  That
+       * one was lost; this one is tried again, once. */
       vpc_output_count (&self->base, &self->base.stats.send_errors, 1);
+      if (errno == ECONNREFUSED && !refused)
+        {
+          refused = TRUE;
+          continue;
+        }
       return FALSE;
     }
 }
@@ -326,9 +333,10 @@ tcp_note_failure (TcpOutput *self, const char *what, int err)
   self->last_error = g_strdup_printf ("%s: %s", what, g_strerror (err));
 }
 
-/* One attempt to connect to any address of the destination. */
+/* One attempt to connect to any address of the destination, waiting at
+ * most wait_ms for each. */
 static gboolean
-tcp_connect_once (TcpOutput *self)
+tcp_connect_once (TcpOutput *self, int wait_ms)
 {
   g_autoptr (GError) local = NULL;
   struct addrinfo *list
@@ -355,7 +363,7 @@ tcp_connect_once (TcpOutput *self)
           if (err == EINPROGRESS)
             {
               struct pollfd p = { .fd = fd, .events = POLLOUT };
-              int rc = poll (&p, 1, 5000);
+              int rc = poll (&p, 1, wait_ms);
               socklen_t elen = sizeof err;
               if (rc == 0)
                 err = ETIMEDOUT;
@@ -431,9 +439,13 @@ tcp_reconnect (TcpOutput *self, GError **error)
   gint64 start = g_get_monotonic_time ();
   gint64 delay = 100000;
   tcp_close (self);
+  gint64 limit = (gint64) o->connect_timeout * G_USEC_PER_SEC;
   for (;;)
     {
-      if (tcp_connect_once (self))
+      gint64 wait_us = 5 * G_USEC_PER_SEC;
+      if (o->connect_timeout > 0)
+        wait_us = CLAMP (start + limit - g_get_monotonic_time (), 1000, wait_us);
+      if (tcp_connect_once (self, (int) (wait_us / 1000)))
         {
           vpc_output_count (&self->base, &self->base.stats.connects, 1);
           if (self->connected_before)
@@ -447,7 +459,6 @@ tcp_reconnect (TcpOutput *self, GError **error)
             return TRUE;
         }
       gint64 now = g_get_monotonic_time ();
-      gint64 limit = (gint64) o->connect_timeout * G_USEC_PER_SEC;
       if (o->connect_timeout > 0 && now - start >= limit)
         {
           guint64 records = 0;

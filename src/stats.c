@@ -170,7 +170,8 @@ vpc_stats_to_text (const VpcStats *stats)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " template messages",
                                 o->template_messages);
       if (o->send_errors > 0)
-        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " datagrams refused",
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT
+                                " send errors (mostly nobody listening: datagrams lost)",
                                 o->send_errors);
       if (o->reconnects > 0)
         g_string_append_printf (out,

@@ -42,7 +42,8 @@ typedef struct {
   guint64 records;            /* data records in them (flows and options records) */
   guint64 bytes;
   guint64 template_messages;  /* template-only messages: refreshes, after reconnects */
-  guint64 send_errors;        /* UDP datagrams the kernel refused */
+  guint64 send_errors;        /* UDP: sends that failed, mostly "port unreachable" for an
+                                 * earlier datagram (nobody listening: it was lost) */
   guint64 connects;           /* TCP connections made */
   guint64 reconnects;         /* of them after a lost connection */
   guint64 resent_messages;    /* sent again after a reconnect */
