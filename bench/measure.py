@@ -17,6 +17,19 @@
 
   measure.py check --label L --counts FILE (--stats-json FILE | --stats-text FILE)
       Compares a converter's statistics with gen-records.py --counts.
+
+  measure.py sink (--tcp | --udp) --ready FILE --counts FILE
+      A loopback receiver for the network rows: binds 127.0.0.1 on a port of the
+      kernel's choice, writes the port to FILE (--ready, renamed into place), and
+      only counts what arrives (TCP: bytes and connections, one at a time; UDP:
+      datagrams and bytes, 32 MiB receive buffer) until SIGTERM/SIGINT, then writes
+      the counts as JSON to --counts.  recv_into one preallocated buffer: no
+      decoding, no allocation per read.
+
+  measure.py netcheck --label L --stats-json FILE --counts FILE --runs R [--udp]
+      Checks a network row: the vpc2ipfix output has no send errors, and what the
+      sink counted matches what vpc2ipfix says it sent (TCP: every byte of every
+      run; UDP: prints the share of the datagrams the sink received).
 """
 
 import argparse
@@ -239,6 +252,15 @@ def cmd_report(args):
         print("  vpc2ipfix CloudWatch JSON vs plain default: %.2fx the records/s of plain"
               % json_ratio)
 
+    for group, name in (("vpc-tcp", "TCP to a loopback sink"),
+                        ("vpc-udp", "UDP --rate 0 to a loopback sink")):
+        if rate(group) and rate("vpc-plain"):
+            print("  vpc2ipfix %-31s %.2fx the records/s of the file conversion"
+                  % (name + ":", rate(group) / rate("vpc-plain")))
+    if rate("vpc-nfcapd"):
+        print("  vpc2ipfix UDP to nfcapd, default --rate:   %.0f records/s (paced)"
+              % rate("vpc-nfcapd"))
+
     print()
     print("Targets")
     rss = [by[g]["rss_kib"] / 1024.0 for g in ("vpc-plain", "vpc-gzip", "vpc-v5", "vpc-json")
@@ -299,6 +321,90 @@ def cmd_check(args):
     return 0
 
 
+def cmd_sink(args):
+    import socket
+    stop = []
+
+    def on_signal(signum, frame):
+        stop.append(signum)
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    counts = dict(transport="udp" if args.udp else "tcp", bytes=0, datagrams=0,
+                  connections=0)
+    buf = bytearray(1 << 20)
+    view = memoryview(buf)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if args.udp else socket.SOCK_STREAM)
+    try:
+        if args.udp:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, 33, 32 << 20)  # SO_RCVBUFFORCE (root)
+            except OSError:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 << 20)
+        sock.bind(("127.0.0.1", 0))
+        if not args.udp:
+            sock.listen(4)
+        tmp = args.ready + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % sock.getsockname()[1])
+        os.rename(tmp, args.ready)
+        if args.udp:
+            recv = sock.recv_into
+            while True:
+                n = recv(view)
+                counts["datagrams"] += 1
+                counts["bytes"] += n
+        else:
+            while True:
+                conn, _ = sock.accept()
+                counts["connections"] += 1
+                with conn:
+                    recv = conn.recv_into
+                    while True:
+                        n = recv(view)
+                        if n == 0:
+                            break
+                        counts["bytes"] += n
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        with open(args.counts, "w") as f:
+            json.dump(counts, f)
+            f.write("\n")
+    return 0
+
+
+def cmd_netcheck(args):
+    try:
+        with open(args.stats_json) as f:
+            out = json.load(f)["outputs"][0]
+        with open(args.counts) as f:
+            got = json.load(f)
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        print("  ??    %-40s no statistics (%s)" % (args.label, e))
+        return 1
+    bad = []
+    if out.get("send_errors"):
+        bad.append("%d send errors" % out["send_errors"])
+    sent = out.get("bytes", 0) * args.runs      # every run sends the same stream
+    if args.udp:
+        dgrams = out.get("messages", 0) + out.get("template_messages", 0)
+        share = got["datagrams"] / float(dgrams * args.runs) if dgrams else 0.0
+        note = ("%d records in %d datagrams per run; the sink received %.1f%% of the datagrams"
+                % (out.get("records", 0), dgrams, 100.0 * share))
+    else:
+        if got["bytes"] != sent:
+            bad.append("the sink received %d bytes, vpc2ipfix sent %d" % (got["bytes"], sent))
+        note = ("%d records, %d bytes per run, all received (%d connections)"
+                % (out.get("records", 0), out.get("bytes", 0), got["connections"]))
+    if bad:
+        print("  BAD   %-40s %s" % (args.label, "; ".join(bad)))
+        return 1
+    print("  ok    %-40s %s" % (args.label, note))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description="benchmark helper for bench/run.sh")
     sub = ap.add_subparsers(dest="cmd")
@@ -322,7 +428,23 @@ def main():
     g = c.add_mutually_exclusive_group(required=True)
     g.add_argument("--stats-json", help="vpc2ipfix --stats-json file")
     g.add_argument("--stats-text", help="py_vpc2ipfix.py stderr")
+    k = sub.add_parser("sink")
+    t = k.add_mutually_exclusive_group(required=True)
+    t.add_argument("--tcp", action="store_true")
+    t.add_argument("--udp", action="store_true")
+    k.add_argument("--ready", required=True, help="file that gets the port")
+    k.add_argument("--counts", required=True, help="file that gets the counts (JSON)")
+    n = sub.add_parser("netcheck")
+    n.add_argument("--label", required=True)
+    n.add_argument("--stats-json", required=True)
+    n.add_argument("--counts", required=True, help="measure.py sink --counts file")
+    n.add_argument("--runs", type=int, required=True)
+    n.add_argument("--udp", action="store_true")
     args = ap.parse_args()
+    if args.cmd == "sink":
+        return cmd_sink(args)
+    if args.cmd == "netcheck":
+        return cmd_netcheck(args)
     if args.cmd == "check":
         return cmd_check(args)
     if args.cmd == "run":

@@ -11,7 +11,15 @@
 #   PYTHON          interpreter for the generator and the timer (default python3)
 #   PYIPFIX_PYTHON  interpreter with python3-ipfix (default: the first of /usr/bin/python3,
 #                   python3 that can import ipfix; the python row is skipped if none can)
+#   BENCH_NET       0: skip the network rows (default 1; they need a vpc2ipfix with --tcp/--udp)
 #   TMPDIR          where the inputs are generated (removed at exit)
+#
+# Network rows: vpc2ipfix sends the plain default input over TCP, and over UDP with
+# --rate 0, to a loopback sink (measure.py sink: a Python receiver that only counts
+# bytes into one preallocated buffer; socat/nc are not in the build dependencies),
+# best of BENCH_RUNS like the file rows.  Then the same input at the default rate
+# (50,000 records/s, so BENCH_RECORDS / 50,000 seconds) into nfcapd, if installed:
+# flows sent against the flows nfdump counts in what nfcapd stored.
 set -eu
 
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
@@ -19,6 +27,7 @@ records=${BENCH_RECORDS:-1000000}
 runs=${BENCH_RUNS:-3}
 verify=${BENCH_VERIFY:-1}
 python=${PYTHON:-python3}
+net=${BENCH_NET:-1}
 
 case $records in ''|*[!0-9]*|0) echo "run.sh: BENCH_RECORDS must be a positive integer" >&2; exit 2;; esac
 case $runs in ''|*[!0-9]*|0) echo "run.sh: BENCH_RUNS must be a positive integer" >&2; exit 2;; esac
@@ -42,7 +51,14 @@ if [ -z "$pyipfix" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vpc2ipfix-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+bg_pids=
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+    for p in $bg_pids; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in $bg_pids; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 results=$tmp/results.jsonl
@@ -111,6 +127,79 @@ vpc vpc-plain "vpc2ipfix plain default" "$tmp/default.log" "$dsize"
 vpc vpc-gzip "vpc2ipfix gzip default" "$tmp/default.log.gz" "$dsize"
 vpc vpc-v5 "vpc2ipfix plain v5 (29 fields)" "$tmp/v5.log" "$vsize"
 vpc vpc-json "vpc2ipfix json default (CloudWatch pages)" "$tmp/default.json" "$jsize"
+
+# --- network rows -------------------------------------------------------------------
+# bg_stop PID: SIGTERM, wait (the process writes its counts or its file on SIGTERM).
+bg_stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    keep=
+    for p in $bg_pids; do [ "$p" = "$1" ] || keep="$keep $p"; done
+    bg_pids=$keep
+}
+# wait_file FILE: up to 10 s for FILE to be non-empty.
+wait_file() {
+    i=0
+    while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+    [ -s "$1" ]
+}
+net_ok=0
+if [ "$net" = 1 ]; then
+    if "$VPC2IPFIX" --help-all 2>&1 | grep -q -e '--tcp'; then
+        net_ok=1
+    else
+        echo "  (network rows skipped: $VPC2IPFIX has no --tcp/--udp)" >&2
+    fi
+fi
+vpcnet() {  # group label tcp|udp vpc2ipfix-options...
+    g=$1 l=$2 proto=$3
+    shift 3
+    "$python" "$here/measure.py" sink "--$proto" --ready "$tmp/$g.port" --counts "$tmp/$g.counts" &
+    sink=$!
+    bg_pids="$bg_pids $sink"
+    if ! wait_file "$tmp/$g.port"; then
+        echo "  $l: the sink did not start" >&2
+        failed=1
+        bg_stop "$sink"
+        return 0
+    fi
+    if [ "$verify" = 1 ]; then set -- "$@" --stats-json "$tmp/$g.json"; fi
+    measure "$g" "$l" "$dsize" "$runs" "$tmp/$g.err" -- "$VPC2IPFIX" -q "$@" \
+        "--$proto" "127.0.0.1:$(cat "$tmp/$g.port")" "$tmp/default.log"
+    bg_stop "$sink"
+}
+if [ "$net_ok" = 1 ]; then
+    vpcnet vpc-tcp "vpc2ipfix plain default -> TCP sink" tcp
+    vpcnet vpc-udp "vpc2ipfix plain default -> UDP --rate 0" udp --rate 0
+fi
+
+# nfcapd at the default rate: the loss a real collector sees.
+nf_done=0
+if [ "$net_ok" = 1 ] && command -v nfcapd >/dev/null 2>&1 && command -v nfdump >/dev/null 2>&1; then
+    nfport=$("$python" -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+    mkdir -p "$tmp/nfcapd"
+    nfcapd -b 127.0.0.1 -p "$nfport" -w "$tmp/nfcapd" -B 8388608 >"$tmp/nfcapd.log" 2>&1 &
+    nfpid=$!
+    bg_pids="$bg_pids $nfpid"
+    hex=$(printf %04X "$nfport")
+    i=0
+    while ! grep -q ": 0100007F:$hex " /proc/net/udp && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+    if grep -q ": 0100007F:$hex " /proc/net/udp; then
+        measure vpc-nfcapd "vpc2ipfix plain default -> nfcapd (default rate)" "$dsize" 1 \
+            "$tmp/vpc-nfcapd.err" -- "$VPC2IPFIX" -q --stats-json "$tmp/vpc-nfcapd.json" \
+            --udp "127.0.0.1:$nfport" "$tmp/default.log"
+        nf_done=1
+    else
+        echo "  nfcapd did not start:" >&2
+        sed -n '1,5s/^/    | /p' "$tmp/nfcapd.log" >&2
+        failed=1
+    fi
+    bg_stop "$nfpid"
+fi
+
 if [ -n "$pyipfix" ]; then
     measure py-plain "py_vpc2ipfix.py (python3-ipfix) plain" "$dsize" 1 "$tmp/py.err" -- \
         "$pyipfix" "$here/py_vpc2ipfix.py" -o "$tmp/out.ipfix" "$tmp/default.log"
@@ -134,6 +223,32 @@ else
 fi
 if [ -n "$pyipfix" ]; then
     check "$tmp/default.counts" --label "py_vpc2ipfix.py plain default" --stats-text "$tmp/py.err"
+fi
+if [ "$net_ok" = 1 ] && [ "$verify" = 1 ]; then
+    for g in vpc-tcp vpc-udp; do
+        [ -s "$tmp/$g.json" ] || continue
+        check "$tmp/default.counts" --label "vpc2ipfix $g" --stats-json "$tmp/$g.json"
+        u=
+        [ "$g" = vpc-udp ] && u=--udp
+        "$python" "$here/measure.py" netcheck --label "$g: sink" --stats-json "$tmp/$g.json" \
+            --counts "$tmp/$g.counts" --runs "$runs" $u || failed=1
+    done
+fi
+if [ "$nf_done" = 1 ]; then
+    echo
+    echo "nfcapd at the default --rate (UDP, loopback, nfcapd -B 8388608)"
+    sent=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["total"]["flows"])' \
+        "$tmp/vpc-nfcapd.json" 2>/dev/null || echo '?')
+    nfdump -R "$tmp/nfcapd" -I >"$tmp/nfcapd.stat" 2>/dev/null || true
+    stored=$(sed -n 's/^Flows: //p' "$tmp/nfcapd.stat")
+    seqf=$(sed -n 's/^Sequence failures: //p' "$tmp/nfcapd.stat")
+    awk -v s="$sent" -v g="${stored:-0}" -v q="${seqf:-?}" 'BEGIN {
+        if (s + 0 > 0)
+            printf "  %d flows sent, %d stored by nfcapd: %d lost (%.3f%%); nfcapd sequence failures: %s\n",
+                s, g, s - g, 100.0 * (s - g) / s, q
+        else
+            printf "  no statistics from vpc2ipfix\n" }'
+    [ "$sent" = "${stored:-x}" ] || failed=1
 fi
 echo
 echo "load avg:   $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?') (at end)"

@@ -153,12 +153,16 @@ udp_refresh (UdpOutput *self, guint32 sequence, GError **error)
   return TRUE;
 }
 
+/* Before a stream message: the timer ran out, or N messages went since the
+ * templates last did.  When idle (between_messages), only the timer: the
+ * count is met by sending the templates before the next message. */
 static gboolean
-udp_refresh_due (UdpOutput *self, gint64 now)
+udp_refresh_due (UdpOutput *self, gint64 now, gboolean between_messages)
 {
   const VpcNetOptions *o = &self->options;
   return self->sent_any
-         && ((o->refresh_messages > 0 && self->since_refresh >= o->refresh_messages)
+         && ((!between_messages && o->refresh_messages > 0
+              && self->since_refresh >= o->refresh_messages)
              || (o->refresh_seconds > 0
                  && now - self->refreshed_us >= (gint64) o->refresh_seconds * G_USEC_PER_SEC));
 }
@@ -170,7 +174,7 @@ udp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GE
   gint64 now = g_get_monotonic_time ();
   if (!self->sent_any)
     self->refreshed_us = now; /* the first messages carry the templates */
-  else if (udp_refresh_due (self, now)
+  else if (udp_refresh_due (self, now, FALSE)
            && !udp_refresh (self, vpc_message_get_sequence (message), error))
     return FALSE;
   if (self->options.rate > 0 && records > 0)
@@ -203,7 +207,7 @@ static gboolean
 udp_idle (VpcOutput *output, GError **error)
 {
   UdpOutput *self = (UdpOutput *) output;
-  if (udp_refresh_due (self, g_get_monotonic_time ()))
+  if (udp_refresh_due (self, g_get_monotonic_time (), TRUE))
     return udp_refresh (self, self->next_sequence, error);
   return TRUE;
 }
@@ -296,6 +300,7 @@ typedef struct {
   int fd;                /* -1 while not connected */
   GQueue window;         /* Kept*, oldest first */
   gsize window_bytes;
+  gsize window_limit;    /* options.resend_window, or sized from the socket */
   guint32 next_sequence; /* of the message after the last one sent */
   gboolean connected_before;
   char *last_error;      /* why the last attempt failed */
@@ -331,6 +336,33 @@ tcp_note_failure (TcpOutput *self, const char *what, int err)
 {
   g_free (self->last_error);
   self->last_error = g_strdup_printf ("%s: %s", what, g_strerror (err));
+}
+
+/* The largest buffer net.ipv4.tcp_rmem or tcp_wmem allows (its third
+ * field), or fallback. */
+static gsize
+tcp_buffer_max (const char *sysctl, gsize fallback)
+{
+  g_autofree char *path = g_strconcat ("/proc/sys/net/ipv4/", sysctl, NULL);
+  g_autofree char *text = NULL;
+  guint64 value = fallback;
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    {
+      g_auto (GStrv) fields = g_strsplit_set (g_strstrip (text), " \t", -1);
+      guint n = g_strv_length (fields);
+      if (n == 3 && !g_ascii_string_to_unsigned (fields[2], 10, 4096, G_MAXUINT32, &value, NULL))
+        value = fallback;
+    }
+  return (gsize) value;
+}
+
+/* What may have been written to the connection and never read by the
+ * collector: our send buffer and its receive buffer, each at most the
+ * host's largest (the collector's when it runs here, a guess otherwise). */
+static gsize
+tcp_auto_window (void)
+{
+  return tcp_buffer_max ("tcp_wmem", 4 * 1024 * 1024) + tcp_buffer_max ("tcp_rmem", 6 * 1024 * 1024);
 }
 
 /* One attempt to connect to any address of the destination, waiting at
@@ -507,7 +539,7 @@ tcp_keep (TcpOutput *self, const guint8 *message, gsize len, guint records)
   memcpy (kept->data, message, len);
   g_queue_push_tail (&self->window, kept);
   self->window_bytes += len;
-  while (self->window.length > 1 && self->window_bytes > self->options.resend_window)
+  while (self->window.length > 1 && self->window_bytes > self->window_limit)
     {
       Kept *old = g_queue_pop_head (&self->window);
       self->window_bytes -= old->len;
@@ -632,6 +664,7 @@ vpc_output_new_tcp (const char *destination, const VpcNetOptions *options, GErro
   self->host = g_steal_pointer (&host);
   self->port = g_steal_pointer (&port);
   self->fd = -1;
+  self->window_limit = options->resend_window > 0 ? options->resend_window : tcp_auto_window ();
   g_queue_init (&self->window);
   return &self->base;
 }

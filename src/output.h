@@ -20,13 +20,15 @@ typedef struct {
   guint refresh_seconds;     /* UDP template refresh timer, 0 = off */
   guint refresh_messages;    /* UDP template refresh every N messages, 0 = off */
   guint connect_timeout;     /* TCP: seconds to keep trying to (re)connect, 0 = forever */
-  gsize resend_window;       /* TCP: bytes of recent messages kept to send again */
+  gsize resend_window;       /* TCP: bytes of recent messages kept to send again; 0 = as
+                              * much as the kernels may hold: our send buffer and the
+                              * largest TCP receive buffer of this host */
   const gint *interrupted;   /* when non-zero, stop waiting for a collector */
 } VpcNetOptions;
 
 #define VPC_NET_OPTIONS_INIT                                                                   \
   { .mtu = 1400, .rate = 50000, .refresh_seconds = 30, .refresh_messages = 1000,              \
-    .connect_timeout = 300, .resend_window = 8 * 1024 * 1024 }
+    .connect_timeout = 300, .resend_window = 0 }
 
 
 /* The template-only messages an output sends before the stream goes on:

@@ -192,7 +192,8 @@ main (int argc, char **argv)
       "TCP: keep trying to connect or reconnect for SECONDS, 0 = for ever (default 300)",
       "SECONDS" },
     { "resend-window", 0, 0, G_OPTION_ARG_INT64, &resend_window,
-      "TCP: after a reconnection, send the last BYTES of messages again (default 8388608)",
+      "TCP: after a reconnection, send the last BYTES of messages again (default 0: what "
+      "the kernels may hold, our send buffer and this host's largest TCP receive buffer)",
       "BYTES" },
     { NULL }
   };
