@@ -195,11 +195,7 @@ udp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GE
   self->sent_any = TRUE;
   self->since_refresh++;
   self->next_sequence = vpc_message_get_sequence (message) + records;
-  g_mutex_lock (&output->lock);
-  output->stats.messages++;
-  output->stats.records += records;
-  output->stats.bytes += len;
-  g_mutex_unlock (&output->lock);
+  vpc_output_count_message (output, len, records);
   return TRUE;
 }
 
@@ -579,11 +575,7 @@ tcp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GE
   TcpOutput *self = (TcpOutput *) output;
   tcp_keep (self, message, len, records);
   self->next_sequence = vpc_message_get_sequence (message) + records;
-  g_mutex_lock (&output->lock);
-  output->stats.messages++;
-  output->stats.records += records;
-  output->stats.bytes += len;
-  g_mutex_unlock (&output->lock);
+  vpc_output_count_message (output, len, records);
   if (self->fd >= 0 && tcp_write (self, message, len))
     return TRUE;
   if (self->fd >= 0)

@@ -28,6 +28,8 @@ void vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char
 
 /* Add to the statistics under the lock. */
 void vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n);
+/* A stream message of len bytes holding records data records was sent. */
+void vpc_output_count_message (VpcOutput *output, gsize len, guint records);
 
 /* The sequence number in an IPFIX message header. */
 guint32 vpc_message_get_sequence (const guint8 *message);

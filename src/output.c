@@ -33,6 +33,16 @@ vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n)
 }
 
 void
+vpc_output_count_message (VpcOutput *output, gsize len, guint records)
+{
+  g_mutex_lock (&output->lock);
+  output->stats.messages++;
+  output->stats.records += records;
+  output->stats.bytes += len;
+  g_mutex_unlock (&output->lock);
+}
+
+void
 vpc_output_free (VpcOutput *output)
 {
   if (output == NULL)
@@ -151,11 +161,7 @@ file_send (VpcOutput *output, const guint8 *message, gsize len, guint records, G
                    g_strerror (saved));
       return FALSE;
     }
-  g_mutex_lock (&output->lock);
-  output->stats.messages++;
-  output->stats.records += records;
-  output->stats.bytes += len;
-  g_mutex_unlock (&output->lock);
+  vpc_output_count_message (output, len, records);
   return TRUE;
 }
 
