@@ -17,7 +17,9 @@ expect_grep 'Usage' "$OUT" "--help prints the usage on stdout"
 run "$VPC2IPFIX" --help-all
 expect_rc 0 "--help-all"
 for opt in --output --format --strict --observation-domain --packet-addresses-as-key \
-    --stats-json --quiet --version; do
+    --stats-json --quiet --version --udp --tcp --follow --state --mtu --rate \
+    --template-refresh --template-refresh-messages --connect-timeout --resend-window \
+    --no-interface-table; do
     expect_grep "$opt" "$OUT" "--help-all mentions $opt"
 done
 
@@ -49,6 +51,19 @@ usage_error "-d above 2^32-1" -d 4294967296 -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format with unbalanced \${" '--format=${srcaddr ${dstaddr}' -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format empty" --format= -o "$WORK/x.ipfix" "$LOG"
 usage_error "--output without a value" --output
+# Collector options: checked before anything is read or connected.
+usage_error "--udp without a port" --udp localhost "$LOG"
+expect_grep "'localhost' is not HOST:PORT" "$ERR" "--udp without a port: the message names the value"
+usage_error "--tcp IPv6 without brackets" --tcp ::1:4739 "$LOG"
+expect_grep "'::1:4739' is not HOST:PORT" "$ERR" "--tcp ::1:4739: the message names the value"
+usage_error "--udp port 0" --udp 127.0.0.1:0 "$LOG"
+usage_error "--mtu below 576" --mtu 500 --udp 127.0.0.1:9 "$LOG"
+expect_grep '--mtu: 500 is not from 576 to 65535' "$ERR" "--mtu below 576: the message names the range"
+usage_error "--rate negative" --rate -1 --udp 127.0.0.1:9 "$LOG"
+usage_error "--resend-window negative" --resend-window -1 --tcp 127.0.0.1:9 "$LOG"
+usage_error "--follow with two files" --follow --udp 127.0.0.1:9 "$LOG" "$S/ipv6.log"
+expect_grep '--follow takes directories to watch, or one file' "$ERR" \
+    "--follow with two files: the message says what it takes"
 if [ -e "$WORK/x.ipfix" ]; then
     not_ok "no output file after usage errors"
 else

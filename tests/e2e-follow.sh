@@ -27,67 +27,6 @@ if [ ! -x "$IPFIX_COLLECTOR" ]; then
     exit 0
 fi
 
-# --- processes: started in the background, stopped by PID ---------------------
-
-BG_PIDS=
-cleanup() {
-    exec 7>&- 2>/dev/null || true
-    for _p in $BG_PIDS; do kill -TERM "$_p" 2>/dev/null || true; done
-    for _p in $BG_PIDS; do
-        _i=0
-        while alive "$_p" && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-        kill -KILL "$_p" 2>/dev/null || true
-        wait "$_p" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-bg_add() { BG_PIDS="$BG_PIDS $1"; }
-bg_del() {
-    _keep=
-    for _p in $BG_PIDS; do [ "$_p" = "$1" ] || _keep="$_keep $_p"; done
-    BG_PIDS=$_keep
-}
-
-# alive PID: the process exists and has not exited (a zombie child counts as exited).
-alive() {
-    [ -r "/proc/$1/stat" ] || return 1
-    _st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-    [ -n "$_st" ] && [ "$_st" != Z ] && [ "$_st" != X ]
-}
-
-# stop_pid PID [SIGNAL] [SECONDS]: signal the process, wait (bounded) for it to
-# exit, KILL it after the deadline.  STOP_RC: its exit status; STOP_LATE=1 if
-# it had to be killed.
-stop_pid() {
-    kill "-${2:-TERM}" "$1" 2>/dev/null || true
-    _i=0
-    _max=$((${3:-10} * 10))
-    STOP_LATE=0
-    while alive "$1" && [ $_i -lt $_max ]; do sleep 0.1; _i=$((_i + 1)); done
-    if alive "$1"; then
-        STOP_LATE=1
-        kill -KILL "$1" 2>/dev/null || true
-    fi
-    STOP_RC=0
-    wait "$1" 2>/dev/null || STOP_RC=$?
-    bg_del "$1"
-}
-
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds;
-# status 1 when the deadline passes.
-wait_for() {
-    _wn=$(($1 * 20))
-    shift
-    while [ "$_wn" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.05
-        _wn=$((_wn - 1))
-    done
-    "$@"
-}
-
 now_ms() { date +%s%3N; }
 
 # --- the collector ---------------------------------------------------------------

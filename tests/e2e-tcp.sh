@@ -17,40 +17,8 @@ if [ ! -x "$IPFIX_COLLECTOR" ]; then
     exit 0
 fi
 
-# --- processes: every one started is stopped by its PID ------------------------
-PIDS=
-track() { PIDS="$PIDS $1"; }
-untrack() { PIDS=$(echo " $PIDS " | sed "s/ $1 / /; s/^ *//; s/ *$//"); }
-cleanup() {
-    for _p in $PIDS; do kill -TERM "$_p" 2>/dev/null; done
-    for _p in $PIDS; do wait "$_p" 2>/dev/null; done
-    if [ -n "${KEEP_WORK:-}" ]; then
-        echo "# KEEP_WORK: files kept in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-
-# running PID: the process exists and is not a zombie.
-running() {
-    kill -0 "$1" 2>/dev/null || return 1
-    [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]
-}
-not_running() { ! running "$1"; }
-
-# wait_until SECONDS CMD...: run CMD every 0.05 s until it succeeds; 1 after SECONDS.
-wait_until() {
-    _limit=$(($1 * 20))
-    shift
-    _i=0
-    while ! "$@"; do
-        _i=$((_i + 1))
-        [ "$_i" -ge "$_limit" ] && return 1
-        sleep 0.05
-    done
-}
-
+# --- processes (bg_add, stop_pid, wait_for, alive: lib.sh) ---------------------
+not_alive() { ! alive "$1"; }
 lines_at_least() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 
 # --- the collector ----------------------------------------------------------------
@@ -66,8 +34,8 @@ start_collector() {
     echo "# \$ $(cmdline "$@") &"
     "$@" 2>>"$WORK/$_name.err" 7>&- &
     COLL_PID=$!
-    track "$COLL_PID"
-    if wait_until 20 test -s "$WORK/$_name.ready"; then
+    bg_add "$COLL_PID"
+    if wait_for 20 test -s "$WORK/$_name.ready"; then
         COLL_PORT=$(cat "$WORK/$_name.ready")
         return 0
     fi
@@ -79,12 +47,12 @@ start_collector() {
 # stop_collector NAME: SIGTERM, then its exit status is checked (0).
 stop_collector() {
     kill -TERM "$COLL_PID" 2>/dev/null
-    if ! wait_until 20 not_running "$COLL_PID"; then
+    if ! wait_for 20 not_alive "$COLL_PID"; then
         kill -KILL "$COLL_PID" 2>/dev/null
     fi
     _rc=0
     wait "$COLL_PID" || _rc=$?
-    untrack "$COLL_PID"
+    bg_del "$COLL_PID"
     if [ "$_rc" -ne 0 ]; then
         not_ok "collector $1: exit $_rc on SIGTERM"
         diag_file "$WORK/$1.err"
@@ -140,19 +108,19 @@ vpc_start() {
     echo "# \$ $(cmdline "$VPC2IPFIX" "$@") < ${VPC_STDIN:-/dev/null} &"
     "$VPC2IPFIX" "$@" <"${VPC_STDIN:-/dev/null}" >"$WORK/$_vname.out" 2>"$WORK/$_vname.err" 7>&- &
     VPC_PID=$!
-    track "$VPC_PID"
+    bg_add "$VPC_PID"
 }
 
 # vpc_wait NAME SECONDS: its end (killed after SECONDS); exit status in RC,
 # stderr in $VERR.
 vpc_wait() {
-    if ! wait_until "$2" not_running "$VPC_PID"; then
-        diag "vpc2ipfix still running after $2 s: killed"
+    if ! wait_for "$2" not_alive "$VPC_PID"; then
+        diag "vpc2ipfix still alive after $2 s: killed"
         kill -KILL "$VPC_PID" 2>/dev/null
     fi
     RC=0
     wait "$VPC_PID" || RC=$?
-    untrack "$VPC_PID"
+    bg_del "$VPC_PID"
     VERR=$WORK/$1.err
 }
 
@@ -207,7 +175,7 @@ exact_case() {
     vpc_start "vx$n" -q --tcp "$_hp" --stats-json "$WORK/x$n.json" "$_input"
     vpc_wait "vx$n" 60
     vpc_expect_rc 0 "$_d: vpc2ipfix --tcp $_hp"
-    wait_until 20 collector_idle "x$n" || diag "collector x$n: a connection is still open"
+    wait_for 20 collector_idle "x$n" || diag "collector x$n: a connection is still open"
     stop_collector "x$n"
     collectorcheck "$_d: every record and element exactly once" \
         --dump "$WORK/x$n.jsonl" --exact "$_input"
@@ -244,7 +212,7 @@ exact_case ::1 "$V6"
 start_collector late0 127.0.0.1 0 && stop_collector late0
 port=$COLL_PORT
 vpc_start vlate -q --tcp "127.0.0.1:$port" --connect-timeout 60 --stats-json "$WORK/late.json" "$V2"
-if running "$VPC_PID"; then
+if alive "$VPC_PID"; then
     ok "late collector: vpc2ipfix runs while nothing listens"
 else
     not_ok "late collector: vpc2ipfix runs while nothing listens"
@@ -253,7 +221,7 @@ fi
 start_collector late 127.0.0.1 "$port"
 vpc_wait vlate 60
 vpc_expect_rc 0 "late collector: vpc2ipfix delivers once it is up"
-wait_until 20 collector_idle late || diag "collector late: a connection is still open"
+wait_for 20 collector_idle late || diag "collector late: a connection is still open"
 stop_collector late
 collectorcheck "late collector: every record exactly once" --dump "$WORK/late.jsonl" --exact "$V2"
 collector_clean "late collector" late
@@ -280,11 +248,11 @@ VPC_STDIN=$WORK/in.fifo vpc_start vkill -q --tcp "127.0.0.1:$port" --connect-tim
     --stats-json "$WORK/kill.json" -
 cat "$WORK/big1.log" >&7 &
 wpid=$!
-track "$wpid"
+bg_add "$wpid"
 # most of the first half received: what is still in flight is far below the
 # resend window, so nothing may be lost
 want=$((flows1 * 9 / 10))
-if wait_until 60 lines_at_least "$WORK/killA.jsonl" "$want"; then
+if wait_for 60 lines_at_least "$WORK/killA.jsonl" "$want"; then
     ok "killed collector: $want of the $flows1 flows of the first half received before the kill"
 else
     not_ok "killed collector: $want of the $flows1 flows of the first half received before the kill"
@@ -294,21 +262,21 @@ fi
 echo "# \$ kill -KILL $COLL_PID (collector killA, $(wc -l <"$WORK/killA.jsonl") records written)"
 kill -KILL "$COLL_PID"
 wait "$COLL_PID" 2>/dev/null
-untrack "$COLL_PID"
+bg_del "$COLL_PID"
 start_collector killB 127.0.0.1 "$port"
-wait_until 60 not_running "$wpid" || kill -KILL "$wpid"
+wait_for 60 not_alive "$wpid" || kill -KILL "$wpid"
 wait "$wpid" 2>/dev/null
-untrack "$wpid"
+bg_del "$wpid"
 cat "$WORK/big2.log" >&7 &
 wpid=$!
-track "$wpid"
-wait_until 120 not_running "$wpid" || kill -KILL "$wpid"
+bg_add "$wpid"
+wait_for 120 not_alive "$wpid" || kill -KILL "$wpid"
 wait "$wpid" 2>/dev/null
-untrack "$wpid"
+bg_del "$wpid"
 exec 7>&- # end of input
 vpc_wait vkill 120
 vpc_expect_rc 0 "killed collector: vpc2ipfix reconnects and finishes"
-wait_until 30 collector_idle killB || diag "collector killB: a connection is still open"
+wait_for 30 collector_idle killB || diag "collector killB: a connection is still open"
 stop_collector killB
 collectorcheck "killed collector: every record received at least once" \
     --dump "$WORK/killA.jsonl" "$WORK/killB.jsonl" --at-least-once "$WORK/big.log"
@@ -340,8 +308,8 @@ pause_case() {
         --stats-json "$WORK/$_n.json" -
     cat "$WORK/p1.log" >&7 &
     wpid=$!
-    track "$wpid"
-    if wait_until 30 flows_at_least "$WORK/$_n.jsonl" "$fp1"; then
+    bg_add "$wpid"
+    if wait_for 30 flows_at_least "$WORK/$_n.jsonl" "$fp1"; then
         ok "$_d: the $fp1 flows read so far are sent while the input waits"
     elif [ $# -gt 0 ]; then
         not_ok "$_d: the $fp1 flows read so far are sent while the input waits"
@@ -349,21 +317,21 @@ pause_case() {
     else
         skip "$_d: the flows read so far are not sent while the input waits (not required)"
     fi
-    wait_until 30 not_running "$wpid" || kill -KILL "$wpid"
+    wait_for 30 not_alive "$wpid" || kill -KILL "$wpid"
     wait "$wpid" 2>/dev/null
-    untrack "$wpid"
+    bg_del "$wpid"
     # the input stays idle a while longer: the pause is the case tested (an
     # exporter that sent the last message again while idle), not a wait
     sleep 2
     cat "$WORK/p2.log" >&7
     exec 7>&- # end of input
-    wait_until 30 flows_at_least "$WORK/$_n.jsonl" "$fp12" ||
+    wait_for 30 flows_at_least "$WORK/$_n.jsonl" "$fp12" ||
         diag "$_d: not every flow arrived in 30 s"
     # standard input ends it when it closes (SIGTERM if it does not, --follow)
-    [ $# -gt 0 ] && running "$VPC_PID" && kill -TERM "$VPC_PID"
+    [ $# -gt 0 ] && alive "$VPC_PID" && kill -TERM "$VPC_PID"
     vpc_wait "v$_n" 30
     vpc_expect_rc 0 "$_d: vpc2ipfix ends"
-    wait_until 20 collector_idle "$_n" || diag "collector $_n: a connection is still open"
+    wait_for 20 collector_idle "$_n" || diag "collector $_n: a connection is still open"
     stop_collector "$_n"
     collectorcheck "$_d: every record exactly once" --dump "$WORK/$_n.jsonl" --exact \
         --stdin-file "$WORK/p12.log" -

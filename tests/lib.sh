@@ -37,9 +37,65 @@ export LC_ALL=C TZ=UTC
 tap_n=0
 tap_fail=0
 
-# A fresh work directory, removed on exit.
+# A fresh work directory, removed on exit (kept with KEEP_WORK=1).
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpc2ipfix-e2e.XXXXXX") || exit 99
-trap 'rm -rf "$WORK"' EXIT
+
+# --- background processes: every one started is stopped by its PID -------------
+BG_PIDS=
+bg_add() { BG_PIDS="$BG_PIDS $1"; }
+bg_del() {
+    _keep=
+    for _p in $BG_PIDS; do [ "$_p" = "$1" ] || _keep="$_keep $_p"; done
+    BG_PIDS=$_keep
+}
+
+# alive PID: the process exists and has not exited (a zombie child counts as exited).
+alive() {
+    [ -r "/proc/$1/stat" ] || return 1
+    _st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+    [ -n "$_st" ] && [ "$_st" != Z ] && [ "$_st" != X ]
+}
+
+# stop_pid PID [SIGNAL] [SECONDS]: signal the process, wait (bounded) for it to
+# exit, KILL it after the deadline.  STOP_RC: its exit status; STOP_LATE=1 if
+# it had to be killed.
+stop_pid() {
+    kill "-${2:-TERM}" "$1" 2>/dev/null || true
+    _i=0
+    _max=$((${3:-10} * 10))
+    STOP_LATE=0
+    while alive "$1" && [ $_i -lt $_max ]; do sleep 0.1; _i=$((_i + 1)); done
+    if alive "$1"; then
+        STOP_LATE=1
+        kill -KILL "$1" 2>/dev/null || true
+    fi
+    STOP_RC=0
+    wait "$1" 2>/dev/null || STOP_RC=$?
+    bg_del "$1"
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds;
+# status 1 when the deadline passes.
+wait_for() {
+    _wn=$(($1 * 20))
+    shift
+    while [ "$_wn" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.05
+        _wn=$((_wn - 1))
+    done
+    "$@"
+}
+
+_cleanup() {
+    for _p in $BG_PIDS; do stop_pid "$_p" TERM 5; done
+    if [ -n "${KEEP_WORK:-}" ]; then
+        echo "# KEEP_WORK: files kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Quote one word for display only when needed.
