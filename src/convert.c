@@ -478,7 +478,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (outputs == NULL)
     return FALSE;
   g_autoptr (VpcExporter) exporter
-      = vpc_exporter_new (outputs, options->observation_domain, error);
+      = vpc_exporter_new (outputs, options->observation_domain, options->diag, error);
   if (exporter == NULL)
     return FALSE;
 

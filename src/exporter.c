@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "infomodel.h"
+#include "netflow.h"
 
 #define MAX_TEMPLATES 4096
 
@@ -24,6 +25,9 @@ struct VpcExporter {
   gsize message_size;
   guint message_records; /* data records in the message being built */
   GPtrArray *outputs;  /* VpcOutput*, owned */
+  GPtrArray *ipfix_outputs;   /* borrowed from outputs: those that take IPFIX */
+  GPtrArray *netflow_outputs; /* borrowed: those that take NetFlow (one version) */
+  VpcNetflow *netflow;        /* their encoder, or NULL */
   guint32 domain;
   GArray *external;    /* TemplateEntry: every external template, in order */
   GPtrArray *template_messages; /* GBytes*: the external templates encoded, or NULL */
@@ -104,8 +108,8 @@ exporter_emit (VpcExporter *self, GError **error)
     return TRUE; /* only empty Sets */
   guint records = self->message_records;
   self->message_records = 0;
-  for (guint i = 0; i < self->outputs->len; i++)
-    if (!vpc_output_send (self->outputs->pdata[i], self->message, len, records, error))
+  for (guint i = 0; i < self->ipfix_outputs->len; i++)
+    if (!vpc_output_send (self->ipfix_outputs->pdata[i], self->message, len, records, error))
       return FALSE;
   return TRUE;
 }
@@ -424,7 +428,8 @@ exporter_template_messages (gpointer data, GPtrArray **messages, GError **error)
 }
 
 VpcExporter *
-vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error)
+vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, const VpcDiag *diag,
+                  GError **error)
 {
   g_assert (outputs->len > 0);
   g_autoptr (VpcExporter) self = g_new0 (VpcExporter, 1);
@@ -435,12 +440,41 @@ vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error
   self->interfaces = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->collisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->external = g_array_new (FALSE, FALSE, sizeof (TemplateEntry));
+  self->ipfix_outputs = g_ptr_array_new ();
+  self->netflow_outputs = g_ptr_array_new ();
+  VpcProtocol netflow_protocol = VPC_PROTOCOL_IPFIX;
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      VpcProtocol protocol = vpc_output_get_protocol (outputs->pdata[i]);
+      g_assert (protocol == VPC_PROTOCOL_IPFIX || netflow_protocol == VPC_PROTOCOL_IPFIX
+                || protocol == netflow_protocol);
+      if (protocol != VPC_PROTOCOL_IPFIX)
+        netflow_protocol = protocol;
+      g_ptr_array_add (protocol == VPC_PROTOCOL_IPFIX ? self->ipfix_outputs
+                                                      : self->netflow_outputs,
+                       outputs->pdata[i]);
+    }
+  for (guint i = 0; i < self->netflow_outputs->len; i++)
+    if (!vpc_output_start (self->netflow_outputs->pdata[i], NULL, NULL, error))
+      return NULL;
+  if (self->netflow_outputs->len > 0)
+    {
+      self->netflow = vpc_netflow_new (netflow_protocol, observation_domain,
+                                       self->netflow_outputs, diag, error);
+      if (self->netflow == NULL)
+        return NULL;
+    }
+  if (self->ipfix_outputs->len == 0)
+    return g_steal_pointer (&self);
+
   self->message_size = G_MAXUINT16;
-  for (guint i = 0; i < outputs->len; i++)
-    self->message_size = MIN (self->message_size, vpc_output_get_max_message (outputs->pdata[i]));
+  for (guint i = 0; i < self->ipfix_outputs->len; i++)
+    self->message_size
+        = MIN (self->message_size, vpc_output_get_max_message (self->ipfix_outputs->pdata[i]));
   self->message = g_malloc (self->message_size);
-  for (guint i = 0; i < outputs->len; i++)
-    if (!vpc_output_start (outputs->pdata[i], exporter_template_messages, self, error))
+  for (guint i = 0; i < self->ipfix_outputs->len; i++)
+    if (!vpc_output_start (self->ipfix_outputs->pdata[i], exporter_template_messages, self,
+                           error))
       return NULL;
   if (!exporter_setup (self, error))
     return NULL;
@@ -460,7 +494,7 @@ vpc_exporter_new_file (const char *path, guint32 observation_domain, GError **er
     return NULL;
   GPtrArray *outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
   g_ptr_array_add (outputs, output);
-  return vpc_exporter_new (outputs, observation_domain, error);
+  return vpc_exporter_new (outputs, observation_domain, NULL, error);
 }
 
 void
@@ -470,6 +504,9 @@ vpc_exporter_free (VpcExporter *self)
     return;
   if (self->fbuf != NULL)
     fBufFree (self->fbuf); /* frees session and exporter */
+  vpc_netflow_free (self->netflow);
+  g_clear_pointer (&self->ipfix_outputs, g_ptr_array_unref);
+  g_clear_pointer (&self->netflow_outputs, g_ptr_array_unref);
   g_ptr_array_unref (self->outputs); /* an unfinished file is removed */
   if (self->model != NULL)
     fbInfoModelFree (self->model);
@@ -519,6 +556,13 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
 gboolean
 vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError **error)
 {
+  if (self->netflow != NULL && !vpc_netflow_add (self->netflow, flow, mask, error))
+    return FALSE;
+  if (self->ipfix_outputs->len == 0)
+    {
+      self->records++;
+      return TRUE;
+    }
   GError *fb_error = NULL;
   if ((mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME)) && !self->no_interface_table)
     {
@@ -550,16 +594,27 @@ vpc_exporter_set_interface_table (VpcExporter *self, gboolean publish)
   self->no_interface_table = !publish;
 }
 
+/* Send what the encoders hold. */
+static gboolean
+exporter_flush_all (VpcExporter *self, GError **error)
+{
+  if (self->netflow != NULL && !vpc_netflow_flush (self->netflow, error))
+    return FALSE;
+  return self->ipfix_outputs->len == 0 || exporter_emit (self, error);
+}
+
 gboolean
 vpc_exporter_flush (VpcExporter *self, GError **error)
 {
-  return exporter_emit (self, error);
+  return exporter_flush_all (self, error);
 }
 
 gboolean
 vpc_exporter_idle (VpcExporter *self, GError **error)
 {
-  if (!exporter_emit (self, error))
+  if (!exporter_flush_all (self, error))
+    return FALSE;
+  if (self->netflow != NULL && !vpc_netflow_idle (self->netflow, error))
     return FALSE;
   for (guint i = 0; i < self->outputs->len; i++)
     if (!vpc_output_idle (self->outputs->pdata[i], error))
@@ -570,7 +625,7 @@ vpc_exporter_idle (VpcExporter *self, GError **error)
 gboolean
 vpc_exporter_finish (VpcExporter *self, gboolean complete, GError **error)
 {
-  if (!exporter_emit (self, error))
+  if (!exporter_flush_all (self, error))
     return FALSE;
   for (guint i = 0; i < self->outputs->len; i++)
     {
@@ -604,7 +659,8 @@ vpc_exporter_get_record_count (const VpcExporter *self)
 guint
 vpc_exporter_get_template_count (const VpcExporter *self)
 {
-  return g_hash_table_size (self->used_tids);
+  return g_hash_table_size (self->used_tids)
+         + (self->netflow != NULL ? vpc_netflow_get_template_count (self->netflow) : 0);
 }
 
 guint

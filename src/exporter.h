@@ -14,8 +14,12 @@ typedef struct VpcExporter VpcExporter;
 
 /* Encode IPFIX messages (as large as the smallest output takes) and hand
  * each to every output of outputs (VpcOutput*, at least one; the exporter
- * takes the array).  The outputs are started (TCP: connected) here. */
-VpcExporter *vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, GError **error);
+ * takes the array) that takes IPFIX; encode NetFlow packets (netflow.h)
+ * for the outputs that take NetFlow (all of one version).  The outputs
+ * are started (TCP: connected) here.  diag (may be NULL, must outlive the
+ * exporter) gets warnings about flows an output's protocol cannot carry. */
+VpcExporter *vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain,
+                               const VpcDiag *diag, GError **error);
 
 /* The same with one file output (see vpc_output_new_file()). */
 VpcExporter *vpc_exporter_new_file (const char *path, guint32 observation_domain,

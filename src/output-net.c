@@ -159,12 +159,11 @@ udp_refresh (UdpOutput *self, guint32 sequence, GError **error)
 static gboolean
 udp_refresh_due (UdpOutput *self, gint64 now, gboolean between_messages)
 {
-  const VpcNetOptions *o = &self->options;
-  return self->sent_any
-         && ((!between_messages && o->refresh_messages > 0
-              && self->since_refresh >= o->refresh_messages)
-             || (o->refresh_seconds > 0
-                 && now - self->refreshed_us >= (gint64) o->refresh_seconds * G_USEC_PER_SEC));
+  /* NetFlow v9 refreshes in its encoder (its sequence numbers count
+   * packets); v5 has no templates. */
+  return self->sent_any && self->options.protocol == VPC_PROTOCOL_IPFIX
+         && vpc_refresh_due (&self->options, self->refreshed_us, self->since_refresh, now,
+                             between_messages);
 }
 
 static gboolean
@@ -274,6 +273,8 @@ vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GErro
   UdpOutput *self = g_new0 (UdpOutput, 1);
   vpc_output_init (&self->base, &udp_class, "udp", destination, max);
   self->options = *options;
+  self->base.options = &self->options;
+  self->base.stats.protocol = vpc_protocol_name (options->protocol);
   self->fd = fd;
   return &self->base;
 }
@@ -648,11 +649,19 @@ VpcOutput *
 vpc_output_new_tcp (const char *destination, const VpcNetOptions *options, GError **error)
 {
   g_autofree char *host = NULL, *port = NULL;
+  if (options->protocol != VPC_PROTOCOL_IPFIX)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "%s: NetFlow %s is sent over UDP only (--udp); TCP carries IPFIX",
+                   destination, vpc_protocol_name (options->protocol));
+      return NULL;
+    }
   if (!split_destination (destination, &host, &port, error))
     return NULL;
   TcpOutput *self = g_new0 (TcpOutput, 1);
   vpc_output_init (&self->base, &tcp_class, "tcp", destination, TCP_MESSAGE_MAX);
   self->options = *options;
+  self->base.options = &self->options;
   self->host = g_steal_pointer (&host);
   self->port = g_steal_pointer (&port);
   self->fd = -1;

@@ -15,6 +15,7 @@ typedef struct {
 
 struct VpcOutput {
   const VpcOutputClass *klass;
+  const VpcNetOptions *options; /* NULL for a file */
   gsize max_message;
   VpcTemplateMessagesFunc templates;
   gpointer templates_data;
@@ -26,8 +27,6 @@ struct VpcOutput {
 void vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *transport,
                       const char *destination, gsize max_message);
 
-/* Add to the statistics under the lock. */
-void vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n);
 /* A stream message of len bytes holding records data records was sent. */
 void vpc_output_count_message (VpcOutput *output, gsize len, guint records);
 

@@ -21,6 +21,7 @@ vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *tra
   output->max_message = max_message;
   g_mutex_init (&output->lock);
   output->stats.transport = transport;
+  output->stats.protocol = vpc_protocol_name (VPC_PROTOCOL_IPFIX);
   output->stats.destination = g_strdup_printf ("%s:%s", transport, destination);
 }
 
@@ -36,7 +37,10 @@ void
 vpc_output_count_message (VpcOutput *output, gsize len, guint records)
 {
   g_mutex_lock (&output->lock);
-  output->stats.messages++;
+  if (records > 0)
+    output->stats.messages++;
+  else
+    output->stats.template_messages++;
   output->stats.records += records;
   output->stats.bytes += len;
   g_mutex_unlock (&output->lock);
@@ -57,6 +61,48 @@ gboolean
 vpc_output_is_file (const VpcOutput *output)
 {
   return strcmp (output->stats.transport, "file") == 0;
+}
+
+VpcProtocol
+vpc_output_get_protocol (const VpcOutput *output)
+{
+  return output->options != NULL ? output->options->protocol : VPC_PROTOCOL_IPFIX;
+}
+
+const VpcNetOptions *
+vpc_output_get_options (const VpcOutput *output)
+{
+  return output->options;
+}
+
+static const char *const protocol_names[] = { "ipfix", "v9", "v5" };
+
+const char *
+vpc_protocol_name (VpcProtocol protocol)
+{
+  return protocol_names[protocol];
+}
+
+gboolean
+vpc_protocol_parse (const char *text, VpcProtocol *protocol)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (protocol_names); i++)
+    if (g_ascii_strcasecmp (text, protocol_names[i]) == 0)
+      {
+        *protocol = (VpcProtocol) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+vpc_refresh_due (const VpcNetOptions *options, gint64 refreshed_us, guint64 messages_since,
+                 gint64 now_us, gboolean between_messages)
+{
+  return (!between_messages && options->refresh_messages > 0
+          && messages_since >= options->refresh_messages)
+         || (options->refresh_seconds > 0
+             && now_us - refreshed_us >= (gint64) options->refresh_seconds * G_USEC_PER_SEC);
 }
 
 gsize

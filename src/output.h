@@ -14,7 +14,19 @@ G_BEGIN_DECLS
  * the file or socket.  All calls on an output come from one thread. */
 typedef struct VpcOutput VpcOutput;
 
+/* What a collector output speaks.  Files are always IPFIX. */
+typedef enum {
+  VPC_PROTOCOL_IPFIX,
+  VPC_PROTOCOL_NETFLOW_V9,
+  VPC_PROTOCOL_NETFLOW_V5,
+} VpcProtocol;
+
+/* "ipfix", "v9", "v5"; and back (FALSE for another word). */
+const char *vpc_protocol_name (VpcProtocol protocol);
+gboolean vpc_protocol_parse (const char *text, VpcProtocol *protocol);
+
 typedef struct {
+  VpcProtocol protocol;      /* UDP only: NetFlow is not sent over TCP */
   guint mtu;                 /* UDP path MTU in bytes */
   guint rate;                /* UDP records per second, 0 = unlimited */
   guint refresh_seconds;     /* UDP template refresh timer, 0 = off */
@@ -58,6 +70,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcOutput, vpc_output_free)
 /* Whether it is a file (or standard output) rather than a collector. */
 gboolean vpc_output_is_file (const VpcOutput *output);
 
+/* What it speaks (files: IPFIX), and its options (NULL for a file). */
+VpcProtocol vpc_output_get_protocol (const VpcOutput *output);
+const VpcNetOptions *vpc_output_get_options (const VpcOutput *output);
+
+/* The template refresh policy of options: whether templates are due
+ * before the next message, given when they last went out (monotonic
+ * microseconds) and how many messages went since.  When idle
+ * (between_messages), only the timer counts: the message count is met by
+ * sending the templates before the next message. */
+gboolean vpc_refresh_due (const VpcNetOptions *options, gint64 refreshed_us,
+                          guint64 messages_since, gint64 now_us, gboolean between_messages);
+
 /* The largest IPFIX message this output takes. */
 gsize vpc_output_get_max_message (const VpcOutput *output);
 
@@ -66,7 +90,8 @@ gsize vpc_output_get_max_message (const VpcOutput *output);
 gboolean vpc_output_start (VpcOutput *output, VpcTemplateMessagesFunc templates,
                            gpointer templates_data, GError **error);
 
-/* Send one message of the stream holding records data records.  Paced
+/* Send one message of the stream holding records data records (0: a
+ * template-only message, counted as such).  Paced
  * and preceded by a template refresh when due (UDP); re-sent after a
  * reconnect (TCP).  FALSE: the output failed for good (VPC_ERROR_IO). */
 gboolean vpc_output_send (VpcOutput *output, const guint8 *message, gsize len, guint records,
@@ -78,6 +103,10 @@ gboolean vpc_output_idle (VpcOutput *output, GError **error);
 
 /* Everything sent and, for a file, durable under its final name. */
 gboolean vpc_output_finish (VpcOutput *output, GError **error);
+
+/* Add n to one of the output's counters (for the encoder's counts of
+ * what this output's protocol could not carry as it was). */
+void vpc_output_count (VpcOutput *output, guint64 *counter, guint64 n);
 
 /* A copy of the statistics (safe from any thread); the caller frees
  * destination (vpc_output_stats_clear()). */

@@ -163,9 +163,12 @@ vpc_stats_to_text (const VpcStats *stats)
       if (strcmp (o->transport, "file") == 0 && stats->outputs->len == 1)
         continue; /* the plain conversion: nothing to add */
       g_string_append_printf (out,
-                              "  to %s: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+                              "  to %s%s%s: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
                               " records, %" G_GUINT64_FORMAT " bytes",
-                              o->destination, o->messages, o->records, o->bytes);
+                              o->destination, strcmp (o->protocol, "ipfix") == 0 ? "" : " as ",
+                              strcmp (o->protocol, "ipfix") == 0 ? ""
+                              : strcmp (o->protocol, "v9") == 0 ? "NetFlow v9" : "NetFlow v5",
+                              o->messages, o->records, o->bytes);
       if (o->template_messages > 0)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " template messages",
                                 o->template_messages);
@@ -178,6 +181,23 @@ vpc_stats_to_text (const VpcStats *stats)
                                 ", %" G_GUINT64_FORMAT " reconnections: %" G_GUINT64_FORMAT
                                 " records sent again in %" G_GUINT64_FORMAT " messages",
                                 o->reconnects, o->resent_records, o->resent_messages);
+      if (o->skipped_ipv6 > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " IPv6 flows not sent (v5 has no "
+                                "IPv6)", o->skipped_ipv6);
+      if (o->split_flows > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " flows over 32-bit counters sent "
+                                "as %" G_GUINT64_FORMAT " records",
+                                o->split_flows, o->split_records);
+      if (o->clamped_counters > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " flows over 4 TiB with their "
+                                "counters clamped", o->clamped_counters);
+      if (o->backdated_packets > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " packets of flows older than "
+                                "49.7 days with their export time set back",
+                                o->backdated_packets);
+      if (o->clamped_times > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " flow start times clamped",
+                                o->clamped_times);
       g_string_append_c (out, '\n');
     }
   if (stats->interrupted)
@@ -266,14 +286,18 @@ vpc_stats_to_json (const VpcStats *stats)
       append_json_string (out, o->destination);
       g_string_append_printf (
           out,
-          ", \"transport\": \"%s\", \"messages\": %" G_GUINT64_FORMAT
+          ", \"transport\": \"%s\", \"protocol\": \"%s\", \"messages\": %" G_GUINT64_FORMAT
           ", \"records\": %" G_GUINT64_FORMAT ", \"bytes\": %" G_GUINT64_FORMAT
           ", \"template_messages\": %" G_GUINT64_FORMAT ", \"send_errors\": %" G_GUINT64_FORMAT
           ", \"connects\": %" G_GUINT64_FORMAT ", \"reconnects\": %" G_GUINT64_FORMAT
           ", \"resent_messages\": %" G_GUINT64_FORMAT ", \"resent_records\": %" G_GUINT64_FORMAT
-          "}",
-          o->transport, o->messages, o->records, o->bytes, o->template_messages, o->send_errors,
-          o->connects, o->reconnects, o->resent_messages, o->resent_records);
+          ", \"skipped_ipv6\": %" G_GUINT64_FORMAT ", \"split_flows\": %" G_GUINT64_FORMAT
+          ", \"split_records\": %" G_GUINT64_FORMAT ", \"clamped_counters\": %" G_GUINT64_FORMAT
+          ", \"backdated_packets\": %" G_GUINT64_FORMAT
+          ", \"clamped_times\": %" G_GUINT64_FORMAT "}",
+          o->transport, o->protocol, o->messages, o->records, o->bytes, o->template_messages, o->send_errors,
+          o->connects, o->reconnects, o->resent_messages, o->resent_records, o->skipped_ipv6,
+          o->split_flows, o->split_records, o->clamped_counters, o->backdated_packets, o->clamped_times);
     }
   g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);

@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
   char *destination;          /* "udp:127.0.0.1:4739", "file:out.ipfix" */
   const char *transport;      /* "file", "udp", "tcp" (static) */
+  const char *protocol;       /* "ipfix", "v9", "v5" (static) */
   guint64 messages;           /* stream messages sent (not counting resends) */
   guint64 records;            /* data records in them (flows and options records) */
   guint64 bytes;
@@ -48,6 +49,14 @@ typedef struct {
   guint64 reconnects;         /* of them after a lost connection */
   guint64 resent_messages;    /* sent again after a reconnect */
   guint64 resent_records;     /* records in them: possible duplicates */
+  /* NetFlow: flows the protocol cannot carry as they are. */
+  guint64 skipped_ipv6;       /* v5: IPv6 flows, not sent */
+  guint64 split_flows;        /* v5: flows whose packets or bytes exceed 32 bits, sent as */
+  guint64 split_records;      /*     this many records (their counts add up) */
+  guint64 clamped_counters;   /* v5: flows too large even for 1024 records: counts clamped */
+  guint64 backdated_packets;  /* export time set back: flows older than the 32-bit uptime
+                                 * window before now */
+  guint64 clamped_times;      /* flows longer than the uptime window: start moved up */
 } VpcOutputStats;
 
 void vpc_output_stats_clear (VpcOutputStats *stats);

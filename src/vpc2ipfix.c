@@ -134,11 +134,12 @@ main (int argc, char **argv)
   g_auto (GStrv) udp = NULL;
   g_auto (GStrv) tcp = NULL;
   g_autofree char *state_file = NULL;
+  g_autofree char *protocol = NULL;
   gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE, follow = FALSE;
   gboolean no_interface_table = FALSE;
   guint32 domain = 0;
   VpcNetOptions net = VPC_NET_OPTIONS_INIT;
-  gint64 mtu = net.mtu, rate = net.rate, refresh_seconds = net.refresh_seconds,
+  gint64 mtu = -1, rate = net.rate, refresh_seconds = net.refresh_seconds,
          refresh_messages = net.refresh_messages, connect_timeout = net.connect_timeout,
          resend_window = (gint64) net.resend_window;
 
@@ -180,8 +181,14 @@ main (int argc, char **argv)
     { NULL }
   };
   GOptionEntry net_entries[] = {
+    { "protocol", 'P', 0, G_OPTION_ARG_STRING, &protocol,
+      "UDP: what to send: ipfix (the default), v9 (NetFlow v9) or v5 (NetFlow v5, IPv4 "
+      "only); -o files are IPFIX whatever it says",
+      "PROTO" },
     { "mtu", 0, 0, G_OPTION_ARG_INT64, &mtu,
-      "UDP: path MTU; a message fills at most one datagram of BYTES (default 1400)", "BYTES" },
+      "UDP: path MTU; a message fills at most one datagram of BYTES (default 1400; 1500 "
+      "with --protocol v5: 30 records per datagram)",
+      "BYTES" },
     { "rate", 0, 0, G_OPTION_ARG_INT64, &rate,
       "UDP: at most N records per second, 0 = no limit (default 50000)", "N" },
     { "template-refresh", 0, 0, G_OPTION_ARG_INT64, &refresh_seconds,
@@ -238,6 +245,7 @@ main (int argc, char **argv)
       "  vpc2ipfix --format '${srcaddr} ${dstaddr} ${action}' -o out.ipfix headerless.log\n"
       "  vpc2ipfix --tcp 127.0.0.1:4739 AWSLogs/    to SiLK rwflowpack (or any TCP collector)\n"
       "  vpc2ipfix --no-interface-table --udp 127.0.0.1:9995 AWSLogs/   to nfcapd\n"
+      "  vpc2ipfix --protocol v9 --udp 10.0.0.5:2055 AWSLogs/   to a NetFlow v9 collector\n"
       "  vpc2ipfix -F --state done.txt --tcp 127.0.0.1:4739 /data/AWSLogs/\n"
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
@@ -265,7 +273,13 @@ main (int argc, char **argv)
   g_option_context_add_group (context, ipfix_group);
 
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error)
+  if (g_option_context_parse (context, &argc, &argv, &error) && protocol != NULL
+      && !vpc_protocol_parse (protocol, &net.protocol))
+    g_set_error (&error, VPC_ERROR, VPC_ERROR_USAGE,
+                 "--protocol: '%s' is not ipfix, v9 or v5", protocol);
+  if (mtu < 0)
+    mtu = net.protocol == VPC_PROTOCOL_NETFLOW_V5 ? 1500 : net.mtu;
+  if (error != NULL
       || !check_range ("mtu", mtu, 576, 65535, &net.mtu, &error)
       || !check_range ("rate", rate, 0, G_MAXUINT32, &net.rate, &error)
       || !check_range ("template-refresh", refresh_seconds, 0, 86400, &net.refresh_seconds, &error)
@@ -292,6 +306,15 @@ main (int argc, char **argv)
   net.resend_window = (gsize) resend_window;
   net.interrupted = &interrupted;
   gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
+  if (net.protocol != VPC_PROTOCOL_IPFIX
+      && (udp == NULL || udp[0] == NULL || (tcp != NULL && tcp[0] != NULL)))
+    {
+      fprintf (stderr,
+               "vpc2ipfix: --protocol %s: NetFlow goes to --udp collectors only (TCP and -o "
+               "files carry IPFIX)\nTry 'vpc2ipfix --help'.\n",
+               vpc_protocol_name (net.protocol));
+      return EXIT_USAGE;
+    }
 
   /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };

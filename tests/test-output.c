@@ -607,7 +607,7 @@ test_udp_stream (gconstpointer data)
   g_assert_cmpuint (vpc_output_get_max_message (output), ==, max);
   StreamFile file;
   g_autoptr (VpcExporter) exporter
-      = vpc_exporter_new (with_stream_file (output, &file), DOMAIN, &error);
+      = vpc_exporter_new (with_stream_file (output, &file), DOMAIN, NULL, &error);
   g_assert_no_error (error);
   add_flows_full (exporter, flows, 0, tc->varlen);
   g_assert_true (vpc_exporter_finish (exporter, TRUE, &error));
@@ -715,7 +715,7 @@ test_udp_no_listener (void)
   g_autoptr (GError) error = NULL;
   VpcOutput *output = vpc_output_new_udp (destination, &options, &error);
   g_assert_no_error (error);
-  g_autoptr (VpcExporter) exporter = vpc_exporter_new (one_output (output), DOMAIN, &error);
+  g_autoptr (VpcExporter) exporter = vpc_exporter_new (one_output (output), DOMAIN, NULL, &error);
   g_assert_no_error (error);
   add_flows (exporter, 1000, 0);
   g_assert_true (vpc_exporter_finish (exporter, TRUE, &error));
@@ -878,7 +878,7 @@ tcp_exporter (const char *destination, const VpcNetOptions *options, StreamFile 
   g_autoptr (GError) error = NULL;
   VpcOutput *output = vpc_output_new_tcp (destination, options, &error);
   g_assert_no_error (error);
-  VpcExporter *exporter = vpc_exporter_new (with_stream_file (output, file), DOMAIN, &error);
+  VpcExporter *exporter = vpc_exporter_new (with_stream_file (output, file), DOMAIN, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (exporter);
   return exporter;
@@ -1062,7 +1062,7 @@ test_tcp_no_collector (void)
   VpcOutput *output = vpc_output_new_tcp (destination, &options, &error);
   g_assert_no_error (error);
   gint64 start = g_get_monotonic_time ();
-  VpcExporter *exporter = vpc_exporter_new (one_output (output), DOMAIN, &error);
+  VpcExporter *exporter = vpc_exporter_new (one_output (output), DOMAIN, NULL, &error);
   gint64 elapsed = g_get_monotonic_time () - start;
   g_assert_null (exporter);
   g_assert_error (error, VPC_ERROR, VPC_ERROR_IO);
@@ -1085,7 +1085,7 @@ test_tcp_interrupted (void)
   g_autoptr (GError) error = NULL;
   VpcOutput *output = vpc_output_new_tcp (destination, &options, &error);
   g_assert_no_error (error);
-  VpcExporter *exporter = vpc_exporter_new (one_output (output), DOMAIN, &error);
+  VpcExporter *exporter = vpc_exporter_new (one_output (output), DOMAIN, NULL, &error);
   g_assert_null (exporter);
   g_assert_error (error, VPC_ERROR, VPC_ERROR_IO);
   g_assert_nonnull (strstr (error->message, destination));
@@ -1181,7 +1181,7 @@ test_nothing_pending (void)
   g_autoptr (GError) error = NULL;
   StreamFile file;
   g_autoptr (VpcExporter) exporter
-      = vpc_exporter_new (one_output (stream_file_new (&file)), DOMAIN, &error);
+      = vpc_exporter_new (one_output (stream_file_new (&file)), DOMAIN, NULL, &error);
   g_assert_no_error (error);
   add_flows (exporter, 100, 0);
   g_assert_true (vpc_exporter_flush (exporter, &error));
