@@ -220,6 +220,7 @@ struct VpcNetflow {
   /* v5: one packet per engine (action) */
   Packet v5[3];
   gboolean warned_ipv6;
+  gboolean warned_times;
 };
 
 static void
@@ -460,23 +461,38 @@ v9_template_for (VpcNetflow *self, guint32 key, guint *index)
 /* A flow's time span for NetFlow: start and end, either one standing for
  * both when the other is missing; G_MININT64 when it has none.  A span
  * wider than one clock can hold (or an end before the start) is clamped
- * to its end and counted. */
-static void
+ * to its end and counted.  FALSE (counted, warned about once) for times
+ * NetFlow's 32-bit export time in seconds cannot reach. */
+static gboolean
 flow_times (VpcNetflow *self, const VpcFlow *flow, guint64 mask, gint64 *first, gint64 *last)
 {
   gboolean has_start = HAS (mask, VPC_EL_START), has_end = HAS (mask, VPC_EL_END);
   if (!has_start && !has_end)
     {
       *first = *last = G_MININT64;
-      return;
+      return TRUE;
     }
-  *first = (gint64) (has_start ? flow->flowStartMilliseconds : flow->flowEndMilliseconds);
-  *last = (gint64) (has_end ? flow->flowEndMilliseconds : flow->flowStartMilliseconds);
+  guint64 start = has_start ? flow->flowStartMilliseconds : flow->flowEndMilliseconds;
+  guint64 end = has_end ? flow->flowEndMilliseconds : flow->flowStartMilliseconds;
+  if (MIN (start, end) < VPC_NETFLOW_TIME_MIN || MAX (start, end) > VPC_NETFLOW_TIME_MAX)
+    {
+      COUNT (self, skipped_times, 1);
+      if (!self->warned_times)
+        vpc_diag_emit (self->diag, "NetFlow cannot carry times before 1970-01-01 00:00:01 or "
+                                   "after 2106-02-07 06:28:14 UTC (its export time is 32-bit "
+                                   "seconds): such flows are not sent (counted as "
+                                   "skipped_times)");
+      self->warned_times = TRUE;
+      return FALSE;
+    }
+  *first = (gint64) start;
+  *last = (gint64) end;
   if (*last < *first || *last - *first > VPC_NETFLOW_MAX_SPAN)
     {
       *first = *last < *first ? *last : *last - VPC_NETFLOW_MAX_SPAN;
       COUNT (self, clamped_times, 1);
     }
+  return TRUE;
 }
 
 static gboolean
@@ -485,9 +501,10 @@ v9_add (VpcNetflow *self, const VpcFlow *flow, guint64 mask, GError **error)
   Packet *p = &self->packet;
   guint32 key = v9_key (flow, mask);
   guint index;
-  const V9Template *t = v9_template_for (self, key, &index);
   gint64 first, last;
-  flow_times (self, flow, mask, &first, &last);
+  if (!flow_times (self, flow, mask, &first, &last))
+    return TRUE;
+  const V9Template *t = v9_template_for (self, key, &index);
 
   gboolean announce = index >= self->announced;
   gsize need = t->record_len + (p->set_start != 0 && p->set_tid == t->tid ? 0 : 4 + 3)
@@ -617,7 +634,8 @@ v5_add (VpcNetflow *self, const VpcFlow *flow, guint64 mask, GError **error)
                  : VPC_NETFLOW_V5_ENGINE_REJECT;
   Packet *p = &self->v5[engine];
   gint64 first, last;
-  flow_times (self, flow, mask, &first, &last);
+  if (!flow_times (self, flow, mask, &first, &last))
+    return TRUE;
   guint64 packets = HAS (mask, VPC_EL_PACKETS) ? flow->packetDeltaCount : 0;
   guint64 octets = HAS (mask, VPC_EL_OCTETS) ? flow->octetDeltaCount : 0;
   gboolean clamped;

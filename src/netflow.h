@@ -33,6 +33,12 @@ G_BEGIN_DECLS
  * to a whole second. */
 #define VPC_NETFLOW_MAX_SPAN (VPC_NETFLOW_UPTIME_MAX - VPC_NETFLOW_BOOT_MARGIN - 1000)
 
+/* The flow times NetFlow can carry: the export time is 32-bit seconds,
+ * and the boot time comes before the flows.  Flows with other times are
+ * not sent (counted as skipped_times). */
+#define VPC_NETFLOW_TIME_MIN VPC_NETFLOW_BOOT_MARGIN
+#define VPC_NETFLOW_TIME_MAX (G_GINT64_CONSTANT (0xFFFFFFFF) * 1000 - 1000)
+
 typedef struct {
   gint64 boot_ms;      /* Unix milliseconds of uptime 0 */
   gint64 export_ms;    /* the export time in the header */

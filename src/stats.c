@@ -184,6 +184,9 @@ vpc_stats_to_text (const VpcStats *stats)
       if (o->skipped_ipv6 > 0)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " IPv6 flows not sent (v5 has no "
                                 "IPv6)", o->skipped_ipv6);
+      if (o->skipped_times > 0)
+        g_string_append_printf (out, ", %" G_GUINT64_FORMAT " flows with times NetFlow cannot "
+                                "carry not sent", o->skipped_times);
       if (o->split_flows > 0)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " flows over 32-bit counters sent "
                                 "as %" G_GUINT64_FORMAT " records",
@@ -291,12 +294,14 @@ vpc_stats_to_json (const VpcStats *stats)
           ", \"template_messages\": %" G_GUINT64_FORMAT ", \"send_errors\": %" G_GUINT64_FORMAT
           ", \"connects\": %" G_GUINT64_FORMAT ", \"reconnects\": %" G_GUINT64_FORMAT
           ", \"resent_messages\": %" G_GUINT64_FORMAT ", \"resent_records\": %" G_GUINT64_FORMAT
-          ", \"skipped_ipv6\": %" G_GUINT64_FORMAT ", \"split_flows\": %" G_GUINT64_FORMAT
+          ", \"skipped_ipv6\": %" G_GUINT64_FORMAT ", \"skipped_times\": %" G_GUINT64_FORMAT
+          ", \"split_flows\": %" G_GUINT64_FORMAT
           ", \"split_records\": %" G_GUINT64_FORMAT ", \"clamped_counters\": %" G_GUINT64_FORMAT
           ", \"backdated_packets\": %" G_GUINT64_FORMAT
           ", \"clamped_times\": %" G_GUINT64_FORMAT "}",
           o->transport, o->protocol, o->messages, o->records, o->bytes, o->template_messages, o->send_errors,
           o->connects, o->reconnects, o->resent_messages, o->resent_records, o->skipped_ipv6,
+          o->skipped_times,
           o->split_flows, o->split_records, o->clamped_counters, o->backdated_packets, o->clamped_times);
     }
   g_string_append (out, "\n  ]\n}\n");

@@ -51,6 +51,7 @@ typedef struct {
   guint64 resent_records;     /* records in them: possible duplicates */
   /* NetFlow: flows the protocol cannot carry as they are. */
   guint64 skipped_ipv6;       /* v5: IPv6 flows, not sent */
+  guint64 skipped_times;      /* flows with times NetFlow cannot express (after 2106), not sent */
   guint64 split_flows;        /* v5: flows whose packets or bytes exceed 32 bits, sent as */
   guint64 split_records;      /*     this many records (their counts add up) */
   guint64 clamped_counters;   /* v5: flows too large even for 1024 records: counts clamped */

@@ -42,6 +42,12 @@ mapping are given exactly as to flowcheck.py and vpc2ipfix.
   in nfdump's CEUAPRSF notation (shown for TCP only), ingress/egress
   interface index, direction (I ingress, E egress; none: I).  Options records
   are not flows there.  Exact multiset match, or --at-least-once.
+  --netflow v9|v5: the stream was NetFlow (vpc2ipfix --protocol); what each
+  version carries and loses is applied to the expected records (see
+  netflow_expected).
+  --netflow v9|v5: the stream was NetFlow (vpc2ipfix --protocol); what each
+  version carries and loses is applied to the expected records (see
+  netflow_expected).
 
 --nfcapd-sequence-failures: the "Sequence failures" nfcapd 1.7.1 reports
   (nfdump -r FILE -I) when it receives these IPFIX files' messages in order
@@ -452,6 +458,76 @@ def nf_expected(rec):
     }
 
 
+# NetFlow (--netflow): what vpc2ipfix sends as v9 and v5, as nfcapd 1.7.1
+# stores it.  v9 carries every element nfdump prints (the ICMP type and code
+# as ICMP_TYPE); nfcapd keeps a v9 record whose template has any element it
+# knows, forwardingStatus and firewallEvent included.  v5 has no IPv6 (those
+# flows are not sent), no direction (nfdump: I), 16-bit interfaces, and
+# 32-bit counters: a larger flow is sent as n records, n = the records its
+# larger count needs at 2^32 - 1 each (at most 1024), record i getting
+# count // n, plus 1 if i < count % n (clamped to 2^32 - 1).
+V9_KNOWN = NF_KNOWN | {"forwardingStatus", "firewallEvent"}
+U32 = 2**32 - 1
+# Both versions' export time is 32-bit seconds: flows with times outside
+# this range (ms) are not sent.
+NF_TIME_MIN, NF_TIME_MAX = 1000, U32 * 1000 - 1000
+
+
+def nf_times_ok(rec):
+    times = [rec[k] for k in ("flowStartMilliseconds", "flowEndMilliseconds") if k in rec]
+    return all(NF_TIME_MIN <= t <= NF_TIME_MAX for t in times)
+
+
+def v5_pieces(rec):
+    pk, by = rec.get("packetDeltaCount", 0), rec.get("octetDeltaCount", 0)
+    n = max(1, -(-pk // U32), -(-by // U32))
+    n = min(n, 1024)
+    out = []
+    for i in range(n):
+        r = dict(rec)
+        r["packetDeltaCount"] = min(U32, pk // n + (1 if i < pk % n else 0))
+        r["octetDeltaCount"] = min(U32, by // n + (1 if i < by % n else 0))
+        out.append(r)
+    return out
+
+
+def netflow_expected(expected, version):
+    """(where, nf_expected dict) for what nfcapd stores of a NetFlow stream."""
+    out = []
+    for w, r in expected:
+        if not nf_times_ok(r):
+            continue
+        if version == "v9":
+            if V9_KNOWN.intersection(r):
+                out.append((w, nf_expected(r)))
+            continue
+        if "sourceIPv6Address" in r or "destinationIPv6Address" in r:
+            continue
+        timeless = "flowStartMilliseconds" not in r and "flowEndMilliseconds" not in r
+        for piece in v5_pieces(r):
+            e = nf_expected(piece)
+            e["dir"] = "I"
+            if timeless:
+                # v5 has no "no time": such a flow gets its packet's export
+                # time as start and end (matched below as any equal pair).
+                e["ts"] = e["te"] = "*"
+            out.append((w, e))
+    return out
+
+
+def netflow_match_timeless(exp, got):
+    """Give the got flows that stand for a timeless expected one (same
+    fields, start == end) the same wildcard times."""
+    def rest(r):
+        return key_of({k: v for k, v in r.items() if k not in ("ts", "te")})
+    want = collections.Counter(rest(r) for _w, r in exp if r["ts"] == "*")
+    for _w, r in got:
+        k = rest(r)
+        if want[k] > 0 and r["ts"] == r["te"]:
+            want[k] -= 1
+            r["ts"] = r["te"] = "*"
+
+
 def nf_parse(line):
     """One line of nfdump's output in NFDUMP_FORMAT -> dict (ValueError if not)."""
     parts = [p.strip() for p in line.split("|")]
@@ -488,9 +564,16 @@ def nfdump_mode(a, rep, notes):
     # nfcapd 1.7.1 skips a template with none of the elements it knows
     # ("Template does not contain common elements", src/netflow/ipfix.c):
     # such a record (e.g. "- - - - - ACCEPT") never reaches nfdump.
-    exp = [(w, nf_expected(r)) for w, r in expected if NF_KNOWN.intersection(r)]
+    if a.netflow:
+        exp = netflow_expected(expected, a.netflow)
+        netflow_match_timeless(exp, got)
+    else:
+        exp = [(w, nf_expected(r)) for w, r in expected if NF_KNOWN.intersection(r)]
     dups, dup_distinct = compare_multisets(exp, got, rep, a.at_least_once, "nfdump")
     what = "at least once" if a.at_least_once else "exactly once"
+    if a.netflow:
+        print(f"collectorcheck: NetFlow {a.netflow}: {len(exp)} records expected from "
+              f"{len(expected)} flows", file=sys.stderr)
     s = (f"{len(expected)} expected flow records from {n_inputs} input(s), each {what} in "
          f"{a.nfdump} ({len(got)} flows; {', '.join(NFDUMP_FIELDS)} compared")
     if a.at_least_once:
@@ -764,6 +847,8 @@ def main(argv=None):
     ap.add_argument("inputs", nargs="*", metavar="INPUT")
     ap.add_argument("--dump", nargs="+", metavar="FILE", help="ipfix-collector --out files")
     ap.add_argument("--nfdump", metavar="FILE", help="nfdump text output (see --help)")
+    ap.add_argument("--netflow", choices=("v9", "v5"),
+                    help="with --nfdump: the flows were sent as NetFlow v9 or v5")
     ap.add_argument("--nfcapd-sequence-failures", nargs="+", metavar="IPFIX",
                     help="print the sequence failures nfcapd reports for these messages")
     mode = ap.add_mutually_exclusive_group()

@@ -18,7 +18,7 @@ run "$VPC2IPFIX" --help-all
 expect_rc 0 "--help-all"
 for opt in --output --format --strict --observation-domain --packet-addresses-as-key \
     --stats-json --quiet --version --udp --tcp --follow --state --mtu --rate \
-    --template-refresh --template-refresh-messages --connect-timeout --resend-window \
+    --template-refresh --template-refresh-messages --connect-timeout --resend-window --protocol \
     --no-interface-table; do
     expect_grep "$opt" "$OUT" "--help-all mentions $opt"
 done
@@ -61,6 +61,11 @@ usage_error "--mtu below 576" --mtu 500 --udp 127.0.0.1:9 "$LOG"
 expect_grep '--mtu: 500 is not from 576 to 65535' "$ERR" "--mtu below 576: the message names the range"
 usage_error "--rate negative" --rate -1 --udp 127.0.0.1:9 "$LOG"
 usage_error "--resend-window negative" --resend-window -1 --tcp 127.0.0.1:9 "$LOG"
+usage_error "--protocol not a protocol" --protocol v7 --udp 127.0.0.1:9 "$LOG"
+expect_grep "'v7' is not ipfix, v9 or v5" "$ERR" "--protocol v7: the message names the choices"
+usage_error "--protocol v9 over TCP" --protocol v9 --tcp 127.0.0.1:9 "$LOG"
+expect_grep 'NetFlow goes to --udp collectors only' "$ERR" "--protocol v9 with --tcp: the message says why"
+usage_error "--protocol v5 without --udp" --protocol v5 -o "$WORK/x.ipfix" "$LOG"
 usage_error "--follow with two files" --follow --udp 127.0.0.1:9 "$LOG" "$S/ipv6.log"
 expect_grep '--follow takes directories to watch, or one file' "$ERR" \
     "--follow with two files: the message says what it takes"
