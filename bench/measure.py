@@ -253,7 +253,9 @@ def cmd_report(args):
               % json_ratio)
 
     for group, name in (("vpc-tcp", "TCP to a loopback sink"),
-                        ("vpc-udp", "UDP --rate 0 to a loopback sink")):
+                        ("vpc-udp", "UDP --rate 0 to a loopback sink"),
+                        ("vpc-nf9", "NetFlow v9, UDP --rate 0"),
+                        ("vpc-nf5", "NetFlow v5, UDP --rate 0")):
         if rate(group) and rate("vpc-plain"):
             print("  vpc2ipfix %-31s %.2fx the records/s of the file conversion"
                   % (name + ":", rate(group) / rate("vpc-plain")))

@@ -171,6 +171,8 @@ vpcnet() {  # group label tcp|udp vpc2ipfix-options...
 if [ "$net_ok" = 1 ]; then
     vpcnet vpc-tcp "vpc2ipfix plain default -> TCP sink" tcp
     vpcnet vpc-udp "vpc2ipfix plain default -> UDP --rate 0" udp --rate 0
+    vpcnet vpc-nf9 "vpc2ipfix plain default -> NetFlow v9, UDP --rate 0" udp --rate 0 --protocol v9
+    vpcnet vpc-nf5 "vpc2ipfix plain default -> NetFlow v5, UDP --rate 0" udp --rate 0 --protocol v5
 fi
 
 # nfcapd at the default rate: the loss a real collector sees.
@@ -225,11 +227,11 @@ if [ -n "$pyipfix" ]; then
     check "$tmp/default.counts" --label "py_vpc2ipfix.py plain default" --stats-text "$tmp/py.err"
 fi
 if [ "$net_ok" = 1 ] && [ "$verify" = 1 ]; then
-    for g in vpc-tcp vpc-udp; do
+    for g in vpc-tcp vpc-udp vpc-nf9 vpc-nf5; do
         [ -s "$tmp/$g.json" ] || continue
         check "$tmp/default.counts" --label "vpc2ipfix $g" --stats-json "$tmp/$g.json"
         u=
-        [ "$g" = vpc-udp ] && u=--udp
+        [ "$g" != vpc-tcp ] && u=--udp
         "$python" "$here/measure.py" netcheck --label "$g: sink" --stats-json "$tmp/$g.json" \
             --counts "$tmp/$g.counts" --runs "$runs" $u || failed=1
     done
