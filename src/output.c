@@ -37,10 +37,12 @@ void
 vpc_output_count_message (VpcOutput *output, gsize len, guint records)
 {
   g_mutex_lock (&output->lock);
-  if (records > 0)
-    output->stats.messages++;
-  else
+  /* A NetFlow packet without flows is a template refresh (IPFIX refreshes
+   * are counted where they are sent). */
+  if (records == 0 && vpc_output_get_protocol (output) != VPC_PROTOCOL_IPFIX)
     output->stats.template_messages++;
+  else
+    output->stats.messages++;
   output->stats.records += records;
   output->stats.bytes += len;
   g_mutex_unlock (&output->lock);

@@ -90,8 +90,8 @@ gsize vpc_output_get_max_message (const VpcOutput *output);
 gboolean vpc_output_start (VpcOutput *output, VpcTemplateMessagesFunc templates,
                            gpointer templates_data, GError **error);
 
-/* Send one message of the stream holding records data records (0: a
- * template-only message, counted as such).  Paced
+/* Send one message of the stream holding records data records (a
+ * NetFlow packet with none is counted as a template message).  Paced
  * and preceded by a template refresh when due (UDP); re-sent after a
  * reconnect (TCP).  FALSE: the output failed for good (VPC_ERROR_IO). */
 gboolean vpc_output_send (VpcOutput *output, const guint8 *message, gsize len, guint records,
