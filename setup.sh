@@ -14,7 +14,7 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
   libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev
-  libfixbuf-tools tshark nfdump python3 curl nginx-light"
+  libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase"
 
 missing=
 for p in $packages; do

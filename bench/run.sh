@@ -12,6 +12,9 @@
 #   PYIPFIX_PYTHON  interpreter with python3-ipfix (default: the first of /usr/bin/python3,
 #                   python3 that can import ipfix; the python row is skipped if none can)
 #   BENCH_NET       0: skip the network rows (default 1; they need a vpc2ipfix with --tcp/--udp)
+#   VPC_REPORT      vpc-report to measure (default: next to VPC2IPFIX; the row is skipped
+#                   if there is none)
+#   BENCH_FEED      entries of the generated threat feed of the vpc-report row (default 100000)
 #   TMPDIR          where the inputs are generated (removed at exit)
 #
 # Network rows: vpc2ipfix sends the plain default input over TCP, and over UDP with
@@ -128,6 +131,30 @@ vpc vpc-gzip "vpc2ipfix gzip default" "$tmp/default.log.gz" "$dsize"
 vpc vpc-v5 "vpc2ipfix plain v5 (29 fields)" "$tmp/v5.log" "$vsize"
 vpc vpc-json "vpc2ipfix json default (CloudWatch pages)" "$tmp/default.json" "$jsize"
 
+# vpc-report: the plain default input against a generated feed (a third of the log's public
+# addresses among random public ones), fetched once into a cache (file://), then read with
+# --offline in the measured runs; JSON output (written where the IPFIX rows write theirs).
+report_ok=0
+feed_n=${BENCH_FEED:-100000}
+: "${VPC_REPORT:=$(dirname -- "$VPC2IPFIX")/vpc-report}"
+if [ -x "$VPC_REPORT" ]; then
+    "$python" "$here/gen-feed.py" --from "$tmp/default.log" "$feed_n" > "$tmp/feed.txt"
+    printf '[bench]\nurl=file://%s\nseverity=high\n' "$tmp/feed.txt" > "$tmp/feeds.conf"
+    if "$VPC_REPORT" -q --feeds "$tmp/feeds.conf" --cache-dir "$tmp/feed-cache" -O json \
+            -o "$tmp/report.json" "$tmp/default.log" 2>"$tmp/vpc-report.err"; then
+        measure vpc-report "vpc-report plain default, $feed_n feed entries" "$dsize" "$runs" \
+            "$tmp/vpc-report.err" -- "$VPC_REPORT" -q --offline --feeds "$tmp/feeds.conf" \
+            --cache-dir "$tmp/feed-cache" -O json -o "$tmp/out.ipfix" "$tmp/default.log"
+        report_ok=1
+    else
+        echo "  vpc-report failed:" >&2
+        sed -n '1,5s/^/    | /p' "$tmp/vpc-report.err" >&2
+        failed=1
+    fi
+else
+    echo "  (vpc-report row skipped: no $VPC_REPORT)" >&2
+fi
+
 # --- network rows -------------------------------------------------------------------
 # bg_stop PID: SIGTERM, wait (the process writes its counts or its file on SIGTERM).
 bg_stop() {
@@ -225,6 +252,22 @@ else
 fi
 if [ -n "$pyipfix" ]; then
     check "$tmp/default.counts" --label "py_vpc2ipfix.py plain default" --stats-text "$tmp/py.err"
+fi
+if [ "$report_ok" = 1 ]; then
+    # The report's flows and record counts against the generator's, and the feed all read.
+    "$python" - "$tmp/default.counts" "$tmp/report.json" "$feed_n" <<'PY' || failed=1
+import json, sys
+counts = dict((k, int(v)) for k, v in (l.split() for l in open(sys.argv[1]) if l.strip()))
+rep, n = json.load(open(sys.argv[2])), int(sys.argv[3])
+t, feed = rep["inputs"]["total"], rep["threats"]["feeds"][0]
+ok = all(t[k] == counts[k] for k in ("flows", "nodata", "skipdata") if k in counts) \
+    and rep["totals"]["flows"] == t["flows"] and feed["entries"] + feed["special"] == n
+print("  %-40s %s: %d flows, %d intervals, %d listed addresses in %d flows (%d flagged)" % (
+    "vpc-report plain default", "ok" if ok else "MISMATCH", rep["totals"]["flows"],
+    rep["threats"]["intervals"], rep["threats"]["addresses"], rep["threats"]["flows"]["flows"],
+    rep["threats"]["flagged"]))
+sys.exit(0 if ok else 1)
+PY
 fi
 if [ "$net_ok" = 1 ] && [ "$verify" = 1 ]; then
     for g in vpc-tcp vpc-udp vpc-nf9 vpc-nf5; do

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc-report as JSON: the stable document of schema "vpc-report/1" (vpc-report(1) describes every key). */
+#include "config.h"
+
+#include "report.h"
+
+static void
+json_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_autofree char *valid = vpc_report_valid_utf8 (s);
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) valid; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_key (GString *out, const char *key)
+{
+  g_string_append_printf (out, "\"%s\": ", key);
+}
+
+static void
+json_u64 (GString *out, const char *key, guint64 v)
+{
+  g_string_append_printf (out, "\"%s\": %" G_GUINT64_FORMAT, key, v);
+}
+
+/* "flows": F, "packets": P, "bytes": B */
+static void
+json_tally_members (GString *out, const VpcTally *t)
+{
+  g_string_append_printf (out,
+                          "\"flows\": %" G_GUINT64_FORMAT ", \"packets\": %" G_GUINT64_FORMAT
+                          ", \"bytes\": %" G_GUINT64_FORMAT,
+                          t->flows, t->packets, t->bytes);
+}
+
+static void
+json_tally (GString *out, const char *key, const VpcTally *t)
+{
+  json_key (out, key);
+  g_string_append_c (out, '{');
+  json_tally_members (out, t);
+  g_string_append_c (out, '}');
+}
+
+static void
+json_time (GString *out, const char *key, gboolean known, guint64 ms)
+{
+  if (known)
+    json_u64 (out, key, ms);
+  else
+    g_string_append_printf (out, "\"%s\": null", key);
+}
+
+static void
+json_counts (GString *out, const VpcCounts *c)
+{
+  g_string_append_printf (
+      out,
+      "\"lines\": %" G_GUINT64_FORMAT ", \"headers\": %" G_GUINT64_FORMAT
+      ", \"blank\": %" G_GUINT64_FORMAT ", \"flows\": %" G_GUINT64_FORMAT
+      ", \"flows_ipv4\": %" G_GUINT64_FORMAT ", \"flows_ipv6\": %" G_GUINT64_FORMAT
+      ", \"flows_noaddr\": %" G_GUINT64_FORMAT ", \"nodata\": %" G_GUINT64_FORMAT
+      ", \"skipdata\": %" G_GUINT64_FORMAT ", \"malformed\": %" G_GUINT64_FORMAT
+      ", \"control_messages\": %" G_GUINT64_FORMAT ", \"bad_payloads\": %" G_GUINT64_FORMAT,
+      c->lines, c->headers, c->blank, c->flows, c->flows_ipv4, c->flows_ipv6, c->flows_noaddr,
+      c->nodata, c->skipdata, c->malformed, c->control_messages, c->bad_payloads);
+}
+
+static void
+json_inputs (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "  \"inputs\": {\n    \"files\": [");
+  for (guint i = 0; i < s->inputs->len; i++)
+    {
+      const VpcReportInput *in = s->inputs->pdata[i];
+      g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+      json_key (out, "name");
+      json_string (out, in->name);
+      g_string_append (out, ", ");
+      json_key (out, "kind");
+      json_string (out, in->kind);
+      g_string_append (out, ", ");
+      json_key (out, "container");
+      json_string (out, in->container);
+      g_string_append_printf (out, ", \"compressed\": %s, ", in->compressed ? "true" : "false");
+      json_counts (out, &in->counts);
+      g_string_append (out, ", ");
+      json_u64 (out, "ipfix_records", in->ipfix_records);
+      g_string_append (out, ", ");
+      json_u64 (out, "ipfix_options_records", in->ipfix_options_records);
+      g_string_append (out, ", ");
+      json_key (out, "error");
+      json_string (out, in->error);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "\n    ],\n    \"skipped_files\": [");
+  for (guint i = 0; i < s->skipped_files->len; i++)
+    {
+      g_string_append (out, i == 0 ? "\n      " : ",\n      ");
+      json_string (out, s->skipped_files->pdata[i]);
+    }
+  g_string_append (out, "\n    ],\n    \"total\": {");
+  g_string_append_printf (out, "\"files\": %u, \"failed\": %u, ", s->inputs->len,
+                          s->failed_inputs);
+  json_counts (out, &s->input_total);
+  g_string_append (out, ", ");
+  json_u64 (out, "ipfix_records", s->ipfix_records);
+  g_string_append (out, ", ");
+  json_u64 (out, "ipfix_options_records", s->ipfix_options_records);
+  g_string_append (out, "}\n  },\n");
+}
+
+static void
+json_totals (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "  \"time\": {");
+  json_time (out, "first", s->have_time, s->first_ms);
+  g_string_append (out, ", ");
+  json_time (out, "last", s->have_time, s->last_ms);
+  g_string_append (out, "},\n  \"totals\": {");
+  json_tally_members (out, &s->all);
+  g_string_append_printf (out,
+                          ", \"flows_ipv4\": %" G_GUINT64_FORMAT ", \"flows_ipv6\": %" G_GUINT64_FORMAT
+                          ", \"flows_noaddr\": %" G_GUINT64_FORMAT ",\n    ",
+                          s->flows_ipv4, s->flows_ipv6, s->flows_noaddr);
+  json_tally (out, "accepted", &s->accepted);
+  g_string_append (out, ",\n    ");
+  json_tally (out, "rejected", &s->rejected);
+  g_string_append (out, ",\n    ");
+  json_tally (out, "no_action", &s->no_action);
+  g_string_append_printf (out,
+                          ",\n    \"rejected_share\": {\"flows\": %.6f, \"packets\": %.6f, "
+                          "\"bytes\": %.6f}},\n",
+                          vpc_report_share (s->rejected.flows, s->all.flows),
+                          vpc_report_share (s->rejected.packets, s->all.packets),
+                          vpc_report_share (s->rejected.bytes, s->all.bytes));
+}
+
+/* "name": {"distinct": N, [extra,] "top": [rows]} */
+static void
+json_table (GString *out, const char *name, const char *key, const VpcReportTable *t,
+            const char *extra, gboolean last)
+{
+  g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ", %s\"top\": [",
+                          name, t->distinct, extra != NULL ? extra : "");
+  for (guint i = 0; i < t->rows->len; i++)
+    {
+      const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
+      g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+      if (key != NULL)
+        {
+          json_key (out, key);
+          json_string (out, row->name);
+        }
+      else
+        {
+          g_string_append_printf (out, "\"protocol\": %u, \"protocol_name\": ", row->protocol);
+          json_string (out, row->protocol_name);
+          g_string_append_printf (out, ", \"port\": %u, \"service\": ", row->port);
+          json_string (out, row->service);
+        }
+      g_string_append (out, ", ");
+      json_tally_members (out, &row->tally);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]}%s\n", t->rows->len > 0 ? "\n    " : "", last ? "" : ",");
+}
+
+static void
+json_rejects (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "  \"rejects\": {\n");
+  json_table (out, "sources", "address", &s->sources, NULL, FALSE);
+  g_autofree char *extra = g_strdup_printf ("\"without_port\": %" G_GUINT64_FORMAT ", ",
+                                            s->rejected_without_port);
+  json_table (out, "ports", NULL, &s->ports, extra, FALSE);
+  json_table (out, "destinations", "address", &s->destinations, NULL, FALSE);
+  json_table (out, "interfaces", "interface", &s->interfaces, NULL, FALSE);
+  g_string_append_printf (out,
+                          "    \"histogram\": {\"bucket_seconds\": %u, \"without_time\": %" G_GUINT64_FORMAT
+                          ", \"buckets\": [",
+                          s->bucket_seconds, s->rejected_without_time);
+  for (guint i = 0; i < s->buckets->len; i++)
+    {
+      const VpcReportBucket *b = &g_array_index (s->buckets, VpcReportBucket, i);
+      g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+      json_u64 (out, "start", b->start_ms);
+      g_string_append (out, ", ");
+      json_tally_members (out, &b->tally);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]}\n  },\n", s->buckets->len > 0 ? "\n    " : "");
+}
+
+static void
+json_scanners (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out,
+                          "  \"scanners\": {\"min_ports\": %u, \"min_hosts\": %u, \"count\": %" G_GUINT64_FORMAT
+                          ", \"top\": [",
+                          s->options.scan_ports, s->options.scan_hosts, s->scanner_count);
+  for (guint i = 0; i < s->scanners->len; i++)
+    {
+      const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
+      g_string_append (out, i == 0 ? "\n    {" : ",\n    {");
+      json_key (out, "address");
+      json_string (out, r->address);
+      g_string_append_printf (out, ", \"ports\": %" G_GUINT64_FORMAT ", \"hosts\": %" G_GUINT64_FORMAT ", ",
+                              r->ports, r->hosts);
+      json_tally_members (out, &r->rejected);
+      g_string_append (out, ", ");
+      json_u64 (out, "accepted_flows", r->accepted_flows);
+      gboolean known = r->first_ms != 0 || r->last_ms != 0;
+      g_string_append (out, ", ");
+      json_time (out, "first", known, r->first_ms);
+      g_string_append (out, ", ");
+      json_time (out, "last", known, r->last_ms);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]},\n", s->scanners->len > 0 ? "\n  " : "");
+}
+
+static void
+json_threats (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out, "  \"threats\": {\"enabled\": %s, \"intervals\": %" G_GUINT64_FORMAT
+                               ", \"feeds\": [",
+                          s->threats_enabled ? "true" : "false", s->threat_intervals);
+  for (guint i = 0; i < s->feeds->len; i++)
+    {
+      const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
+      g_string_append (out, i == 0 ? "\n    {" : ",\n    {");
+      json_key (out, "name");
+      json_string (out, f->name);
+      g_string_append_printf (out, ", \"enabled\": %s, \"state\": ", f->enabled ? "true" : "false");
+      json_string (out, f->state);
+      g_string_append (out, ", \"severity\": ");
+      json_string (out, f->severity);
+      if (f->age >= 0)
+        g_string_append_printf (out, ", \"age\": %" G_GINT64_FORMAT, f->age);
+      else
+        g_string_append (out, ", \"age\": null");
+      g_string_append_printf (out,
+                              ", \"entries\": %" G_GUINT64_FORMAT ", \"garbage\": %" G_GUINT64_FORMAT
+                              ", \"special\": %" G_GUINT64_FORMAT ", \"error\": ",
+                              f->entries, f->garbage, f->special);
+      json_string (out, f->error);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s],\n    \"addresses\": %" G_GUINT64_FORMAT
+                               ", \"flagged\": %" G_GUINT64_FORMAT ", ",
+                          s->feeds->len > 0 ? "\n  " : "", s->threat_addresses, s->threat_flagged);
+  json_tally (out, "flows", &s->threat_flows);
+  g_string_append (out, ", ");
+  json_tally (out, "accepted", &s->threat_accepted);
+  g_string_append (out, ",\n    \"list\": [");
+  for (guint i = 0; i < s->threats->len; i++)
+    {
+      const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
+      g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+      json_key (out, "address");
+      json_string (out, t->address);
+      g_string_append_printf (out, ", \"severity\": \"%s\", \"flagged\": %s, \"direction\": \"%s\", \"feeds\": [",
+                              vpc_severity_name (t->severity), t->flagged ? "true" : "false",
+                              vpc_threat_direction_name (t->direction));
+      for (guint k = 0; t->feed_names[k] != NULL; k++)
+        {
+          if (k > 0)
+            g_string_append (out, ", ");
+          json_string (out, t->feed_names[k]);
+        }
+      g_string_append (out, "], ");
+      json_tally_members (out, &t->total);
+      g_string_append (out, ", ");
+      json_tally (out, "accepted", &t->accepted);
+      g_string_append (out, ", ");
+      json_tally (out, "rejected", &t->rejected);
+      gboolean known = t->first_ms != 0 || t->last_ms != 0;
+      g_string_append (out, ", ");
+      json_time (out, "first", known, t->first_ms);
+      g_string_append (out, ", ");
+      json_time (out, "last", known, t->last_ms);
+      g_string_append (out, ", \"interfaces\": [");
+      for (guint k = 0; t->interfaces[k] != NULL; k++)
+        {
+          if (k > 0)
+            g_string_append (out, ", ");
+          json_string (out, t->interfaces[k]);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_printf (out, "%s]}\n", s->threats->len > 0 ? "\n    " : "");
+}
+
+char *
+vpc_report_to_json (const VpcReportSummary *s)
+{
+  GString *out = g_string_new ("{\n");
+  g_string_append_printf (out, "  \"schema\": \"%s\",\n  \"generator\": \"vpc-report %s\",\n",
+                          VPC_REPORT_SCHEMA, PACKAGE_VERSION);
+  g_string_append_printf (out,
+                          "  \"options\": {\"top\": %u, \"top_threats\": %u, \"scan_ports\": %u, "
+                          "\"scan_hosts\": %u, \"bucket_seconds\": %u},\n",
+                          s->options.top, s->options.top_threats, s->options.scan_ports,
+                          s->options.scan_hosts, s->options.bucket_seconds);
+  json_inputs (out, s);
+  json_totals (out, s);
+  json_rejects (out, s);
+  json_scanners (out, s);
+  json_threats (out, s);
+  g_string_append (out, "}\n");
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc-report inputs: flow logs through the shared reader, parser and mapper, and IPFIX files, into a VpcReport. */
+#pragma once
+
+#include <glib.h>
+
+#include "container.h"
+#include "mapper.h"
+#include "report.h"
+#include "vpc-error.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *format;          /* columns of header-less input, or NULL */
+  VpcContainer container;      /* of every text input; AUTO: detect */
+  VpcMapperOptions mapper;
+  const VpcDiag *diag;         /* per-line messages, skipped files */
+  guint max_line_messages;     /* per input; more malformed lines are only counted */
+  const gint *interrupted;     /* non-zero: stop reading (VPC_ERROR_INTERRUPTED) */
+} VpcReportReadOptions;
+
+/* Read every input (files, directories, "-"; no inputs = standard input)
+ * into report.  A file whose first bytes (after gzip) are 00 0a is IPFIX;
+ * everything else is read as vpc2ipfix reads it.  Malformed lines are
+ * counted and shown through diag as FILE:LINE: message.  Fatal: a bad
+ * --format (VPC_ERROR_USAGE), an input argument that does not exist
+ * (VPC_ERROR_IO), a header line that cannot be used (VPC_ERROR_HEADER).
+ * An input that cannot be read to its end keeps what was read and its
+ * error in its VpcReportInput. */
+gboolean vpc_report_read (const VpcReportReadOptions *options, const char *const *inputs,
+                          VpcReport *report, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc-report as a terminal table and as CSV (one section per table, every row led by its section name). */
+#include "config.h"
+
+#include "report.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------- aligned tables */
+
+typedef struct {
+  guint columns;
+  guint64 right;     /* bit i: column i is right-aligned (numbers) */
+  GPtrArray *rows;   /* GStrv; the first is the header */
+} TextTable;
+
+static TextTable *
+text_table_new (const char *const *header, guint64 right)
+{
+  TextTable *t = g_new0 (TextTable, 1);
+  t->columns = g_strv_length ((char **) header);
+  t->right = right;
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (t->rows, g_strdupv ((char **) header));
+  return t;
+}
+
+/* Takes the strings (columns of them, NULL-terminated list not needed). */
+static void
+text_table_add (TextTable *t, ...)
+{
+  char **row = g_new0 (char *, t->columns + 1);
+  va_list ap;
+  va_start (ap, t);
+  for (guint i = 0; i < t->columns; i++)
+    {
+      char *cell = va_arg (ap, char *);
+      row[i] = vpc_report_valid_utf8 (cell);
+      g_free (cell);
+    }
+  va_end (ap);
+  g_ptr_array_add (t->rows, row);
+}
+
+static void
+text_table_render (TextTable *t, GString *out)
+{
+  g_autofree guint *width = g_new0 (guint, t->columns);
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      char **row = t->rows->pdata[r];
+      for (guint i = 0; i < t->columns; i++)
+        width[i] = MAX (width[i], (guint) g_utf8_strlen (row[i], -1));
+    }
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      char **row = t->rows->pdata[r];
+      GString *line = g_string_new ("  ");
+      for (guint i = 0; i < t->columns; i++)
+        {
+          guint pad = width[i] - (guint) g_utf8_strlen (row[i], -1);
+          gboolean right = (t->right >> i) & 1;
+          if (i > 0)
+            g_string_append (line, "  ");
+          if (right)
+            for (guint k = 0; k < pad; k++)
+              g_string_append_c (line, ' ');
+          g_string_append (line, row[i]);
+          if (!right && i + 1 < t->columns)
+            for (guint k = 0; k < pad; k++)
+              g_string_append_c (line, ' ');
+        }
+      while (line->len > 0 && line->str[line->len - 1] == ' ')
+        g_string_truncate (line, line->len - 1);
+      g_string_append_printf (out, "%s\n", line->str);
+      g_string_free (line, TRUE);
+    }
+  g_ptr_array_unref (t->rows);
+  g_free (t);
+}
+
+static char *
+u64 (guint64 v)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, v);
+}
+
+static char *
+time_or_dash (guint64 ms)
+{
+  return ms != 0 ? vpc_report_time_text (ms) : g_strdup ("-");
+}
+
+static void
+tally_table (GString *out, const char *title, const char *key, const VpcReportTable *t,
+             const char *empty)
+{
+  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, t->distinct);
+  if (t->rows->len == 0)
+    {
+      g_string_append_printf (out, "  %s\n", empty);
+      return;
+    }
+  gboolean ports = key == NULL;
+  const char *header_ports[] = { "port", "service", "flows", "packets", "bytes", NULL };
+  const char *header_named[] = { key, "flows", "packets", "bytes", NULL };
+  TextTable *tt = ports ? text_table_new (header_ports, 0x1c) : text_table_new (header_named, 0xe);
+  for (guint i = 0; i < t->rows->len; i++)
+    {
+      const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
+      if (ports)
+        text_table_add (tt, g_strdup (row->name), g_strdup (row->service != NULL ? row->service : "-"),
+                        u64 (row->tally.flows), u64 (row->tally.packets), u64 (row->tally.bytes));
+      else
+        text_table_add (tt, g_strdup (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+                        u64 (row->tally.bytes));
+    }
+  text_table_render (tt, out);
+}
+
+static char *
+feeds_text (char **names)
+{
+  return g_strjoinv (",", names);
+}
+
+char *
+vpc_report_to_table (const VpcReportSummary *s)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "vpc-report: %" G_GUINT64_FORMAT " flows from %u input(s)",
+                          s->all.flows, s->inputs->len);
+  if (s->have_time)
+    {
+      g_autofree char *a = vpc_report_time_text (s->first_ms);
+      g_autofree char *b = vpc_report_time_text (s->last_ms);
+      g_string_append_printf (out, ", %s to %s", a, b);
+    }
+  const VpcCounts *c = &s->input_total;
+  g_string_append_printf (out,
+                          "\n  lines %" G_GUINT64_FORMAT ": headers %" G_GUINT64_FORMAT
+                          ", blank %" G_GUINT64_FORMAT ", flows %" G_GUINT64_FORMAT
+                          ", NODATA %" G_GUINT64_FORMAT ", SKIPDATA %" G_GUINT64_FORMAT
+                          ", malformed %" G_GUINT64_FORMAT "\n",
+                          c->lines, c->headers, c->blank, c->flows, c->nodata, c->skipdata,
+                          c->malformed);
+  if (s->ipfix_records > 0)
+    g_string_append_printf (out,
+                            "  IPFIX records %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+                            " options records skipped)\n",
+                            s->ipfix_records, s->ipfix_options_records);
+
+  g_string_append (out, "\nTotals\n");
+  const char *th[] = { "", "flows", "share", "packets", "share", "bytes", "share", NULL };
+  TextTable *tt = text_table_new (th, 0x7e);
+  struct {
+    const char *name;
+    const VpcTally *t;
+  } totals[] = { { "all", &s->all }, { "accepted", &s->accepted }, { "rejected", &s->rejected },
+                 { "no action", &s->no_action } };
+  for (guint i = 0; i < G_N_ELEMENTS (totals); i++)
+    text_table_add (tt, g_strdup (totals[i].name), u64 (totals[i].t->flows),
+                    vpc_report_share_text (totals[i].t->flows, s->all.flows),
+                    u64 (totals[i].t->packets),
+                    vpc_report_share_text (totals[i].t->packets, s->all.packets),
+                    u64 (totals[i].t->bytes),
+                    vpc_report_share_text (totals[i].t->bytes, s->all.bytes));
+  text_table_render (tt, out);
+
+  tally_table (out, "Top rejected sources", "address", &s->sources, "no rejected flows");
+  tally_table (out, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports");
+  if (s->rejected_without_port > 0)
+    g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without protocol or port)\n",
+                            s->rejected_without_port);
+  tally_table (out, "Top rejected destinations", "address", &s->destinations, "no rejected flows");
+  tally_table (out, "Top interfaces with rejected flows", "interface", &s->interfaces,
+               "no rejected flows with an interface");
+
+  g_string_append_printf (out,
+                          "\nScanners: %" G_GUINT64_FORMAT " sources with rejected flows to >= %u "
+                          "ports or >= %u hosts\n",
+                          s->scanner_count, s->options.scan_ports, s->options.scan_hosts);
+  if (s->scanners->len > 0)
+    {
+      const char *h[] = { "address", "ports", "hosts", "flows", "accepted", "first", "last", NULL };
+      tt = text_table_new (h, 0x1e);
+      for (guint i = 0; i < s->scanners->len; i++)
+        {
+          const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
+          text_table_add (tt, g_strdup (r->address), u64 (r->ports), u64 (r->hosts),
+                          u64 (r->rejected.flows), u64 (r->accepted_flows),
+                          time_or_dash (r->first_ms), time_or_dash (r->last_ms));
+        }
+      text_table_render (tt, out);
+    }
+
+  g_string_append_printf (out, "\nRejected flows over time (%u s buckets by flow start)\n",
+                          s->bucket_seconds);
+  guint64 max = 0;
+  for (guint i = 0; i < s->buckets->len; i++)
+    max = MAX (max, g_array_index (s->buckets, VpcReportBucket, i).tally.flows);
+  if (s->buckets->len == 0)
+    g_string_append (out, "  no rejected flows with a start time\n");
+  for (guint i = 0; i < s->buckets->len; i++)
+    {
+      const VpcReportBucket *b = &g_array_index (s->buckets, VpcReportBucket, i);
+      g_autofree char *when = vpc_report_time_text (b->start_ms);
+      guint bar = max > 0 ? (guint) ((b->tally.flows * 40 + max - 1) / max) : 0;
+      g_string_append_printf (out, "  %s %8" G_GUINT64_FORMAT " ", when, b->tally.flows);
+      for (guint k = 0; k < bar; k++)
+        g_string_append_c (out, '#');
+      g_string_append_c (out, '\n');
+    }
+  if (s->rejected_without_time > 0)
+    g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without a start time)\n",
+                            s->rejected_without_time);
+
+  if (!s->threats_enabled)
+    {
+      g_string_append (out, "\nThreats: not checked (--no-threats)\n");
+      return g_string_free (out, FALSE);
+    }
+  g_string_append_printf (out,
+                          "\nThreats: %" G_GUINT64_FORMAT " listed addresses in %" G_GUINT64_FORMAT
+                          " flows (%" G_GUINT64_FORMAT " accepted); %" G_GUINT64_FORMAT
+                          " flagged (!): accepted traffic with a high-severity address\n",
+                          s->threat_addresses, s->threat_flows.flows, s->threat_accepted.flows,
+                          s->threat_flagged);
+  if (s->threats->len > 0)
+    {
+      const char *h[] = { "", "address", "severity", "direction", "flows", "accepted", "rejected",
+                          "first", "last", "feeds", "interfaces", NULL };
+      tt = text_table_new (h, 0x70);
+      for (guint i = 0; i < s->threats->len; i++)
+        {
+          const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
+          text_table_add (tt, g_strdup (t->flagged ? "!" : ""), g_strdup (t->address),
+                          g_strdup (vpc_severity_name (t->severity)),
+                          g_strdup (vpc_threat_direction_name (t->direction)), u64 (t->total.flows),
+                          u64 (t->accepted.flows), u64 (t->rejected.flows),
+                          time_or_dash (t->first_ms), time_or_dash (t->last_ms),
+                          feeds_text (t->feed_names), feeds_text (t->interfaces));
+        }
+      text_table_render (tt, out);
+      if (s->threat_addresses > s->threats->len)
+        g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " more; --top-threats 0 lists all)\n",
+                                s->threat_addresses - s->threats->len);
+    }
+  g_string_append_printf (out, "\nFeeds (%" G_GUINT64_FORMAT " intervals)\n", s->threat_intervals);
+  const char *fh[] = { "feed", "state", "severity", "age", "entries", "garbage", "special", "error",
+                       NULL };
+  tt = text_table_new (fh, 0x78);
+  for (guint i = 0; i < s->feeds->len; i++)
+    {
+      const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
+      char *age = f->age < 0 ? g_strdup ("-")
+                  : f->age < 7200 ? g_strdup_printf ("%" G_GINT64_FORMAT "s", f->age)
+                  : f->age < 172800 ? g_strdup_printf ("%" G_GINT64_FORMAT "h", f->age / 3600)
+                                    : g_strdup_printf ("%" G_GINT64_FORMAT "d", f->age / 86400);
+      text_table_add (tt, g_strdup (f->name), g_strdup (f->state), g_strdup (f->severity), age,
+                      u64 (f->entries), u64 (f->garbage), u64 (f->special),
+                      g_strdup (f->error != NULL ? f->error : ""));
+    }
+  text_table_render (tt, out);
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+static void
+csv_field (GString *out, const char *text)
+{
+  g_autofree char *valid = vpc_report_valid_utf8 (text);
+  if (strpbrk (valid, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, valid);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* One row: the section name, then the fields (NULL-terminated; taken). */
+static void
+csv_row (GString *out, const char *section, ...)
+{
+  g_string_append (out, section);
+  va_list ap;
+  va_start (ap, section);
+  for (char *field; (field = va_arg (ap, char *)) != NULL;)
+    {
+      g_string_append_c (out, ',');
+      csv_field (out, field);
+      g_free (field);
+    }
+  va_end (ap);
+  g_string_append (out, "\r\n");
+}
+
+#define S(x) g_strdup (x)
+
+static void
+csv_tally_section (GString *out, const char *section, const char *key, const VpcReportTable *t)
+{
+  g_string_append (out, "\r\n");
+  if (key == NULL)
+    csv_row (out, "section", S ("protocol"), S ("protocol_name"), S ("port"), S ("service"),
+             S ("flows"), S ("packets"), S ("bytes"), NULL);
+  else
+    csv_row (out, "section", S (key), S ("flows"), S ("packets"), S ("bytes"), NULL);
+  for (guint i = 0; i < t->rows->len; i++)
+    {
+      const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
+      if (key == NULL)
+        csv_row (out, section, u64 (row->protocol), S (row->protocol_name ? row->protocol_name : ""),
+                 u64 (row->port), S (row->service ? row->service : ""), u64 (row->tally.flows),
+                 u64 (row->tally.packets), u64 (row->tally.bytes), NULL);
+      else
+        csv_row (out, section, S (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+                 u64 (row->tally.bytes), NULL);
+    }
+}
+
+static char *
+ms_or_empty (guint64 ms)
+{
+  return ms != 0 ? u64 (ms) : g_strdup ("");
+}
+
+char *
+vpc_report_to_csv (const VpcReportSummary *s)
+{
+  GString *out = g_string_new (NULL);
+  csv_row (out, "section", S ("metric"), S ("flows"), S ("packets"), S ("bytes"), NULL);
+  struct {
+    const char *name;
+    const VpcTally *t;
+  } totals[] = { { "all", &s->all }, { "accepted", &s->accepted }, { "rejected", &s->rejected },
+                 { "no_action", &s->no_action }, { "threat_flows", &s->threat_flows },
+                 { "threat_accepted", &s->threat_accepted } };
+  for (guint i = 0; i < G_N_ELEMENTS (totals); i++)
+    csv_row (out, "totals", S (totals[i].name), u64 (totals[i].t->flows),
+             u64 (totals[i].t->packets), u64 (totals[i].t->bytes), NULL);
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("name"), S ("kind"), S ("container"), S ("lines"), S ("flows"),
+           S ("nodata"), S ("skipdata"), S ("malformed"), S ("bad_payloads"), S ("ipfix_records"),
+           S ("error"), NULL);
+  for (guint i = 0; i < s->inputs->len; i++)
+    {
+      const VpcReportInput *in = s->inputs->pdata[i];
+      csv_row (out, "inputs", S (in->name), S (in->kind), S (in->container ? in->container : ""),
+               u64 (in->counts.lines), u64 (in->counts.flows), u64 (in->counts.nodata),
+               u64 (in->counts.skipdata), u64 (in->counts.malformed),
+               u64 (in->counts.bad_payloads), u64 (in->ipfix_records),
+               S (in->error ? in->error : ""), NULL);
+    }
+
+  csv_tally_section (out, "rejected_sources", "address", &s->sources);
+  csv_tally_section (out, "rejected_ports", NULL, &s->ports);
+  csv_tally_section (out, "rejected_destinations", "address", &s->destinations);
+  csv_tally_section (out, "rejected_interfaces", "interface", &s->interfaces);
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("address"), S ("ports"), S ("hosts"), S ("flows"), S ("packets"),
+           S ("bytes"), S ("accepted_flows"), S ("first_ms"), S ("last_ms"), NULL);
+  for (guint i = 0; i < s->scanners->len; i++)
+    {
+      const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
+      csv_row (out, "scanners", S (r->address), u64 (r->ports), u64 (r->hosts),
+               u64 (r->rejected.flows), u64 (r->rejected.packets), u64 (r->rejected.bytes),
+               u64 (r->accepted_flows), ms_or_empty (r->first_ms), ms_or_empty (r->last_ms), NULL);
+    }
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("start_ms"), S ("start"), S ("seconds"), S ("flows"), S ("packets"),
+           S ("bytes"), NULL);
+  for (guint i = 0; i < s->buckets->len; i++)
+    {
+      const VpcReportBucket *b = &g_array_index (s->buckets, VpcReportBucket, i);
+      csv_row (out, "reject_histogram", u64 (b->start_ms), vpc_report_time_text (b->start_ms),
+               u64 (s->bucket_seconds), u64 (b->tally.flows), u64 (b->tally.packets),
+               u64 (b->tally.bytes), NULL);
+    }
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("address"), S ("severity"), S ("flagged"), S ("direction"),
+           S ("feeds"), S ("flows"), S ("packets"), S ("bytes"), S ("accepted_flows"),
+           S ("accepted_packets"), S ("accepted_bytes"), S ("rejected_flows"),
+           S ("rejected_packets"), S ("rejected_bytes"), S ("first_ms"), S ("last_ms"),
+           S ("interfaces"), NULL);
+  for (guint i = 0; i < s->threats->len; i++)
+    {
+      const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
+      csv_row (out, "threats", S (t->address), S (vpc_severity_name (t->severity)),
+               S (t->flagged ? "yes" : "no"), S (vpc_threat_direction_name (t->direction)),
+               g_strjoinv (" ", t->feed_names), u64 (t->total.flows), u64 (t->total.packets),
+               u64 (t->total.bytes), u64 (t->accepted.flows), u64 (t->accepted.packets),
+               u64 (t->accepted.bytes), u64 (t->rejected.flows), u64 (t->rejected.packets),
+               u64 (t->rejected.bytes), ms_or_empty (t->first_ms), ms_or_empty (t->last_ms),
+               g_strjoinv (" ", t->interfaces), NULL);
+    }
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
+           S ("entries"), S ("garbage"), S ("special"), S ("error"), NULL);
+  for (guint i = 0; i < s->feeds->len; i++)
+    {
+      const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
+      csv_row (out, "feeds", S (f->name), S (f->enabled ? "yes" : "no"), S (f->state),
+               S (f->severity),
+               f->age >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, f->age) : g_strdup (""),
+               u64 (f->entries), u64 (f->garbage), u64 (f->special), S (f->error ? f->error : ""),
+               NULL);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc-report: one-pass aggregation of flows into reject, scanner and threat summaries. */
+#pragma once
+
+#include <glib.h>
+
+#include "feeds.h"
+#include "mapper.h"
+#include "stats.h"
+#include "threat.h"
+
+G_BEGIN_DECLS
+
+/* The version of the JSON document (README "vpc-report", vpc-report(1)). */
+#define VPC_REPORT_SCHEMA "vpc-report/1"
+
+typedef struct {
+  guint top;            /* rows of each top table */
+  guint top_threats;    /* rows of the threat table, 0 = every matched address */
+  guint scan_ports;     /* a source whose rejected flows reach this many distinct
+                         * (protocol, port) destinations is a scanner */
+  guint scan_hosts;     /* ... or this many distinct destination addresses */
+  guint bucket_seconds; /* reject histogram; 0 = chosen from the time span */
+} VpcReportOptions;
+
+#define VPC_REPORT_OPTIONS_INIT \
+  { .top = 10, .top_threats = 100, .scan_ports = 20, .scan_hosts = 20, .bucket_seconds = 0 }
+
+typedef struct {
+  guint64 flows, packets, bytes;
+} VpcTally;
+
+/* One row of a top table.  name: an address, "tcp/22"-like text for ports
+ * (protocol and port also set), or an interface name. */
+typedef struct {
+  char *name;
+  guint8 protocol;     /* ports only */
+  guint16 port;        /* ports only */
+  const char *protocol_name; /* ports only: "tcp", or NULL for a number */
+  char *service;       /* ports only: from the services database, or NULL */
+  VpcTally tally;
+} VpcReportRow;
+
+typedef struct {
+  guint64 distinct;    /* keys seen (the table shows the first rows) */
+  GArray *rows;        /* VpcReportRow, sorted */
+} VpcReportTable;
+
+typedef struct {
+  char *address;
+  guint64 ports;       /* distinct (protocol, port) of its rejected flows */
+  guint64 hosts;       /* distinct destination addresses of its rejected flows */
+  VpcTally rejected;
+  guint64 accepted_flows; /* flows from it that were accepted */
+  guint64 first_ms, last_ms; /* of its rejected flows (0 when unknown) */
+} VpcReportScanner;
+
+typedef struct {
+  guint64 start_ms;
+  VpcTally tally;
+} VpcReportBucket;
+
+typedef enum {
+  VPC_THREAT_INBOUND = 1 << 0,  /* the listed address was a source */
+  VPC_THREAT_OUTBOUND = 1 << 1, /* the listed address was a destination */
+} VpcThreatDirection;
+
+typedef struct {
+  char *address;
+  guint64 feeds;          /* bit i: feed i */
+  char **feed_names;
+  VpcSeverity severity;
+  guint direction;        /* VpcThreatDirection bits */
+  gboolean flagged;       /* accepted traffic and high severity */
+  VpcTally total, accepted, rejected;
+  guint64 first_ms, last_ms; /* flow start and end times (0 when unknown) */
+  char **interfaces;      /* interface names of its flows, sorted */
+} VpcReportThreat;
+
+typedef struct {
+  char *name;
+  const char *kind;       /* "text" or "ipfix" */
+  const char *container;  /* text: "text", "json", ...; ipfix: "ipfix" */
+  gboolean compressed;
+  VpcCounts counts;       /* text: as vpc2ipfix counts; ipfix: flows only */
+  guint64 ipfix_records;  /* ipfix: data records read */
+  guint64 ipfix_options_records; /* ipfix: options records (skipped) */
+  char *error;            /* why reading stopped early, or NULL */
+} VpcReportInput;
+
+typedef struct {
+  char *name;
+  const char *state;
+  const char *severity;
+  gboolean enabled;
+  gint64 age;
+  guint64 entries, garbage, special;
+  char *error;
+} VpcReportFeed;
+
+/* Everything the renderers show. */
+typedef struct {
+  VpcReportOptions options;
+  GPtrArray *inputs;      /* VpcReportInput* */
+  GPtrArray *skipped_files; /* char* */
+  VpcCounts input_total;
+  guint64 ipfix_records, ipfix_options_records;
+  guint failed_inputs;
+
+  VpcTally all, accepted, rejected, no_action;
+  guint64 flows_ipv4, flows_ipv6, flows_noaddr;
+  guint64 first_ms, last_ms; /* earliest start, latest end; 0 when no flow had a time */
+  gboolean have_time;
+
+  VpcReportTable sources, ports, destinations, interfaces;
+  guint64 rejected_without_port; /* rejected flows without protocol or port */
+
+  guint64 scanner_count;
+  GArray *scanners;       /* VpcReportScanner, at most options.top */
+
+  guint bucket_seconds;
+  guint64 rejected_without_time;
+  GArray *buckets;        /* VpcReportBucket, non-empty ones, in time order */
+
+  gboolean threats_enabled;
+  GArray *feeds;          /* VpcReportFeed */
+  guint64 threat_intervals;
+  guint64 threat_addresses, threat_flagged;
+  VpcTally threat_flows, threat_accepted; /* flows with a listed source or destination */
+  GArray *threats;        /* VpcReportThreat, sorted, at most options.top_threats */
+} VpcReportSummary;
+
+void vpc_report_summary_free (VpcReportSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReportSummary, vpc_report_summary_free)
+
+typedef struct VpcReport VpcReport;
+
+/* db: the threat table (not owned; NULL = no threat summary). */
+VpcReport *vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *db);
+void vpc_report_free (VpcReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReport, vpc_report_free)
+
+/* Count one flow (its elements in mask, as vpc_mapper_map() returns).
+ * The flow's strings need to live only during the call. */
+void vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask);
+
+/* An input begins: the entry belongs to the report; fill its counts. */
+VpcReportInput *vpc_report_begin_input (VpcReport *report, const char *name, const char *kind);
+/* Files a directory walk left out ("path (reason)"). */
+void vpc_report_add_skipped (VpcReport *report, const char *what);
+
+/* Sort and cut the tables.  feeds (may be NULL) names the feed bits and
+ * gives their status.  The report can take no more flows. */
+VpcReportSummary *vpc_report_finish (VpcReport *report, VpcFeeds *feeds);
+
+/* Renderings (UTF-8 text; invalid bytes of names replaced). */
+char *vpc_report_to_json (const VpcReportSummary *summary);
+char *vpc_report_to_table (const VpcReportSummary *summary);
+char *vpc_report_to_csv (const VpcReportSummary *summary);
+char *vpc_report_to_html (const VpcReportSummary *summary);
+
+/* Helpers shared by the renderers (report-util.c). */
+char *vpc_report_time_text (guint64 ms);          /* "2026-11-22 23:48:00Z" */
+char *vpc_report_share_text (guint64 part, guint64 whole); /* "12.5%" */
+char *vpc_report_valid_utf8 (const char *text);   /* invalid bytes -> U+FFFD */
+double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
+const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
+
+G_END_DECLS

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vpc-report: reject, scanner and threat summaries of VPC Flow Logs or IPFIX files (command line). */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feeds.h"
+#include "report-read.h"
+#include "report.h"
+
+#define EXIT_USAGE 2
+
+static gint interrupted;
+
+static void
+on_signal (int signum)
+{
+  g_atomic_int_set (&interrupted, 1);
+}
+
+static void
+print_diag (const char *message, gpointer user_data)
+{
+  fprintf (stderr, "vpc-report: %s\n", message);
+}
+
+/* A whole number option in [min, max]. */
+static gboolean
+check_range (const char *name, gint64 value, gint64 min, gint64 max, guint *out, GError **error)
+{
+  if (value < min || value > max)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--%s: %" G_GINT64_FORMAT " is not from %" G_GINT64_FORMAT
+                   " to %" G_GINT64_FORMAT,
+                   name, value, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static VpcContainer input_format = VPC_CONTAINER_AUTO;
+
+static gboolean
+parse_input_format (const char *name, const char *value, gpointer data, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (!vpc_container_from_string (value, &input_format, &local))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", name,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef char *(*RenderFunc) (const VpcReportSummary *summary);
+
+static const struct {
+  const char *name;
+  RenderFunc render;
+} renderers[] = {
+  { "table", vpc_report_to_table },
+  { "csv", vpc_report_to_csv },
+  { "json", vpc_report_to_json },
+  { "html", vpc_report_to_html },
+};
+
+static RenderFunc
+find_renderer (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (renderers); i++)
+    if (strcmp (renderers[i].name, name) == 0)
+      return renderers[i].render;
+  return NULL;
+}
+
+/* The feeds, brought up to date, and their table. */
+static VpcThreatDb *
+load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboolean quiet,
+              VpcFeeds **feeds_out, GError **error)
+{
+  g_autofree char *path = feeds_path != NULL ? g_strdup (feeds_path) : vpc_feeds_default_path ();
+  g_autoptr (VpcFeeds) feeds = vpc_feeds_load (path, error);
+  if (feeds == NULL)
+    return NULL;
+  if (!vpc_feeds_update (feeds, feed_options, error))
+    return NULL;
+  VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
+  if (db == NULL)
+    return NULL;
+  for (guint i = 0; !quiet && i < vpc_feeds_get_count (feeds); i++)
+    {
+      const VpcFeed *f = vpc_feeds_get (feeds, i);
+      if (!f->enabled)
+        continue;
+      if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
+        fprintf (stderr, "vpc-report: feed %s: %s%s%s\n", f->name, vpc_feed_state_name (f->state),
+                 f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
+    }
+  *feeds_out = g_steal_pointer (&feeds);
+  return db;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  g_autofree char *output = NULL;
+  g_autofree char *output_format = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *feeds_path = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_auto (GStrv) inputs = NULL;
+  gboolean quiet = FALSE, version = FALSE, pkt_key = FALSE, offline = FALSE;
+  gboolean no_threats = FALSE, refresh = FALSE;
+  VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
+  gint64 top = options.top, top_threats = options.top_threats, scan_ports = options.scan_ports,
+         scan_hosts = options.scan_hosts, bucket = options.bucket_seconds;
+  VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
+  gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
+
+  GOptionEntry main_entries[] = {
+    { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
+      "table (the default), csv, json or html", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write the report to FILE (replaced atomically; default: standard output)", "FILE" },
+    { "top", 'n', 0, G_OPTION_ARG_INT64, &top, "Rows of each top table (default 10)", "N" },
+    { "scan-ports", 0, 0, G_OPTION_ARG_INT64, &scan_ports,
+      "A source whose rejected flows reach N distinct destination ports (protocol and port) "
+      "is a scanner (default 20)",
+      "N" },
+    { "scan-hosts", 0, 0, G_OPTION_ARG_INT64, &scan_hosts,
+      "... or N distinct destination addresses (default 20)", "N" },
+    { "bucket", 0, 0, G_OPTION_ARG_INT64, &bucket,
+      "Seconds of one bar of the reject histogram (default 0: chosen from the time span, "
+      "at most 60 bars)",
+      "SECONDS" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
+    { NULL }
+  };
+  GOptionEntry threat_entries[] = {
+    { "no-threats", 0, 0, G_OPTION_ARG_NONE, &no_threats,
+      "No threat summary: read no feed list, download nothing", NULL },
+    { "feeds", 0, 0, G_OPTION_ARG_FILENAME, &feeds_path,
+      "The feed list (default: ~/.config/vpc2ipfix/feeds.conf if it exists, else the "
+      "installed feeds.conf)",
+      "FILE" },
+    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
+      "Keep the downloaded feeds in DIR (default ~/.cache/vpc2ipfix/feeds)", "DIR" },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+      "Download nothing: use the cached copies of the feeds", NULL },
+    { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
+      "Ask the servers even when a feed's min-interval has not passed", NULL },
+    { "top-threats", 0, 0, G_OPTION_ARG_INT64, &top_threats,
+      "Rows of the threat table, 0 = every listed address (default 100)", "N" },
+    { "feed-timeout", 0, 0, G_OPTION_ARG_INT64, &feed_timeout,
+      "Seconds one feed download may take (default 60)", "SECONDS" },
+    { "max-feed-size", 0, 0, G_OPTION_ARG_INT64, &max_feed_size,
+      "A feed larger than BYTES is refused; its cached copy stays (default 67108864)", "BYTES" },
+    { NULL }
+  };
+  GOptionEntry input_entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
+      "plain names; default: the version 2 format",
+      "FORMAT" },
+    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_input_format,
+      "Container of every text input: auto (detect per input, the default), text, "
+      "cloudwatch-export, json or base64",
+      "CONTAINER" },
+    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
+      "Count pkt-srcaddr/pkt-dstaddr as the flow's source/destination (as vpc2ipfix)", NULL },
+    { NULL }
+  };
+
+  g_autoptr (GOptionContext) context
+      = g_option_context_new ("- reject, scanner and threat summaries of VPC Flow Logs");
+  g_option_context_set_summary (
+      context,
+      "Reads VPC Flow Log records (every input vpc2ipfix reads: plain or gzip files,\n"
+      "directories of S3 objects, CloudWatch exports and JSON, standard input when no INPUT\n"
+      "or \"-\" is given) and IPFIX files written by vpc2ipfix (named on the command line),\n"
+      "and reports in one pass: totals and reject shares; the top rejected sources,\n"
+      "destination ports, destination addresses and interfaces; scanners; a time histogram\n"
+      "of rejects; and every address listed by a public threat feed (downloaded politely\n"
+      "and cached; see --feeds), with the accepted traffic to or from high-severity\n"
+      "addresses flagged first.");
+  g_option_context_set_description (
+      context,
+      "Examples:\n"
+      "  vpc-report AWSLogs/                          a table on the terminal\n"
+      "  vpc-report -O html -o report.html AWSLogs/   a self-contained HTML report\n"
+      "  vpc-report -O json --offline flows.ipfix     JSON, feeds from the cache only\n"
+      "  vpc-report --no-threats -O csv day.log.gz    reject summary only, as CSV\n"
+      "\n"
+      "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
+      "a bad header, the report could not be written), 2 usage error.\n"
+      "See vpc-report(1) for the JSON schema and the CSV sections.\n");
+  g_option_context_add_main_entries (context, main_entries, NULL);
+  GOptionGroup *threat_group = g_option_group_new ("threats", "Threat feed options:",
+                                                   "Show threat feed options", NULL, NULL);
+  g_option_group_add_entries (threat_group, threat_entries);
+  g_option_context_add_group (context, threat_group);
+  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
+                                                  "Show input options", NULL, NULL);
+  g_option_group_add_entries (input_group, input_entries);
+  g_option_context_add_group (context, input_group);
+
+  g_autoptr (GError) error = NULL;
+  RenderFunc render = vpc_report_to_table;
+  if (!g_option_context_parse (context, &argc, &argv, &error)
+      || !check_range ("top", top, 1, 1000000, &options.top, &error)
+      || !check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats, &error)
+      || !check_range ("scan-ports", scan_ports, 1, 65536 * 256, &options.scan_ports, &error)
+      || !check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
+      || !check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (output_format != NULL && (render = find_renderer (output_format)) == NULL)
+    {
+      fprintf (stderr,
+               "vpc-report: --output-format: '%s' is not table, csv, json or html\n"
+               "Try 'vpc-report --help'.\n",
+               output_format);
+      return EXIT_USAGE;
+    }
+  if (max_feed_size < 1)
+    {
+      fprintf (stderr, "vpc-report: --max-feed-size: %" G_GINT64_FORMAT " is not positive\n"
+                       "Try 'vpc-report --help'.\n", max_feed_size);
+      return EXIT_USAGE;
+    }
+  if (version)
+    {
+      printf ("vpc-report (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  feed_options.max_size = (guint64) max_feed_size;
+  feed_options.cache_dir = cache_dir;
+  feed_options.offline = offline;
+  feed_options.force = refresh;
+
+  struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+
+  VpcDiag diag = { print_diag, NULL };
+  g_autoptr (VpcFeeds) feeds = NULL;
+  g_autoptr (VpcThreatDb) db = NULL;
+  if (!no_threats
+      && (db = load_threats (feeds_path, &feed_options, quiet, &feeds, &error)) == NULL)
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
+
+  g_autoptr (VpcReport) report = vpc_report_new (&options, db);
+  VpcReportReadOptions read_options = {
+    .format = format,
+    .container = input_format,
+    .mapper = { .packet_addresses_as_key = pkt_key },
+    .diag = &diag,
+    .max_line_messages = 100,
+    .interrupted = &interrupted,
+  };
+  if (!vpc_report_read (&read_options, (const char *const *) inputs, report, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
+  g_autoptr (VpcReportSummary) summary = vpc_report_finish (report, feeds);
+  g_autofree char *text = render (summary);
+  if (output != NULL && strcmp (output, "-") != 0)
+    {
+      if (!g_file_set_contents (output, text, -1, &error))
+        {
+          fprintf (stderr, "vpc-report: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+    }
+  else if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
+    {
+      fprintf (stderr, "vpc-report: cannot write the report to standard output\n");
+      return EXIT_FAILURE;
+    }
+  if (!quiet)
+    {
+      const VpcCounts *c = &summary->input_total;
+      fprintf (stderr,
+               "vpc-report: %u inputs, %" G_GUINT64_FORMAT " flows (%" G_GUINT64_FORMAT
+               " rejected), %" G_GUINT64_FORMAT " malformed lines, %" G_GUINT64_FORMAT
+               " NODATA, %" G_GUINT64_FORMAT " SKIPDATA; %" G_GUINT64_FORMAT
+               " listed addresses (%" G_GUINT64_FORMAT " flagged)\n",
+               summary->inputs->len, summary->all.flows, summary->rejected.flows, c->malformed,
+               c->nodata, c->skipdata, summary->threat_addresses, summary->threat_flagged);
+    }
+  if (summary->failed_inputs > 0)
+    {
+      fprintf (stderr, "vpc-report: %u input(s) could not be read to the end\n",
+               summary->failed_inputs);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,183 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# End-to-end: vpc-report on the samples, a scan/threat log and their IPFIX conversion; every JSON number recomputed.
+#
+# tests/reportcheck.py recomputes the whole JSON document from the inputs on
+# its own (flowcheck.py's parser, its own feed parsing and matching) and
+# compares every value; with --csv also every CSV row.  Feeds are the small
+# lists in tests/report, fetched through file:// URLs into a cache in $WORK,
+# so nothing leaves the machine.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${srcdir:-$(dirname "$0")}/lib.sh"
+
+: "${VPC_REPORT:=$top_builddir/src/vpc-report}"
+REPORTCHECK=$srcdir/reportcheck.py
+S=$SAMPLES
+R=$srcdir/report
+SAMPLE_INPUTS="$S/default-v2.log $S/v5-custom.log $S/v8-all.log $S/ipv6.log $S/malformed.log
+  $S/crlf.log $S/millis.log $S/midheader.log $S/AWSLogs $S/containers"
+sed "s|@DIR@|$R|" "$R/feeds.conf" >"$WORK/feeds.conf"
+FEEDS="--feeds=$WORK/feeds.conf --cache-dir=$WORK/cache"
+
+# report_check DESCRIPTION "REPORT-OPTIONS" "CHECK-OPTIONS" INPUTS...: vpc-report -O json
+# (exit 0) on INPUTS (or on $REPORT_ON, an IPFIX file made of them), then
+# reportcheck.py on INPUTS.
+REPORT_ON=
+report_check() {
+    _desc=$1 _ropts=$2 _copts=$3
+    shift 3
+    _n=$((tap_n + 1))
+    if [ -n "$REPORT_ON" ]; then
+        # shellcheck disable=SC2086 # the options are split on purpose
+        run "$VPC_REPORT" -q -O json -o "$WORK/r$_n.json" $_ropts "$REPORT_ON"
+    else
+        eval "run \"\$VPC_REPORT\" -q -O json -o \"\$WORK/r$_n.json\" $_ropts \"\$@\""
+    fi
+    expect_rc 0 "$_desc: vpc-report"
+    echo "# \$ reportcheck.py --json r$_n.json $_copts $*"
+    _rc=0
+    eval "\"\$PYTHON3\" \"\$REPORTCHECK\" --json \"\$WORK/r$_n.json\" $_copts \"\$@\"" \
+        >"$WORK/check.out" 2>&1 || _rc=$?
+    if [ "$_rc" -eq 0 ]; then
+        ok "$_desc: every value as recomputed"
+        diag_file "$WORK/check.out"
+    else
+        not_ok "$_desc: every value as recomputed"
+        diag_file "$WORK/check.out" 60
+    fi
+    LAST_JSON=$WORK/r$_n.json
+}
+
+# shellcheck disable=SC2086 # the sample list is split on purpose
+report_check "all samples, no threats" "--no-threats" "" $SAMPLE_INPUTS
+# shellcheck disable=SC2086
+report_check "all samples, --top 3 --scan-ports 2 --scan-hosts 2 --bucket 600" \
+    "--no-threats --top 3 --scan-ports 2 --scan-hosts 2 --bucket 600" \
+    "--top 3 --scan-ports 2 --scan-hosts 2 --bucket 600" $SAMPLE_INPUTS
+report_check "headerless.log with --format" \
+    "--no-threats -f 'srcaddr dstaddr srcport dstport protocol action'" \
+    "-f 'srcaddr dstaddr srcport dstport protocol action'" "$S/headerless.log"
+report_check "v5-custom.log --packet-addresses-as-key" \
+    "--no-threats --packet-addresses-as-key --scan-ports 1" \
+    "--packet-addresses-as-key --scan-ports 1" "$S/v5-custom.log"
+
+# The scan/threat log with the test feeds: first run downloads (file://).
+report_check "scan.log with test feeds (first fetch)" "$FEEDS" "--feeds '$WORK/feeds.conf'" \
+    "$R/scan.log"
+TEXT_JSON=$LAST_JSON
+if grep -q '"state": "fetched"' "$TEXT_JSON" && ! grep -q '"state": "missing"' "$TEXT_JSON"; then
+    ok "first run: enabled feeds fetched"
+else
+    not_ok "first run: enabled feeds fetched"
+    grep '"state"' "$TEXT_JSON" | sed 's/^/#   /'
+fi
+# Malformed lines: FILE:LINE on stderr, as many as counted.
+n_err=$(grep -c "scan.log:[0-9]*: " "$ERR")
+if [ "$n_err" -eq 2 ] && grep -q '"malformed": 2' "$TEXT_JSON"; then
+    ok "malformed lines: 2 counted, 2 FILE:LINE messages"
+else
+    not_ok "malformed lines: 2 counted, 2 FILE:LINE messages (stderr has $n_err)"
+    diag_file "$ERR"
+fi
+
+# Offline: the cache only; the same report, feed states "cached".
+report_check "scan.log --offline, all threats listed" "$FEEDS --offline --top-threats 0 --top 50" \
+    "--feeds '$WORK/feeds.conf' --top-threats 0 --top 50" "$R/scan.log"
+expect_grep '"state": "cached"' "$LAST_JSON" "--offline: feeds from the cache"
+# shellcheck disable=SC2086
+report_check "scan.log and all samples together" "$FEEDS --offline --top-threats 3 --top 2" \
+    "--feeds '$WORK/feeds.conf' --top-threats 3 --top 2" "$R/scan.log" $SAMPLE_INPUTS
+
+# CSV: every row of every section against the recomputation.
+# shellcheck disable=SC2086
+run "$VPC_REPORT" -q -O csv -o "$WORK/scan.csv" $FEEDS --offline "$R/scan.log"
+expect_rc 0 "CSV output"
+echo "# \$ reportcheck.py --csv scan.csv ..."
+if "$PYTHON3" "$REPORTCHECK" --json "$TEXT_JSON" --csv "$WORK/scan.csv" --feeds "$WORK/feeds.conf" \
+        "$R/scan.log" >"$WORK/check.out" 2>&1; then
+    ok "CSV: every row as recomputed"
+else
+    not_ok "CSV: every row as recomputed"
+    diag_file "$WORK/check.out"
+fi
+
+# The terminal table: the sections and the flagged rows.
+# shellcheck disable=SC2086
+run "$VPC_REPORT" -q $FEEDS --offline "$R/scan.log"
+expect_rc 0 "table output (the default)"
+for pat in '^Totals' '^  rejected +104 +43\.5%' '^Top rejected sources \(12 distinct\)' \
+    '^  tcp/22 +ssh +30 ' '^Scanners: 2 sources' '^  185\.220\.101\.5 +40 +1 +40 ' \
+    '^  ! +193\.42\.33\.14 +high +both ' '^  ! +91\.240\.118\.7 +high +inbound ' \
+    '^  +185\.220\.101\.6 +info ' '^Feeds \(6 intervals\)'; do
+    expect_grep "$pat" "$OUT" "table: /$pat/"
+done
+
+# IPFIX input: vpc2ipfix's output of the same logs gives the same report.
+run "$VPC2IPFIX" -q -o "$WORK/scan.ipfix" "$R/scan.log"
+expect_rc 0 "vpc2ipfix scan.log"
+REPORT_ON=$WORK/scan.ipfix
+report_check "scan.log as IPFIX" "$FEEDS --offline" "--no-inputs --feeds '$WORK/feeds.conf'" \
+    "$R/scan.log"
+REPORT_ON=
+IPFIX_JSON=$LAST_JSON
+_rc=0
+"$PYTHON3" - "$TEXT_JSON" "$IPFIX_JSON" "$WORK/scan.ipfix" >"$WORK/same.out" 2>&1 <<'PY' || _rc=$?
+import json, sys
+text, ipfix = (json.load(open(p)) for p in sys.argv[1:3])
+i = ipfix["inputs"]["files"]
+assert len(i) == 1 and i[0]["kind"] == "ipfix" and i[0]["name"] == sys.argv[3], i
+assert i[0]["flows"] == text["inputs"]["total"]["flows"], (i[0]["flows"], text["inputs"]["total"])
+assert i[0]["ipfix_records"] == i[0]["flows"] + i[0]["ipfix_options_records"], i[0]
+assert i[0]["ipfix_options_records"] > 0, "the interface table and element types were skipped"
+for d in (text, ipfix):
+    del d["inputs"]
+    for f in d["threats"]["feeds"]:
+        del f["age"], f["state"]
+assert text == ipfix, "the documents differ"
+print("same report apart from inputs; records", i[0]["ipfix_records"], "=", i[0]["flows"], "flows +",
+      i[0]["ipfix_options_records"], "options records")
+PY
+check "IPFIX: the same document as from the text" "$_rc"
+diag_file "$WORK/same.out"
+
+# Every sample through one IPFIX file, and gzip-compressed IPFIX.
+# shellcheck disable=SC2086
+run "$VPC2IPFIX" -q -o "$WORK/samples.ipfix" $SAMPLE_INPUTS
+_rc=0
+[ -s "$WORK/samples.ipfix" ] || _rc=1
+check "vpc2ipfix all samples" "$_rc"
+gzip_to "$WORK/samples.ipfix" "$WORK/samples.ipfix.gz"
+REPORT_ON=$WORK/samples.ipfix.gz
+# shellcheck disable=SC2086
+report_check "all samples as gzip IPFIX" "--no-threats" "--no-inputs" $SAMPLE_INPUTS
+REPORT_ON=
+expect_grep '"kind": "ipfix", "container": "ipfix", "compressed": true' "$LAST_JSON" \
+    "gzip IPFIX detected as IPFIX, compressed"
+
+# -o: atomic replacement, nothing left behind; an unwritable place fails.
+mkdir "$WORK/outdir"
+run "$VPC_REPORT" -q --no-threats -O html -o "$WORK/outdir/r.html" "$S/default-v2.log"
+expect_rc 0 "-o FILE"
+_rc=0
+[ "$(find "$WORK/outdir" -mindepth 1 | wc -l)" -eq 1 ] && [ -s "$WORK/outdir/r.html" ] || _rc=1
+check "-o: only the report in its directory" "$_rc"
+run "$VPC_REPORT" -q --no-threats -o "$WORK/nodir/r.txt" "$S/default-v2.log"
+expect_rc 1 "-o in a missing directory"
+
+# Usage and input errors.
+run "$VPC_REPORT" --no-threats -O xml "$S/default-v2.log"
+expect_rc 2 "--output-format xml"
+run "$VPC_REPORT" --no-threats --top 0 "$S/default-v2.log"
+expect_rc 2 "--top 0"
+run "$VPC_REPORT" --no-threats "$WORK/does-not-exist.log"
+expect_rc 1 "a missing input"
+printf '[bad]\nformat=plain\n' >"$WORK/bad-feeds.conf"
+run "$VPC_REPORT" --feeds "$WORK/bad-feeds.conf" --cache-dir "$WORK/cache2" "$S/default-v2.log"
+expect_rc 2 "a feed list without url"
+run "$VPC_REPORT" -q --no-threats -O json - <"$S/default-v2.log"
+expect_rc 0 "standard input"
+expect_grep '"flows": 23,' "$OUT" "standard input: 23 flows"
+expect_grep '"enabled": false' "$OUT" "--no-threats: threats not enabled"
+
+tap_done

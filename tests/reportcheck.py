@@ -1,0 +1,594 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Independent check of vpc-report's JSON: every number recomputed in Python from the input logs and feeds.
+"""reportcheck.py - recompute a vpc-report JSON document and compare every value.
+
+  reportcheck.py --json REPORT.json [--feeds FEEDS.conf] [--no-inputs]
+                 [--top N] [--top-threats N] [--scan-ports N] [--scan-hosts N]
+                 [--bucket S] [--format FMT] [--input-format C]
+                 [--packet-addresses-as-key] INPUT...   (as given to vpc-report)
+
+The flow records come from tests/flowcheck.py's own VPC Flow Log parser
+(written from the interface contract, sharing nothing with src/): the same
+inputs, containers and counts as vpc2ipfix.  From them this script computes,
+on its own, the whole document vpc-report(1) describes (schema
+"vpc-report/1"): input counts, totals and shares, the top tables with their
+tie-breaks, scanners, the reject histogram (bucket choice included), and,
+with --feeds, the threat matches (the feed files parsed here, private and
+reserved space by Python's ipaddress.is_global), feed entry counts and the
+interval count.  Then it compares the two documents key by key: every
+number, string and list; shares to 1e-6.  Only "generator", feeds' "age"
+and "state" (checked for plausibility) are not recomputed.
+
+--no-inputs: do not compare "inputs" (the report read IPFIX files converted
+from INPUT..., whose input counts differ by nature).
+
+Limits (of this oracle, not of vpc-report): feed entries must be entirely
+public or entirely special (a block half in private space is split by
+vpc-report; this script does not split).
+
+Exit: 0 equal, 1 differences (listed), 2 usage or input error.
+"""
+
+import argparse
+import configparser
+import ipaddress
+import json
+import os
+import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import flowcheck  # noqa: E402  (the independent log parser)
+
+SCHEMA = "vpc-report/1"
+PROTOCOLS = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre",
+             50: "esp", 51: "ah", 58: "ipv6-icmp", 132: "sctp"}
+SEVERITIES = ["info", "low", "medium", "high"]
+AUTO_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800]
+AUTO_MAX = 60
+
+
+def tally():
+    return {"flows": 0, "packets": 0, "bytes": 0}
+
+
+U64 = 2**64 - 1  # vpc-report's sums saturate there
+
+
+def add(t, pk, by):
+    t["flows"] += 1
+    t["packets"] = min(U64, t["packets"] + pk)
+    t["bytes"] = min(U64, t["bytes"] + by)
+
+
+def tkey(t):
+    return (-t["flows"], -t["packets"], -t["bytes"])
+
+
+def akey(a):
+    return (a.version, a.packed)
+
+
+def service(proto, port):
+    name = {6: "tcp", 17: "udp", 132: "sctp"}.get(proto)
+    if name is None:
+        return None
+    try:
+        return socket.getservbyport(port, name)
+    except OSError:
+        return None
+
+
+# ------------------------------------------------------------------ feeds
+
+def word(line):
+    end = len(line)
+    for i, c in enumerate(line):
+        if c in " \t\r\v\f,;#":
+            end = i
+            break
+    return line[:end]
+
+
+def parse_range(text):
+    """'a', 'a/n' or 'a-b' -> (first, last) or None."""
+    try:
+        if "-" in text and "/" not in text:
+            a, b = text.split("-", 1)
+            first, last = ipaddress.ip_address(a), ipaddress.ip_address(b)
+            if first.version != last.version or first > last:
+                return None
+            return first, last
+        net = ipaddress.ip_network(text, strict=False)
+        return net.network_address, net.broadcast_address
+    except ValueError:
+        return None
+
+
+def feed_entries(fmt, data):
+    """-> (ranges, garbage): ranges as (first, last) addresses."""
+    ranges, garbage = [], 0
+    for raw in data.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if fmt == "plain":
+            if line[0] in "#;":
+                continue
+            r = parse_range(word(line))
+        elif fmt == "dshield":
+            if line.startswith("#") or line.lower().split()[0] == "start":
+                continue
+            f = line.split()
+            r = None
+            if len(f) >= 2:
+                try:
+                    a, b = ipaddress.ip_address(f[0]), ipaddress.ip_address(f[1])
+                    if a.version == b.version and a <= b:
+                        r = (a, b)
+                except ValueError:
+                    pass
+        elif fmt == "spamhaus-json":
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                obj = None
+            if not isinstance(obj, dict):
+                r = None
+            elif "cidr" in obj:
+                r = parse_range(obj["cidr"]) if isinstance(obj["cidr"], str) else None
+            elif "type" in obj:
+                continue
+            else:
+                r = None
+        else:
+            raise ValueError(f"unknown feed format {fmt}")
+        if r is None:
+            garbage += 1
+        else:
+            ranges.append(r)
+    return ranges, garbage
+
+
+def special(first, last):
+    return not first.is_global and not last.is_global
+
+
+class Feeds:
+    def __init__(self, path):
+        cp = configparser.RawConfigParser(interpolation=None, strict=True)
+        cp.optionxform = str
+        cp.read(path)
+        self.feeds = []
+        for name in cp.sections():
+            s = cp[name]
+            url = s["url"]
+            assert url.startswith("file://"), "reportcheck reads file:// feeds only"
+            enabled = s.get("enabled", "true").lower() == "true"
+            sev = s.get("severity", "medium")
+            fmt = s.get("format", "plain")
+            f = {"name": name, "enabled": enabled, "severity": sev, "ranges": [],
+                 "entries": 0, "garbage": 0, "special": 0}
+            if enabled:
+                with open(url[len("file://"):], encoding="utf-8") as fh:
+                    ranges, garbage = feed_entries(fmt, fh.read())
+                f["garbage"] = garbage
+                for first, last in ranges:
+                    if special(first, last):
+                        f["special"] += 1
+                    else:
+                        f["entries"] += 1
+                        f["ranges"].append((first, last))
+            self.feeds.append(f)
+
+    def lookup(self, addr):
+        """-> (feed indexes, severity index) or None."""
+        if not addr.is_global:
+            return None
+        hit = [i for i, f in enumerate(self.feeds)
+               if any(a.version == addr.version and a <= addr <= b for a, b in f["ranges"])]
+        if not hit:
+            return None
+        return hit, max(SEVERITIES.index(self.feeds[i]["severity"]) for i in hit)
+
+    def intervals(self):
+        """Disjoint intervals with the same feed set, adjacent equal ones merged."""
+        n = 0
+        for version in (4, 6):
+            points = set()
+            spans = []
+            for i, f in enumerate(self.feeds):
+                for a, b in f["ranges"]:
+                    if a.version == version:
+                        points.add(int(a))
+                        points.add(int(b) + 1)
+                        spans.append((int(a), int(b), i))
+            pts = sorted(points)
+            prev = None
+            for lo, hi in zip(pts, pts[1:]):
+                s = frozenset(i for a, b, i in spans if a <= lo and hi - 1 <= b)
+                if not s:
+                    prev = None
+                    continue
+                if s != prev:
+                    n += 1
+                prev = s
+        return n
+
+
+# ---------------------------------------------------------------- summary
+
+def flow_addr(r, src):
+    for k in (("sourceIPv4Address", "sourceIPv6Address") if src
+              else ("destinationIPv4Address", "destinationIPv6Address")):
+        if k in r:
+            return r[k]
+    return None
+
+
+def span(d, r):
+    for k in ("flowStartMilliseconds", "flowEndMilliseconds"):
+        if k in r:
+            v = r[k]
+            d["first"] = v if d["first"] is None else min(d["first"], v)
+            d["last"] = v if d["last"] is None else max(d["last"], v)
+
+
+def expected(a, records, stats, feeds):
+    top = a.top
+    all_t, acc, rej, noact = tally(), tally(), tally(), tally()
+    fam = {"flows_ipv4": 0, "flows_ipv6": 0, "flows_noaddr": 0}
+    when = {"first": None, "last": None}
+    src_rej, dst_rej, ports, ifaces = {}, {}, {}, {}
+    scan = {}  # src -> {"ports": set, "hosts": set, "first", "last"}
+    acc_src = {}
+    without_port = 0
+    unit = a.bucket if a.bucket else 60
+    units, without_time = {}, 0
+    threats, t_flows, t_acc = {}, tally(), tally()
+
+    for r in records:
+        pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
+        fs = r.get("forwardingStatus")
+        action = 0 if fs is None else (2 if fs == 129 else 1)
+        add(all_t, pk, by)
+        add({0: noact, 1: acc, 2: rej}[action], pk, by)
+        if "sourceIPv4Address" in r or "destinationIPv4Address" in r:
+            fam["flows_ipv4"] += 1
+        elif "sourceIPv6Address" in r or "destinationIPv6Address" in r:
+            fam["flows_ipv6"] += 1
+        else:
+            fam["flows_noaddr"] += 1
+        span(when, r)
+        src, dst = flow_addr(r, True), flow_addr(r, False)
+        if src is not None and action == 1:
+            acc_src[src] = acc_src.get(src, 0) + 1
+        if action == 2:
+            if dst is not None:
+                add(dst_rej.setdefault(dst, tally()), pk, by)
+            has_port = "protocolIdentifier" in r and "destinationTransportPort" in r
+            pkey = (r["protocolIdentifier"], r["destinationTransportPort"]) if has_port else None
+            if src is not None:
+                add(src_rej.setdefault(src, tally()), pk, by)
+                sc = scan.setdefault(src, {"ports": set(), "hosts": set(),
+                                           "first": None, "last": None})
+                span(sc, r)
+                if pkey:
+                    sc["ports"].add(pkey)
+                if dst is not None:
+                    sc["hosts"].add(dst)
+            if pkey:
+                add(ports.setdefault(pkey, tally()), pk, by)
+            else:
+                without_port += 1
+            if "interfaceName" in r:
+                add(ifaces.setdefault(r["interfaceName"], tally()), pk, by)
+            if "flowStartMilliseconds" in r:
+                u = r["flowStartMilliseconds"] // (1000 * unit)
+                add(units.setdefault(u, tally()), pk, by)
+            else:
+                without_time += 1
+        if feeds is None:
+            continue
+        ms = feeds.lookup(src) if src is not None else None
+        md = feeds.lookup(dst) if dst is not None else None
+        if not ms and not md:
+            continue
+        add(t_flows, pk, by)
+        if action == 1:
+            add(t_acc, pk, by)
+        hits = []
+        if ms:
+            hits.append((src, ms, "in"))
+        if md:
+            if ms and src == dst:
+                threats[src]["dir"].add("out")
+            else:
+                hits.append((dst, md, "out"))
+        for addr, m, d in hits:
+            t = threats.setdefault(addr, {"feeds": m[0], "sev": m[1], "dir": set(),
+                                          "total": tally(), "accepted": tally(),
+                                          "rejected": tally(), "first": None, "last": None,
+                                          "ifaces": set()})
+            t["dir"].add(d)
+            add(t["total"], pk, by)
+            if action == 1:
+                add(t["accepted"], pk, by)
+            elif action == 2:
+                add(t["rejected"], pk, by)
+            span(t, r)
+            if "interfaceName" in r:
+                t["ifaces"].add(r["interfaceName"])
+            if ms and md and src == dst:
+                t["dir"].add("out")
+
+    def share(p, w):
+        return p / w if w else 0.0
+
+    def addr_table(d):
+        rows = sorted(d.items(), key=lambda kv: (tkey(kv[1]), akey(kv[0])))
+        return {"distinct": len(d),
+                "top": [dict(address=str(k), **v) for k, v in rows[:top]]}
+
+    prow = sorted(ports.items(), key=lambda kv: (tkey(kv[1]), kv[0][0] * 65536 + kv[0][1]))
+    port_rows = [dict(protocol=p, protocol_name=PROTOCOLS.get(p), port=n,
+                      service=service(p, n), **v) for (p, n), v in prow[:top]]
+    irow = sorted(ifaces.items(), key=lambda kv: (tkey(kv[1]), kv[0].encode("utf-8", "surrogateescape")))
+
+    # histogram
+    size = unit
+    if not a.bucket and units:
+        lo, hi = min(units), max(units)
+        for size in AUTO_BUCKETS:
+            f = size // unit
+            if hi // f - lo // f + 1 <= AUTO_MAX:
+                break
+    merged = {}
+    for u, v in units.items():
+        m = merged.setdefault(u // (size // unit), tally())
+        for k in v:
+            m[k] = min(U64, m[k] + v[k])
+    buckets = [dict(start=i * size * 1000, **merged[i]) for i in sorted(merged)]
+
+    scanners = []
+    for s, sc in scan.items():
+        if len(sc["ports"]) >= a.scan_ports or len(sc["hosts"]) >= a.scan_hosts:
+            scanners.append((s, sc))
+    scanners.sort(key=lambda x: (-(len(x[1]["ports"]) + len(x[1]["hosts"])),
+                                 -src_rej[x[0]]["flows"], -src_rej[x[0]]["packets"], akey(x[0])))
+    scan_rows = [dict(address=str(s), ports=len(sc["ports"]), hosts=len(sc["hosts"]),
+                      **src_rej[s], accepted_flows=acc_src.get(s, 0), first=sc["first"],
+                      last=sc["last"]) for s, sc in scanners[:top]]
+
+    doc = {
+        "schema": SCHEMA,
+        "options": {"top": a.top, "top_threats": a.top_threats, "scan_ports": a.scan_ports,
+                    "scan_hosts": a.scan_hosts, "bucket_seconds": a.bucket},
+        "time": when,
+        "totals": dict(**all_t, **fam, accepted=acc, rejected=rej, no_action=noact,
+                       rejected_share={k: share(rej[k], all_t[k]) for k in all_t}),
+        "rejects": {
+            "sources": addr_table(src_rej),
+            "ports": {"distinct": len(ports), "without_port": without_port, "top": port_rows},
+            "destinations": addr_table(dst_rej),
+            "interfaces": {"distinct": len(ifaces),
+                           "top": [dict(interface=k, **v) for k, v in irow[:top]]},
+            "histogram": {"bucket_seconds": size, "without_time": without_time,
+                          "buckets": buckets},
+        },
+        "scanners": {"min_ports": a.scan_ports, "min_hosts": a.scan_hosts,
+                     "count": len(scanners), "top": scan_rows},
+    }
+    if stats is not None:
+        keys = flowcheck.StatKeys + flowcheck.ContainerKeys
+        files = []
+        for st in stats:
+            files.append(dict(name=st["name"], kind="text", container=st["container"],
+                              **{k: st[k] for k in keys}, ipfix_records=0,
+                              ipfix_options_records=0, error=None))
+        total = dict(files=len(stats), failed=0, **{k: sum(st[k] for st in stats) for k in keys},
+                     ipfix_records=0, ipfix_options_records=0)
+        doc["inputs"] = {"files": files, "total": total}
+
+    if feeds is None:
+        doc["threats"] = {"enabled": False, "intervals": 0, "feeds": [], "addresses": 0,
+                          "flagged": 0, "flows": tally(), "accepted": tally(), "list": []}
+        return doc
+    rows = []
+    for addr, t in threats.items():
+        flagged = t["accepted"]["flows"] > 0 and t["sev"] == 3
+        rows.append((addr, t, flagged))
+    rows.sort(key=lambda x: (-x[2], -x[1]["sev"], tkey(x[1]["total"]), akey(x[0])))
+    dirs = {frozenset(["in"]): "inbound", frozenset(["out"]): "outbound",
+            frozenset(["in", "out"]): "both"}
+    lim = a.top_threats if a.top_threats else len(rows)
+    doc["threats"] = {
+        "enabled": True,
+        "intervals": feeds.intervals(),
+        "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
+                   "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
+                   "error": None} for f in feeds.feeds],
+        "addresses": len(rows),
+        "flagged": sum(1 for r in rows if r[2]),
+        "flows": t_flows,
+        "accepted": t_acc,
+        "list": [dict(address=str(addr), severity=SEVERITIES[t["sev"]], flagged=fl,
+                      direction=dirs[frozenset(t["dir"])],
+                      feeds=[feeds.feeds[i]["name"] for i in t["feeds"]], **t["total"],
+                      accepted=t["accepted"], rejected=t["rejected"], first=t["first"],
+                      last=t["last"], interfaces=sorted(t["ifaces"]))
+                 for addr, t, fl in rows[:lim]],
+    }
+    return doc
+
+
+# ---------------------------------------------------------------- compare
+
+# Keys checked apart (plausibility) or not at all: the rest must match exactly.
+NOT_RECOMPUTED = {"generator", "age", "state", "compressed", "skipped_files", "inputs"}
+
+
+def compare(path, exp, act, errors, fuzzy):
+    if isinstance(exp, dict):
+        if not isinstance(act, dict):
+            errors.append(f"{path}: expected an object, found {act!r}")
+            return
+        for k, v in exp.items():
+            if k not in act:
+                errors.append(f"{path}.{k}: missing")
+            else:
+                compare(f"{path}.{k}", v, act[k], errors, fuzzy)
+        for k in act:
+            if k not in exp and k not in NOT_RECOMPUTED:
+                errors.append(f"{path}.{k}: not in the schema")
+        return
+    if isinstance(exp, list):
+        if not isinstance(act, list):
+            errors.append(f"{path}: expected a list, found {act!r}")
+            return
+        if len(exp) != len(act):
+            errors.append(f"{path}: {len(act)} entries, expected {len(exp)}")
+        for i, (e, x) in enumerate(zip(exp, act)):
+            compare(f"{path}[{i}]", e, x, errors, fuzzy)
+        return
+    if isinstance(exp, float):
+        if not isinstance(act, (int, float)) or abs(exp - act) > 1e-6:
+            errors.append(f"{path}: {act!r}, expected {exp:.6f}")
+        return
+    if exp != act or type(exp) is not type(act):
+        errors.append(f"{path}: {act!r}, expected {exp!r}")
+
+
+def csv_sections(path):
+    import csv
+    out = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    header = None
+    for r in rows:
+        if r[0] == "section":
+            header = r[1:]
+            continue
+        out.setdefault(r[0], []).append(dict(zip(header, r[1:])))
+    return out
+
+
+def check_csv(path, exp, errors):
+    """Every CSV row against the expected document (numbers as text)."""
+    sec = csv_sections(path)
+
+    def s(v):
+        return "" if v is None else str(v)
+
+    def same(name, got, want):
+        if len(got) != len(want):
+            errors.append(f"csv {name}: {len(got)} rows, expected {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            for k, v in w.items():
+                if g.get(k) != s(v):
+                    errors.append(f"csv {name}[{i}].{k}: {g.get(k)!r}, expected {s(v)!r}")
+
+    t = exp["totals"]
+    th = exp["threats"]
+    same("totals", sec.get("totals", []),
+         [dict(metric=m, **v) for m, v in (("all", {k: t[k] for k in ("flows", "packets", "bytes")}),
+                                           ("accepted", t["accepted"]), ("rejected", t["rejected"]),
+                                           ("no_action", t["no_action"]),
+                                           ("threat_flows", th["flows"]),
+                                           ("threat_accepted", th["accepted"]))])
+    r = exp["rejects"]
+    same("rejected_sources", sec.get("rejected_sources", []), r["sources"]["top"])
+    same("rejected_destinations", sec.get("rejected_destinations", []), r["destinations"]["top"])
+    same("rejected_interfaces", sec.get("rejected_interfaces", []), r["interfaces"]["top"])
+    same("rejected_ports", sec.get("rejected_ports", []), r["ports"]["top"])
+    same("reject_histogram", sec.get("reject_histogram", []),
+         [dict(start_ms=b["start"], seconds=r["histogram"]["bucket_seconds"],
+               **{k: b[k] for k in ("flows", "packets", "bytes")})
+          for b in r["histogram"]["buckets"]])
+    same("scanners", sec.get("scanners", []),
+         [dict(first_ms=x["first"], last_ms=x["last"],
+               **{k: v for k, v in x.items() if k not in ("first", "last")})
+          for x in exp["scanners"]["top"]])
+    same("threats", sec.get("threats", []),
+         [dict(address=x["address"], severity=x["severity"], flagged="yes" if x["flagged"] else "no",
+               direction=x["direction"], feeds=" ".join(x["feeds"]), flows=x["flows"],
+               packets=x["packets"], bytes=x["bytes"],
+               accepted_flows=x["accepted"]["flows"], accepted_packets=x["accepted"]["packets"],
+               accepted_bytes=x["accepted"]["bytes"], rejected_flows=x["rejected"]["flows"],
+               rejected_packets=x["rejected"]["packets"], rejected_bytes=x["rejected"]["bytes"],
+               first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]))
+          for x in th["list"]])
+    same("feeds", sec.get("feeds", []),
+         [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special")}
+          for f in th["feeds"]])
+
+
+def count_leaves(x):
+    if isinstance(x, dict):
+        return sum(count_leaves(v) for v in x.values())
+    if isinstance(x, list):
+        return sum(count_leaves(v) for v in x)
+    return 1
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("inputs", nargs="+", metavar="INPUT")
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--feeds")
+    ap.add_argument("--no-inputs", action="store_true")
+    ap.add_argument("--csv", help="also check this CSV rendering of the same report")
+    ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--top-threats", type=int, default=100)
+    ap.add_argument("--scan-ports", type=int, default=20)
+    ap.add_argument("--scan-hosts", type=int, default=20)
+    ap.add_argument("--bucket", type=int, default=0)
+    ap.add_argument("-f", "--format")
+    ap.add_argument("--input-format", default="auto")
+    ap.add_argument("--packet-addresses-as-key", action="store_true")
+    a = ap.parse_args(argv)
+    try:
+        with open(a.json, encoding="utf-8") as f:
+            act = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"reportcheck: {a.json}: {e}", file=sys.stderr)
+        return 2
+    cols = flowcheck.parse_format(a.format) if a.format else list(flowcheck.DEFAULT_FORMAT)
+    notes = []
+    paths = flowcheck.expand_inputs(a.inputs, notes)
+    records, stats, _ = flowcheck.parse_inputs(paths, cols, a.packet_addresses_as_key,
+                                               input_format=a.input_format)
+    recs = [r[3] for r in records]
+    feeds = Feeds(a.feeds) if a.feeds else None
+    exp = expected(a, recs, None if a.no_inputs else stats, feeds)
+    errors = []
+    compare("$", exp, act, errors, False)
+    if a.csv:
+        check_csv(a.csv, exp, errors)
+    # what is not recomputed: plausible values
+    if not isinstance(act.get("generator"), str) or not act["generator"].startswith("vpc-report "):
+        errors.append(f"$.generator: {act.get('generator')!r}")
+    for i, f in enumerate(act.get("threats", {}).get("feeds", [])):
+        usable = ("fetched", "not-modified", "fresh", "cached")
+        if f.get("enabled") and f.get("state") not in usable:
+            errors.append(f"$.threats.feeds[{i}].state: {f.get('state')!r}, expected one of {usable}")
+        if not f.get("enabled") and f.get("state") != "disabled":
+            errors.append(f"$.threats.feeds[{i}].state: {f.get('state')!r}, expected 'disabled'")
+        age = f.get("age")
+        if f.get("enabled") and not (isinstance(age, int) and age >= 0):
+            errors.append(f"$.threats.feeds[{i}].age: {age!r}")
+    if errors:
+        for e in errors[:60]:
+            print(f"reportcheck: {e}")
+        if len(errors) > 60:
+            print(f"reportcheck: ... {len(errors) - 60} more")
+        return 1
+    print(f"reportcheck: {count_leaves(exp)} values equal ({len(recs)} flows, "
+          f"{len(exp['threats']['list'])} listed addresses, "
+          f"{exp['scanners']['count']} scanners)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for report.c and its renderers: aggregation, tie-breaks, thresholds, threats, escaping. */
+#include "config.h"
+
+#include <string.h>
+
+#include "report.h"
+
+#define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
+#define BASIC (BIT (VPC_EL_SRC4) | BIT (VPC_EL_DST4) | BIT (VPC_EL_SRCPORT) | BIT (VPC_EL_DSTPORT) \
+               | BIT (VPC_EL_PROTOCOL) | BIT (VPC_EL_PACKETS) | BIT (VPC_EL_OCTETS)         \
+               | BIT (VPC_EL_START) | BIT (VPC_EL_END) | BIT (VPC_EL_FORWARDING_STATUS))
+
+static guint32
+ip4 (guint a, guint b, guint c, guint d)
+{
+  return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+static VpcAddr
+addr4 (guint a, guint b, guint c, guint d)
+{
+  VpcAddr x = { .family = 4, .bytes = { (guint8) a, (guint8) b, (guint8) c, (guint8) d } };
+  return x;
+}
+
+/* One IPv4 flow. */
+static void
+add (VpcReport *r, guint32 src, guint32 dst, guint8 proto, guint16 dport, guint64 packets,
+     guint64 bytes, guint64 start_s, gboolean accept, const char *ifname)
+{
+  VpcFlow f = { 0 };
+  f.sourceIPv4Address = src;
+  f.destinationIPv4Address = dst;
+  f.protocolIdentifier = proto;
+  f.destinationTransportPort = dport;
+  f.sourceTransportPort = 40000;
+  f.packetDeltaCount = packets;
+  f.octetDeltaCount = bytes;
+  f.flowStartMilliseconds = start_s * 1000;
+  f.flowEndMilliseconds = start_s * 1000 + 30000;
+  f.forwardingStatus = accept ? VPC_FORWARDING_STATUS_FORWARDED : VPC_FORWARDING_STATUS_ACL_DENY;
+  guint64 mask = BASIC;
+  if (ifname != NULL)
+    {
+      f.interfaceName.buf = (uint8_t *) ifname;
+      f.interfaceName.len = strlen (ifname);
+      mask |= BIT (VPC_EL_IF_NAME);
+    }
+  vpc_report_add_flow (r, &f, mask);
+}
+
+static const VpcReportRow *
+row (const VpcReportTable *t, guint i)
+{
+  g_assert_cmpuint (i, <, t->rows->len);
+  return &g_array_index (t->rows, VpcReportRow, i);
+}
+
+/* Totals, shares, top tables and their tie-breaks (flows, packets, bytes,
+ * then the address), and the cut at --top. */
+static void
+test_totals_and_tops (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  o.top = 2;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  guint32 us = ip4 (10, 0, 0, 1);
+  add (r, us, ip4 (1, 1, 1, 1), 6, 443, 10, 1000, 1000, TRUE, "eni-a");
+  add (r, ip4 (5, 5, 5, 5), us, 6, 22, 1, 40, 1000, FALSE, "eni-a");
+  add (r, ip4 (5, 5, 5, 5), us, 6, 22, 1, 40, 1001, FALSE, "eni-b");
+  add (r, ip4 (4, 4, 4, 4), us, 6, 23, 1, 40, 1002, FALSE, "eni-b");
+  add (r, ip4 (3, 3, 3, 3), us, 17, 53, 1, 40, 1003, FALSE, "eni-b"); /* ties with 4.4.4.4 */
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->all.flows, ==, 5);
+  g_assert_cmpuint (s->all.bytes, ==, 1160);
+  g_assert_cmpuint (s->accepted.flows, ==, 1);
+  g_assert_cmpuint (s->rejected.flows, ==, 4);
+  g_assert_cmpuint (s->rejected.packets, ==, 4);
+  g_assert_cmpuint (s->sources.distinct, ==, 3);
+  g_assert_cmpuint (s->sources.rows->len, ==, 2);
+  g_assert_cmpstr (row (&s->sources, 0)->name, ==, "5.5.5.5");
+  g_assert_cmpstr (row (&s->sources, 1)->name, ==, "3.3.3.3"); /* lower address wins a tie */
+  g_assert_cmpuint (s->ports.distinct, ==, 3);
+  g_assert_cmpstr (row (&s->ports, 0)->name, ==, "tcp/22");
+  g_assert_cmpuint (row (&s->ports, 0)->tally.flows, ==, 2);
+  g_assert_cmpstr (row (&s->ports, 1)->name, ==, "tcp/23"); /* tcp/23 (6<<16) before udp/53 */
+  g_assert_cmpstr (row (&s->interfaces, 0)->name, ==, "eni-b");
+  g_assert_cmpuint (row (&s->interfaces, 0)->tally.flows, ==, 3);
+  g_assert_cmpuint (s->destinations.distinct, ==, 1);
+  g_assert_true (s->have_time);
+  g_assert_cmpuint (s->first_ms, ==, 1000000);
+  g_assert_cmpuint (s->last_ms, ==, 1033000);
+}
+
+/* A source is a scanner at exactly --scan-ports distinct ports (or
+ * --scan-hosts hosts), not one below; accepted flows are not counted. */
+static void
+test_scanner_thresholds (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  o.scan_ports = 5;
+  o.scan_hosts = 3;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  for (guint p = 0; p < 5; p++)
+    add (r, ip4 (7, 7, 7, 7), ip4 (10, 0, 0, 1), 6, (guint16) (100 + p), 1, 40, 1000, FALSE, NULL);
+  for (guint p = 0; p < 4; p++)
+    add (r, ip4 (8, 8, 8, 8), ip4 (10, 0, 0, 1), 6, (guint16) (100 + p), 1, 40, 1000, FALSE, NULL);
+  for (guint p = 0; p < 9; p++) /* accepted: not a scan */
+    add (r, ip4 (8, 8, 8, 8), ip4 (10, 0, 0, 1), 6, (guint16) (200 + p), 1, 40, 1000, TRUE, NULL);
+  add (r, ip4 (8, 8, 8, 8), ip4 (10, 0, 0, 1), 17, 100, 1, 40, 1000, FALSE, NULL); /* udp/100 is another port */
+  for (guint h = 0; h < 3; h++)
+    add (r, ip4 (9, 9, 9, 9), ip4 (10, 0, 1, h), 6, 22, 1, 40, 1000, FALSE, NULL);
+  for (guint h = 0; h < 2; h++)
+    add (r, ip4 (6, 6, 6, 6), ip4 (10, 0, 1, h), 6, 22, 1, 40, 1000, FALSE, NULL);
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->scanner_count, ==, 3);
+  const VpcReportScanner *a = &g_array_index (s->scanners, VpcReportScanner, 0);
+  const VpcReportScanner *b = &g_array_index (s->scanners, VpcReportScanner, 1);
+  const VpcReportScanner *c = &g_array_index (s->scanners, VpcReportScanner, 2);
+  g_assert_cmpstr (a->address, ==, "7.7.7.7"); /* 5 + 1: tie with 8.8.8.8 broken by flows */
+  g_assert_cmpstr (b->address, ==, "8.8.8.8");
+  g_assert_cmpuint (b->ports, ==, 5);
+  g_assert_cmpuint (b->accepted_flows, ==, 9);
+  g_assert_cmpstr (c->address, ==, "9.9.9.9");
+  g_assert_cmpuint (c->hosts, ==, 3);
+}
+
+/* The automatic bucket is the smallest of the list giving at most 60
+ * bars; an explicit one is used as given; flows without start are counted. */
+static void
+test_histogram (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1795132800, FALSE, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1795132800 + 4 * 3600 + 59, FALSE, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1795132800 + 4 * 3600 + 299, FALSE, NULL);
+  VpcFlow f = { 0 };
+  f.forwardingStatus = VPC_FORWARDING_STATUS_ACL_DENY;
+  vpc_report_add_flow (r, &f, BIT (VPC_EL_FORWARDING_STATUS));
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->bucket_seconds, ==, 300); /* 4 h: 49 buckets of 5 min */
+  g_assert_cmpuint (s->buckets->len, ==, 2);
+  g_assert_cmpuint (g_array_index (s->buckets, VpcReportBucket, 1).tally.flows, ==, 2);
+  g_assert_cmpuint (g_array_index (s->buckets, VpcReportBucket, 1).start_ms, ==,
+                    (1795132800ull + 4 * 3600) * 1000);
+  g_assert_cmpuint (s->rejected_without_time, ==, 1);
+  g_assert_cmpuint (s->rejected_without_port, ==, 1);
+  g_assert_cmpuint (s->flows_noaddr, ==, 1);
+
+  o.bucket_seconds = 7;
+  g_autoptr (VpcReport) r2 = vpc_report_new (&o, NULL);
+  add (r2, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 13, FALSE, NULL);
+  add (r2, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 14, FALSE, NULL);
+  g_autoptr (VpcReportSummary) s2 = vpc_report_finish (r2, NULL);
+  g_assert_cmpuint (s2->bucket_seconds, ==, 7);
+  g_assert_cmpuint (s2->buckets->len, ==, 2);
+  g_assert_cmpuint (g_array_index (s2->buckets, VpcReportBucket, 0).start_ms, ==, 7000);
+}
+
+/* Sums saturate instead of wrapping. */
+static void
+test_saturation (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, G_MAXUINT64, G_MAXUINT64, 1, FALSE, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 5, 5, 1, FALSE, NULL);
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->all.packets, ==, G_MAXUINT64);
+  g_assert_cmpuint (s->rejected.bytes, ==, G_MAXUINT64);
+  g_assert_cmpuint (row (&s->sources, 0)->tally.bytes, ==, G_MAXUINT64);
+}
+
+/* Threats: direction, counts per action, flagged first (accepted + high),
+ * then severity; private space never matches; the same listed address as
+ * source and destination counts the flow once. */
+static void
+test_threats (void)
+{
+  g_autoptr (VpcThreatDb) db = vpc_threat_db_new ();
+  VpcAddr a = addr4 (91, 240, 118, 7), b = addr4 (193, 42, 33, 0), b2 = addr4 (193, 42, 33, 255);
+  VpcAddr c = addr4 (185, 220, 101, 5), p1 = addr4 (10, 0, 0, 0), p2 = addr4 (10, 255, 255, 255);
+  vpc_threat_db_add_range (db, 0, VPC_SEVERITY_HIGH, &a, &a);
+  vpc_threat_db_add_range (db, 0, VPC_SEVERITY_HIGH, &b, &b2);
+  vpc_threat_db_add_range (db, 1, VPC_SEVERITY_MEDIUM, &c, &c);
+  vpc_threat_db_add_range (db, 1, VPC_SEVERITY_MEDIUM, &a, &a);
+  g_assert_cmpuint (vpc_threat_db_add_range (db, 0, VPC_SEVERITY_HIGH, &p1, &p2), ==, 0);
+  vpc_threat_db_build (db);
+
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, db);
+  guint32 us = ip4 (10, 0, 1, 23);
+  for (guint i = 0; i < 30; i++) /* many rejects from the medium one */
+    add (r, ip4 (185, 220, 101, 5), us, 6, 22, 1, 40, 1000 + i, FALSE, "eni-x");
+  add (r, ip4 (91, 240, 118, 7), us, 6, 443, 10, 5000, 2000, FALSE, "eni-y");
+  add (r, ip4 (193, 42, 33, 14), us, 6, 443, 1, 100, 3000, FALSE, "eni-y");
+  add (r, us, ip4 (193, 42, 33, 14), 6, 8080, 7, 900, 3100, TRUE, "eni-z");
+  add (r, ip4 (193, 42, 33, 14), ip4 (193, 42, 33, 14), 6, 1, 1, 1, 3200, FALSE, "eni-z");
+  add (r, us, ip4 (10, 9, 9, 9), 6, 80, 1, 1, 3300, TRUE, NULL);
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->threat_addresses, ==, 3);
+  g_assert_cmpuint (s->threat_flagged, ==, 1);
+  g_assert_cmpuint (s->threat_flows.flows, ==, 34);
+  g_assert_cmpuint (s->threat_accepted.flows, ==, 1);
+  const VpcReportThreat *t0 = &g_array_index (s->threats, VpcReportThreat, 0);
+  const VpcReportThreat *t1 = &g_array_index (s->threats, VpcReportThreat, 1);
+  const VpcReportThreat *t2 = &g_array_index (s->threats, VpcReportThreat, 2);
+  g_assert_cmpstr (t0->address, ==, "193.42.33.14");
+  g_assert_true (t0->flagged);
+  g_assert_cmpstr (vpc_threat_direction_name (t0->direction), ==, "both");
+  g_assert_cmpuint (t0->total.flows, ==, 3); /* the src == dst flow once */
+  g_assert_cmpuint (t0->accepted.flows, ==, 1);
+  g_assert_cmpuint (t0->rejected.flows, ==, 2);
+  g_assert_cmpuint (g_strv_length (t0->interfaces), ==, 2);
+  g_assert_cmpstr (t0->interfaces[0], ==, "eni-y");
+  g_assert_cmpstr (t1->address, ==, "91.240.118.7"); /* high, not accepted: before medium */
+  g_assert_false (t1->flagged);
+  g_assert_cmpuint (t1->feeds, ==, 3);
+  g_assert_cmpstr (t1->feed_names[1], ==, "feed1"); /* no feed list: numbered */
+  g_assert_cmpstr (vpc_threat_direction_name (t1->direction), ==, "inbound");
+  g_assert_cmpstr (t2->address, ==, "185.220.101.5");
+  g_assert_cmpuint (t2->severity, ==, VPC_SEVERITY_MEDIUM);
+  g_assert_cmpuint (t2->rejected.flows, ==, 30);
+  g_assert_cmpuint (t2->first_ms, ==, 1000000);
+  g_assert_cmpuint (t2->last_ms, ==, 1059000);
+}
+
+/* Names from the logs are escaped in every rendering. */
+static void
+test_escaping (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  add (r, ip4 (1, 2, 3, 4), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1, FALSE, "<b>\"x\",\xff\n");
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_autofree char *json = vpc_report_to_json (s);
+  g_assert_nonnull (strstr (json, "\"interface\": \"<b>\\\"x\\\",\xef\xbf\xbd\\u000a\""));
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+  g_autofree char *html = vpc_report_to_html (s);
+  g_assert_null (strstr (html, "<b>"));
+  g_assert_nonnull (strstr (html, "&lt;b&gt;&quot;x&quot;,"));
+  g_assert_null (strstr (html, "href="));  /* nothing to fetch */
+  g_assert_null (strstr (html, " src="));
+  g_assert_null (strstr (html, "<script"));
+  g_autofree char *csv = vpc_report_to_csv (s);
+  g_assert_nonnull (strstr (csv, "rejected_interfaces,\"<b>\"\"x\"\",\xef\xbf\xbd\n\",1,1,40\r\n"));
+  g_autofree char *table = vpc_report_to_table (s);
+  g_assert_nonnull (strstr (table, "tcp/22"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/report/totals-and-tops", test_totals_and_tops);
+  g_test_add_func ("/report/scanner-thresholds", test_scanner_thresholds);
+  g_test_add_func ("/report/histogram", test_histogram);
+  g_test_add_func ("/report/saturation", test_saturation);
+  g_test_add_func ("/report/threats", test_threats);
+  g_test_add_func ("/report/escaping", test_escaping);
+  return g_test_run ();
+}
