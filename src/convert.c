@@ -12,6 +12,7 @@
 #include "parser.h"
 #include "inputs.h"
 #include "reader.h"
+#include "records.h"
 #include "state.h"
 
 /* Check the header line of a file input, if it has one, before any output
@@ -56,43 +57,7 @@ typedef struct {
   VpcExporter *exporter;
   VpcExportQueue *queue;
   VpcState *state;     /* --state, or NULL */
-  VpcRecord record;
-  gboolean has_interface_column; /* in the columns in force */
 } Job;
-
-static void
-job_columns_changed (Job *job)
-{
-  const VpcFieldId *columns;
-  guint n = vpc_parser_get_columns (job->parser, &columns);
-  job->has_interface_column = FALSE;
-  for (guint i = 0; i < n; i++)
-    if (columns[i] == VPC_FIELD_INTERFACE_ID)
-      job->has_interface_column = TRUE;
-}
-
-/* A line-level problem: counted by the caller; shown up to the limit;
- * fatal with strict. */
-static gboolean
-report_line (Job *job, const char *name, guint64 line_number, const GError *problem,
-             guint *shown, GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  if (options->strict)
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "%s:%" G_GUINT64_FORMAT ": %s", name,
-                   line_number, problem->message);
-      return FALSE;
-    }
-  if (*shown < options->max_line_messages)
-    vpc_diag_emit (options->diag, "%s:%" G_GUINT64_FORMAT ": %s", name, line_number,
-                   problem->message);
-  else if (*shown == options->max_line_messages)
-    vpc_diag_emit (options->diag,
-                   "%s: more malformed lines or payloads; they are counted but not shown", name);
-  (*shown)++;
-  return TRUE;
-}
 
 /* The outputs' statistics so far into stats->outputs. */
 static void
@@ -110,11 +75,15 @@ job_collect_outputs (Job *job)
 }
 
 /* Between lines: a signal asked for the statistics (report them) or to
- * stop (FALSE, VPC_ERROR_INTERRUPTED).  current: the input being read. */
+ * stop (FALSE, VPC_ERROR_INTERRUPTED).  current: the input being read.
+ * When a live input is idle, what was read is sent first. */
 static gboolean
-job_poll (Job *job, const VpcCounts *current, GError **error)
+job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error)
 {
+  Job *job = data;
   const VpcConvertOptions *options = job->options;
+  if (idle)
+    vpc_export_queue_flush (job->queue);
   if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
@@ -132,15 +101,47 @@ job_poll (Job *job, const VpcCounts *current, GError **error)
   return TRUE;
 }
 
-/* A longer log stream name is not taken as an interface id. */
-#define VPC_MAX_STREAM_NAME 255
+/* A line is parsed from a copy in the export queue that lives until its
+ * flow is encoded (lines too long for it are malformed anyway). */
+static char *
+job_copy_line (gpointer data, const VpcLine *line, const char **stream)
+{
+  Job *job = data;
+  if (line->len > VPC_EXPORT_QUEUE_MAX_LINE)
+    return line->text;
+  char *text = vpc_export_queue_copy_line (job->queue, line->text, line->len, line->stream,
+                                           line->stream_len);
+  *stream = line->stream != NULL ? text + line->len + 1 : NULL; /* copied with the line */
+  return text;
+}
 
-#define EL(i) (G_GUINT64_CONSTANT (1) << (i))
-#define V4_MASK (EL (VPC_EL_SRC4) | EL (VPC_EL_DST4))
-#define V6_MASK (EL (VPC_EL_SRC6) | EL (VPC_EL_DST6))
+static VpcFlow *
+job_next_flow (gpointer data)
+{
+  return vpc_export_queue_next_flow (((Job *) data)->queue);
+}
 
-/* Lines between looks at signals. */
-#define POLL_LINES 4096
+static gboolean
+job_push (gpointer data, guint64 mask, GError **error)
+{
+  return vpc_export_queue_push (((Job *) data)->queue, mask, error);
+}
+
+static void
+job_progress (gpointer data, const VpcCounts *counts)
+{
+  Job *job = data;
+  if (job->options->progress != NULL)
+    job->options->progress (job->stats, counts, job->options->progress_data);
+}
+
+static const VpcRecordsConsumer job_consumer = {
+  .copy_line = job_copy_line,
+  .next_flow = job_next_flow,
+  .push = job_push,
+  .poll = job_poll,
+  .progress = job_progress,
+};
 
 /* Read one input to its end (following: until interrupted).  FALSE only
  * for fatal errors and interruptions. */
@@ -149,157 +150,22 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
 {
   const VpcConvertOptions *options = job->options;
   VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
-  VpcCounts *c = &input->counts;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (VpcReader) reader = vpc_reader_open_full (path, options->container, flags, &local);
-  if (reader == NULL)
-    {
-      input->error = g_strdup (local->message);
-      vpc_diag_emit (options->diag, "%s", local->message);
-      vpc_stats_end_input (job->stats, input);
-      return TRUE;
-    }
-  const char *name = vpc_reader_get_name (reader);
-  vpc_parser_begin_input (job->parser);
-  job_columns_changed (job);
-
-  guint shown = 0;
-  guint since_poll = 0;
-  VpcLine line;
-  for (;;)
-    {
-      if (++since_poll == POLL_LINES)
-        {
-          since_poll = 0;
-          if (!job_poll (job, c, error))
-            break;
-        }
-      /* What a problem with this line or payload is counted in. */
-      guint64 *problems = &c->malformed;
-      if (!vpc_reader_next_line (reader, &line, &local))
-        {
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
-            break;
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_AGAIN))
-            {
-              /* Nothing more yet: send what we have. */
-              g_clear_error (&local);
-              vpc_export_queue_flush (job->queue);
-              if (!job_poll (job, c, error))
-                break;
-              continue;
-            }
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_CONTROL_MESSAGE))
-            {
-              c->control_messages++;
-              g_clear_error (&local);
-              continue;
-            }
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_BAD_PAYLOAD))
-            problems = &c->bad_payloads; /* not a line */
-          else if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
-            {
-              input->error = g_strdup (local->message);
-              vpc_diag_emit (options->diag, "%s", local->message);
-              break;
-            }
-          /* A line the reader rejected: counted like any other malformed line below. */
-        }
-      if (problems == &c->malformed)
-        c->lines++;
-      if (problems == &c->malformed && (c->lines & (VPC_PROGRESS_LINES - 1)) == 0
-          && options->progress != NULL)
-        options->progress (job->stats, c, options->progress_data);
-
-      VpcLineKind kind = VPC_LINE_RECORD;
-      /* A line (not an over-long one the reader already rejected) is parsed
-       * from a copy that lives until its flow is encoded; longer lines are
-       * malformed anyway. */
-      char *text = NULL;
-      if (local == NULL && line.stream_len > VPC_MAX_STREAM_NAME)
-        line.stream = NULL; /* not an interface id */
-      if (local == NULL)
-        text = line.len <= VPC_EXPORT_QUEUE_MAX_LINE
-                   ? vpc_export_queue_copy_line (job->queue, line.text, line.len, line.stream,
-                                                 line.stream_len)
-                   : line.text;
-      if (text != NULL
-          && !vpc_parser_feed (job->parser, text, line.len, &kind, &job->record, &local)
-          && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
-        {
-          g_prefix_error (&local, "%s:%" G_GUINT64_FORMAT ": ", name,
-                          vpc_reader_get_line_number (reader));
-          g_propagate_error (error, g_steal_pointer (&local));
-          c->malformed++;
-          vpc_stats_end_input (job->stats, input);
-          return FALSE;
-        }
-      if (local != NULL)
-        {
-          (*problems)++;
-          if (!report_line (job, name, vpc_reader_get_line_number (reader), local, &shown,
-                            error))
-            {
-              vpc_stats_end_input (job->stats, input);
-              return FALSE;
-            }
-          g_clear_error (&local);
-          continue;
-        }
-
-      switch (kind)
-        {
-        case VPC_LINE_BLANK:
-          c->blank++;
-          continue;
-        case VPC_LINE_HEADER:
-          c->headers++;
-          job_columns_changed (job);
-          continue;
-        case VPC_LINE_RECORD:
-          break;
-        }
-      if (vpc_record_has (&job->record, VPC_FIELD_LOG_STATUS))
-        {
-          guint64 status = job->record.value[VPC_FIELD_LOG_STATUS].u;
-          if (status == VPC_STATUS_NODATA)
-            {
-              c->nodata++;
-              continue;
-            }
-          if (status == VPC_STATUS_SKIPDATA)
-            {
-              c->skipdata++;
-              continue;
-            }
-        }
-      if (line.stream != NULL && !job->has_interface_column)
-        {
-          /* The container names the interface the format leaves out. */
-          VpcText *id = &job->record.value[VPC_FIELD_INTERFACE_ID].text;
-          id->ptr = text + line.len + 1; /* copied with the line */
-          id->len = line.stream_len;
-          job->record.present |= G_GUINT64_CONSTANT (1) << VPC_FIELD_INTERFACE_ID;
-        }
-      VpcFlow *flow = vpc_export_queue_next_flow (job->queue);
-      guint64 mask = vpc_mapper_map (&options->mapper, &job->record, flow);
-      if (!vpc_export_queue_push (job->queue, mask, error))
-        {
-          vpc_stats_end_input (job->stats, input);
-          return FALSE;
-        }
-      c->flows++;
-      if (mask & V4_MASK)
-        c->flows_ipv4++;
-      else if (mask & V6_MASK)
-        c->flows_ipv6++;
-      else
-        c->flows_noaddr++;
-    }
-  input->compressed = vpc_reader_is_compressed (reader);
-  input->container = vpc_container_to_string (vpc_reader_get_container (reader));
+  VpcRecordsOptions records = {
+    .container = options->container,
+    .flags = flags,
+    .mapper = &options->mapper,
+    .diag = options->diag,
+    .max_line_messages = options->max_line_messages,
+    .strict = options->strict,
+  };
+  VpcRecordsInput result = { 0 };
+  gboolean ok = vpc_records_read (path, &records, job->parser, &job_consumer, job,
+                                  &input->counts, &result, error);
+  input->error = result.error;
+  input->compressed = result.compressed;
+  input->container = result.container;
   vpc_stats_end_input (job->stats, input);
-  return error == NULL || *error == NULL;
+  return ok;
 }
 
 /* A file input done to its end: once everything read from it is sent,
@@ -379,7 +245,7 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
       gint64 next = g_get_monotonic_time () + WATCH_INTERVAL_US;
       do
         {
-          if (!job_poll (job, NULL, error))
+          if (!job_poll (job, FALSE, NULL, error))
             return FALSE;
           g_usleep (50000);
         }

@@ -33,11 +33,9 @@ typedef struct {
   const gint *interrupted;     /* when it becomes non-zero, stop reading */
   gint *stats_requested;       /* when it becomes non-zero, call report and clear it */
   VpcProgressFunc report;      /* the statistics so far (stats->outputs up to date) */
-  VpcProgressFunc progress;    /* called every VPC_PROGRESS_LINES lines, may be NULL */
+  VpcProgressFunc progress;    /* called every VPC_RECORDS_PROGRESS_LINES lines of an input (records.h), may be NULL */
   gpointer progress_data;      /* for progress and report */
 } VpcConvertOptions;
-
-#define VPC_PROGRESS_LINES 262144
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to
  * every output (the file, the UDP and TCP collectors; at least one).

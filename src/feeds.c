@@ -59,7 +59,12 @@ vpc_feeds_default_path (void)
   if (g_file_test (user, G_FILE_TEST_EXISTS))
     return user;
   g_free (user);
-  return g_build_filename (PKGDATADIR, "feeds.conf", NULL);
+  char *installed = g_build_filename (PKGDATADIR, "feeds.conf", NULL);
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    return installed;
+  g_free (installed);
+  /* Not installed: the list of the source tree it was built from. */
+  return g_build_filename (SRCDATADIR, "feeds.conf", NULL);
 }
 
 char *

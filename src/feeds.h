@@ -62,7 +62,8 @@ const char *vpc_feed_format_name (VpcFeedFormat format);
 gboolean vpc_feed_format_parse (const char *text, VpcFeedFormat *format);
 
 /* The feed list used without --feeds: g_get_user_config_dir()/vpc2ipfix/feeds.conf
- * if it exists, else the installed default (pkgdatadir/feeds.conf). */
+ * if it exists, else the installed default (pkgdatadir/feeds.conf), else
+ * (a build not installed) data/feeds.conf of the source tree. */
 char *vpc_feeds_default_path (void);
 
 /* The cache used when options->cache_dir is NULL:

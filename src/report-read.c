@@ -10,10 +10,9 @@
 #include "ipfix-input.h"
 #include "parser.h"
 #include "reader.h"
+#include "records.h"
 
-/* A longer log stream name is not taken as an interface id (as vpc2ipfix). */
-#define MAX_STREAM_NAME 255
-#define POLL_LINES 4096
+#define POLL_RECORDS 4096
 
 static gboolean
 interrupted (const VpcReportReadOptions *options, GError **error)
@@ -26,163 +25,59 @@ interrupted (const VpcReportReadOptions *options, GError **error)
   return FALSE;
 }
 
-static void
-line_problem (const VpcReportReadOptions *options, const char *name, guint64 line_number,
-              const GError *problem, guint *shown)
+/* The report as the consumer of the shared record loop (records.h). */
+typedef struct {
+  const VpcReportReadOptions *options;
+  VpcReport *report;
+  VpcFlow flow;
+} TextReading;
+
+static VpcFlow *
+text_next_flow (gpointer data)
 {
-  if (*shown < options->max_line_messages)
-    vpc_diag_emit (options->diag, "%s:%" G_GUINT64_FORMAT ": %s", name, line_number,
-                   problem->message);
-  else if (*shown == options->max_line_messages)
-    vpc_diag_emit (options->diag,
-                   "%s: more malformed lines or payloads; they are counted but not shown", name);
-  (*shown)++;
+  return &((TextReading *) data)->flow;
 }
 
 static gboolean
-has_interface_column (VpcParser *parser)
+text_push (gpointer data, guint64 mask, GError **error)
 {
-  const VpcFieldId *columns;
-  guint n = vpc_parser_get_columns (parser, &columns);
-  for (guint i = 0; i < n; i++)
-    if (columns[i] == VPC_FIELD_INTERFACE_ID)
-      return TRUE;
-  return FALSE;
+  TextReading *r = data;
+  vpc_report_add_flow (r->report, &r->flow, mask);
+  return TRUE;
 }
 
-/* One flow-log input, counted as vpc2ipfix counts (stats.h). */
+static gboolean
+text_poll (gpointer data, gboolean idle, const VpcCounts *counts, GError **error)
+{
+  return !interrupted (((TextReading *) data)->options, error);
+}
+
+static const VpcRecordsConsumer text_consumer = {
+  .next_flow = text_next_flow,
+  .push = text_push,
+  .poll = text_poll,
+};
+
+/* One flow-log input, read and counted as vpc2ipfix reads it. */
 static gboolean
 read_text (const VpcReportReadOptions *options, VpcParser *parser, const char *path,
            VpcReport *report, GError **error)
 {
   VpcReportInput *input = vpc_report_begin_input (report, path, "text");
-  VpcCounts *c = &input->counts;
-  g_autoptr (GError) local = NULL;
-  VpcReaderFlags flags = strcmp (path, "-") == 0 ? VPC_READER_LIVE : 0;
-  g_autoptr (VpcReader) reader = vpc_reader_open_full (path, options->container, flags, &local);
-  if (reader == NULL)
-    {
-      input->error = g_strdup (local->message);
-      vpc_diag_emit (options->diag, "%s", local->message);
-      return TRUE;
-    }
-  const char *name = vpc_reader_get_name (reader);
-  vpc_parser_begin_input (parser);
-  gboolean interface_column = has_interface_column (parser);
-  g_autofree VpcRecord *record = g_new0 (VpcRecord, 1);
-  VpcFlow flow;
-  guint shown = 0, since_poll = 0;
-  VpcLine line;
-  gboolean ok = TRUE;
-  for (;;)
-    {
-      if (++since_poll == POLL_LINES)
-        {
-          since_poll = 0;
-          if (interrupted (options, error))
-            {
-              ok = FALSE;
-              break;
-            }
-        }
-      guint64 *problems = &c->malformed;
-      if (!vpc_reader_next_line (reader, &line, &local))
-        {
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
-            break;
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_AGAIN))
-            {
-              g_clear_error (&local);
-              if (interrupted (options, error))
-                {
-                  ok = FALSE;
-                  break;
-                }
-              continue;
-            }
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_CONTROL_MESSAGE))
-            {
-              c->control_messages++;
-              g_clear_error (&local);
-              continue;
-            }
-          if (g_error_matches (local, VPC_ERROR, VPC_ERROR_BAD_PAYLOAD))
-            problems = &c->bad_payloads;
-          else if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
-            {
-              input->error = g_strdup (local->message);
-              vpc_diag_emit (options->diag, "%s", local->message);
-              break;
-            }
-        }
-      if (problems == &c->malformed)
-        c->lines++;
-      VpcLineKind kind = VPC_LINE_RECORD;
-      if (local == NULL && line.stream_len > MAX_STREAM_NAME)
-        line.stream = NULL;
-      if (local == NULL
-          && !vpc_parser_feed (parser, line.text, line.len, &kind, record, &local)
-          && g_error_matches (local, VPC_ERROR, VPC_ERROR_HEADER))
-        {
-          g_prefix_error (&local, "%s:%" G_GUINT64_FORMAT ": ", name,
-                          vpc_reader_get_line_number (reader));
-          g_propagate_error (error, g_steal_pointer (&local));
-          c->malformed++;
-          return FALSE;
-        }
-      if (local != NULL)
-        {
-          (*problems)++;
-          line_problem (options, name, vpc_reader_get_line_number (reader), local, &shown);
-          g_clear_error (&local);
-          continue;
-        }
-      switch (kind)
-        {
-        case VPC_LINE_BLANK:
-          c->blank++;
-          continue;
-        case VPC_LINE_HEADER:
-          c->headers++;
-          interface_column = has_interface_column (parser);
-          continue;
-        case VPC_LINE_RECORD:
-          break;
-        }
-      if (vpc_record_has (record, VPC_FIELD_LOG_STATUS))
-        {
-          guint64 status = record->value[VPC_FIELD_LOG_STATUS].u;
-          if (status == VPC_STATUS_NODATA)
-            {
-              c->nodata++;
-              continue;
-            }
-          if (status == VPC_STATUS_SKIPDATA)
-            {
-              c->skipdata++;
-              continue;
-            }
-        }
-      if (line.stream != NULL && !interface_column)
-        {
-          /* The container names the interface the format leaves out. */
-          VpcText *id = &record->value[VPC_FIELD_INTERFACE_ID].text;
-          id->ptr = line.stream;
-          id->len = line.stream_len;
-          record->present |= G_GUINT64_CONSTANT (1) << VPC_FIELD_INTERFACE_ID;
-        }
-      guint64 mask = vpc_mapper_map (&options->mapper, record, &flow);
-      vpc_report_add_flow (report, &flow, mask);
-      c->flows++;
-      if (mask & ((G_GUINT64_CONSTANT (1) << VPC_EL_SRC4) | (G_GUINT64_CONSTANT (1) << VPC_EL_DST4)))
-        c->flows_ipv4++;
-      else if (mask & ((G_GUINT64_CONSTANT (1) << VPC_EL_SRC6) | (G_GUINT64_CONSTANT (1) << VPC_EL_DST6)))
-        c->flows_ipv6++;
-      else
-        c->flows_noaddr++;
-    }
-  input->compressed = vpc_reader_is_compressed (reader);
-  input->container = vpc_container_to_string (vpc_reader_get_container (reader));
+  VpcRecordsOptions records = {
+    .container = options->container,
+    .flags = strcmp (path, "-") == 0 ? VPC_READER_LIVE : 0,
+    .mapper = &options->mapper,
+    .diag = options->diag,
+    .max_line_messages = options->max_line_messages,
+  };
+  TextReading reading = { .options = options, .report = report };
+  VpcRecordsInput result = { 0 };
+  gboolean ok = vpc_records_read (path, &records, parser, &text_consumer, &reading,
+                                  &input->counts, &result, error);
+  input->error = result.error;
+  input->compressed = result.compressed;
+  input->container = result.container;
   return ok;
 }
 
@@ -207,14 +102,8 @@ read_ipfix (const VpcReportReadOptions *options, const char *path, VpcReport *re
   while (vpc_ipfix_input_next (in, &flow, &mask, &local))
     {
       vpc_report_add_flow (report, flow, mask);
-      input->counts.flows++;
-      if (mask & ((G_GUINT64_CONSTANT (1) << VPC_EL_SRC4) | (G_GUINT64_CONSTANT (1) << VPC_EL_DST4)))
-        input->counts.flows_ipv4++;
-      else if (mask & ((G_GUINT64_CONSTANT (1) << VPC_EL_SRC6) | (G_GUINT64_CONSTANT (1) << VPC_EL_DST6)))
-        input->counts.flows_ipv6++;
-      else
-        input->counts.flows_noaddr++;
-      if (++since_poll == POLL_LINES)
+      vpc_counts_add_flow (&input->counts, mask);
+      if (++since_poll == POLL_RECORDS)
         {
           since_poll = 0;
           if (interrupted (options, error))

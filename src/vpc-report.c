@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "feeds.h"
 #include "report-read.h"
 #include "report.h"
@@ -26,37 +27,6 @@ static void
 print_diag (const char *message, gpointer user_data)
 {
   fprintf (stderr, "vpc-report: %s\n", message);
-}
-
-/* A whole number option in [min, max]. */
-static gboolean
-check_range (const char *name, gint64 value, gint64 min, gint64 max, guint *out, GError **error)
-{
-  if (value < min || value > max)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--%s: %" G_GINT64_FORMAT " is not from %" G_GINT64_FORMAT
-                   " to %" G_GINT64_FORMAT,
-                   name, value, min, max);
-      return FALSE;
-    }
-  *out = (guint) value;
-  return TRUE;
-}
-
-static VpcContainer input_format = VPC_CONTAINER_AUTO;
-
-static gboolean
-parse_input_format (const char *name, const char *value, gpointer data, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  if (!vpc_container_from_string (value, &input_format, &local))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", name,
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 typedef char *(*RenderFunc) (const VpcReportSummary *summary);
@@ -173,7 +143,7 @@ main (int argc, char **argv)
       "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
       "plain names; default: the version 2 format",
       "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_input_format,
+    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
       "Container of every text input: auto (detect per input, the default), text, "
       "cloudwatch-export, json or base64",
       "CONTAINER" },
@@ -210,20 +180,24 @@ main (int argc, char **argv)
                                                    "Show threat feed options", NULL, NULL);
   g_option_group_add_entries (threat_group, threat_entries);
   g_option_context_add_group (context, threat_group);
+  VpcContainer input_format = VPC_CONTAINER_AUTO;
   GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", NULL, NULL);
+                                                  "Show input options", &input_format, NULL);
   g_option_group_add_entries (input_group, input_entries);
   g_option_context_add_group (context, input_group);
 
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
   if (!g_option_context_parse (context, &argc, &argv, &error)
-      || !check_range ("top", top, 1, 1000000, &options.top, &error)
-      || !check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats, &error)
-      || !check_range ("scan-ports", scan_ports, 1, 65536 * 256, &options.scan_ports, &error)
-      || !check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
-      || !check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
-      || !check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout, &error))
+      || !vpc_cli_check_range ("top", top, 1, 1000000, &options.top, &error)
+      || !vpc_cli_check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats,
+                               &error)
+      || !vpc_cli_check_range ("scan-ports", scan_ports, 1, 65536 * 256, &options.scan_ports,
+                               &error)
+      || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
+      || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
+                               &error))
     {
       fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
       return EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "convert.h"
 
 #define EXIT_USAGE 2
@@ -77,22 +78,6 @@ print_running_stats (const VpcStats *stats, const VpcCounts *current, gpointer u
            now.total.lines, text);
 }
 
-/* A whole number option in [min, max]. */
-static gboolean
-check_range (const char *name, gint64 value, gint64 min, gint64 max, guint *out, GError **error)
-{
-  if (value < min || value > max)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--%s: %" G_GINT64_FORMAT " is not from %" G_GINT64_FORMAT
-                   " to %" G_GINT64_FORMAT,
-                   name, value, min, max);
-      return FALSE;
-    }
-  *out = (guint) value;
-  return TRUE;
-}
-
 static gboolean
 parse_domain (const char *name, const char *value, gpointer data, GError **error)
 {
@@ -104,21 +89,6 @@ parse_domain (const char *name, const char *value, gpointer data, GError **error
       return FALSE;
     }
   *(guint32 *) data = (guint32) v;
-  return TRUE;
-}
-
-static VpcContainer input_format = VPC_CONTAINER_AUTO;
-
-static gboolean
-parse_input_format (const char *name, const char *value, gpointer data, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  if (!vpc_container_from_string (value, &input_format, &local))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", name,
-                   local->message);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -171,7 +141,7 @@ main (int argc, char **argv)
       "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
       "plain names; default: the version 2 format",
       "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_input_format,
+    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
       "Container of every input: auto (detect per input, the default), text, "
       "cloudwatch-export, json or base64",
       "CONTAINER" },
@@ -259,8 +229,9 @@ main (int argc, char **argv)
       "See vpc2ipfix(1) for the field mapping.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
+  VpcContainer input_format = VPC_CONTAINER_AUTO;
   GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", NULL, NULL);
+                                                  "Show input options", &input_format, NULL);
   g_option_group_add_entries (input_group, input_entries);
   g_option_context_add_group (context, input_group);
   GOptionGroup *net_group = g_option_group_new ("collector", "Collector options:",
@@ -280,13 +251,14 @@ main (int argc, char **argv)
   if (mtu < 0)
     mtu = net.protocol == VPC_PROTOCOL_NETFLOW_V5 ? 1500 : net.mtu;
   if (error != NULL
-      || !check_range ("mtu", mtu, 576, 65535, &net.mtu, &error)
-      || !check_range ("rate", rate, 0, G_MAXUINT32, &net.rate, &error)
-      || !check_range ("template-refresh", refresh_seconds, 0, 86400, &net.refresh_seconds, &error)
-      || !check_range ("template-refresh-messages", refresh_messages, 0, G_MAXUINT32,
-                       &net.refresh_messages, &error)
-      || !check_range ("connect-timeout", connect_timeout, 0, 86400 * 365, &net.connect_timeout,
-                       &error))
+      || !vpc_cli_check_range ("mtu", mtu, 576, 65535, &net.mtu, &error)
+      || !vpc_cli_check_range ("rate", rate, 0, G_MAXUINT32, &net.rate, &error)
+      || !vpc_cli_check_range ("template-refresh", refresh_seconds, 0, 86400,
+                               &net.refresh_seconds, &error)
+      || !vpc_cli_check_range ("template-refresh-messages", refresh_messages, 0, G_MAXUINT32,
+                               &net.refresh_messages, &error)
+      || !vpc_cli_check_range ("connect-timeout", connect_timeout, 0, 86400 * 365,
+                               &net.connect_timeout, &error))
     {
       fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
       return EXIT_USAGE;

@@ -180,4 +180,19 @@ expect_rc 0 "standard input"
 expect_grep '"flows": 23,' "$OUT" "standard input: 23 flows"
 expect_grep '"enabled": false' "$OUT" "--no-threats: threats not enabled"
 
+# Without --feeds, a build that is not installed reads the source tree's feed list
+# (HOME and the XDG directories point at an empty place: no user list, no cache).
+mkdir -p "$WORK/home"
+run env HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_CACHE_HOME="$WORK/home/cache" \
+    "$VPC_REPORT" -O json --offline "$S/default-v2.log"
+expect_rc 0 "vpc-report without --feeds: the default feed list"
+n_feeds=$(grep -c '^\[' "$top_srcdir/data/feeds.conf")
+got_feeds=$("$PYTHON3" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["threats"]["feeds"]))' "$OUT" 2>/dev/null)
+if [ "$got_feeds" = "$n_feeds" ]; then
+    ok "vpc-report without --feeds reports the $n_feeds feeds of data/feeds.conf"
+else
+    not_ok "vpc-report without --feeds reports the $n_feeds feeds of data/feeds.conf (got '$got_feeds')"
+    diag_file "$ERR" 5
+fi
+
 tap_done
