@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-#include "container.h"
+#include "input/container.h"
 
 gboolean
 vpc_cli_check_range (const char *name, gint64 value, gint64 min, gint64 max, guint *out,

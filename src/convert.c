@@ -7,13 +7,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "export-queue.h"
-#include "exporter.h"
-#include "parser.h"
-#include "inputs.h"
-#include "reader.h"
-#include "records.h"
-#include "state.h"
+#include "export/export-queue.h"
+#include "export/exporter.h"
+#include "flow/parser.h"
+#include "input/inputs.h"
+#include "input/reader.h"
+#include "flow/records.h"
+#include "input/state.h"
 
 /* Check the header line of a file input, if it has one, before any output
  * exists: a wrong header stops the run with nothing written. */

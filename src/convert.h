@@ -4,11 +4,11 @@
 
 #include <glib.h>
 
-#include "container.h"
-#include "mapper.h"
-#include "output.h"
-#include "stats.h"
-#include "vpc-error.h"
+#include "input/container.h"
+#include "flow/mapper.h"
+#include "export/output.h"
+#include "common/stats.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

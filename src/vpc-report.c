@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "feeds.h"
-#include "report-read.h"
-#include "report.h"
+#include "report/feeds.h"
+#include "report/report-read.h"
+#include "report/report.h"
 
 #define EXIT_USAGE 2
 

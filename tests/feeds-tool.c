@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "feeds.h"
+#include "report/feeds.h"
 
 int
 main (int argc, char **argv)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "container.h"
+#include "input/container.h"
 
 /* ---- helpers ---- */
 

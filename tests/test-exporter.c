@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "exporter.h"
-#include "infomodel.h"
+#include "export/exporter.h"
+#include "flow/infomodel.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 

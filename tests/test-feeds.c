@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "feeds.h"
+#include "report/feeds.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 

@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#include "exporter.h"
-#include "infomodel.h"
-#include "mapper.h"
+#include "export/exporter.h"
+#include "flow/infomodel.h"
+#include "flow/mapper.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "netflow.h"
+#include "export/netflow.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 #define HOUR (3600 * G_GINT64_CONSTANT (1000))

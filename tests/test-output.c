@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "exporter.h"
-#include "output.h"
+#include "export/exporter.h"
+#include "export/output.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "parser.h"
+#include "flow/parser.h"
 
 typedef struct {
   GPtrArray *messages;

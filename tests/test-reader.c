@@ -6,8 +6,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "inputs.h"
-#include "reader.h"
+#include "input/inputs.h"
+#include "input/reader.h"
 
 typedef struct {
   char *dir;

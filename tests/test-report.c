@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 #define BASIC (BIT (VPC_EL_SRC4) | BIT (VPC_EL_DST4) | BIT (VPC_EL_SRCPORT) | BIT (VPC_EL_DSTPORT) \

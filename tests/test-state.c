@@ -5,7 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "state.h"
+#include "input/state.h"
 
 typedef struct {
   char *dir;

@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "threat.h"
+#include "report/threat.h"
 
 static VpcAddr
 addr (const char *text)

@@ -4,8 +4,8 @@
 
 #include <glib.h>
 
-#include "stats.h"
-#include "vpc-error.h"
+#include "common/stats.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

@@ -6,11 +6,11 @@
 
 #include <string.h>
 
-#include "inputs.h"
+#include "input/inputs.h"
 #include "ipfix-input.h"
-#include "parser.h"
-#include "reader.h"
-#include "records.h"
+#include "flow/parser.h"
+#include "input/reader.h"
+#include "flow/records.h"
 
 #define POLL_RECORDS 4096
 

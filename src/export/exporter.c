@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "infomodel.h"
+#include "flow/infomodel.h"
 #include "netflow.h"
 
 #define MAX_TEMPLATES 4096

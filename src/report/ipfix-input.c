@@ -9,7 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "infomodel.h"
+#include "flow/infomodel.h"
 
 /* What a template of the file holds (its template context). */
 typedef struct {

@@ -4,8 +4,8 @@
 
 #include <glib.h>
 
-#include "mapper.h"
-#include "vpc-error.h"
+#include "flow/mapper.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "container.h"
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

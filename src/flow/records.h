@@ -6,9 +6,9 @@
 
 #include "mapper.h"
 #include "parser.h"
-#include "reader.h"
-#include "stats.h"
-#include "vpc-error.h"
+#include "input/reader.h"
+#include "common/stats.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

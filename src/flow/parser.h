@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "fields.h"
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

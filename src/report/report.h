@@ -5,8 +5,8 @@
 #include <glib.h>
 
 #include "feeds.h"
-#include "mapper.h"
-#include "stats.h"
+#include "flow/mapper.h"
+#include "common/stats.h"
 #include "threat.h"
 
 G_BEGIN_DECLS

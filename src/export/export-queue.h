@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "exporter.h"
-#include "mapper.h"
+#include "flow/mapper.h"
 
 G_BEGIN_DECLS
 

@@ -4,9 +4,9 @@
 
 #include <glib.h>
 
-#include "mapper.h"
+#include "flow/mapper.h"
 #include "output.h"
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

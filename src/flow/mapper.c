@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 #define M(field) offsetof (VpcFlow, field)
 #define TEXT(i) (offsetof (VpcFlow, text) + (i) * sizeof (fbVarfield_t))

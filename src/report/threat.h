@@ -4,8 +4,8 @@
 
 #include <glib.h>
 
-#include "parser.h"
-#include "vpc-error.h"
+#include "flow/parser.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 

@@ -4,10 +4,10 @@
 
 #include <glib.h>
 
-#include "container.h"
-#include "mapper.h"
+#include "input/container.h"
+#include "flow/mapper.h"
 #include "report.h"
-#include "vpc-error.h"
+#include "common/vpc-error.h"
 
 G_BEGIN_DECLS
 
