@@ -127,20 +127,6 @@ vpc_container_detect (const char *data, gsize len)
   return VPC_CONTAINER_TEXT;
 }
 
-gsize
-vpc_stream_interface_id_length (const char *stream, gsize len)
-{
-  if (len > 4 && memcmp (stream, "eni-", 4) == 0)
-    {
-      gsize i = 4;
-      while (i < len && g_ascii_isxdigit (stream[i]))
-        i++;
-      if (i > 4 && (i == len || stream[i] == '-' || stream[i] == '_'))
-        return i;
-    }
-  return len;
-}
-
 /* ---- payloads: base64, then gzip ---- */
 
 /* Strict base64 (standard alphabet, padding optional): FALSE with the

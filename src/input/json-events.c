@@ -69,35 +69,6 @@ struct VpcJsonEvents {
 
 typedef VpcJsonEvents JsonParse;
 
-void
-vpc_held_init (VpcHeld *held)
-{
-  held->items = g_array_new (FALSE, FALSE, sizeof (VpcHeldItem));
-  held->text = g_string_new (NULL);
-}
-
-void
-vpc_held_clear (VpcHeld *held)
-{
-  g_array_set_size (held->items, 0);
-  g_string_truncate (held->text, 0);
-}
-
-void
-vpc_held_free (VpcHeld *held)
-{
-  g_array_unref (held->items);
-  g_string_free (held->text, TRUE);
-}
-
-void
-vpc_held_add (VpcHeld *held, VpcItemKind kind, const char *text, gsize len, guint64 line)
-{
-  VpcHeldItem item = { kind, line, held->text->len, len };
-  g_string_append_len (held->text, text, (gssize) len);
-  g_array_append_val (held->items, item);
-}
-
 static void
 json_emit (JsonParse *p, VpcItemKind kind, const char *text, gsize len, guint64 line)
 {
