@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "input/container.h"
+
 G_BEGIN_DECLS
 
 /* A whole-number option in [min, max] into *out; G_OPTION_ERROR naming
@@ -11,9 +13,18 @@ G_BEGIN_DECLS
 gboolean vpc_cli_check_range (const char *name, gint64 value, gint64 min, gint64 max,
                               guint *out, GError **error);
 
-/* GOptionArgFunc of --input-format: the option group's user data is the
- * VpcContainer to set. */
-gboolean vpc_cli_parse_container (const char *name, const char *value, gpointer data,
-                                  GError **error);
+/* The input options both programs take, declared once. */
+typedef struct {
+  char *format;                     /* --format: the columns of header-less input, or NULL */
+  VpcContainer container;           /* --input-format (default AUTO) */
+  gboolean packet_addresses_as_key; /* --packet-addresses-as-key */
+} VpcCliInput;
+
+/* The "input" option group (--format, --input-format,
+ * --packet-addresses-as-key) that fills input; a program may add entries
+ * of its own to it.  input must outlive the parse; clear it after. */
+GOptionGroup *vpc_cli_input_group (VpcCliInput *input);
+void vpc_cli_input_clear (VpcCliInput *input);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliInput, vpc_cli_input_clear)
 
 G_END_DECLS

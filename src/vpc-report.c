@@ -84,11 +84,10 @@ main (int argc, char **argv)
 
   g_autofree char *output = NULL;
   g_autofree char *output_format = NULL;
-  g_autofree char *format = NULL;
   g_autofree char *feeds_path = NULL;
   g_autofree char *cache_dir = NULL;
   g_auto (GStrv) inputs = NULL;
-  gboolean quiet = FALSE, version = FALSE, pkt_key = FALSE, offline = FALSE;
+  gboolean quiet = FALSE, version = FALSE, offline = FALSE;
   gboolean no_threats = FALSE, refresh = FALSE;
   VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
   gint64 top = options.top, top_threats = options.top_threats, scan_ports = options.scan_ports,
@@ -138,20 +137,6 @@ main (int argc, char **argv)
       "A feed larger than BYTES is refused; its cached copy stays (default 67108864)", "BYTES" },
     { NULL }
   };
-  GOptionEntry input_entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
-      "plain names; default: the version 2 format",
-      "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
-      "Container of every text input: auto (detect per input, the default), text, "
-      "cloudwatch-export, json or base64",
-      "CONTAINER" },
-    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
-      "Count pkt-srcaddr/pkt-dstaddr as the flow's source/destination (as vpc2ipfix)", NULL },
-    { NULL }
-  };
-
   g_autoptr (GOptionContext) context
       = g_option_context_new ("- reject, scanner and threat summaries of VPC Flow Logs");
   g_option_context_set_summary (
@@ -180,11 +165,8 @@ main (int argc, char **argv)
                                                    "Show threat feed options", NULL, NULL);
   g_option_group_add_entries (threat_group, threat_entries);
   g_option_context_add_group (context, threat_group);
-  VpcContainer input_format = VPC_CONTAINER_AUTO;
-  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", &input_format, NULL);
-  g_option_group_add_entries (input_group, input_entries);
-  g_option_context_add_group (context, input_group);
+  g_auto (VpcCliInput) input = { 0 };
+  g_option_context_add_group (context, vpc_cli_input_group (&input));
 
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
@@ -243,9 +225,9 @@ main (int argc, char **argv)
 
   g_autoptr (VpcReport) report = vpc_report_new (&options, db);
   VpcReportReadOptions read_options = {
-    .format = format,
-    .container = input_format,
-    .mapper = { .packet_addresses_as_key = pkt_key },
+    .format = input.format,
+    .container = input.container,
+    .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,

@@ -98,14 +98,13 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   g_autofree char *output = NULL;
-  g_autofree char *format = NULL;
   g_autofree char *stats_json = NULL;
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
   g_auto (GStrv) tcp = NULL;
   g_autofree char *state_file = NULL;
   g_autofree char *protocol = NULL;
-  gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE, follow = FALSE;
+  gboolean strict = FALSE, quiet = FALSE, version = FALSE, follow = FALSE;
   gboolean no_interface_table = FALSE;
   guint32 domain = 0;
   VpcNetOptions net = VPC_NET_OPTIONS_INIT;
@@ -137,14 +136,6 @@ main (int argc, char **argv)
     { NULL }
   };
   GOptionEntry input_entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
-      "plain names; default: the version 2 format",
-      "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
-      "Container of every input: auto (detect per input, the default), text, "
-      "cloudwatch-export, json or base64",
-      "CONTAINER" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
       "Stop at the first malformed line or payload (default: report, count and skip it)",
       NULL },
@@ -177,10 +168,6 @@ main (int argc, char **argv)
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
-    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
-      "Use pkt-srcaddr/pkt-dstaddr as the flow's source/destination and carry "
-      "srcaddr/dstaddr as the postNAT addresses",
-      NULL },
     { "no-interface-table", 0, 0, G_OPTION_ARG_NONE, &no_interface_table,
       "Publish no interface table (options records naming each interface index): nfcapd "
       "counts only flow records in its sequence check",
@@ -229,9 +216,8 @@ main (int argc, char **argv)
       "See vpc2ipfix(1) for the field mapping.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
-  VpcContainer input_format = VPC_CONTAINER_AUTO;
-  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", &input_format, NULL);
+  g_auto (VpcCliInput) input = { 0 };
+  GOptionGroup *input_group = vpc_cli_input_group (&input);
   g_option_group_add_entries (input_group, input_entries);
   g_option_context_add_group (context, input_group);
   GOptionGroup *net_group = g_option_group_new ("collector", "Collector options:",
@@ -306,12 +292,12 @@ main (int argc, char **argv)
     .net = net,
     .follow = follow,
     .state_file = state_file,
-    .format = format,
-    .container = input_format,
+    .format = input.format,
+    .container = input.container,
     .strict = strict,
     .observation_domain = domain,
     .no_interface_table = no_interface_table,
-    .mapper = { .packet_addresses_as_key = pkt_key },
+    .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,
