@@ -348,7 +348,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (exporter == NULL)
     return FALSE;
 
-  vpc_exporter_set_interface_table (exporter, !options->no_interface_table);
+  vpc_exporter_set_interface_table (exporter, options->interface_table);
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
   Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
               .queue = queue, .state = state };

@@ -26,7 +26,7 @@ typedef struct {
   VpcContainer container;      /* VPC_CONTAINER_AUTO: detect per input */
   gboolean strict;             /* a malformed line is fatal */
   guint32 observation_domain;
-  gboolean no_interface_table; /* publish no interface table */
+  gboolean interface_table;    /* publish the interface table (--interface-table) */
   VpcMapperOptions mapper;
   const VpcDiag *diag;         /* warnings and per-line messages */
   guint max_line_messages;     /* per input; further malformed lines are only counted */

@@ -105,7 +105,7 @@ main (int argc, char **argv)
   g_autofree char *state_file = NULL;
   g_autofree char *protocol = NULL;
   gboolean strict = FALSE, quiet = FALSE, version = FALSE, follow = FALSE;
-  gboolean no_interface_table = FALSE;
+  gboolean interface_table = FALSE, no_interface_table = FALSE;
   guint32 domain = 0;
   VpcNetOptions net = VPC_NET_OPTIONS_INIT;
   gint64 mtu = -1, rate = net.rate, refresh_seconds = net.refresh_seconds,
@@ -168,10 +168,14 @@ main (int argc, char **argv)
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
-    { "no-interface-table", 0, 0, G_OPTION_ARG_NONE, &no_interface_table,
-      "Publish no interface table (options records naming each interface index): nfcapd "
-      "counts only flow records in its sequence check",
+    { "interface-table", 0, 0, G_OPTION_ARG_NONE, &interface_table,
+      "Publish the interface table: an options record naming each interface index, for "
+      "collectors that keep only the index (off by default: nfcapd counts options records "
+      "as lost flows in its sequence check)",
       NULL },
+    /* The default since the interface table became opt-in; still accepted. */
+    { "no-interface-table", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_interface_table,
+      NULL, NULL },
     { NULL }
   };
 
@@ -296,7 +300,7 @@ main (int argc, char **argv)
     .container = input.container,
     .strict = strict,
     .observation_domain = domain,
-    .no_interface_table = no_interface_table,
+    .interface_table = interface_table && !no_interface_table,
     .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,
