@@ -163,12 +163,12 @@ EOF
 # netflow_analyze VERSION CAP PORT T0 T1 NFDUMP-TXT: the analysis in CAP.json, tshark's
 # expert info in CAP.expert.
 netflow_analyze() {
-    tshark -r "$2" -d "udp.port==$3,cflow" -Y "udp.dstport == $3" -T fields -E separator='|' \
+    tshark_cflow "$2" "$3" -T fields -E separator='|' \
         -e frame.time_epoch -e cflow.version -e cflow.count -e cflow.sysuptime \
         -e cflow.unix_secs -e cflow.unix_nsecs -e cflow.sequence -e cflow.engine_id \
         -e cflow.source_id -e cflow.timestart -e cflow.timeend -e cflow.template_id 2>/dev/null |
         "$PYTHON3" "$WORK/netflowstream.py" "$1" "$4" "$5" "$RATE" "$DOMAIN" "$6" >"$2.json"
-    tshark -r "$2" -d "udp.port==$3,cflow" -q -z expert 2>/dev/null >"$2.expert" || true
+    tshark_cflow "$2" "$3" -q -z "expert,udp.dstport==$3" 2>/dev/null >"$2.expert" || true
 }
 
 for v in v9 v5; do
