@@ -50,6 +50,16 @@ usage_error "-d negative" -d -1 -o "$WORK/x.ipfix" "$LOG"
 usage_error "-d above 2^32-1" -d 4294967296 -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format with unbalanced \${" '--format=${srcaddr ${dstaddr}' -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format empty" --format= -o "$WORK/x.ipfix" "$LOG"
+# A field name that AWS does not write: every line would fail; say so at once.
+usage_error "--format naming an unknown field" '--format=${srcaddr} ${dstaddrx} ${action}' \
+    -o "$WORK/x.ipfix" "$LOG"
+expect_grep "unknown field 'dstaddrx' \\(column 2\\)" "$ERR" "--format: the unknown field is named"
+check "--format naming an unknown field: no output file" "$([ ! -e "$WORK/x.ipfix" ]; echo $?)"
+# A Transit Gateway field is known, not parsed yet: its column is skipped with a warning.
+printf '10.0.0.1 tgw-0123 10.0.0.2 ACCEPT\n' >"$WORK/tgw.log"
+run "$VPC2IPFIX" '--format=${srcaddr} ${tgw-id} ${dstaddr} ${action}' -o "$WORK/tgw.ipfix" "$WORK/tgw.log"
+expect_rc 0 "--format with a Transit Gateway field (tgw-id)"
+expect_grep "unknown field 'tgw-id' \\(column 2\\) is ignored" "$ERR" "--format: the tgw-id column ignored, with a warning"
 usage_error "--output without a value" --output
 # Collector options: checked before anything is read or connected.
 usage_error "--udp without a port" --udp localhost "$LOG"
