@@ -112,6 +112,16 @@ test_detect (void)
         g_error ("detect case %u (%s): got %s, expected %s", i, cases[i].data,
                  vpc_container_to_string (got), vpc_container_to_string (cases[i].expected));
     }
+  /* IPFIX (version 10, length >= 16): refused by the reader, not read as text. */
+  static const char ipfix[] = { 0, 10, 0, 16, 0x5f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_assert_cmpint (vpc_container_detect (ipfix, sizeof ipfix), ==, VPC_CONTAINER_IPFIX);
+  static const char short_len[] = { 0, 10, 0, 15 };
+  g_assert_cmpint (vpc_container_detect (short_len, sizeof short_len), ==, VPC_CONTAINER_TEXT);
+  static const char netflow9[] = { 0, 9, 0, 1 };
+  g_assert_cmpint (vpc_container_detect (netflow9, sizeof netflow9), ==, VPC_CONTAINER_TEXT);
+  /* A user cannot name it. */
+  VpcContainer named = VPC_CONTAINER_AUTO;
+  g_assert_false (vpc_container_from_string ("ipfix", &named, NULL));
 }
 
 static void

@@ -17,14 +17,18 @@ typedef enum {
   VPC_CONTAINER_JSON,              /* CloudWatch API pages, subscription messages and
                                       events, Firehose {"message":...} objects */
   VPC_CONTAINER_BASE64,            /* subscription payloads, one per line */
+  VPC_CONTAINER_IPFIX,             /* not a container: IPFIX (detected only, so that a
+                                      reader refuses it instead of reading junk lines) */
 } VpcContainer;
 
-/* "auto", "text", "cloudwatch-export", "json", "base64". */
+/* "auto", "text", "cloudwatch-export", "json", "base64" ("ipfix" is
+ * detected, never named by a user). */
 const char *vpc_container_to_string (VpcContainer container);
 /* VPC_ERROR_USAGE for an unknown name. */
 gboolean vpc_container_from_string (const char *name, VpcContainer *container, GError **error);
 
-/* The container of data that starts with these bytes (never AUTO).  Give
+/* The container of data that starts with these bytes (never AUTO; IPFIX
+ * for an IPFIX message header: version 10 and a length of 16 or more).  Give
  * at least the first line when there is one; a UTF-8 BOM and leading white
  * space are skipped. */
 VpcContainer vpc_container_detect (const char *data, gsize len);
