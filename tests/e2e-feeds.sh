@@ -296,4 +296,54 @@ else
 fi
 stop_pid "$SILENT_PID"
 
+# A server whose validators carry control characters (a bare CR: header injection in
+# the next request): they are neither stored in the cache nor sent back.
+"$PYTHON3" -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+log = open(sys.argv[1], "wb")
+for _ in range(2):
+    c, _a = s.accept()
+    req = b""
+    while b"\r\n\r\n" not in req:
+        d = c.recv(4096)
+        if not d:
+            break
+        req += d
+    log.write(req + b"=====\n")
+    log.flush()
+    body = b"49.4.4.4\n"
+    c.sendall(b"HTTP/1.1 200 OK\r\nETag: \"v1\"\rX-Injected: 1\r\n"
+              b"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\x01\r\n"
+              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+    c.close()
+' "$WORK/ctl.requests" >"$WORK/ctl.port" &
+CTL_PID=$!
+bg_add "$CTL_PID"
+if wait_for 10 test -s "$WORK/ctl.port"; then
+    printf '[ctl]\nurl=http://127.0.0.1:%s/list.txt\nmin-interval=0\n' "$(cat "$WORK/ctl.port")" \
+        >"$WORK/ctl.conf"
+    run "$FEEDS_TOOL" --feeds "$WORK/ctl.conf" --cache-dir "$WORK/ctl-cache" 49.4.4.4
+    expect_feed ctl 'state=fetched' "validators with control characters: the feed is still fetched"
+    expect_grep '^lookup 49.4.4.4 feeds=ctl ' "$OUT" "validators with control characters: the list is used"
+    _bad=0
+    LC_ALL=C grep -q "X-Injected\|$(printf '\001')" "$WORK/ctl-cache/ctl.meta" && _bad=1
+    check "validators with control characters: none stored in the cache" "$_bad"
+    run "$FEEDS_TOOL" --feeds "$WORK/ctl.conf" --cache-dir "$WORK/ctl-cache" 49.4.4.4
+    expect_feed ctl 'state=fetched' "validators with control characters: fetched again (nothing to ask conditionally)"
+    _second=$(awk '/^=====$/ { n++; next } n == 1' "$WORK/ctl.requests")
+    if [ -n "$_second" ] && ! printf '%s' "$_second" | grep -qi 'If-None-Match\|If-Modified-Since\|X-Injected'; then
+        ok "validators with control characters: the next request carries none of them"
+    else
+        not_ok "validators with control characters: the next request carries none of them"
+        diag_file "$WORK/ctl.requests"
+    fi
+else
+    not_ok "the control-character server did not start"
+fi
+stop_pid "$CTL_PID"
+
 tap_done

@@ -17,6 +17,21 @@
 
 /* ---- the cache ---------------------------------------------------------------- */
 
+/* Whether a validator (ETag, Last-Modified) from a server or the cache may
+ * be sent back in a request header: not empty, at most 1 KiB, no control
+ * character (a bare CR or LF would let the server inject headers). */
+static gboolean
+validator_is_safe (const char *value)
+{
+  gsize len = strlen (value);
+  if (len == 0 || len > 1024)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) value[i] < 0x20 || value[i] == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
 /* NAME.meta: what the last good copy NAME.list is. */
 typedef struct {
   char *url;
@@ -48,6 +63,11 @@ meta_read (const char *path, Meta *meta)
   meta->url = g_key_file_get_string (kf, META_GROUP, "url", NULL);
   meta->etag = g_key_file_get_string (kf, META_GROUP, "etag", NULL);
   meta->last_modified = g_key_file_get_string (kf, META_GROUP, "last-modified", NULL);
+  /* A cache written before validators were checked: drop what is unsafe. */
+  if (meta->etag != NULL && !validator_is_safe (meta->etag))
+    g_clear_pointer (&meta->etag, g_free);
+  if (meta->last_modified != NULL && !validator_is_safe (meta->last_modified))
+    g_clear_pointer (&meta->last_modified, g_free);
   meta->downloaded_at = g_key_file_get_int64 (kf, META_GROUP, "downloaded-at", NULL);
   meta->checked_at = g_key_file_get_int64 (kf, META_GROUP, "checked-at", NULL);
   return meta->url != NULL && meta->checked_at > 0;
@@ -99,14 +119,30 @@ on_body (char *data, size_t size, size_t n, void *user_data)
 }
 
 /* A header value without the name and the surrounding white space, or NULL. */
+/* The value of header name in one header line, or NULL: another header,
+ * or a value that is not safe to send back (then the copy is downloaded
+ * again next time instead of asked about conditionally). */
 static char *
 header_value (const char *line, gsize len, const char *name)
 {
   gsize n = strlen (name);
   if (len <= n || g_ascii_strncasecmp (line, name, n) != 0 || line[n] != ':')
     return NULL;
-  g_autofree char *v = g_strndup (line + n + 1, len - n - 1);
-  return g_strdup (g_strstrip (v));
+  /* The line ends in CR LF (or LF): only that is the terminator. */
+  gsize end = len;
+  if (end > n + 1 && line[end - 1] == '\n')
+    end--;
+  if (end > n + 1 && line[end - 1] == '\r')
+    end--;
+  gsize start = n + 1;
+  while (start < end && (line[start] == ' ' || line[start] == '\t'))
+    start++;
+  while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+    end--;
+  if (memchr (line + start, '\0', end - start) != NULL)
+    return NULL;
+  g_autofree char *v = g_strndup (line + start, end - start);
+  return validator_is_safe (v) ? g_steal_pointer (&v) : NULL;
 }
 
 static size_t
