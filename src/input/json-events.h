@@ -34,6 +34,13 @@ typedef struct VpcJsonEvents VpcJsonEvents;
 VpcJsonEvents *vpc_json_events_new (const VpcJsonSink *sink, gpointer ctx);
 void vpc_json_events_free (VpcJsonEvents *events);
 
+/* A JSON string longer than this (a key, a message, a "data" payload) is
+ * cut there and the rest of it skipped, whatever the size of the pieces:
+ * its value is refused (a message: a malformed log event; data: a bad
+ * payload), and time and memory stay linear and bounded.  Kinesis and
+ * Firehose records are at most 1 MiB (base64: 1.4 MiB). */
+#define VPC_JSON_MAX_STRING (4 * 1024 * 1024)
+
 /* yajl_parse / yajl_complete_parse over the next piece; after an error the
  * parse cannot go on.  The offset is where the parser is in the piece (also
  * while it calls the sink); the error, "JSON syntax error (...)". */
