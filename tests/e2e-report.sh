@@ -197,4 +197,27 @@ else
     diag_file "$ERR" 5
 fi
 
+# Hostile interface ids (escape sequences that set the terminal title and clear the
+# screen, a bidirectional override, a spreadsheet formula): escaped in the table,
+# neutralised in CSV.
+{
+    printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n'
+    printf '2 123456789012 eni-\033]0;pwned\007\033[2J 1.2.3.4 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 =HYPERLINK("x") 1.2.3.5 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 eni-\342\200\256txt.exe 1.2.3.6 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 @SUM(1) 1.2.3.7 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+} >"$WORK/hostile.log"
+run "$VPC_REPORT" -q --no-threats "$WORK/hostile.log"
+expect_rc 0 "hostile interface ids: table"
+_raw=0
+LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$OUT" && _raw=1
+LC_ALL=C grep -q "$(printf '\342\200\256')" "$OUT" && _raw=1
+check "hostile interface ids: no control character or bidi override reaches the terminal" "$_raw"
+expect_grep 'eni-\\x1b\]0;pwned\\x07\\x1b\[2J' "$OUT" "hostile interface ids: escape sequences shown escaped"
+expect_grep 'eni-\\u202etxt\.exe' "$OUT" "hostile interface ids: the bidi override shown escaped"
+run "$VPC_REPORT" -q --no-threats -O csv "$WORK/hostile.log"
+expect_rc 0 "hostile interface ids: CSV"
+expect_grep '^rejected_interfaces,"'"'"'=HYPERLINK\(""x""\)",' "$OUT" "CSV: a cell starting with = is neutralised"
+expect_grep "^rejected_interfaces,'@SUM\(1\)," "$OUT" "CSV: a cell starting with @ is neutralised"
+
 tap_done

@@ -35,7 +35,7 @@ text_table_add (TextTable *t, ...)
   for (guint i = 0; i < t->columns; i++)
     {
       char *cell = va_arg (ap, char *);
-      row[i] = vpc_report_valid_utf8 (cell);
+      row[i] = vpc_report_terminal_text (cell);
       g_free (cell);
     }
   va_end (ap);
@@ -270,7 +270,7 @@ vpc_report_to_table (const VpcReportSummary *s)
 static void
 csv_field (GString *out, const char *text)
 {
-  g_autofree char *valid = vpc_report_valid_utf8 (text);
+  g_autofree char *valid = vpc_report_csv_text (text);
   if (strpbrk (valid, ",\"\r\n") == NULL)
     {
       g_string_append (out, valid);

@@ -163,6 +163,14 @@ char *vpc_report_to_html (const VpcReportSummary *summary);
 char *vpc_report_time_text (guint64 ms);          /* "2026-11-22 23:48:00Z" */
 char *vpc_report_share_text (guint64 part, guint64 whole); /* "12.5%" */
 char *vpc_report_valid_utf8 (const char *text);   /* invalid bytes -> U+FFFD */
+/* Text safe to show on a terminal: valid UTF-8, and every control
+ * character (C0, DEL, C1) and bidirectional override written as a visible
+ * escape (\x1b, \u009b, \u202e), so that nothing from logs or feeds can
+ * move the cursor, set the title or reorder the line. */
+char *vpc_report_terminal_text (const char *text);
+/* A CSV cell's text with formula injection neutralised (OWASP): a cell
+ * starting with =, +, -, @, tab or CR gets a leading apostrophe. */
+char *vpc_report_csv_text (const char *text);
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
 
