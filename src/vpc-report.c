@@ -72,6 +72,11 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
       if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
         fprintf (stderr, "vpc-report: feed %s: %s%s%s\n", f->name, vpc_feed_state_name (f->state),
                  f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
+      if (f->too_wide > 0)
+        fprintf (stderr,
+                 "vpc-report: feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
+                 "(IPv6) refused\n",
+                 f->name, f->too_wide, VPC_FEED_WIDEST_V4, VPC_FEED_WIDEST_V6);
     }
   *feeds_out = g_steal_pointer (&feeds);
   return db;

@@ -109,7 +109,7 @@ expect_rc 0 "table output (the default)"
 for pat in '^Totals' '^  rejected +104 +43\.5%' '^Top rejected sources \(12 distinct\)' \
     '^  tcp/22 +ssh +30 ' '^Scanners: 2 sources' '^  185\.220\.101\.5 +40 +1 +40 ' \
     '^  ! +193\.42\.33\.14 +high +both ' '^  ! +91\.240\.118\.7 +high +inbound ' \
-    '^  +185\.220\.101\.6 +info ' '^Feeds \(6 intervals\)'; do
+    '^  +185\.220\.101\.6 +info ' '^Feeds \(7 intervals\)'; do
     expect_grep "$pat" "$OUT" "table: /$pat/"
 done
 

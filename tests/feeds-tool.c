@@ -64,9 +64,11 @@ main (int argc, char **argv)
     {
       const VpcFeed *feed = vpc_feeds_get (feeds, i);
       printf ("feed %s state=%s age=%" G_GINT64_FORMAT " entries=%" G_GUINT64_FORMAT
-              " garbage=%" G_GUINT64_FORMAT " special=%" G_GUINT64_FORMAT " error=%s\n",
+              " garbage=%" G_GUINT64_FORMAT " special=%" G_GUINT64_FORMAT " error=%s too_wide=%"
+              G_GUINT64_FORMAT "\n",
               feed->name, vpc_feed_state_name (feed->state), feed->age, feed->entries,
-              feed->garbage, feed->special, feed->error != NULL ? feed->error : "-");
+              feed->garbage, feed->special, feed->error != NULL ? feed->error : "-",
+              feed->too_wide);
     }
   for (int a = 1; a < argc; a++)
     {

@@ -155,6 +155,13 @@ def special(first, last):
     return not first.is_global and not last.is_global
 
 
+def too_wide(first, last):
+    """Wider than a /8 (IPv4) or a /16 (IPv6): refused, so that a feed serving
+    0.0.0.0/0 cannot flag every address."""
+    bits = 32 - 8 if first.version == 4 else 128 - 16
+    return int(last) - int(first) >= 2 ** bits
+
+
 class Feeds:
     def __init__(self, path):
         cp = configparser.RawConfigParser(interpolation=None, strict=True)
@@ -169,13 +176,15 @@ class Feeds:
             sev = s.get("severity", "medium")
             fmt = s.get("format", "plain")
             f = {"name": name, "enabled": enabled, "severity": sev, "ranges": [],
-                 "entries": 0, "garbage": 0, "special": 0}
+                 "entries": 0, "garbage": 0, "special": 0, "too_wide": 0}
             if enabled:
                 with open(url[len("file://"):], encoding="utf-8") as fh:
                     ranges, garbage = feed_entries(fmt, fh.read())
                 f["garbage"] = garbage
                 for first, last in ranges:
-                    if special(first, last):
+                    if too_wide(first, last):
+                        f["too_wide"] += 1
+                    elif special(first, last):
                         f["special"] += 1
                     else:
                         f["entries"] += 1
@@ -408,7 +417,7 @@ def expected(a, records, stats, feeds):
         "intervals": feeds.intervals(),
         "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
                    "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
-                   "error": None} for f in feeds.feeds],
+                   "too_wide": f["too_wide"], "error": None} for f in feeds.feeds],
         "addresses": len(rows),
         "flagged": sum(1 for r in rows if r[2]),
         "flows": t_flows,
@@ -520,7 +529,7 @@ def check_csv(path, exp, errors):
                first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]))
           for x in th["list"]])
     same("feeds", sec.get("feeds", []),
-         [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special")}
+         [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special", "too_wide")}
           for f in th["feeds"]])
 
 

@@ -61,10 +61,28 @@ parse_entry (const char *s, gsize len, VpcAddr *first, VpcAddr *last)
   return TRUE;
 }
 
+/* Whether first..last holds more addresses than the widest entry allowed. */
+static gboolean
+entry_too_wide (const VpcAddr *first, const VpcAddr *last)
+{
+  unsigned __int128 a = 0, b = 0;
+  guint bytes = first->family == 4 ? 4 : 16;
+  for (guint i = 0; i < bytes; i++)
+    {
+      a = a << 8 | first->bytes[i];
+      b = b << 8 | last->bytes[i];
+    }
+  guint widest = first->family == 4 ? VPC_FEED_WIDEST_V4 : VPC_FEED_WIDEST_V6;
+  unsigned __int128 most = (unsigned __int128) 1 << (bytes * 8 - widest);
+  return b - a >= most;
+}
+
 static void
 add_entry (VpcFeed *feed, guint bit, VpcThreatDb *db, const VpcAddr *first, const VpcAddr *last)
 {
-  if (db == NULL || vpc_threat_db_add_range (db, bit, feed->severity, first, last) > 0)
+  if (entry_too_wide (first, last))
+    feed->too_wide++;
+  else if (db == NULL || vpc_threat_db_add_range (db, bit, feed->severity, first, last) > 0)
     feed->entries++;
   else
     feed->special++;
@@ -149,7 +167,7 @@ parse_spamhaus_line (VpcFeed *feed, guint bit, const char *p, const char *end, V
 void
 vpc_feed_parse (VpcFeed *feed, guint bit, const char *data, gsize len, VpcThreatDb *db)
 {
-  feed->entries = feed->garbage = feed->special = 0;
+  feed->entries = feed->garbage = feed->special = feed->too_wide = 0;
   const char *p = data, *end = data + len;
   if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte order mark */
     p += 3;

@@ -278,7 +278,7 @@ vpc_feeds_build_db (VpcFeeds *feeds, const VpcFeedOptions *options, GError **err
   for (guint i = 0; i < feeds->feeds->len; i++)
     {
       VpcFeed *feed = g_ptr_array_index (feeds->feeds, i);
-      feed->entries = feed->garbage = feed->special = 0;
+      feed->entries = feed->garbage = feed->special = feed->too_wide = 0;
       if (feed->state == VPC_FEED_DISABLED || feed->state == VPC_FEED_MISSING)
         continue;
       g_autofree char *list_path = g_strdup_printf ("%s/%s.list", dir, feed->name);

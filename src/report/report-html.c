@@ -245,7 +245,8 @@ html_threats (GString *out, const VpcReportSummary *s)
   g_string_append_printf (out,
                           "<h3>Feeds</h3>\n<table id=\"feeds-table\"><tr><th>feed</th><th>state</th>"
                           "<th>severity</th><th class=\"n\">age (s)</th><th class=\"n\">entries</th>"
-                          "<th class=\"n\">garbage</th><th class=\"n\">special</th><th>error</th></tr>\n");
+                          "<th class=\"n\">garbage</th><th class=\"n\">special</th>"
+                          "<th class=\"n\">too wide</th><th>error</th></tr>\n");
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -262,8 +263,9 @@ html_threats (GString *out, const VpcReportSummary *s)
         g_string_append (out, "-");
       g_string_append_printf (out, "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                    "</td><td class=\"n\">%" G_GUINT64_FORMAT
+                                   "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                    "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td><td>",
-                              f->entries, f->garbage, f->special);
+                              f->entries, f->garbage, f->special, f->too_wide);
       put (out, f->error != NULL ? f->error : "");
       g_string_append (out, "</td></tr>\n");
     }

@@ -257,8 +257,9 @@ json_threats (GString *out, const VpcReportSummary *s)
         g_string_append (out, ", \"age\": null");
       g_string_append_printf (out,
                               ", \"entries\": %" G_GUINT64_FORMAT ", \"garbage\": %" G_GUINT64_FORMAT
-                              ", \"special\": %" G_GUINT64_FORMAT ", \"error\": ",
-                              f->entries, f->garbage, f->special);
+                              ", \"special\": %" G_GUINT64_FORMAT
+                              ", \"too_wide\": %" G_GUINT64_FORMAT ", \"error\": ",
+                              f->entries, f->garbage, f->special, f->too_wide);
       json_string (out, f->error);
       g_string_append_c (out, '}');
     }

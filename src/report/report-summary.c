@@ -341,6 +341,7 @@ finish_threats (VpcReport *report, VpcFeeds *feeds)
                               .severity = vpc_severity_name (f->severity),
                               .enabled = f->enabled, .age = f->age, .entries = f->entries,
                               .garbage = f->garbage, .special = f->special,
+                              .too_wide = f->too_wide,
                               .error = g_strdup (f->error) };
         g_array_append_val (s->feeds, row);
       }

@@ -247,9 +247,9 @@ vpc_report_to_table (const VpcReportSummary *s)
                                 s->threat_addresses - s->threats->len);
     }
   g_string_append_printf (out, "\nFeeds (%" G_GUINT64_FORMAT " intervals)\n", s->threat_intervals);
-  const char *fh[] = { "feed", "state", "severity", "age", "entries", "garbage", "special", "error",
-                       NULL };
-  tt = text_table_new (fh, 0x78);
+  const char *fh[] = { "feed",    "state",   "severity", "age",   "entries",
+                       "garbage", "special", "too wide", "error", NULL };
+  tt = text_table_new (fh, 0xf8);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -258,7 +258,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                   : f->age < 172800 ? g_strdup_printf ("%" G_GINT64_FORMAT "h", f->age / 3600)
                                     : g_strdup_printf ("%" G_GINT64_FORMAT "d", f->age / 86400);
       text_table_add (tt, g_strdup (f->name), g_strdup (f->state), g_strdup (f->severity), age,
-                      u64 (f->entries), u64 (f->garbage), u64 (f->special),
+                      u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
                       g_strdup (f->error != NULL ? f->error : ""));
     }
   text_table_render (tt, out);
@@ -409,14 +409,15 @@ vpc_report_to_csv (const VpcReportSummary *s)
 
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
-           S ("entries"), S ("garbage"), S ("special"), S ("error"), NULL);
+           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"), NULL);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
       csv_row (out, "feeds", S (f->name), S (f->enabled ? "yes" : "no"), S (f->state),
                S (f->severity),
                f->age >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, f->age) : g_strdup (""),
-               u64 (f->entries), u64 (f->garbage), u64 (f->special), S (f->error ? f->error : ""),
+               u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
+               S (f->error ? f->error : ""),
                NULL);
     }
   return g_string_free (out, FALSE);

@@ -94,7 +94,7 @@ typedef struct {
   const char *severity;
   gboolean enabled;
   gint64 age;
-  guint64 entries, garbage, special;
+  guint64 entries, garbage, special, too_wide;
   char *error;
 } VpcReportFeed;
 
