@@ -53,7 +53,7 @@ find_renderer (const char *name)
 /* The feeds, brought up to date, and their table. */
 static VpcThreatDb *
 load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboolean quiet,
-              VpcFeeds **feeds_out, GError **error)
+              gboolean require_feeds, VpcFeeds **feeds_out, GError **error)
 {
   g_autofree char *path = feeds_path != NULL ? g_strdup (feeds_path) : vpc_feeds_default_path ();
   g_autoptr (VpcFeeds) feeds = vpc_feeds_load (path, error);
@@ -78,6 +78,24 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
                  "(IPv6) refused\n",
                  f->name, f->too_wide, VPC_FEED_WIDEST_V4, VPC_FEED_WIDEST_V6);
     }
+  if (require_feeds)
+    {
+      g_autoptr (GString) missing = g_string_new (NULL);
+      for (guint i = 0; i < vpc_feeds_get_count (feeds); i++)
+        {
+          const VpcFeed *f = vpc_feeds_get (feeds, i);
+          if (f->enabled && f->state == VPC_FEED_MISSING)
+            g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", f->name);
+        }
+      if (missing->len > 0)
+        {
+          vpc_threat_db_free (db);
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                       "--require-feeds: feeds not loaded: %s (threats cannot be checked)",
+                       missing->str);
+          return NULL;
+        }
+    }
   *feeds_out = g_steal_pointer (&feeds);
   return db;
 }
@@ -93,7 +111,7 @@ main (int argc, char **argv)
   g_autofree char *cache_dir = NULL;
   g_auto (GStrv) inputs = NULL;
   gboolean quiet = FALSE, version = FALSE, offline = FALSE;
-  gboolean no_threats = FALSE, refresh = FALSE;
+  gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
   VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
   gint64 top = options.top, top_threats = options.top_threats, scan_ports = options.scan_ports,
          scan_hosts = options.scan_hosts, bucket = options.bucket_seconds;
@@ -132,6 +150,10 @@ main (int argc, char **argv)
       "Keep the downloaded feeds in DIR (default ~/.cache/vpc2ipfix/feeds)", "DIR" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
       "Download nothing: use the cached copies of the feeds", NULL },
+    { "require-feeds", 0, 0, G_OPTION_ARG_NONE, &require_feeds,
+      "Fail (exit 1) when an enabled feed cannot be loaded, instead of reporting threats "
+      "as checked in part or not at all",
+      NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       "Ask the servers even when a feed's min-interval has not passed", NULL },
     { "top-threats", 0, 0, G_OPTION_ARG_INT64, &top_threats,
@@ -222,7 +244,8 @@ main (int argc, char **argv)
   g_autoptr (VpcFeeds) feeds = NULL;
   g_autoptr (VpcThreatDb) db = NULL;
   if (!no_threats
-      && (db = load_threats (feeds_path, &feed_options, quiet, &feeds, &error)) == NULL)
+      && (db = load_threats (feeds_path, &feed_options, quiet, require_feeds, &feeds, &error))
+             == NULL)
     {
       fprintf (stderr, "vpc-report: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;

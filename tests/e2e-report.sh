@@ -220,4 +220,29 @@ expect_rc 0 "hostile interface ids: CSV"
 expect_grep '^rejected_interfaces,"'"'"'=HYPERLINK\(""x""\)",' "$OUT" "CSV: a cell starting with = is neutralised"
 expect_grep "^rejected_interfaces,'@SUM\(1\)," "$OUT" "CSV: a cell starting with @ is neutralised"
 
+# Threat coverage: "0 listed addresses" never stands for "not checked".
+# One enabled feed missing (its file is not there): checked in part, said in every
+# format; no feed at all loaded (offline, empty cache): NOT CHECKED; --require-feeds:
+# exit 1.
+sed "s|@DIR@|$R|" "$R/feeds.conf" >"$WORK/feeds-gone.conf"
+printf '[test-gone]\nurl=file://%s/no-such-feed.txt\nseverity=high\n' "$WORK" >>"$WORK/feeds-gone.conf"
+for _fmt in json table csv html; do
+    run "$VPC_REPORT" -q --feeds="$WORK/feeds-gone.conf" --cache-dir="$WORK/cache-gone" -O "$_fmt" "$R/scan.log"
+    expect_rc 0 "one feed missing, -O $_fmt"
+    case $_fmt in
+    json) expect_grep '"coverage": "partial", "missing_feeds": \["test-gone"\]' "$OUT" "one feed missing: JSON says partial, names it" ;;
+    table) expect_grep '^Threats: checked in part: not loaded: test-gone$' "$OUT" "one feed missing: the table says so" ;;
+    csv) expect_grep '^threat_coverage,partial,test-gone' "$OUT" "one feed missing: CSV says partial, names it" ;;
+    html) expect_grep 'id="threat-coverage".*Threats checked in part.*Not loaded: test-gone' "$OUT" "one feed missing: HTML says so" ;;
+    esac
+done
+run "$VPC_REPORT" -q --feeds="$WORK/feeds-gone.conf" --cache-dir="$WORK/cache-gone" --require-feeds "$R/scan.log"
+expect_rc 1 "--require-feeds with a feed missing"
+expect_grep 'require-feeds: feeds not loaded: test-gone' "$ERR" "--require-feeds: the missing feed is named"
+run "$VPC_REPORT" -q --feeds="$WORK/feeds.conf" --cache-dir="$WORK/cache-none" --offline -O json "$R/scan.log"
+expect_rc 0 "no feed loaded (offline, empty cache)"
+expect_grep '"coverage": "none", "missing_feeds": \["test-high", ' "$OUT" "no feed loaded: JSON says none"
+run "$VPC_REPORT" -q --feeds="$WORK/feeds.conf" --cache-dir="$WORK/cache-none" --offline "$R/scan.log"
+expect_grep '^Threats: NOT CHECKED: no feed could be loaded \(missing: test-high ' "$OUT" "no feed loaded: the table says NOT CHECKED"
+
 tap_done

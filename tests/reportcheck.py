@@ -401,7 +401,8 @@ def expected(a, records, stats, feeds):
         doc["inputs"] = {"files": files, "total": total}
 
     if feeds is None:
-        doc["threats"] = {"enabled": False, "intervals": 0, "feeds": [], "addresses": 0,
+        doc["threats"] = {"enabled": False, "coverage": "none", "missing_feeds": [],
+                          "intervals": 0, "feeds": [], "addresses": 0,
                           "flagged": 0, "flows": tally(), "accepted": tally(), "list": []}
         return doc
     rows = []
@@ -412,8 +413,12 @@ def expected(a, records, stats, feeds):
     dirs = {frozenset(["in"]): "inbound", frozenset(["out"]): "outbound",
             frozenset(["in", "out"]): "both"}
     lim = a.top_threats if a.top_threats else len(rows)
+    # reportcheck reads file:// feeds, which are all there: every enabled one is loaded.
+    enabled = [f for f in feeds.feeds if f["enabled"]]
     doc["threats"] = {
         "enabled": True,
+        "coverage": "complete" if enabled else "none",
+        "missing_feeds": [],
         "intervals": feeds.intervals(),
         "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
                    "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
@@ -528,6 +533,8 @@ def check_csv(path, exp, errors):
                rejected_packets=x["rejected"]["packets"], rejected_bytes=x["rejected"]["bytes"],
                first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]))
           for x in th["list"]])
+    same("threat_coverage", sec.get("threat_coverage", []),
+         [dict(coverage=th["coverage"], missing_feeds=" ".join(th["missing_feeds"]))])
     same("feeds", sec.get("feeds", []),
          [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special", "too_wide")}
           for f in th["feeds"]])

@@ -4,6 +4,8 @@
 
 #include "report.h"
 
+#include <string.h>
+
 /* Text for HTML: valid UTF-8, markup escaped. */
 static void
 put (GString *out, const char *text)
@@ -198,6 +200,21 @@ html_threats (GString *out, const VpcReportSummary *s)
     {
       g_string_append (out, "<p>Not checked (--no-threats).</p>\n");
       return;
+    }
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  if (strcmp (coverage, "complete") != 0)
+    {
+      g_string_append_printf (out, "<p id=\"threat-coverage\" class=\"warn\"><strong>%s</strong>",
+                              strcmp (coverage, "none") == 0 ? "Threats NOT CHECKED: no feed could be loaded."
+                                                             : "Threats checked in part.");
+      if (missing[0] != '\0')
+        {
+          g_string_append (out, " Not loaded: ");
+          put (out, missing);
+          g_string_append (out, ".");
+        }
+      g_string_append (out, "</p>\n");
     }
   g_string_append_printf (out,
                           "<p>%" G_GUINT64_FORMAT " listed addresses in %" G_GUINT64_FORMAT

@@ -238,9 +238,21 @@ json_scanners (GString *out, const VpcReportSummary *s)
 static void
 json_threats (GString *out, const VpcReportSummary *s)
 {
-  g_string_append_printf (out, "  \"threats\": {\"enabled\": %s, \"intervals\": %" G_GUINT64_FORMAT
-                               ", \"feeds\": [",
-                          s->threats_enabled ? "true" : "false", s->threat_intervals);
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  g_string_append_printf (out, "  \"threats\": {\"enabled\": %s, \"coverage\": ",
+                          s->threats_enabled ? "true" : "false");
+  json_string (out, coverage);
+  g_string_append (out, ", \"missing_feeds\": [");
+  g_auto (GStrv) names = g_strsplit (missing, " ", -1);
+  for (guint i = 0; missing[0] != '\0' && names[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      json_string (out, names[i]);
+    }
+  g_string_append_printf (out, "], \"intervals\": %" G_GUINT64_FORMAT ", \"feeds\": [",
+                          s->threat_intervals);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);

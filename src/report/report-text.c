@@ -220,6 +220,18 @@ vpc_report_to_table (const VpcReportSummary *s)
       g_string_append (out, "\nThreats: not checked (--no-threats)\n");
       return g_string_free (out, FALSE);
     }
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  g_autofree char *missing_text = vpc_report_terminal_text (missing);
+  if (strcmp (coverage, "none") == 0)
+    {
+      g_string_append (out, "\nThreats: NOT CHECKED: no feed could be loaded");
+      if (missing[0] != '\0')
+        g_string_append_printf (out, " (missing: %s)", missing_text);
+      g_string_append_c (out, '\n');
+    }
+  else if (strcmp (coverage, "partial") == 0)
+    g_string_append_printf (out, "\nThreats: checked in part: not loaded: %s\n", missing_text);
   g_string_append_printf (out,
                           "\nThreats: %" G_GUINT64_FORMAT " listed addresses in %" G_GUINT64_FORMAT
                           " flows (%" G_GUINT64_FORMAT " accepted); %" G_GUINT64_FORMAT
@@ -407,6 +419,11 @@ vpc_report_to_csv (const VpcReportSummary *s)
                g_strjoinv (" ", t->interfaces), NULL);
     }
 
+  g_string_append (out, "\r\n");
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  csv_row (out, "section", S ("coverage"), S ("missing_feeds"), NULL);
+  csv_row (out, "threat_coverage", S (coverage), S (missing), NULL);
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
            S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"), NULL);

@@ -71,6 +71,29 @@ vpc_report_csv_text (const char *text)
 }
 
 const char *
+vpc_report_threat_coverage (const VpcReportSummary *s, char **missing)
+{
+  GString *names = g_string_new (NULL);
+  guint enabled = 0, loaded = 0;
+  for (guint i = 0; s->threats_enabled && i < s->feeds->len; i++)
+    {
+      const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
+      if (!f->enabled)
+        continue;
+      enabled++;
+      if (strcmp (f->state, "missing") != 0)
+        loaded++;
+      else
+        g_string_append_printf (names, "%s%s", names->len > 0 ? " " : "", f->name);
+    }
+  if (missing != NULL)
+    *missing = g_string_free (names, FALSE);
+  else
+    g_string_free (names, TRUE);
+  return loaded == 0 ? "none" : loaded < enabled ? "partial" : "complete";
+}
+
+const char *
 vpc_threat_direction_name (guint direction)
 {
   switch (direction & (VPC_THREAT_INBOUND | VPC_THREAT_OUTBOUND))

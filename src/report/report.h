@@ -173,5 +173,11 @@ char *vpc_report_terminal_text (const char *text);
 char *vpc_report_csv_text (const char *text);
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
+/* How much of the threat check was done, so that "0 listed addresses"
+ * never stands for "not checked": "complete" (every enabled feed loaded),
+ * "partial" (some enabled feeds missing), "none" (--no-threats, no feed
+ * enabled or none loaded).  *missing (may be NULL) gets the enabled feeds
+ * not loaded, space-separated ("" for none): free it. */
+const char *vpc_report_threat_coverage (const VpcReportSummary *s, char **missing);
 
 G_END_DECLS
