@@ -245,4 +245,19 @@ expect_grep '"coverage": "none", "missing_feeds": \["test-high", ' "$OUT" "no fe
 run "$VPC_REPORT" -q --feeds="$WORK/feeds.conf" --cache-dir="$WORK/cache-none" --offline "$R/scan.log"
 expect_grep '^Threats: NOT CHECKED: no feed could be loaded \(missing: test-high ' "$OUT" "no feed loaded: the table says NOT CHECKED"
 
+# A listed address seen on 8 interfaces: the first 5 named, "and 3 more", the count in
+# JSON and CSV (recomputed by reportcheck.py).
+{
+    printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n'
+    for _i in 1 2 3 4 5 6 7 8; do
+        printf '2 123456789012 eni-0000000000000000%s 193.42.33.99 10.0.0.%s 4444 22 6 1 40 1700000000 1700000060 REJECT OK\n' "$_i" "$_i"
+    done
+} >"$WORK/many-ifs.log"
+report_check "a listed address on 8 interfaces" "$FEEDS --offline" "--feeds '$WORK/feeds.conf'" \
+    "$WORK/many-ifs.log"
+expect_grep '"interfaces": \["eni-00000000000000001", "eni-00000000000000002", "eni-00000000000000003", "eni-00000000000000004", "eni-00000000000000005"\], "interface_count": 8' \
+    "$LAST_JSON" "a listed address on 8 interfaces: JSON names 5, counts 8"
+run "$VPC_REPORT" -q $FEEDS --offline "$WORK/many-ifs.log"
+expect_grep 'eni-00000000000000005 and 3 more$' "$OUT" "a listed address on 8 interfaces: the table says 'and 3 more'"
+
 tap_done

@@ -47,6 +47,7 @@ PROTOCOLS = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6", 4
 SEVERITIES = ["info", "low", "medium", "high"]
 AUTO_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800]
 AUTO_MAX = 60
+THREAT_INTERFACES = 5   # interfaces named per listed address (vpc-report: VPC_REPORT_THREAT_INTERFACES)
 
 
 def tally():
@@ -431,7 +432,8 @@ def expected(a, records, stats, feeds):
                       direction=dirs[frozenset(t["dir"])],
                       feeds=[feeds.feeds[i]["name"] for i in t["feeds"]], **t["total"],
                       accepted=t["accepted"], rejected=t["rejected"], first=t["first"],
-                      last=t["last"], interfaces=sorted(t["ifaces"]))
+                      last=t["last"], interfaces=sorted(t["ifaces"])[:THREAT_INTERFACES],
+                      interface_count=len(t["ifaces"]))
                  for addr, t, fl in rows[:lim]],
     }
     return doc
@@ -531,7 +533,8 @@ def check_csv(path, exp, errors):
                accepted_flows=x["accepted"]["flows"], accepted_packets=x["accepted"]["packets"],
                accepted_bytes=x["accepted"]["bytes"], rejected_flows=x["rejected"]["flows"],
                rejected_packets=x["rejected"]["packets"], rejected_bytes=x["rejected"]["bytes"],
-               first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]))
+               first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]),
+               interface_count=x["interface_count"])
           for x in th["list"]])
     same("threat_coverage", sec.get("threat_coverage", []),
          [dict(coverage=th["coverage"], missing_feeds=" ".join(th["missing_feeds"]))])

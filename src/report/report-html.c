@@ -255,6 +255,10 @@ html_threats (GString *out, const VpcReportSummary *s)
           g_string_append (out, "</td><td>");
           g_autofree char *ifs = g_strjoinv (", ", t->interfaces);
           put (out, ifs);
+          guint shown = g_strv_length (t->interfaces);
+          if (t->interface_count > shown)
+            g_string_append_printf (out, " and %" G_GUINT64_FORMAT " more",
+                                    t->interface_count - shown);
           g_string_append (out, "</td></tr>\n");
         }
       g_string_append (out, "</table>\n");

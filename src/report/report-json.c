@@ -315,7 +315,8 @@ json_threats (GString *out, const VpcReportSummary *s)
             g_string_append (out, ", ");
           json_string (out, t->interfaces[k]);
         }
-      g_string_append (out, "]}");
+      g_string_append_printf (out, "], \"interface_count\": %" G_GUINT64_FORMAT "}",
+                              t->interface_count);
     }
   g_string_append_printf (out, "%s]}\n", s->threats->len > 0 ? "\n    " : "");
 }

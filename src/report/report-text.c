@@ -124,6 +124,17 @@ feeds_text (char **names)
   return g_strjoinv (",", names);
 }
 
+/* A threat's interfaces: the first few, then "and N more". */
+static char *
+interfaces_text (const VpcReportThreat *t, const char *separator)
+{
+  g_autofree char *named = g_strjoinv (separator, t->interfaces);
+  guint shown = g_strv_length (t->interfaces);
+  if (t->interface_count <= shown)
+    return g_steal_pointer (&named);
+  return g_strdup_printf ("%s and %" G_GUINT64_FORMAT " more", named, t->interface_count - shown);
+}
+
 char *
 vpc_report_to_table (const VpcReportSummary *s)
 {
@@ -251,7 +262,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                           g_strdup (vpc_threat_direction_name (t->direction)), u64 (t->total.flows),
                           u64 (t->accepted.flows), u64 (t->rejected.flows),
                           time_or_dash (t->first_ms), time_or_dash (t->last_ms),
-                          feeds_text (t->feed_names), feeds_text (t->interfaces));
+                          feeds_text (t->feed_names), interfaces_text (t, ","));
         }
       text_table_render (tt, out);
       if (s->threat_addresses > s->threats->len)
@@ -406,7 +417,7 @@ vpc_report_to_csv (const VpcReportSummary *s)
            S ("feeds"), S ("flows"), S ("packets"), S ("bytes"), S ("accepted_flows"),
            S ("accepted_packets"), S ("accepted_bytes"), S ("rejected_flows"),
            S ("rejected_packets"), S ("rejected_bytes"), S ("first_ms"), S ("last_ms"),
-           S ("interfaces"), NULL);
+           S ("interfaces"), S ("interface_count"), NULL);
   for (guint i = 0; i < s->threats->len; i++)
     {
       const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
@@ -416,7 +427,7 @@ vpc_report_to_csv (const VpcReportSummary *s)
                u64 (t->total.bytes), u64 (t->accepted.flows), u64 (t->accepted.packets),
                u64 (t->accepted.bytes), u64 (t->rejected.flows), u64 (t->rejected.packets),
                u64 (t->rejected.bytes), ms_or_empty (t->first_ms), ms_or_empty (t->last_ms),
-               g_strjoinv (" ", t->interfaces), NULL);
+               g_strjoinv (" ", t->interfaces), u64 (t->interface_count), NULL);
     }
 
   g_string_append (out, "\r\n");

@@ -74,8 +74,13 @@ typedef struct {
   gboolean flagged;       /* accepted traffic and high severity */
   VpcTally total, accepted, rejected;
   guint64 first_ms, last_ms; /* flow start and end times (0 when unknown) */
-  char **interfaces;      /* interface names of its flows, sorted */
+  char **interfaces;      /* the first VPC_REPORT_THREAT_INTERFACES interface names
+                             of its flows, in byte order */
+  guint64 interface_count; /* all its interfaces */
 } VpcReportThreat;
+
+/* Interfaces named per listed address; the rest are counted ("and N more"). */
+#define VPC_REPORT_THREAT_INTERFACES 5
 
 typedef struct {
   char *name;
