@@ -61,6 +61,8 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
     return NULL;
   if (!vpc_feeds_update (feeds, feed_options, error))
     return NULL;
+  if (!quiet && vpc_feeds_get_cache_warning (feeds) != NULL)
+    fprintf (stderr, "vpc-report: %s\n", vpc_feeds_get_cache_warning (feeds));
   VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
   if (db == NULL)
     return NULL;

@@ -260,4 +260,14 @@ expect_grep '"interfaces": \["eni-00000000000000001", "eni-00000000000000002", "
 run "$VPC_REPORT" -q $FEEDS --offline "$WORK/many-ifs.log"
 expect_grep 'eni-00000000000000005 and 3 more$' "$OUT" "a listed address on 8 interfaces: the table says 'and 3 more'"
 
+# An unusable cache directory (here a regular file) costs nothing but a warning: this
+# run's downloads go to a temporary cache, removed at the end.
+: >"$WORK/not-a-dir"
+run "$VPC_REPORT" --feeds="$WORK/feeds.conf" --cache-dir="$WORK/not-a-dir" -O json -o "$WORK/tmpcache.json" "$R/scan.log"
+expect_rc 0 "an unusable cache directory"
+expect_grep 'feed cache .*not-a-dir cannot be used .*temporary cache' "$ERR" "an unusable cache directory: warned about"
+expect_grep '"coverage": "complete"' "$WORK/tmpcache.json" "an unusable cache directory: every feed still loaded"
+check "an unusable cache directory: the temporary cache is removed" \
+    "$([ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'vpc-report-feeds-*' -newer "$WORK/not-a-dir" 2>/dev/null)" ]; echo $?)"
+
 tap_done

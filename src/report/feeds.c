@@ -6,12 +6,16 @@
 #include "feed-cache.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #define DEFAULT_MIN_INTERVAL 3600
 
 struct VpcFeeds {
   GPtrArray *feeds; /* VpcFeed *, owned */
+  char *temporary_cache; /* the cache used instead of an unusable one, removed at the end */
+  char *cache_warning;   /* why, or NULL */
 };
 
 /* ---- names ------------------------------------------------------------------ */
@@ -84,6 +88,18 @@ vpc_feeds_free (VpcFeeds *feeds)
   if (feeds == NULL)
     return;
   g_ptr_array_unref (feeds->feeds);
+  if (feeds->temporary_cache != NULL)
+    {
+      g_autoptr (GDir) d = g_dir_open (feeds->temporary_cache, 0, NULL);
+      for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
+        {
+          g_autofree char *path = g_build_filename (feeds->temporary_cache, name, NULL);
+          g_remove (path);
+        }
+      g_rmdir (feeds->temporary_cache);
+      g_free (feeds->temporary_cache);
+    }
+  g_free (feeds->cache_warning);
   g_free (feeds);
 }
 
@@ -244,18 +260,44 @@ vpc_feeds_load (const char *path, GError **error)
 }
 
 static char *
-cache_dir (const VpcFeedOptions *options)
+cache_dir (const VpcFeeds *feeds, const VpcFeedOptions *options)
 {
+  if (feeds->temporary_cache != NULL)
+    return g_strdup (feeds->temporary_cache);
   return options->cache_dir != NULL ? g_strdup (options->cache_dir) : vpc_feeds_default_cache_dir ();
+}
+
+const char *
+vpc_feeds_get_cache_warning (const VpcFeeds *feeds)
+{
+  return feeds->cache_warning;
 }
 
 gboolean
 vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error)
 {
-  g_autofree char *dir = cache_dir (options);
-  if (!options->offline && g_mkdir_with_parents (dir, 0700) != 0)
-    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "feed cache %s: %s", dir, g_strerror (errno)),
-           FALSE;
+  g_autofree char *dir = cache_dir (feeds, options);
+  if (!options->offline && feeds->temporary_cache == NULL
+      && (g_mkdir_with_parents (dir, 0700) != 0 || access (dir, W_OK | X_OK) != 0))
+    {
+      /* An unusable cache (read-only, not a directory, no permission) must
+       * not cost the report: this run's downloads go to a private
+       * temporary directory instead. */
+      int saved = errno;
+      g_autoptr (GError) local = NULL;
+      feeds->temporary_cache = g_dir_make_tmp ("vpc-report-feeds-XXXXXX", &local);
+      if (feeds->temporary_cache == NULL)
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "feed cache %s: %s; no temporary "
+                                                            "cache either: %s",
+                            dir, g_strerror (saved), local->message),
+               FALSE;
+      g_free (feeds->cache_warning);
+      feeds->cache_warning = g_strdup_printf ("feed cache %s cannot be used (%s): this run's "
+                                              "downloads are kept in a temporary cache",
+                                              dir, g_strerror (saved));
+      g_free (dir);
+      dir = g_strdup (feeds->temporary_cache);
+    }
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   for (guint i = 0; i < feeds->feeds->len; i++)
     {
@@ -273,7 +315,7 @@ vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error
 VpcThreatDb *
 vpc_feeds_build_db (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error)
 {
-  g_autofree char *dir = cache_dir (options);
+  g_autofree char *dir = cache_dir (feeds, options);
   g_autoptr (VpcThreatDb) db = vpc_threat_db_new ();
   for (guint i = 0; i < feeds->feeds->len; i++)
     {

@@ -98,6 +98,10 @@ VpcFeed *vpc_feeds_get (VpcFeeds *feeds, guint index);
  * what was used.  FALSE only when the cache cannot be used at all. */
 gboolean vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error);
 
+/* Why the cache directory could not be used (this run's downloads then
+ * went to a temporary cache, removed by vpc_feeds_free()), or NULL. */
+const char *vpc_feeds_get_cache_warning (const VpcFeeds *feeds);
+
 /* Parse every usable copy (states FETCHED, NOT_MODIFIED, FRESH, CACHED:
  * call vpc_feeds_update() first, with offline for the cache only) into a
  * new table (built); sets each feed's entries, garbage and special.  Feed
