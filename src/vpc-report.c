@@ -119,6 +119,7 @@ main (int argc, char **argv)
          scan_hosts = options.scan_hosts, bucket = options.bucket_seconds;
   VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
   gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
+  gint64 feeds_deadline = feed_options.deadline;
 
   GOptionEntry main_entries[] = {
     { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
@@ -160,6 +161,9 @@ main (int argc, char **argv)
       "Ask the servers even when a feed's min-interval has not passed", NULL },
     { "top-threats", 0, 0, G_OPTION_ARG_INT64, &top_threats,
       "Rows of the threat table, 0 = every listed address (default 100)", "N" },
+    { "feeds-deadline", 0, 0, G_OPTION_ARG_INT64, &feeds_deadline,
+      "Seconds all the feed downloads may take together: they run at once (default 90)",
+      "SECONDS" },
     { "feed-timeout", 0, 0, G_OPTION_ARG_INT64, &feed_timeout,
       "Seconds one feed download may take (default 60)", "SECONDS" },
     { "max-feed-size", 0, 0, G_OPTION_ARG_INT64, &max_feed_size,
@@ -207,6 +211,8 @@ main (int argc, char **argv)
                                &error)
       || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
       || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
+                               &error)
       || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
                                &error))
     {

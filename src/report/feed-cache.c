@@ -183,156 +183,210 @@ curl_init_once (void)
 
 typedef enum { FETCH_NEW, FETCH_NOT_MODIFIED } FetchResult;
 
-/* Download feed->url into tmp_path (opened by the caller as t->out);
- * conditional on old (may be NULL). */
-static gboolean
-fetch (const VpcFeed *feed, const Meta *old, const VpcFeedOptions *options, Transfer *t,
-       FetchResult *result, GError **error)
+/* One feed's download, from its decision to its result. */
+typedef struct {
+  VpcFeed *feed;
+  char *list_path, *meta_path, *tmp_path;
+  Meta old;
+  gboolean have;          /* a usable copy is cached */
+  Transfer t;
+  CURL *curl;
+  struct curl_slist *headers;
+  char errbuf[CURL_ERROR_SIZE];
+  CURLcode rc;
+  gboolean done;          /* the transfer ended (rc is set) */
+} Job;
+
+static void
+job_free (gpointer data)
 {
-  curl_init_once ();
-  CURL *curl = curl_easy_init ();
-  if (curl == NULL)
-    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "cannot start libcurl"), FALSE;
-  struct curl_slist *headers = NULL;
+  Job *job = data;
+  if (job->curl != NULL)
+    curl_easy_cleanup (job->curl);
+  curl_slist_free_all (job->headers);
+  if (job->t.out != NULL)
+    fclose (job->t.out);
+  if (job->tmp_path != NULL)
+    g_unlink (job->tmp_path);
+  g_free (job->tmp_path);
+  g_free (job->list_path);
+  g_free (job->meta_path);
+  meta_clear (&job->old);
+  g_free (job->t.etag);
+  g_free (job->t.last_modified);
+  g_free (job);
+}
+
+static void
+feed_fails (VpcFeed *feed, gboolean have, const char *why)
+{
+  feed->state = have ? VPC_FEED_CACHED : VPC_FEED_MISSING;
+  g_free (feed->error);
+  feed->error = g_strdup (why);
+}
+
+/* Decide what feed needs; a job when it must be downloaded (a temporary
+ * file next to its list, a configured transfer), NULL when its state is
+ * already settled (offline, fresh, or a failure). */
+static Job *
+job_new (VpcFeed *feed, const char *dir, const VpcFeedOptions *options, gint64 now)
+{
+  Job *job = g_new0 (Job, 1);
+  job->feed = feed;
+  job->list_path = g_strdup_printf ("%s/%s.list", dir, feed->name);
+  job->meta_path = g_strdup_printf ("%s/%s.meta", dir, feed->name);
+  /* A copy is usable when it is there and was fetched from this url. */
+  job->have = meta_read (job->meta_path, &job->old) && g_strcmp0 (job->old.url, feed->url) == 0
+              && g_file_test (job->list_path, G_FILE_TEST_IS_REGULAR);
+  g_clear_pointer (&feed->error, g_free);
+  feed->age = job->have ? MAX (0, now - job->old.checked_at) : -1;
+  if (options->offline)
+    {
+      feed->state = job->have ? VPC_FEED_CACHED : VPC_FEED_MISSING;
+      if (!job->have)
+        feed->error = g_strdup ("offline, and no cached copy");
+      return job_free (job), NULL;
+    }
+  if (job->have && !options->force && now >= job->old.checked_at
+      && now - job->old.checked_at < feed->min_interval)
+    {
+      feed->state = VPC_FEED_FRESH;
+      return job_free (job), NULL;
+    }
+
+  job->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, feed->name);
+  int fd = g_mkstemp_full (job->tmp_path, O_RDWR, 0644);
+  if (fd < 0 || (job->t.out = fdopen (fd, "w")) == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("%s: %s", job->tmp_path, g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      if (fd < 0)
+        g_clear_pointer (&job->tmp_path, g_free);
+      feed_fails (feed, job->have, why);
+      return job_free (job), NULL;
+    }
+  job->t.max_size = options->max_size;
+  job->curl = curl_easy_init ();
+  if (job->curl == NULL)
+    {
+      feed_fails (feed, job->have, "cannot start libcurl");
+      return job_free (job), NULL;
+    }
+  const Meta *old = job->have ? &job->old : NULL;
   if (old != NULL && old->etag != NULL)
     {
       g_autofree char *h = g_strdup_printf ("If-None-Match: %s", old->etag);
-      headers = curl_slist_append (headers, h);
+      job->headers = curl_slist_append (job->headers, h);
     }
   if (old != NULL && old->last_modified != NULL)
     {
       g_autofree char *h = g_strdup_printf ("If-Modified-Since: %s", old->last_modified);
-      headers = curl_slist_append (headers, h);
+      job->headers = curl_slist_append (job->headers, h);
     }
-  char errbuf[CURL_ERROR_SIZE] = "";
+  CURL *curl = job->curl;
   curl_easy_setopt (curl, CURLOPT_URL, feed->url);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, USER_AGENT);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, job->headers);
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt (curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+  /* Never from https down to http. */
+  gboolean https = g_ascii_strncasecmp (feed->url, "https:", 6) == 0;
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
 #else
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE));
-  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS,
+                    https ? (long) CURLPROTO_HTTPS : (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
   curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) options->timeout);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long) options->connect_timeout);
   curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) options->max_size);
   curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl can decode */
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, job->errbuf);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &job->t);
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, t);
-
-  CURLcode rc = curl_easy_perform (curl);
-  long status = 0;
-  char *scheme = NULL;
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo (curl, CURLINFO_SCHEME, &scheme);
-  gboolean is_file = scheme != NULL && g_ascii_strcasecmp (scheme, "file") == 0;
-  gboolean ok = FALSE;
-  if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED)
-    g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "larger than the limit of %" G_GUINT64_FORMAT " bytes",
-                 options->max_size);
-  else if (t->write_failed)
-    g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "cannot write the cache: %s", g_strerror (errno));
-  else if (rc != CURLE_OK)
-    g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", errbuf[0] != '\0' ? errbuf : curl_easy_strerror (rc));
-  else if (is_file || status == 200)
-    ok = TRUE, *result = FETCH_NEW;
-  else if (status == 304 && old != NULL)
-    ok = TRUE, *result = FETCH_NOT_MODIFIED;
-  else
-    g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "HTTP status %ld", status);
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
-  return ok;
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, &job->t);
+  curl_easy_setopt (curl, CURLOPT_PRIVATE, job);
+  return job;
 }
 
-/* Download into a temporary file next to list_path, check that it is a
- * list, and rename it over list_path. */
+/* What the ended transfer brought: FALSE with the reason. */
 static gboolean
-download (VpcFeed *feed, const char *dir, const char *list_path, const Meta *old,
-          const VpcFeedOptions *options, FetchResult *result, Meta *now_meta, GError **error)
+job_result (Job *job, const VpcFeedOptions *options, FetchResult *result, GError **error)
 {
-  g_autofree char *tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, feed->name);
-  int fd = g_mkstemp_full (tmp_path, O_RDWR, 0644);
-  if (fd < 0)
-    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", tmp_path, g_strerror (errno)),
+  long status = 0;
+  char *scheme = NULL;
+  curl_easy_getinfo (job->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo (job->curl, CURLINFO_SCHEME, &scheme);
+  gboolean is_file = scheme != NULL && g_ascii_strcasecmp (scheme, "file") == 0;
+  int close_errno = 0;
+  if (fclose (job->t.out) != 0)
+    close_errno = errno;
+  job->t.out = NULL;
+  if (job->t.too_large || job->rc == CURLE_FILESIZE_EXCEEDED)
+    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                        "larger than the limit of %" G_GUINT64_FORMAT " bytes", options->max_size),
            FALSE;
-  Transfer t = { .out = fdopen (fd, "w"), .max_size = options->max_size };
-  if (t.out == NULL)
+  if (job->t.write_failed || close_errno != 0)
+    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "cannot write the cache: %s",
+                        g_strerror (close_errno != 0 ? close_errno : EIO)),
+           FALSE;
+  if (job->rc != CURLE_OK)
+    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s",
+                        job->errbuf[0] != '\0' ? job->errbuf : curl_easy_strerror (job->rc)),
+           FALSE;
+  if (is_file || status == 200)
     {
-      close (fd);
-      g_unlink (tmp_path);
-      return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", tmp_path, g_strerror (errno)),
-             FALSE;
-    }
-  gboolean ok = fetch (feed, old, options, &t, result, error);
-  if (fclose (t.out) != 0 && ok)
-    ok = (g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", tmp_path, g_strerror (errno)), FALSE);
-  if (ok && *result == FETCH_NEW)
-    {
+      *result = FETCH_NEW;
       /* An error page served as 200 must not replace a good copy. */
       g_autofree char *text = NULL;
       gsize len = 0;
-      ok = g_file_get_contents (tmp_path, &text, &len, error);
-      VpcFeed probe = { .format = feed->format, .severity = feed->severity };
-      if (ok)
-        vpc_feed_parse (&probe, 0, text, len, NULL);
-      if (ok && probe.entries == 0 && probe.garbage > 0)
-        ok = (g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
-                           "not a %s list: no entry in %" G_GUINT64_FORMAT " lines",
-                           vpc_feed_format_name (feed->format), probe.garbage),
-              FALSE);
-      if (ok && g_rename (tmp_path, list_path) != 0)
-        ok = (g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", list_path, g_strerror (errno)),
-              FALSE);
+      if (!g_file_get_contents (job->tmp_path, &text, &len, error))
+        return FALSE;
+      VpcFeed probe = { .format = job->feed->format, .severity = job->feed->severity };
+      vpc_feed_parse (&probe, 0, text, len, NULL);
+      if (probe.entries == 0 && probe.garbage > 0)
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                            "not a %s list: no entry in %" G_GUINT64_FORMAT " lines",
+                            vpc_feed_format_name (job->feed->format), probe.garbage),
+               FALSE;
+      if (g_rename (job->tmp_path, job->list_path) != 0)
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", job->list_path,
+                            g_strerror (errno)),
+               FALSE;
+      g_clear_pointer (&job->tmp_path, g_free);
+      return TRUE;
     }
-  if (!ok || *result != FETCH_NEW)
-    g_unlink (tmp_path);
-  now_meta->etag = g_steal_pointer (&t.etag);
-  now_meta->last_modified = g_steal_pointer (&t.last_modified);
-  g_free (t.etag);
-  g_free (t.last_modified);
-  return ok;
+  if (status == 304 && job->have)
+    {
+      *result = FETCH_NOT_MODIFIED;
+      return TRUE;
+    }
+  return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "HTTP status %ld", status), FALSE;
 }
 
-void
-vpc_feed_cache_update (VpcFeed *feed, const char *dir, const VpcFeedOptions *options, gint64 now)
+/* Settle the feed's state from its ended (or abandoned) job. */
+static void
+job_finish (Job *job, const VpcFeedOptions *options, gint64 now)
 {
-  g_autofree char *list_path = g_strdup_printf ("%s/%s.list", dir, feed->name);
-  g_autofree char *meta_path = g_strdup_printf ("%s/%s.meta", dir, feed->name);
-  g_auto (Meta) old = { 0 };
-  /* A copy is usable when it is there and was fetched from this url. */
-  gboolean have = meta_read (meta_path, &old) && g_strcmp0 (old.url, feed->url) == 0
-                  && g_file_test (list_path, G_FILE_TEST_IS_REGULAR);
-  g_clear_pointer (&feed->error, g_free);
-  feed->age = have ? MAX (0, now - old.checked_at) : -1;
-  if (options->offline)
-    {
-      feed->state = have ? VPC_FEED_CACHED : VPC_FEED_MISSING;
-      if (!have)
-        feed->error = g_strdup ("offline, and no cached copy");
-      return;
-    }
-  if (have && !options->force && now >= old.checked_at && now - old.checked_at < feed->min_interval)
-    {
-      feed->state = VPC_FEED_FRESH;
-      return;
-    }
-
+  VpcFeed *feed = job->feed;
   FetchResult result = FETCH_NEW;
-  g_auto (Meta) got = { 0 };
   g_autoptr (GError) error = NULL;
-  if (!download (feed, dir, list_path, have ? &old : NULL, options, &result, &got, &error))
+  if (!job->done)
     {
-      feed->state = have ? VPC_FEED_CACHED : VPC_FEED_MISSING;
-      feed->error = g_strdup (error->message);
+      g_autofree char *why = g_strdup_printf ("no answer within the deadline of %u s for all "
+                                              "feeds",
+                                              options->deadline);
+      feed_fails (feed, job->have, why);
+      return;
+    }
+  if (!job_result (job, options, &result, &error))
+    {
+      feed_fails (feed, job->have, error->message);
       return;
     }
   g_auto (Meta) meta = { 0 };
@@ -342,18 +396,67 @@ vpc_feed_cache_update (VpcFeed *feed, const char *dir, const VpcFeedOptions *opt
     {
       feed->state = VPC_FEED_NOT_MODIFIED;
       /* A 304 may repeat the validators; keep the old ones otherwise. */
-      meta.etag = g_strdup (got.etag != NULL ? got.etag : old.etag);
-      meta.last_modified = g_strdup (got.last_modified != NULL ? got.last_modified : old.last_modified);
-      meta.downloaded_at = old.downloaded_at;
+      meta.etag = g_strdup (job->t.etag != NULL ? job->t.etag : job->old.etag);
+      meta.last_modified = g_strdup (job->t.last_modified != NULL ? job->t.last_modified
+                                                                  : job->old.last_modified);
+      meta.downloaded_at = job->old.downloaded_at;
     }
   else
     {
       feed->state = VPC_FEED_FETCHED;
-      meta.etag = g_steal_pointer (&got.etag);
-      meta.last_modified = g_steal_pointer (&got.last_modified);
+      meta.etag = g_steal_pointer (&job->t.etag);
+      meta.last_modified = g_steal_pointer (&job->t.last_modified);
       meta.downloaded_at = now;
     }
   feed->age = 0;
-  if (!meta_write (meta_path, &meta, &error))
+  if (!meta_write (job->meta_path, &meta, &error))
     feed->error = g_strdup (error->message); /* the copy is used; the next run fetches again */
+}
+
+void
+vpc_feed_cache_update_all (GPtrArray *feeds, const char *dir, const VpcFeedOptions *options,
+                           gint64 now)
+{
+  curl_init_once ();
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func (job_free);
+  for (guint i = 0; i < feeds->len; i++)
+    {
+      Job *job = job_new (feeds->pdata[i], dir, options, now);
+      if (job != NULL)
+        g_ptr_array_add (jobs, job);
+    }
+  if (jobs->len == 0)
+    return;
+  /* Every download at once, under one deadline for all. */
+  CURLM *multi = curl_multi_init ();
+  for (guint i = 0; i < jobs->len; i++)
+    curl_multi_add_handle (multi, ((Job *) jobs->pdata[i])->curl);
+  gint64 deadline = g_get_monotonic_time () + (gint64) options->deadline * G_USEC_PER_SEC;
+  int running = (int) jobs->len;
+  while (running > 0)
+    {
+      if (curl_multi_perform (multi, &running) != CURLM_OK)
+        break;
+      CURLMsg *msg;
+      int queued;
+      while ((msg = curl_multi_info_read (multi, &queued)) != NULL)
+        if (msg->msg == CURLMSG_DONE)
+          {
+            Job *job = NULL;
+            curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &job);
+            job->rc = msg->data.result;
+            job->done = TRUE;
+          }
+      gint64 left = deadline - g_get_monotonic_time ();
+      if (running == 0 || left <= 0)
+        break;
+      curl_multi_poll (multi, NULL, 0, (int) MIN (left / 1000 + 1, 1000), NULL);
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = jobs->pdata[i];
+      curl_multi_remove_handle (multi, job->curl);
+      job_finish (job, options, now);
+    }
+  curl_multi_cleanup (multi);
 }

@@ -299,16 +299,16 @@ vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error
       dir = g_strdup (feeds->temporary_cache);
     }
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr (GPtrArray) enabled = g_ptr_array_new ();
   for (guint i = 0; i < feeds->feeds->len; i++)
     {
       VpcFeed *feed = g_ptr_array_index (feeds->feeds, i);
-      if (!feed->enabled)
-        {
-          feed->state = VPC_FEED_DISABLED;
-          continue;
-        }
-      vpc_feed_cache_update (feed, dir, options, now);
+      if (feed->enabled)
+        g_ptr_array_add (enabled, feed);
+      else
+        feed->state = VPC_FEED_DISABLED;
     }
+  vpc_feed_cache_update_all (enabled, dir, options, now);
   return TRUE;
 }
 

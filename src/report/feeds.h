@@ -57,10 +57,11 @@ typedef struct {
   guint64 max_size;        /* bytes; a larger download fails (the cached copy stays) */
   guint timeout;           /* seconds for one download, connection included */
   guint connect_timeout;   /* seconds */
+  guint deadline;          /* seconds for all the downloads together (they run at once) */
 } VpcFeedOptions;
 
 #define VPC_FEED_OPTIONS_INIT \
-  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10 }
+  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10, .deadline = 90 }
 
 typedef struct VpcFeeds VpcFeeds;
 
