@@ -46,6 +46,11 @@ vpc_cli_input_group (VpcCliInput *input)
       "Container of every text input: auto (detect per input, the default), text, "
       "cloudwatch-export, json or base64",
       "CONTAINER" },
+    { "filter", 0, 0, G_OPTION_ARG_STRING, &input->filter,
+      "Keep only the flows EXPR selects, in nfdump's filter language (\"proto tcp and dst "
+      "port in [22 3389]\", \"action reject\", \"bytes > 1M\"; see FILTERS in vpc2ipfix(1)); "
+      "the others are counted as filtered",
+      "EXPR" },
     { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &input->packet_addresses_as_key,
       "Use pkt-srcaddr/pkt-dstaddr as the flow's source/destination (vpc2ipfix carries "
       "srcaddr/dstaddr as the postNAT addresses)",
@@ -63,4 +68,15 @@ void
 vpc_cli_input_clear (VpcCliInput *input)
 {
   g_clear_pointer (&input->format, g_free);
+  g_clear_pointer (&input->filter, g_free);
+  g_clear_pointer (&input->compiled_filter, vpc_filter_free);
+}
+
+gboolean
+vpc_cli_input_finish (VpcCliInput *input, GError **error)
+{
+  if (input->filter == NULL)
+    return TRUE;
+  input->compiled_filter = vpc_filter_new (input->filter, error);
+  return input->compiled_filter != NULL;
 }

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "input/container.h"
+#include "flow/filter.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ typedef struct {
   char *format;                     /* --format: the columns of header-less input, or NULL */
   VpcContainer container;           /* --input-format (default AUTO) */
   gboolean packet_addresses_as_key; /* --packet-addresses-as-key */
+  char *filter;                     /* --filter: the flows to keep, or NULL */
+  VpcFilter *compiled_filter;       /* after vpc_cli_input_finish(): filter compiled, or NULL */
 } VpcCliInput;
 
 /* The "input" option group (--format, --input-format,
@@ -25,6 +28,8 @@ typedef struct {
  * of its own to it.  input must outlive the parse; clear it after. */
 GOptionGroup *vpc_cli_input_group (VpcCliInput *input);
 void vpc_cli_input_clear (VpcCliInput *input);
+/* After the parse: compile --filter (VPC_ERROR_USAGE naming the column). */
+gboolean vpc_cli_input_finish (VpcCliInput *input, GError **error);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliInput, vpc_cli_input_clear)
 
 G_END_DECLS

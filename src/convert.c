@@ -157,6 +157,7 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
     .diag = options->diag,
     .max_line_messages = options->max_line_messages,
     .strict = options->strict,
+    .filter = options->filter,
   };
   VpcRecordsInput result = { 0 };
   gboolean ok = vpc_records_read (path, &records, job->parser, &job_consumer, job,

@@ -238,6 +238,11 @@ main (int argc, char **argv)
       printf ("vpc-report (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EXIT_SUCCESS;
     }
+  if (!vpc_cli_input_finish (&input, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
   feed_options.max_size = (guint64) max_feed_size;
   feed_options.cache_dir = cache_dir;
   feed_options.offline = offline;
@@ -263,6 +268,7 @@ main (int argc, char **argv)
   VpcReportReadOptions read_options = {
     .format = input.format,
     .container = input.container,
+    .filter = input.compiled_filter,
     .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,

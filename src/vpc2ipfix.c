@@ -278,6 +278,12 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
 
+  if (!vpc_cli_input_finish (&input, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
+
   /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
   sigemptyset (&sa.sa_mask);
@@ -298,6 +304,7 @@ main (int argc, char **argv)
     .state_file = state_file,
     .format = input.format,
     .container = input.container,
+    .filter = input.compiled_filter,
     .strict = strict,
     .observation_domain = domain,
     .interface_table = interface_table && !no_interface_table,

@@ -19,7 +19,7 @@ expect_rc 0 "--help-all"
 for opt in --output --format --strict --observation-domain --packet-addresses-as-key \
     --stats-json --quiet --version --udp --tcp --follow --state --mtu --rate \
     --template-refresh --template-refresh-messages --connect-timeout --resend-window --protocol \
-    --interface-table; do
+    --interface-table --filter; do
     expect_grep "$opt" "$OUT" "--help-all mentions $opt"
 done
 

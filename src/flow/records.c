@@ -193,9 +193,14 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
         }
       VpcFlow *flow = consumer->next_flow (data);
       guint64 mask = vpc_mapper_map (options->mapper, record, flow);
+      vpc_counts_add_flow (c, mask);
+      if (options->filter != NULL && !vpc_filter_match (options->filter, flow, mask))
+        {
+          c->filtered++; /* the slot from next_flow() is filled again by the next record */
+          continue;
+        }
       if (!consumer->push (data, mask, error))
         return FALSE;
-      vpc_counts_add_flow (c, mask);
     }
   result->compressed = vpc_reader_is_compressed (reader);
   result->container = vpc_container_to_string (vpc_reader_get_container (reader));
