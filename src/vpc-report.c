@@ -192,7 +192,8 @@ main (int argc, char **argv)
       "\n"
       "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
       "a bad header, the report could not be written), 2 usage error.\n"
-      "See vpc-report(1) for the JSON schema and the CSV sections.\n");
+      "See vpc-report(1) for the JSON schema and the CSV sections; vpc2ipfix(1) sends the\n"
+      "same logs to flow collectors as IPFIX or NetFlow.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
   GOptionGroup *threat_group = g_option_group_new ("threats", "Threat feed options:",
                                                    "Show threat feed options", NULL, NULL);

@@ -217,7 +217,8 @@ main (int argc, char **argv)
       "Exit status: 0 success (also a --follow run stopped by a signal), 1 runtime failure\n"
       "(an input could not be read to its end, bad header, output or collector error,\n"
       "interrupted without --follow), 2 usage error.\n"
-      "See vpc2ipfix(1) for the field mapping.\n");
+      "See vpc2ipfix(1) for the field mapping; vpc-report(1) summarises the same logs\n"
+      "(rejects, scanners, threats).\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
   g_auto (VpcCliInput) input = { 0 };

@@ -4,6 +4,7 @@
 
 #include "feeds.h"
 #include "feed-cache.h"
+#include "common/paths.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
