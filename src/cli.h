@@ -21,6 +21,7 @@ typedef struct {
   gboolean packet_addresses_as_key; /* --packet-addresses-as-key */
   char *filter;                     /* --filter: the flows to keep, or NULL */
   VpcFilter *compiled_filter;       /* after vpc_cli_input_finish(): filter compiled, or NULL */
+  GOptionEntry entries[5];          /* the group's entries */
 } VpcCliInput;
 
 /* The "input" option group (--format, --input-format,
@@ -28,6 +29,24 @@ typedef struct {
  * of its own to it.  input must outlive the parse; clear it after. */
 GOptionGroup *vpc_cli_input_group (VpcCliInput *input);
 void vpc_cli_input_clear (VpcCliInput *input);
+/* The input group's entries (for vpc_cli_config_args()); valid as long as input. */
+const GOptionEntry *vpc_cli_input_entries (VpcCliInput *input);
+
+/* --config FILE: the options of FILE's [group] (a GKeyFile) as arguments,
+ * to be parsed before the command line's, which therefore win: every key
+ * is the long name of an option of entry_sets (NULL-terminated list of
+ * NULL-terminated entry arrays), a switch takes true or false, a
+ * repeatable option a list (a;b).  A list the command line gives as well
+ * is taken from the command line alone (argv).  Appends to args;
+ * VPC_ERROR_USAGE naming FILE:LINE for an unknown group or key or a bad
+ * value, VPC_ERROR_IO when FILE cannot be read. */
+gboolean vpc_cli_config_args (const char *path, const char *group,
+                              const GOptionEntry *const *entry_sets, char **argv,
+                              GPtrArray *args, GError **error);
+
+/* The FILE of --config FILE or --config=FILE in argv, or NULL. */
+const char *vpc_cli_config_path (int argc, char **argv);
+
 /* After the parse: compile --filter (VPC_ERROR_USAGE naming the column). */
 gboolean vpc_cli_input_finish (VpcCliInput *input, GError **error);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliInput, vpc_cli_input_clear)

@@ -108,6 +108,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   g_autofree char *output = NULL;
+  g_autofree char *config = NULL;
   g_autofree char *output_format = NULL;
   g_autofree char *feeds_path = NULL;
   g_autofree char *cache_dir = NULL;
@@ -139,6 +140,10 @@ main (int argc, char **argv)
       "SECONDS" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "Read options from FILE (GKeyFile, group [vpc-report], the long options as keys); the "
+      "command line wins",
+      "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
     { NULL }
   };
@@ -204,7 +209,23 @@ main (int argc, char **argv)
 
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
-  if (!g_option_context_parse (context, &argc, &argv, &error)
+  /* --config: the file's options first, so that the command line's win. */
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup (argv[0]));
+  const char *config_path = vpc_cli_config_path (argc, argv);
+  const GOptionEntry *const entry_sets[] = { main_entries, threat_entries, input.entries, NULL };
+  if (config_path != NULL
+      && !vpc_cli_config_args (config_path, "vpc-report", entry_sets, argv, args, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      g_ptr_array_unref (args);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  g_ptr_array_add (args, NULL);
+  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
+  if (!g_option_context_parse_strv (context, &all_args, &error)
       || !vpc_cli_check_range ("top", top, 1, 1000000, &options.top, &error)
       || !vpc_cli_check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats,
                                &error)

@@ -98,6 +98,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   g_autofree char *output = NULL;
+  g_autofree char *config = NULL;
   g_autofree char *stats_json = NULL;
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
@@ -132,6 +133,10 @@ main (int argc, char **argv)
     { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
       "Write the statistics to FILE as JSON", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "Read options from FILE (GKeyFile, group [vpc2ipfix], the long options as keys); the "
+      "command line wins",
+      "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
     { NULL }
   };
@@ -235,7 +240,24 @@ main (int argc, char **argv)
   g_option_context_add_group (context, ipfix_group);
 
   g_autoptr (GError) error = NULL;
-  if (g_option_context_parse (context, &argc, &argv, &error) && protocol != NULL
+  /* --config: the file's options first, so that the command line's win. */
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup (argv[0]));
+  const char *config_path = vpc_cli_config_path (argc, argv);
+  const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
+                                             net_entries, ipfix_entries, NULL };
+  if (config_path != NULL
+      && !vpc_cli_config_args (config_path, "vpc2ipfix", entry_sets, argv, args, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      g_ptr_array_unref (args);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  g_ptr_array_add (args, NULL);
+  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
+  if (g_option_context_parse_strv (context, &all_args, &error) && protocol != NULL
       && !vpc_protocol_parse (protocol, &net.protocol))
     g_set_error (&error, VPC_ERROR, VPC_ERROR_USAGE,
                  "--protocol: '%s' is not ipfix, v9 or v5", protocol);
