@@ -216,3 +216,19 @@ vpc_cli_config_args (const char *path, const char *group, const GOptionEntry *co
     }
   return TRUE;
 }
+
+char **
+vpc_cli_args_with_config (int argc, char **argv, const char *group,
+                          const GOptionEntry *const *entry_sets, GError **error)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup (argv[0]));
+  const char *path = vpc_cli_config_path (argc, argv);
+  if (path != NULL && !vpc_cli_config_args (path, group, entry_sets, argv, args, error))
+    return NULL;
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  g_ptr_array_add (args, NULL);
+  g_ptr_array_set_free_func (args, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&args), FALSE);
+}

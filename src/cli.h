@@ -47,6 +47,12 @@ gboolean vpc_cli_config_args (const char *path, const char *group,
 /* The FILE of --config FILE or --config=FILE in argv, or NULL. */
 const char *vpc_cli_config_path (int argc, char **argv);
 
+/* The arguments to parse (g_option_context_parse_strv): argv[0], the
+ * options of --config's FILE [group] if argv names one, then argv's own.
+ * NULL with error as vpc_cli_config_args() says. */
+char **vpc_cli_args_with_config (int argc, char **argv, const char *group,
+                                 const GOptionEntry *const *entry_sets, GError **error);
+
 /* After the parse: compile --filter (VPC_ERROR_USAGE naming the column). */
 gboolean vpc_cli_input_finish (VpcCliInput *input, GError **error);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliInput, vpc_cli_input_clear)

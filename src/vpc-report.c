@@ -210,21 +210,13 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
   /* --config: the file's options first, so that the command line's win. */
-  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (args, g_strdup (argv[0]));
-  const char *config_path = vpc_cli_config_path (argc, argv);
   const GOptionEntry *const entry_sets[] = { main_entries, threat_entries, input.entries, NULL };
-  if (config_path != NULL
-      && !vpc_cli_config_args (config_path, "vpc-report", entry_sets, argv, args, &error))
+  g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc-report", entry_sets, &error);
+  if (all_args == NULL)
     {
       fprintf (stderr, "vpc-report: %s\n", error->message);
-      g_ptr_array_unref (args);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
     }
-  for (int i = 1; i < argc; i++)
-    g_ptr_array_add (args, g_strdup (argv[i]));
-  g_ptr_array_add (args, NULL);
-  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
   if (!g_option_context_parse_strv (context, &all_args, &error)
       || !vpc_cli_check_range ("top", top, 1, 1000000, &options.top, &error)
       || !vpc_cli_check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats,

@@ -241,22 +241,14 @@ main (int argc, char **argv)
 
   g_autoptr (GError) error = NULL;
   /* --config: the file's options first, so that the command line's win. */
-  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (args, g_strdup (argv[0]));
-  const char *config_path = vpc_cli_config_path (argc, argv);
   const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
                                              net_entries, ipfix_entries, NULL };
-  if (config_path != NULL
-      && !vpc_cli_config_args (config_path, "vpc2ipfix", entry_sets, argv, args, &error))
+  g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc2ipfix", entry_sets, &error);
+  if (all_args == NULL)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
-      g_ptr_array_unref (args);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
     }
-  for (int i = 1; i < argc; i++)
-    g_ptr_array_add (args, g_strdup (argv[i]));
-  g_ptr_array_add (args, NULL);
-  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
   if (g_option_context_parse_strv (context, &all_args, &error) && protocol != NULL
       && !vpc_protocol_parse (protocol, &net.protocol))
     g_set_error (&error, VPC_ERROR, VPC_ERROR_USAGE,
