@@ -106,6 +106,36 @@ else
     skip "-o CHARACTER DEVICE: no temporary file beside it"
 fi
 
+# The same rules for vpc2ipfix --stats-json and vpc-report -o.
+mkdir "$WORK/reports" "$WORK/reports/dir"
+echo "old" >"$WORK/reports/target.txt"
+ln -s target.txt "$WORK/reports/report.txt"
+run "$VPC_REPORT" -q --no-threats -o "$WORK/reports/report.txt" "$S/default-v2.log"
+expect_rc 0 "vpc-report -o SYMLINK"
+check "vpc-report -o SYMLINK: the link stays, its target holds the report" \
+    "$([ -L "$WORK/reports/report.txt" ] && grep -q flows "$WORK/reports/target.txt"; echo $?)"
+run timeout 20 "$VPC_REPORT" -q --no-threats -o "$WORK/reports/dir" - \
+    3<>"$WORK/stdin.fifo" <"$WORK/stdin.fifo"
+expect_rc 2 "vpc-report -o DIRECTORY: refused before reading input"
+run "$VPC2IPFIX" -q -o "$WORK/reports/x.ipfix" --stats-json="$WORK/reports/dir" "$S/default-v2.log"
+expect_rc 2 "vpc2ipfix --stats-json=DIRECTORY: refused before reading input"
+check "vpc2ipfix --stats-json=DIRECTORY: no output written" "$([ ! -e "$WORK/reports/x.ipfix" ]; echo $?)"
+echo "{}" >"$WORK/reports/target.json"
+ln -s target.json "$WORK/reports/stats.json"
+run "$VPC2IPFIX" -q -o "$WORK/reports/x.ipfix" --stats-json="$WORK/reports/stats.json" \
+    "$S/default-v2.log"
+expect_rc 0 "vpc2ipfix --stats-json=SYMLINK"
+check "vpc2ipfix --stats-json=SYMLINK: the link stays, its target holds the statistics" \
+    "$([ -L "$WORK/reports/stats.json" ] && grep -q '"flows": 23' "$WORK/reports/target.json"; echo $?)"
+if [ -c "$WORK/null" ]; then
+    run "$VPC_REPORT" -q --no-threats -o "$WORK/null" "$S/default-v2.log"
+    expect_rc 0 "vpc-report -o CHARACTER DEVICE"
+    check "vpc-report -o CHARACTER DEVICE: still the device" "$([ -c "$WORK/null" ]; echo $?)"
+else
+    skip "vpc-report -o CHARACTER DEVICE (mknod not permitted here)"
+    skip "vpc-report -o CHARACTER DEVICE: still the device"
+fi
+
 # --- 3. more than 4096 distinct field sets ---------------------------------------
 # 5000 records, each with its own set of present fields: the first 4096 sets
 # are exported, the lines of the other 904 are malformed (with the reason).

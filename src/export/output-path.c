@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,7 +37,7 @@ output_path_stat (const char *path, struct stat *st, gboolean *exists, GError **
   if (S_ISDIR (st->st_mode))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                   "%s: is a directory (-o takes a file name)", path);
+                   "%s: is a directory, not a file", path);
       return FALSE;
     }
   if (!S_ISREG (st->st_mode) && !S_ISCHR (st->st_mode) && !S_ISFIFO (st->st_mode))
@@ -125,4 +126,49 @@ vpc_output_path_open (const char *path, char **final_path, char **tmp_path, GErr
   *final_path = g_steal_pointer (&target);
   *tmp_path = g_steal_pointer (&tmp);
   return fd;
+}
+
+gboolean
+vpc_output_path_write (const char *path, const char *data, gsize len, GError **error)
+{
+  g_autofree char *final_path = NULL;
+  g_autofree char *tmp_path = NULL;
+  int fd = vpc_output_path_open (path, &final_path, &tmp_path, error);
+  if (fd < 0)
+    return FALSE;
+  const char *what = "write error";
+  gboolean ok = TRUE;
+  for (gsize done = 0; ok && done < len;)
+    {
+      gssize n = write (fd, data + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      ok = n > 0;
+      done += ok ? (gsize) n : 0;
+    }
+  if (ok && tmp_path != NULL)
+    {
+      mode_t mask = umask (0);
+      umask (mask);
+      ok = fsync (fd) == 0 && fchmod (fd, 0666 & ~mask) == 0;
+    }
+  int saved = errno;
+  if (close (fd) != 0 && ok)
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  if (ok && tmp_path != NULL && rename (tmp_path, final_path) != 0)
+    {
+      ok = FALSE;
+      saved = errno;
+      what = "cannot rename the temporary file onto it";
+    }
+  if (!ok)
+    {
+      if (tmp_path != NULL)
+        unlink (tmp_path);
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s: %s", path, what, g_strerror (saved));
+    }
+  return ok;
 }

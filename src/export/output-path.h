@@ -29,4 +29,9 @@ gboolean vpc_output_path_check (const char *path, GError **error);
  * opened). */
 int vpc_output_path_open (const char *path, char **final_path, char **tmp_path, GError **error);
 
+/* Write data (len bytes) to path as vpc_output_path_open() opens it: a
+ * file is replaced only once complete (mode 0666 less the umask).
+ * VPC_ERROR_IO if it cannot be written. */
+gboolean vpc_output_path_write (const char *path, const char *data, gsize len, GError **error);
+
 G_END_DECLS
