@@ -9,6 +9,7 @@
 
 #include "export/export-queue.h"
 #include "export/exporter.h"
+#include "export/output-path.h"
 #include "flow/parser.h"
 #include "input/inputs.h"
 #include "input/reader.h"
@@ -102,7 +103,11 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
 }
 
 /* A line is parsed from a copy in the export queue that lives until its
- * flow is encoded (lines too long for it are malformed anyway). */
+ * flow is encoded (lines too long for it are malformed: the parser
+ * refuses them before anything points into them). */
+G_STATIC_ASSERT (VPC_MAX_LINE_LENGTH <= VPC_EXPORT_QUEUE_MAX_LINE);
+G_STATIC_ASSERT (VPC_MAX_STREAM_NAME <= VPC_EXPORT_QUEUE_MAX_LINE);
+
 static char *
 job_copy_line (gpointer data, const VpcLine *line, const char **stream)
 {
@@ -312,6 +317,11 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       (*error)->code = VPC_ERROR_USAGE;
       return FALSE;
     }
+  /* A -o that cannot take a file (a directory) is refused before any
+   * input is read. */
+  if (options->output != NULL && strcmp (options->output, "-") != 0
+      && !vpc_output_path_check (options->output, error))
+    return FALSE;
 
   const char *const stdin_only[] = { "-", NULL };
   if (inputs == NULL || inputs[0] == NULL)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export/output-path.h"
 #include "report/feeds.h"
 #include "report/report-read.h"
 #include "report/report.h"
@@ -241,6 +242,12 @@ main (int argc, char **argv)
                output_format);
       return EXIT_USAGE;
     }
+  /* An -o that cannot take a file (a directory) is refused before any input is read. */
+  if (output != NULL && strcmp (output, "-") != 0 && !vpc_output_path_check (output, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
   if (max_feed_size < 1)
     {
       fprintf (stderr, "vpc-report: --max-feed-size: %" G_GINT64_FORMAT " is not positive\n"
@@ -297,7 +304,7 @@ main (int argc, char **argv)
   g_autofree char *text = render (summary);
   if (output != NULL && strcmp (output, "-") != 0)
     {
-      if (!g_file_set_contents (output, text, -1, &error))
+      if (!vpc_output_path_write (output, text, strlen (text), &error))
         {
           fprintf (stderr, "vpc-report: %s\n", error->message);
           return EXIT_FAILURE;

@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "convert.h"
+#include "export/output-path.h"
 
 #define EXIT_USAGE 2
 
@@ -298,6 +300,12 @@ main (int argc, char **argv)
       fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
       return EXIT_USAGE;
     }
+  /* A --stats-json that cannot take a file (a directory) is refused before any input is read. */
+  if (stats_json != NULL && !vpc_output_path_check (stats_json, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: --stats-json: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
 
   /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
@@ -347,7 +355,8 @@ main (int argc, char **argv)
       g_autofree char *text = vpc_stats_to_text (stats);
       fputs (text, stderr);
     }
-  if (stats_json != NULL && !vpc_stats_write_json (stats, stats_json, &error))
+  g_autofree char *json = stats_json != NULL ? vpc_stats_to_json (stats) : NULL;
+  if (json != NULL && !vpc_output_path_write (stats_json, json, strlen (json), &error))
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return EXIT_FAILURE;

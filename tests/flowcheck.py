@@ -930,7 +930,7 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
             cols = [normalize_name(t) for t in tokens]
             return
         try:
-            if len(to_bytes(line.strip())) > MAX_LINE:
+            if len(to_bytes(line)) > MAX_LINE:  # white space included
                 raise Malformed(f"line longer than {MAX_LINE} bytes")
             if len(tokens) != len(cols):
                 raise Malformed(f"{len(tokens)} columns, expected {len(cols)}")

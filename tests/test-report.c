@@ -3,7 +3,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "report/ipfix-input.h"
 #include "report/report.h"
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
@@ -250,6 +254,49 @@ test_escaping (void)
   g_assert_nonnull (strstr (table, "tcp/22"));
 }
 
+/* An IPFIX record whose interfaceName has length zero: libfixbuf hands it
+ * back with a NULL buffer, which became a NULL hash key (issue 15, item 4).
+ * 54 bytes: a template (sourceIPv4Address, destinationIPv4Address,
+ * forwardingStatus, interfaceName) and one rejected flow. */
+static void
+test_ipfix_empty_string (void)
+{
+  static const guint8 message[54] = {
+    0x00, 0x0a, 0x00, 0x36, 0x65, 0x53, 0xf1, 0x00, 0, 0, 0, 0, 0, 0, 0, 1,
+    /* template set: 256, 4 elements */
+    0x00, 0x02, 0x00, 0x18, 0x01, 0x00, 0x00, 0x04, 0x00, 0x08, 0x00, 0x04, 0x00, 0x0c, 0x00, 0x04,
+    0x00, 0x59, 0x00, 0x01, 0x00, 0x52, 0xff, 0xff,
+    /* data set 256: 10.0.0.1 10.0.0.2, 129 (ACL deny), an empty string */
+    0x01, 0x00, 0x00, 0x0e, 10, 0, 0, 1, 10, 0, 0, 2, 129, 0,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("test-report-XXXXXX.ipfix", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, (const char *) message, sizeof message, &error));
+  g_autoptr (VpcIpfixInput) input = vpc_ipfix_input_open (path, &error);
+  g_assert_no_error (error);
+  const VpcFlow *flow = NULL;
+  guint64 mask = 0;
+  g_assert_true (vpc_ipfix_input_next (input, &flow, &mask, &error));
+  g_assert_no_error (error);
+  g_assert_true (mask & BIT (VPC_EL_IF_NAME));
+  g_assert_nonnull (flow->interfaceName.buf);
+  g_assert_cmpuint (flow->interfaceName.len, ==, 0);
+  for (guint i = 0; i < VPC_FLOW_TEXTS; i++)
+    g_assert_nonnull (flow->text[i].buf);
+
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  vpc_report_add_flow (r, flow, mask);
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->rejected.flows, ==, 1);
+  g_assert_false (vpc_ipfix_input_next (input, &flow, &mask, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +307,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/saturation", test_saturation);
   g_test_add_func ("/report/threats", test_threats);
   g_test_add_func ("/report/escaping", test_escaping);
+  g_test_add_func ("/report/ipfix-empty-string", test_ipfix_empty_string);
   return g_test_run ();
 }

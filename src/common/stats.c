@@ -314,17 +314,3 @@ vpc_stats_to_json (const VpcStats *stats)
   g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);
 }
-
-gboolean
-vpc_stats_write_json (const VpcStats *stats, const char *path, GError **error)
-{
-  g_autofree char *json = vpc_stats_to_json (stats);
-  GError *local = NULL;
-  if (!g_file_set_contents (path, json, -1, &local))
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  return TRUE;
-}

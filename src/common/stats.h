@@ -96,6 +96,5 @@ gboolean vpc_counts_consistent (const VpcCounts *counts);
 char *vpc_stats_to_text (const VpcStats *stats);
 /* The JSON document of --stats-json (schema in README "Statistics"). */
 char *vpc_stats_to_json (const VpcStats *stats);
-gboolean vpc_stats_write_json (const VpcStats *stats, const char *path, GError **error);
 
 G_END_DECLS

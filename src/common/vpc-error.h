@@ -12,7 +12,7 @@ GQuark vpc_error_quark (void);
 typedef enum {
   VPC_ERROR_EOF,        /* end of input: a code, not a failure */
   VPC_ERROR_IO,         /* an input or output could not be read or written */
-  VPC_ERROR_TRUNCATED,  /* a compressed input ended early */
+  VPC_ERROR_TRUNCATED,  /* a compressed input ended early, a file shrank while read */
   VPC_ERROR_MALFORMED,  /* one line is not a valid record; the input goes on */
   VPC_ERROR_HEADER,     /* a header line or --format is unusable */
   VPC_ERROR_USAGE,      /* a command-line value is wrong */

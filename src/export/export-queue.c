@@ -43,6 +43,8 @@ struct VpcExportQueue {
   gint abandoned;     /* stop without encoding the rest */
   GError *error;      /* the encoder's first error; read after failed is seen */
   gboolean finished;
+  GHashTable *masks;  /* guint64*: the element sets handed over (parsing thread) */
+  guint64 last_mask;  /* the set of the last flow handed over */
 };
 
 static gpointer
@@ -91,6 +93,7 @@ vpc_export_queue_new (VpcExporter *exporter)
   queue->full = g_async_queue_new_full (g_free);
   queue->empty = g_async_queue_new_full (g_free);
   queue->acks = g_async_queue_new ();
+  queue->masks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
   queue->current = g_new0 (Batch, 1);
@@ -144,9 +147,35 @@ export_queue_check (VpcExportQueue *queue, GError **error)
   return FALSE;
 }
 
+/* Whether a flow with the element set mask may go to the encoder: each new
+ * set is a template of its own, and their number is bounded. */
+static gboolean
+export_queue_admit (VpcExportQueue *queue, guint64 mask, GError **error)
+{
+  if ((mask == queue->last_mask && g_hash_table_size (queue->masks) > 0)
+      || g_hash_table_contains (queue->masks, &mask))
+    {
+      queue->last_mask = mask;
+      return TRUE;
+    }
+  if (g_hash_table_size (queue->masks) >= VPC_EXPORTER_MAX_TEMPLATES)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                   "more than %d distinct sets of fields (one IPFIX template each): this "
+                   "line's set is not exported",
+                   VPC_EXPORTER_MAX_TEMPLATES);
+      return FALSE;
+    }
+  g_hash_table_add (queue->masks, g_memdup2 (&mask, sizeof mask));
+  queue->last_mask = mask;
+  return TRUE;
+}
+
 gboolean
 vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
 {
+  if (!export_queue_admit (queue, mask, error))
+    return FALSE;
   Batch *batch = queue->current;
   batch->masks[batch->n++] = mask;
   return export_queue_check (queue, error);
@@ -199,5 +228,6 @@ vpc_export_queue_free (VpcExportQueue *queue)
   g_async_queue_unref (queue->empty);
   g_async_queue_unref (queue->acks);
   g_clear_error (&queue->error);
+  g_hash_table_unref (queue->masks);
   g_free (queue);
 }

@@ -36,7 +36,10 @@ char *vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize
 VpcFlow *vpc_export_queue_next_flow (VpcExportQueue *queue);
 
 /* Hand over the flow from vpc_export_queue_next_flow() with its element
- * mask.  FALSE if encoding failed (VPC_ERROR_IPFIX / VPC_ERROR_IO): stop. */
+ * mask.  FALSE with VPC_ERROR_MALFORMED if the flow is refused (not handed
+ * over) because its element set would be one more than
+ * VPC_EXPORTER_MAX_TEMPLATES: count its line as malformed and go on.
+ * FALSE otherwise if encoding failed (VPC_ERROR_IPFIX / VPC_ERROR_IO): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
 /* Hand over the flows of the current batch now (for inputs that arrive

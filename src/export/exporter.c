@@ -10,8 +10,6 @@
 #include "flow/infomodel.h"
 #include "netflow.h"
 
-#define MAX_TEMPLATES 4096
-
 /* libfixbuf encodes each message into message (fbExporterAllocBuffer, in
  * manual mode: fBufAppend says FB_ERROR_EOM when the message is full), and
  * the exporter hands it to every output.  A second session holding only
@@ -534,11 +532,11 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
       *tid_out = (guint16) GPOINTER_TO_UINT (found);
       return TRUE;
     }
-  if (g_hash_table_size (self->used_tids) >= MAX_TEMPLATES)
+  if (g_hash_table_size (self->tid_by_mask) >= VPC_EXPORTER_MAX_TEMPLATES)
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
                    "more than %d distinct field sets: input is not flow log data",
-                   MAX_TEMPLATES);
+                   VPC_EXPORTER_MAX_TEMPLATES);
       return FALSE;
     }
 

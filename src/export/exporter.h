@@ -68,6 +68,10 @@ guint vpc_exporter_get_interface_count (const VpcExporter *exporter);
 guint vpc_exporter_get_interface_collisions (const VpcExporter *exporter);
 guint vpc_exporter_get_template_count (const VpcExporter *exporter);
 
+/* Distinct element sets (external templates) one run can have: the export
+ * queue refuses the flows of more (their lines are malformed). */
+#define VPC_EXPORTER_MAX_TEMPLATES 4096
+
 /* The preferred template ID of an element set: 256 + hash % 65280.  On a
  * collision within one run the next free ID is taken. */
 guint16 vpc_template_id_for_mask (guint64 mask);

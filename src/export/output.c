@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output-path.h"
 #include "sink.h"
 
 void
@@ -191,8 +192,8 @@ typedef struct {
   FILE *fp;
   int fd;
   char *name;     /* for messages */
-  char *path;     /* final name; NULL for standard output */
-  char *tmp_path; /* temporary name while writing */
+  char *path;     /* final name (a symlink's target); NULL when written directly */
+  char *tmp_path; /* temporary name while writing; NULL when written directly */
   gboolean committed;
 } FileOutput;
 
@@ -274,8 +275,10 @@ VpcOutput *
 vpc_output_new_file (const char *path, GError **error)
 {
   int fd;
+  g_autofree char *final_path = NULL;
   g_autofree char *tmp_path = NULL;
-  if (strcmp (path, "-") == 0)
+  gboolean is_stdout = strcmp (path, "-") == 0;
+  if (is_stdout)
     {
       if (isatty (STDOUT_FILENO))
         {
@@ -285,26 +288,13 @@ vpc_output_new_file (const char *path, GError **error)
         }
       fd = STDOUT_FILENO;
     }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (path);
-      tmp_path = g_strdup_printf ("%s/.%s.XXXXXX.partial", dir, base);
-      fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-      if (fd < 0)
-        {
-          int saved = errno;
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: cannot create output: %s", path,
-                       g_strerror (saved));
-          return NULL;
-        }
-    }
+  else if ((fd = vpc_output_path_open (path, &final_path, &tmp_path, error)) < 0)
+    return NULL;
   FileOutput *self = g_new0 (FileOutput, 1);
-  gboolean is_stdout = tmp_path == NULL;
   vpc_output_init (&self->base, &file_class, "file", is_stdout ? "-" : path, FILE_MESSAGE_MAX);
   self->fd = fd;
   self->name = g_strdup (is_stdout ? "<stdout>" : path);
-  self->path = is_stdout ? NULL : g_strdup (path);
+  self->path = g_steal_pointer (&final_path); /* NULL: written directly */
   self->tmp_path = g_steal_pointer (&tmp_path);
   self->sink = vpc_sink_new (fd, self->name, !is_stdout);
   self->fp = vpc_sink_get_file (self->sink);

@@ -51,7 +51,9 @@ typedef gboolean (*VpcTemplateMessagesFunc) (gpointer data, GPtrArray **messages
 
 /* A file ("-" = standard output, refused when it is a terminal:
  * VPC_ERROR_USAGE), written under a temporary name that becomes path
- * only on vpc_output_finish(). */
+ * only on vpc_output_finish().  A symbolic link's target is replaced (the
+ * link stays); a character device or FIFO is written directly; anything
+ * else is refused (see output-path.h). */
 VpcOutput *vpc_output_new_file (const char *path, GError **error);
 
 /* A collector at "HOST:PORT" (HOST a name, an IPv4 address or

@@ -28,6 +28,16 @@ is_space (char c)
   return c == ' ' || c == '\t';
 }
 
+/* A field list is refused after n columns: the unknown names copied so
+ * far are freed, none is handed out. */
+static guint
+field_list_refused (char **unknown_names, guint n)
+{
+  for (guint i = 0; unknown_names != NULL && i < n; i++)
+    g_clear_pointer (&unknown_names[i], g_free);
+  return 0;
+}
+
 guint
 vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, VpcFieldId *columns,
                       char **unknown_names, GError **error)
@@ -54,7 +64,7 @@ vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, 
             {
               g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER,
                            "'%.*s' is not of the form ${field}", (int) name_len, name);
-              return 0;
+              return field_list_refused (unknown_names, n);
             }
           name += 2;
           name_len -= 3;
@@ -64,13 +74,13 @@ vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, 
           {
             g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "'%.*s' is not a field name",
                          (int) (p - tok), tok);
-            return 0;
+            return field_list_refused (unknown_names, n);
           }
       if (n == VPC_MAX_COLUMNS)
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "more than %d columns",
                        VPC_MAX_COLUMNS);
-          return 0;
+          return field_list_refused (unknown_names, n);
         }
       VpcFieldId id = vpc_field_lookup (name, name_len);
       if (id != VPC_FIELD_UNKNOWN)
@@ -79,7 +89,7 @@ vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, 
             {
               g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "field '%s' appears twice",
                            vpc_field_info (id)->name);
-              return 0;
+              return field_list_refused (unknown_names, n);
             }
           seen |= G_GUINT64_CONSTANT (1) << id;
         }
@@ -394,6 +404,10 @@ gboolean
 vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
                  VpcRecord *record, GError **error)
 {
+  /* The limit applies to the line as given (without a CR ending it),
+   * white space included: that is what the caller copies for the flow to
+   * point into. */
+  gsize whole_len = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
   while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
     len--;
   char *p = line, *end = line + len;
@@ -417,7 +431,7 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
     }
 
   *kind = VPC_LINE_RECORD;
-  if (G_UNLIKELY ((gsize) (end - p) > VPC_MAX_LINE_LENGTH))
+  if (G_UNLIKELY (whole_len > VPC_MAX_LINE_LENGTH))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
                    "line longer than %d bytes: too large for one IPFIX record",

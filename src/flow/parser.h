@@ -50,8 +50,9 @@ typedef enum {
 } VpcLineKind;
 
 #define VPC_MAX_COLUMNS 128
-/* A record line longer than this is malformed: its IPFIX record could not
- * fit in one message (65535 bytes). */
+/* A record line longer than this (white space included) is malformed: its
+ * IPFIX record could not fit in one message (65535 bytes).  A caller that
+ * copies lines for the flows to point into copies at least this much. */
 #define VPC_MAX_LINE_LENGTH 60000
 
 typedef struct VpcParser VpcParser;
@@ -83,7 +84,10 @@ gboolean vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind 
 guint vpc_parser_get_columns (const VpcParser *parser, const VpcFieldId **columns);
 
 /* Parse a header or --format text into columns (exposed for tests).
- * Returns the number of columns, 0 with error set on failure. */
+ * unknown_names (may be NULL, else VPC_MAX_COLUMNS long) receives per
+ * column a lower-cased copy of an unknown name (the caller's to free) or
+ * NULL.  Returns the number of columns, 0 with error set on failure (and
+ * nothing in unknown_names to free). */
 guint vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed,
                             VpcFieldId *columns, char **unknown_names, GError **error);
 

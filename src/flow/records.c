@@ -193,14 +193,29 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
         }
       VpcFlow *flow = consumer->next_flow (data);
       guint64 mask = vpc_mapper_map (options->mapper, record, flow);
-      vpc_counts_add_flow (c, mask);
       if (options->filter != NULL && !vpc_filter_match (options->filter, flow, mask))
         {
-          c->filtered++; /* the slot from next_flow() is filled again by the next record */
+          /* A flow, not selected: counted, not pushed (the slot from next_flow()
+           * is filled again by the next record). */
+          vpc_counts_add_flow (c, mask);
+          c->filtered++;
           continue;
         }
-      if (!consumer->push (data, mask, error))
-        return FALSE;
+      if (!consumer->push (data, mask, &local))
+        {
+          if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          c->malformed++;
+          if (!line_problem (options, name, vpc_reader_get_line_number (reader), local, &shown,
+                             error))
+            return FALSE;
+          g_clear_error (&local);
+          continue;
+        }
+      vpc_counts_add_flow (c, mask);
     }
   result->compressed = vpc_reader_is_compressed (reader);
   result->container = vpc_container_to_string (vpc_reader_get_container (reader));

@@ -30,13 +30,17 @@ typedef struct {
 /* What the caller does with the lines and flows (data is its own). */
 typedef struct {
   /* The text to parse line from (the parser modifies it), living as long
-   * as the flow mapped from it is needed; the container's interface name
+   * as the flow mapped from it is needed (a copy of at least every line up
+   * to VPC_MAX_LINE_LENGTH: longer ones are refused by the parser, which
+   * may then be handed line->text itself); the container's interface name
    * (stream, stream_len) must be copied too, its copy returned in
    * *stream.  NULL: line->text and line->stream themselves. */
   char *(*copy_line) (gpointer data, const VpcLine *line, const char **stream);
   /* The VpcFlow the next record is mapped into. */
   VpcFlow *(*next_flow) (gpointer data);
-  /* The flow from next_flow() is mapped, carrying mask.  FALSE: stop. */
+  /* The flow from next_flow() is mapped, carrying mask.  FALSE with
+   * VPC_ERROR_MALFORMED: the flow is refused, its line counted as
+   * malformed with that reason; FALSE otherwise: stop. */
   gboolean (*push) (gpointer data, guint64 mask, GError **error);
   /* Every 4096 lines (idle FALSE), and whenever a live input has nothing
    * ready (idle TRUE): FALSE (error set) stops the reading. */

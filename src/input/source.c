@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,8 +110,27 @@ source_follow_wait (VpcSource *source)
   return !g_atomic_int_get (&source->abandoned);
 }
 
+/* At the end of a file not followed: whether it ends there because it
+ * shrank below what was read of it (truncated while being read, which
+ * sets source->error), rather than because it was read to its end. */
+static gboolean
+source_truncated (VpcSource *source)
+{
+  struct stat st;
+  if (fstat (source->fd, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  off_t offset = lseek (source->fd, 0, SEEK_CUR);
+  if (offset <= st.st_size)
+    return FALSE;
+  g_set_error (&source->error, VPC_ERROR, VPC_ERROR_TRUNCATED,
+               "%s: truncated while being read (%jd bytes read, %jd left in the file)",
+               source->name, (intmax_t) offset, (intmax_t) st.st_size);
+  return TRUE;
+}
+
 /* read() into buf, retrying on EINTR; -1 sets source->error.  Following
- * a file, its end waits for more. */
+ * a file, its end waits for more (a truncation is taken as a new start);
+ * otherwise a file that shrank below what was read is an error. */
 static gssize
 source_read_raw (VpcSource *source, void *buf, gsize len)
 {
@@ -119,6 +139,8 @@ source_read_raw (VpcSource *source, void *buf, gsize len)
       gssize n = read (source->fd, buf, len);
       if (n == 0 && source->follow && source_follow_wait (source))
         continue;
+      if (n == 0 && !source->follow && source_truncated (source))
+        return -1;
       if (n >= 0)
         return n;
       if (errno == EINTR)

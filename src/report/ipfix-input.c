@@ -85,6 +85,20 @@ new_template (fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl, void *app_
 
 /* ---------------------------------------------------------------- input */
 
+/* libfixbuf hands a zero-length string back with a NULL buffer (and
+ * leaves absent ones zeroed): every string of a flow handed out points
+ * somewhere, so that g_strndup() and the like never see NULL. */
+static void
+flow_strings_never_null (VpcFlow *flow)
+{
+  static guint8 empty[1];
+  if (flow->interfaceName.buf == NULL)
+    flow->interfaceName = (fbVarfield_t) { .buf = empty, .len = 0 };
+  for (guint i = 0; i < VPC_FLOW_TEXTS; i++)
+    if (flow->text[i].buf == NULL)
+      flow->text[i] = (fbVarfield_t) { .buf = empty, .len = 0 };
+}
+
 void
 vpc_ipfix_input_free (VpcIpfixInput *input)
 {
@@ -176,6 +190,7 @@ vpc_ipfix_input_next (VpcIpfixInput *input, const VpcFlow **flow, guint64 *mask,
           input->options_records++;
           continue;
         }
+      flow_strings_never_null (&input->flow);
       *flow = &input->flow;
       *mask = info->mask;
       return TRUE;

@@ -24,7 +24,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcIpfixInput, vpc_ipfix_input_free)
 
 /* The next flow record (options records, such as the RFC 5610 element
  * types and the interface table, are counted and skipped).  *flow stays
- * valid, strings included, until the next call; *mask has a bit for every
+ * valid, strings included, until the next call; its strings' buf is never
+ * NULL (an empty string points to an empty buffer); *mask has a bit for every
  * element of VpcElementIndex its template carries.  FALSE with
  * VPC_ERROR_EOF at the end, VPC_ERROR_IPFIX when the file cannot be
  * decoded on (every record before it was returned). */
