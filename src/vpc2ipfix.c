@@ -2,6 +2,8 @@
 /* vpc2ipfix: convert AWS VPC Flow Logs to IPFIX (command line). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 
 static gint interrupted;
 static gint stats_requested;
+/* A pipe that turns readable on SIGTERM/SIGINT: waits on sockets wake up. */
+static int wake_pipe[2] = { -1, -1 };
 
 static void
 on_signal (int signum)
@@ -22,7 +26,15 @@ on_signal (int signum)
   if (signum == SIGUSR1)
     g_atomic_int_set (&stats_requested, 1);
   else
-    g_atomic_int_set (&interrupted, 1);
+    {
+      g_atomic_int_set (&interrupted, 1);
+      int saved = errno;
+      if (wake_pipe[1] >= 0 && write (wake_pipe[1], "", 1) < 0)
+        {
+          /* full: it is readable already */
+        }
+      errno = saved;
+    }
 }
 
 static void
@@ -277,6 +289,8 @@ main (int argc, char **argv)
     }
   net.resend_window = (gsize) resend_window;
   net.interrupted = &interrupted;
+  if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
+    net.wake_fd = wake_pipe[0];
   gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
   if (net.protocol != VPC_PROTOCOL_IPFIX
       && (udp == NULL || udp[0] == NULL || (tcp != NULL && tcp[0] != NULL)))
@@ -325,7 +339,12 @@ main (int argc, char **argv)
   if (progress.shown)
     fputs ("\r\033[K", stderr);
   gboolean cut_short = !ok && g_error_matches (error, VPC_ERROR, VPC_ERROR_INTERRUPTED);
-  if (!ok && !cut_short)
+  /* A failure once the outputs were open still ends with the statistics
+   * (what went where), then the reason. */
+  gboolean started = stats->outputs->len > 0;
+  if (cut_short)
+    stats->interrupted = TRUE; /* also before any output was opened */
+  if (!ok && !cut_short && !started)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
@@ -335,7 +354,13 @@ main (int argc, char **argv)
       g_autofree char *text = vpc_stats_to_text (stats);
       fputs (text, stderr);
     }
-  if (stats_json != NULL && !vpc_stats_write_json (stats, stats_json, &error))
+  g_autoptr (GError) json_error = NULL;
+  if (stats_json != NULL && !vpc_stats_write_json (stats, stats_json, &json_error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", json_error->message);
+      return EXIT_FAILURE;
+    }
+  if (!ok && !cut_short)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return EXIT_FAILURE;

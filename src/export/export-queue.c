@@ -19,6 +19,8 @@ typedef struct {
   gsize text_used;
   gboolean sync; /* after it, send everything and acknowledge */
   gboolean last; /* the sentinel that stops the thread */
+  gboolean finish_exporter; /* last: finish the exporter first (complete: its files too) */
+  gboolean complete;
 } Batch;
 
 /* With nothing to encode for this long, the encoder sends the message it
@@ -31,11 +33,16 @@ struct VpcExportQueue {
   GAsyncQueue *full;  /* Batch*, parser -> encoder */
   GAsyncQueue *empty; /* Batch*, encoder -> parser */
   GAsyncQueue *acks;  /* a token per sync batch done, encoder -> parser */
+  GAsyncQueue *done;  /* a token when the thread ends */
   Batch *current;     /* being filled */
   gint failed;
   gint abandoned;     /* stop without encoding the rest */
   GError *error;      /* the encoder's first error; read after failed is seen */
   gboolean finished;
+  gboolean interrupted; /* a wait was given up: the caller stops */
+  VpcExportQueueWaitFunc wait_func;
+  gpointer wait_data;
+  guint64 dropped;    /* flows not encoded after a failure (atomic) */
 };
 
 static gpointer
@@ -54,15 +61,22 @@ export_queue_thread (gpointer data)
         }
       if (batch->last)
         {
+          if (go && batch->finish_exporter
+              && !vpc_exporter_finish (queue->exporter, batch->complete, &queue->error))
+            g_atomic_int_set (&queue->failed, 1);
           g_free (batch);
+          g_async_queue_push (queue->done, GINT_TO_POINTER (1));
           return NULL;
         }
-      for (guint i = 0; i < batch->n && go; i++)
+      guint i = 0;
+      for (; i < batch->n && go; i++)
         if (!vpc_exporter_add (queue->exporter, &batch->flows[i], batch->masks[i], &queue->error))
           {
             g_atomic_int_set (&queue->failed, 1);
             go = FALSE;
           }
+      if (i < batch->n)
+        queue->dropped += batch->n - i; /* read by the caller after the thread ended */
       if (batch->sync)
         {
           if (go && !vpc_exporter_flush (queue->exporter, &queue->error))
@@ -84,6 +98,7 @@ vpc_export_queue_new (VpcExporter *exporter)
   queue->full = g_async_queue_new_full (g_free);
   queue->empty = g_async_queue_new_full (g_free);
   queue->acks = g_async_queue_new ();
+  queue->done = g_async_queue_new ();
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
   queue->current = g_new0 (Batch, 1);
@@ -91,11 +106,47 @@ vpc_export_queue_new (VpcExporter *exporter)
   return queue;
 }
 
+void
+vpc_export_queue_set_wait_func (VpcExportQueue *queue, VpcExportQueueWaitFunc func,
+                                gpointer data)
+{
+  queue->wait_func = func;
+  queue->wait_data = data;
+}
+
+/* How often the wait function is called while the caller waits. */
+#define WAIT_STEP_US 50000
+
+/* The next item of q (filled by the encoder), calling the wait function
+ * meanwhile; NULL if it said to stop waiting (and interruptible). */
+static gpointer
+export_queue_wait (VpcExportQueue *queue, GAsyncQueue *q, gboolean interruptible)
+{
+  if (queue->wait_func == NULL)
+    return g_async_queue_pop (q);
+  for (;;)
+    {
+      gpointer item = g_async_queue_timeout_pop (q, WAIT_STEP_US);
+      if (item != NULL)
+        return item;
+      if (!queue->wait_func (queue->wait_data) && interruptible)
+        return NULL;
+    }
+}
+
 static void
 export_queue_send (VpcExportQueue *queue)
 {
   g_async_queue_push (queue->full, queue->current);
-  queue->current = g_async_queue_pop (queue->empty);
+  queue->current = export_queue_wait (queue, queue->empty, TRUE);
+  if (queue->current == NULL)
+    {
+      /* Interrupted while the encoder is behind (a collector that takes
+       * nothing): a batch of its own for what the caller hands over before
+       * it stops. */
+      queue->interrupted = TRUE;
+      queue->current = g_new0 (Batch, 1);
+    }
 }
 
 char *
@@ -138,11 +189,26 @@ export_queue_check (VpcExportQueue *queue, GError **error)
 }
 
 gboolean
+vpc_export_queue_check (VpcExportQueue *queue, GError **error)
+{
+  return export_queue_check (queue, error);
+}
+
+static gboolean
+export_queue_interrupted (VpcExportQueue *queue, GError **error)
+{
+  if (!queue->interrupted)
+    return FALSE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+  return TRUE;
+}
+
+gboolean
 vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
 {
   Batch *batch = queue->current;
   batch->masks[batch->n++] = mask;
-  return export_queue_check (queue, error);
+  return export_queue_check (queue, error) && !export_queue_interrupted (queue, error);
 }
 
 void
@@ -157,23 +223,42 @@ vpc_export_queue_sync (VpcExportQueue *queue, GError **error)
 {
   queue->current->sync = TRUE;
   export_queue_send (queue);
-  g_async_queue_pop (queue->acks);
-  return export_queue_check (queue, error);
+  if (export_queue_interrupted (queue, error))
+    return FALSE;
+  if (export_queue_wait (queue, queue->acks, TRUE) == NULL)
+    queue->interrupted = TRUE; /* its acknowledgement is left behind: the run stops */
+  return export_queue_check (queue, error) && !export_queue_interrupted (queue, error);
+}
+
+/* Stop the thread after what it was handed; the wait function is called
+ * meanwhile (its answer does not cut the wait: the outputs bound it). */
+static void
+export_queue_stop (VpcExportQueue *queue, gboolean finish_exporter, gboolean complete)
+{
+  g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
+  Batch *stop = g_new0 (Batch, 1);
+  stop->last = TRUE;
+  stop->finish_exporter = finish_exporter;
+  stop->complete = complete;
+  g_async_queue_push (queue->full, stop);
+  export_queue_wait (queue, queue->done, FALSE);
+  g_thread_join (queue->thread);
+  queue->finished = TRUE;
 }
 
 gboolean
-vpc_export_queue_finish (VpcExportQueue *queue, GError **error)
+vpc_export_queue_finish (VpcExportQueue *queue, gboolean complete, GError **error)
 {
   if (!queue->finished)
-    {
-      g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
-      Batch *stop = g_new0 (Batch, 1);
-      stop->last = TRUE;
-      g_async_queue_push (queue->full, stop);
-      g_thread_join (queue->thread);
-      queue->finished = TRUE;
-    }
+    export_queue_stop (queue, TRUE, complete);
   return export_queue_check (queue, error);
+}
+
+guint64
+vpc_export_queue_get_dropped (VpcExportQueue *queue)
+{
+  g_assert (queue->finished);
+  return queue->dropped;
 }
 
 void
@@ -185,12 +270,14 @@ vpc_export_queue_free (VpcExportQueue *queue)
   if (!queue->finished)
     {
       g_atomic_int_set (&queue->abandoned, 1);
-      vpc_export_queue_finish (queue, NULL);
+      queue->wait_func = NULL; /* its data may be gone */
+      export_queue_stop (queue, FALSE, FALSE);
     }
   g_free (queue->current);
   g_async_queue_unref (queue->full);
   g_async_queue_unref (queue->empty);
   g_async_queue_unref (queue->acks);
+  g_async_queue_unref (queue->done);
   g_clear_error (&queue->error);
   g_free (queue);
 }
