@@ -178,7 +178,8 @@ main (int argc, char **argv)
     { "template-refresh-messages", 0, 0, G_OPTION_ARG_INT64, &refresh_messages,
       "UDP: and every N messages, 0 = never (default 1000)", "N" },
     { "connect-timeout", 0, 0, G_OPTION_ARG_INT64, &connect_timeout,
-      "TCP: keep trying to connect or reconnect for SECONDS, 0 = for ever (default 300)",
+      "TCP: keep trying to connect or reconnect, or to send to a collector that takes "
+      "nothing, for SECONDS, 0 = for ever (default 300)",
       "SECONDS" },
     { "resend-window", 0, 0, G_OPTION_ARG_INT64, &resend_window,
       "TCP: after a reconnection, send the last BYTES of messages again (default 0: what "
@@ -204,8 +205,9 @@ main (int argc, char **argv)
   g_option_context_set_summary (
       context,
       "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file, or streams\n"
-      "them to collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
+      "input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz) are read like\n"
+      "it) and writes them as an IPFIX file, or streams them to collectors over UDP or TCP\n"
+      "(--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -232,12 +234,14 @@ main (int argc, char **argv)
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
       "\n"
-      "Signals: SIGTERM/SIGINT stop reading and send what was read (the normal end with\n"
-      "--follow); SIGUSR1 prints the statistics so far.\n"
+      "Signals: SIGTERM/SIGINT stop reading at once and send what was read (the normal end\n"
+      "with --follow; a collector that takes nothing gets 3 s more); SIGUSR1 prints the\n"
+      "statistics so far.\n"
       "\n"
       "Exit status: 0 success (also a --follow run stopped by a signal), 1 runtime failure\n"
-      "(an input could not be read to its end, bad header, output or collector error,\n"
-      "interrupted without --follow), 2 usage error.\n"
+      "(an input could not be read to its end, bad header, output or collector error, a UDP\n"
+      "collector that refused everything, records not delivered after a signal, interrupted\n"
+      "without --follow), 2 usage error.\n"
       "See vpc2ipfix(1) for the field mapping.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
