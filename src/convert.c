@@ -420,10 +420,18 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
    * grace for a collector that takes nothing). */
   gboolean complete = !stats->interrupted || options->follow;
   ok = vpc_export_queue_finish (queue, complete, error);
+  job_collect_outputs (&job); /* the outputs' counts are safe to read from here */
+  if (vpc_export_queue_is_stuck (queue))
+    {
+      /* The encoder still uses them (blocked in an output nobody reads):
+       * left to the end of the process, which comes next. */
+      g_steal_pointer (&queue);
+      g_steal_pointer (&exporter);
+      return FALSE;
+    }
   stats->templates = vpc_exporter_get_template_count (exporter);
   stats->interfaces = vpc_exporter_get_interface_count (exporter);
   stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
-  job_collect_outputs (&job);
   guint64 dropped = vpc_export_queue_get_dropped (queue);
   if (!ok && dropped > 0 && error != NULL && *error != NULL)
     {

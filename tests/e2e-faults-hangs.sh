@@ -204,6 +204,12 @@ if [ "$(json_get "$WORK/o6/s.json" 'j["interrupted"]')" = True ]; then
 else
     not_ok "5000 tiny files, SIGTERM: --stats-json says interrupted"
 fi
+if [ "$(json_get "$WORK/o6/s.json" 'sum(j["total"][k] for k in ("headers", "blank", "flows", "nodata", "skipdata", "malformed")) == j["total"]["lines"]')" = True ]; then
+    ok "5000 tiny files, SIGTERM: the counts add up"
+else
+    not_ok "5000 tiny files, SIGTERM: the counts add up"
+    diag_file "$WORK/o6/s.json" 20
+fi
 if [ ! -e "$WORK/o6/out.ipfix" ]; then
     ok "5000 tiny files, SIGTERM: no output file"
 else
@@ -280,6 +286,50 @@ if py_collector stuck2 noread; then
     expect_grep 'took nothing for 2 s' "$VERR" "stuck collector, --connect-timeout 2: says why"
     stop_pid "$PYC_PID" TERM 5
 fi
+
+# The same with standard output to a pipe nobody reads: no grace of a collector
+# bounds it, the stop does (5 s).
+RCHAR_LAST=
+rchar_stalled() {
+    _v=$(sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null)
+    if [ -n "$_v" ] && [ "$_v" = "$RCHAR_LAST" ]; then
+        return 0
+    fi
+    RCHAR_LAST=$_v
+    sleep 0.4
+    return 1
+}
+rm -f "$WORK/out.fifo"
+mkfifo "$WORK/out.fifo"
+"$PYTHON3" -c 'import sys, time
+f = open(sys.argv[1], "rb")
+time.sleep(120)' "$WORK/out.fifo" &
+reader=$!
+bg_add "$reader"
+echo "# \$ $(cmdline "$VPC2IPFIX" -o - "$WORK/many.log") > out.fifo (never read) &"
+"$VPC2IPFIX" -o - "$WORK/many.log" </dev/null >"$WORK/out.fifo" 2>"$WORK/v7p.err" &
+VPC_PID=$!
+VPC_T0=$(now_ms)
+bg_add "$VPC_PID"
+if wait_for 60 rchar_stalled "$VPC_PID"; then
+    ok "standard output nobody reads: vpc2ipfix is blocked"
+else
+    not_ok "standard output nobody reads: vpc2ipfix is blocked"
+fi
+vpc_signal USR1
+if wait_for 1 grep -q 'statistics so far' "$WORK/v7p.err"; then
+    ok "standard output nobody reads: SIGUSR1 prints the statistics within 1 s"
+else
+    not_ok "standard output nobody reads: SIGUSR1 prints the statistics within 1 s"
+    diag_file "$WORK/v7p.err"
+fi
+vpc_signal TERM
+vpc_wait v7p 20
+within 8000 "standard output nobody reads: SIGTERM ends the run within a few seconds"
+vpc_expect_rc 1 "standard output nobody reads: SIGTERM"
+final_stats "standard output nobody reads, SIGTERM"
+expect_grep 'not delivered' "$VERR" "standard output nobody reads: says what was not delivered"
+stop_pid "$reader" TERM 5
 
 # --- 8. --follow: the collector gone past --connect-timeout -----------------------------
 mkdir -p "$WORK/w8"

@@ -40,9 +40,11 @@ struct VpcExportQueue {
   GError *error;      /* the encoder's first error; read after failed is seen */
   gboolean finished;
   gboolean interrupted; /* a wait was given up: the caller stops */
+  gboolean stuck;     /* the encoder did not end after a stop: left running */
   VpcExportQueueWaitFunc wait_func;
   gpointer wait_data;
-  guint64 dropped;    /* flows not encoded after a failure (atomic) */
+  guint64 dropped;    /* flows not encoded after a failure: written by the encoder,
+                       * read once it has ended */
 };
 
 static gpointer
@@ -230,9 +232,15 @@ vpc_export_queue_sync (VpcExportQueue *queue, GError **error)
   return export_queue_check (queue, error) && !export_queue_interrupted (queue, error);
 }
 
+/* How long the encoder may take to end once a stop was asked for: more
+ * than the collectors' grace (VPC_NET_STOP_GRACE_US), which bounds the
+ * sends; what else blocks it (a pipe nobody reads) is left behind. */
+#define STOP_GRACE_US (5 * G_USEC_PER_SEC)
+
 /* Stop the thread after what it was handed; the wait function is called
- * meanwhile (its answer does not cut the wait: the outputs bound it). */
-static void
+ * meanwhile.  FALSE if a stop was asked for and the encoder is still busy
+ * STOP_GRACE_US later: then it is left running (stuck). */
+static gboolean
 export_queue_stop (VpcExportQueue *queue, gboolean finish_exporter, gboolean complete)
 {
   g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
@@ -241,24 +249,54 @@ export_queue_stop (VpcExportQueue *queue, gboolean finish_exporter, gboolean com
   stop->finish_exporter = finish_exporter;
   stop->complete = complete;
   g_async_queue_push (queue->full, stop);
-  export_queue_wait (queue, queue->done, FALSE);
+  gint64 give_up_us = 0;
+  while (queue->wait_func != NULL
+         && g_async_queue_timeout_pop (queue->done, WAIT_STEP_US) == NULL)
+    {
+      if (queue->wait_func (queue->wait_data))
+        continue;
+      gint64 now = g_get_monotonic_time ();
+      if (give_up_us == 0)
+        give_up_us = now + STOP_GRACE_US;
+      else if (now >= give_up_us)
+        {
+          queue->stuck = TRUE;
+          return FALSE;
+        }
+    }
+  if (queue->wait_func == NULL)
+    g_async_queue_pop (queue->done);
   g_thread_join (queue->thread);
   queue->finished = TRUE;
+  return TRUE;
 }
 
 gboolean
 vpc_export_queue_finish (VpcExportQueue *queue, gboolean complete, GError **error)
 {
-  if (!queue->finished)
-    export_queue_stop (queue, TRUE, complete);
+  if (queue->stuck)
+    return FALSE;
+  if (!queue->finished && !export_queue_stop (queue, TRUE, complete))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                   "interrupted: the outputs took nothing more for %d s after the stop; "
+                   "what they had not written was not delivered",
+                   (int) (STOP_GRACE_US / G_USEC_PER_SEC));
+      return FALSE;
+    }
   return export_queue_check (queue, error);
+}
+
+gboolean
+vpc_export_queue_is_stuck (const VpcExportQueue *queue)
+{
+  return queue->stuck;
 }
 
 guint64
 vpc_export_queue_get_dropped (VpcExportQueue *queue)
 {
-  g_assert (queue->finished);
-  return queue->dropped;
+  return queue->finished ? queue->dropped : 0;
 }
 
 void
@@ -266,6 +304,8 @@ vpc_export_queue_free (VpcExportQueue *queue)
 {
   if (queue == NULL)
     return;
+  if (queue->stuck)
+    return; /* the encoder still uses it: left to the end of the process */
   /* Stop the encoder without encoding the rest: the run is abandoned. */
   if (!queue->finished)
     {

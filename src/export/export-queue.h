@@ -66,11 +66,16 @@ gboolean vpc_export_queue_check (VpcExportQueue *queue, GError **error);
 /* Encode everything handed over, finish the exporter in the encoder's
  * thread (vpc_exporter_finish() with complete, unless encoding failed),
  * and stop the thread; the wait function is called meanwhile.  FALSE if
- * any encoding, sending or finishing failed. */
+ * any encoding, sending or finishing failed, or if a stop was asked for
+ * (the wait function said so) and the encoder was still blocked 5 s later
+ * (an output nobody reads, past the collectors' own grace): then the
+ * encoder is left running (vpc_export_queue_is_stuck()), and neither the
+ * queue nor the exporter may be freed: the process should end. */
 gboolean vpc_export_queue_finish (VpcExportQueue *queue, gboolean complete, GError **error);
+gboolean vpc_export_queue_is_stuck (const VpcExportQueue *queue);
 
 /* After vpc_export_queue_finish(): the flows handed over but never
- * encoded because encoding or an output had failed. */
+ * encoded because encoding or an output had failed (0 if stuck). */
 guint64 vpc_export_queue_get_dropped (VpcExportQueue *queue);
 
 G_END_DECLS

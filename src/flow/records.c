@@ -193,9 +193,10 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
         }
       VpcFlow *flow = consumer->next_flow (data);
       guint64 mask = vpc_mapper_map (options->mapper, record, flow);
-      if (!consumer->push (data, mask, error))
+      gboolean pushed = consumer->push (data, mask, error);
+      vpc_counts_add_flow (c, mask); /* handed over, whatever becomes of it: the counts add up */
+      if (!pushed)
         return FALSE;
-      vpc_counts_add_flow (c, mask);
     }
   result->compressed = vpc_reader_is_compressed (reader);
   result->container = vpc_container_to_string (vpc_reader_get_container (reader));
