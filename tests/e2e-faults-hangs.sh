@@ -288,11 +288,11 @@ if py_collector stuck2 noread; then
 fi
 
 # The same with standard output to a pipe nobody reads: no grace of a collector
-# bounds it, the stop does (5 s).
+# bounds it, the stop does (5 s).  Blocked: it read 1 MB or more, and no more.
 RCHAR_LAST=
 rchar_stalled() {
     _v=$(sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null)
-    if [ -n "$_v" ] && [ "$_v" = "$RCHAR_LAST" ]; then
+    if [ -n "$_v" ] && [ "$_v" -ge 1000000 ] && [ "$_v" = "$RCHAR_LAST" ]; then
         return 0
     fi
     RCHAR_LAST=$_v
