@@ -185,6 +185,7 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
     .diag = options->diag,
     .max_line_messages = options->max_line_messages,
     .strict = options->strict,
+    .filter = options->filter,
   };
   VpcRecordsInput result = { 0 };
   job->current = &input->counts;
@@ -384,7 +385,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (exporter == NULL)
     return FALSE;
 
-  vpc_exporter_set_interface_table (exporter, !options->no_interface_table);
+  vpc_exporter_set_interface_table (exporter, options->interface_table);
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
   Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
               .queue = queue, .state = state };

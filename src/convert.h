@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "input/container.h"
+#include "flow/filter.h"
 #include "flow/mapper.h"
 #include "export/output.h"
 #include "common/stats.h"
@@ -25,8 +26,9 @@ typedef struct {
   const char *format;          /* columns of header-less input, or NULL for the default */
   VpcContainer container;      /* VPC_CONTAINER_AUTO: detect per input */
   gboolean strict;             /* a malformed line is fatal */
+  const VpcFilter *filter;     /* flows to send (--filter), or NULL for all */
   guint32 observation_domain;
-  gboolean no_interface_table; /* publish no interface table */
+  gboolean interface_table;    /* publish the interface table (--interface-table) */
   VpcMapperOptions mapper;
   const VpcDiag *diag;         /* warnings and per-line messages */
   guint max_line_messages;     /* per input; further malformed lines are only counted */

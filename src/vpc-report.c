@@ -53,7 +53,7 @@ find_renderer (const char *name)
 /* The feeds, brought up to date, and their table. */
 static VpcThreatDb *
 load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboolean quiet,
-              VpcFeeds **feeds_out, GError **error)
+              gboolean require_feeds, VpcFeeds **feeds_out, GError **error)
 {
   g_autofree char *path = feeds_path != NULL ? g_strdup (feeds_path) : vpc_feeds_default_path ();
   g_autoptr (VpcFeeds) feeds = vpc_feeds_load (path, error);
@@ -61,6 +61,8 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
     return NULL;
   if (!vpc_feeds_update (feeds, feed_options, error))
     return NULL;
+  if (!quiet && vpc_feeds_get_cache_warning (feeds) != NULL)
+    fprintf (stderr, "vpc-report: %s\n", vpc_feeds_get_cache_warning (feeds));
   VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
   if (db == NULL)
     return NULL;
@@ -72,6 +74,29 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
       if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
         fprintf (stderr, "vpc-report: feed %s: %s%s%s\n", f->name, vpc_feed_state_name (f->state),
                  f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
+      if (f->too_wide > 0)
+        fprintf (stderr,
+                 "vpc-report: feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
+                 "(IPv6) refused\n",
+                 f->name, f->too_wide, VPC_FEED_WIDEST_V4, VPC_FEED_WIDEST_V6);
+    }
+  if (require_feeds)
+    {
+      g_autoptr (GString) missing = g_string_new (NULL);
+      for (guint i = 0; i < vpc_feeds_get_count (feeds); i++)
+        {
+          const VpcFeed *f = vpc_feeds_get (feeds, i);
+          if (f->enabled && f->state == VPC_FEED_MISSING)
+            g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", f->name);
+        }
+      if (missing->len > 0)
+        {
+          vpc_threat_db_free (db);
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                       "--require-feeds: feeds not loaded: %s (threats cannot be checked)",
+                       missing->str);
+          return NULL;
+        }
     }
   *feeds_out = g_steal_pointer (&feeds);
   return db;
@@ -83,18 +108,19 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   g_autofree char *output = NULL;
+  g_autofree char *config = NULL;
   g_autofree char *output_format = NULL;
-  g_autofree char *format = NULL;
   g_autofree char *feeds_path = NULL;
   g_autofree char *cache_dir = NULL;
   g_auto (GStrv) inputs = NULL;
-  gboolean quiet = FALSE, version = FALSE, pkt_key = FALSE, offline = FALSE;
-  gboolean no_threats = FALSE, refresh = FALSE;
+  gboolean quiet = FALSE, version = FALSE, offline = FALSE;
+  gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
   VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
   gint64 top = options.top, top_threats = options.top_threats, scan_ports = options.scan_ports,
          scan_hosts = options.scan_hosts, bucket = options.bucket_seconds;
   VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
   gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
+  gint64 feeds_deadline = feed_options.deadline;
 
   GOptionEntry main_entries[] = {
     { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
@@ -114,6 +140,10 @@ main (int argc, char **argv)
       "SECONDS" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "Read options from FILE (GKeyFile, group [vpc-report], the long options as keys); the "
+      "command line wins",
+      "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
     { NULL }
   };
@@ -128,30 +158,23 @@ main (int argc, char **argv)
       "Keep the downloaded feeds in DIR (default ~/.cache/vpc2ipfix/feeds)", "DIR" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
       "Download nothing: use the cached copies of the feeds", NULL },
+    { "require-feeds", 0, 0, G_OPTION_ARG_NONE, &require_feeds,
+      "Fail (exit 1) when an enabled feed cannot be loaded, instead of reporting threats "
+      "as checked in part or not at all",
+      NULL },
     { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
       "Ask the servers even when a feed's min-interval has not passed", NULL },
     { "top-threats", 0, 0, G_OPTION_ARG_INT64, &top_threats,
       "Rows of the threat table, 0 = every listed address (default 100)", "N" },
+    { "feeds-deadline", 0, 0, G_OPTION_ARG_INT64, &feeds_deadline,
+      "Seconds all the feed downloads may take together: they run at once (default 90)",
+      "SECONDS" },
     { "feed-timeout", 0, 0, G_OPTION_ARG_INT64, &feed_timeout,
       "Seconds one feed download may take (default 60)", "SECONDS" },
     { "max-feed-size", 0, 0, G_OPTION_ARG_INT64, &max_feed_size,
       "A feed larger than BYTES is refused; its cached copy stays (default 67108864)", "BYTES" },
     { NULL }
   };
-  GOptionEntry input_entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
-      "plain names; default: the version 2 format",
-      "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
-      "Container of every text input: auto (detect per input, the default), text, "
-      "cloudwatch-export, json or base64",
-      "CONTAINER" },
-    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
-      "Count pkt-srcaddr/pkt-dstaddr as the flow's source/destination (as vpc2ipfix)", NULL },
-    { NULL }
-  };
-
   g_autoptr (GOptionContext) context
       = g_option_context_new ("- reject, scanner and threat summaries of VPC Flow Logs");
   g_option_context_set_summary (
@@ -174,21 +197,35 @@ main (int argc, char **argv)
       "\n"
       "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
       "a bad header, the report could not be written), 2 usage error.\n"
-      "See vpc-report(1) for the JSON schema and the CSV sections.\n");
+      "See vpc-report(1) for the JSON schema and the CSV sections; vpc2ipfix(1) sends the\n"
+      "same logs to flow collectors as IPFIX or NetFlow.\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
   GOptionGroup *threat_group = g_option_group_new ("threats", "Threat feed options:",
                                                    "Show threat feed options", NULL, NULL);
   g_option_group_add_entries (threat_group, threat_entries);
   g_option_context_add_group (context, threat_group);
-  VpcContainer input_format = VPC_CONTAINER_AUTO;
-  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", &input_format, NULL);
-  g_option_group_add_entries (input_group, input_entries);
-  g_option_context_add_group (context, input_group);
+  g_auto (VpcCliInput) input = { 0 };
+  g_option_context_add_group (context, vpc_cli_input_group (&input));
 
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
-  if (!g_option_context_parse (context, &argc, &argv, &error)
+  /* --config: the file's options first, so that the command line's win. */
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup (argv[0]));
+  const char *config_path = vpc_cli_config_path (argc, argv);
+  const GOptionEntry *const entry_sets[] = { main_entries, threat_entries, input.entries, NULL };
+  if (config_path != NULL
+      && !vpc_cli_config_args (config_path, "vpc-report", entry_sets, argv, args, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      g_ptr_array_unref (args);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  g_ptr_array_add (args, NULL);
+  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
+  if (!g_option_context_parse_strv (context, &all_args, &error)
       || !vpc_cli_check_range ("top", top, 1, 1000000, &options.top, &error)
       || !vpc_cli_check_range ("top-threats", top_threats, 0, G_MAXINT32, &options.top_threats,
                                &error)
@@ -196,6 +233,8 @@ main (int argc, char **argv)
                                &error)
       || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
       || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
+                               &error)
       || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
                                &error))
     {
@@ -221,6 +260,11 @@ main (int argc, char **argv)
       printf ("vpc-report (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EXIT_SUCCESS;
     }
+  if (!vpc_cli_input_finish (&input, &error))
+    {
+      fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
   feed_options.max_size = (guint64) max_feed_size;
   feed_options.cache_dir = cache_dir;
   feed_options.offline = offline;
@@ -235,7 +279,8 @@ main (int argc, char **argv)
   g_autoptr (VpcFeeds) feeds = NULL;
   g_autoptr (VpcThreatDb) db = NULL;
   if (!no_threats
-      && (db = load_threats (feeds_path, &feed_options, quiet, &feeds, &error)) == NULL)
+      && (db = load_threats (feeds_path, &feed_options, quiet, require_feeds, &feeds, &error))
+             == NULL)
     {
       fprintf (stderr, "vpc-report: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
@@ -243,9 +288,10 @@ main (int argc, char **argv)
 
   g_autoptr (VpcReport) report = vpc_report_new (&options, db);
   VpcReportReadOptions read_options = {
-    .format = format,
-    .container = input_format,
-    .mapper = { .packet_addresses_as_key = pkt_key },
+    .format = input.format,
+    .container = input.container,
+    .filter = input.compiled_filter,
+    .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,

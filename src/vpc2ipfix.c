@@ -110,15 +110,15 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   g_autofree char *output = NULL;
-  g_autofree char *format = NULL;
+  g_autofree char *config = NULL;
   g_autofree char *stats_json = NULL;
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
   g_auto (GStrv) tcp = NULL;
   g_autofree char *state_file = NULL;
   g_autofree char *protocol = NULL;
-  gboolean strict = FALSE, quiet = FALSE, version = FALSE, pkt_key = FALSE, follow = FALSE;
-  gboolean no_interface_table = FALSE;
+  gboolean strict = FALSE, quiet = FALSE, version = FALSE, follow = FALSE;
+  gboolean interface_table = FALSE, no_interface_table = FALSE;
   guint32 domain = 0;
   VpcNetOptions net = VPC_NET_OPTIONS_INIT;
   gint64 mtu = -1, rate = net.rate, refresh_seconds = net.refresh_seconds,
@@ -145,18 +145,14 @@ main (int argc, char **argv)
     { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
       "Write the statistics to FILE as JSON", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "Read options from FILE (GKeyFile, group [vpc2ipfix], the long options as keys); the "
+      "command line wins",
+      "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "[INPUT...]" },
     { NULL }
   };
   GOptionEntry input_entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-      "Columns of header-less input, as given to AWS (\"${srcaddr} ${dstaddr} ...\") or as "
-      "plain names; default: the version 2 format",
-      "FORMAT" },
-    { "input-format", 'i', 0, G_OPTION_ARG_CALLBACK, (gpointer) vpc_cli_parse_container,
-      "Container of every input: auto (detect per input, the default), text, "
-      "cloudwatch-export, json or base64",
-      "CONTAINER" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
       "Stop at the first malformed line or payload (default: report, count and skip it)",
       NULL },
@@ -190,14 +186,14 @@ main (int argc, char **argv)
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
-    { "packet-addresses-as-key", 0, 0, G_OPTION_ARG_NONE, &pkt_key,
-      "Use pkt-srcaddr/pkt-dstaddr as the flow's source/destination and carry "
-      "srcaddr/dstaddr as the postNAT addresses",
+    { "interface-table", 0, 0, G_OPTION_ARG_NONE, &interface_table,
+      "Publish the interface table: an options record naming each interface index, for "
+      "collectors that keep only the index (off by default: nfcapd counts options records "
+      "as lost flows in its sequence check)",
       NULL },
-    { "no-interface-table", 0, 0, G_OPTION_ARG_NONE, &no_interface_table,
-      "Publish no interface table (options records naming each interface index): nfcapd "
-      "counts only flow records in its sequence check",
-      NULL },
+    /* The default since the interface table became opt-in; still accepted. */
+    { "no-interface-table", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_interface_table,
+      NULL, NULL },
     { NULL }
   };
 
@@ -242,12 +238,12 @@ main (int argc, char **argv)
       "(an input could not be read to its end, bad header, output or collector error, a UDP\n"
       "collector that refused everything, records not delivered after a signal, interrupted\n"
       "without --follow), 2 usage error.\n"
-      "See vpc2ipfix(1) for the field mapping.\n");
+      "See vpc2ipfix(1) for the field mapping; vpc-report(1) summarises the same logs\n"
+      "(rejects, scanners, threats).\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
 
-  VpcContainer input_format = VPC_CONTAINER_AUTO;
-  GOptionGroup *input_group = g_option_group_new ("input", "Input options:",
-                                                  "Show input options", &input_format, NULL);
+  g_auto (VpcCliInput) input = { 0 };
+  GOptionGroup *input_group = vpc_cli_input_group (&input);
   g_option_group_add_entries (input_group, input_entries);
   g_option_context_add_group (context, input_group);
   GOptionGroup *net_group = g_option_group_new ("collector", "Collector options:",
@@ -260,7 +256,24 @@ main (int argc, char **argv)
   g_option_context_add_group (context, ipfix_group);
 
   g_autoptr (GError) error = NULL;
-  if (g_option_context_parse (context, &argc, &argv, &error) && protocol != NULL
+  /* --config: the file's options first, so that the command line's win. */
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup (argv[0]));
+  const char *config_path = vpc_cli_config_path (argc, argv);
+  const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
+                                             net_entries, ipfix_entries, NULL };
+  if (config_path != NULL
+      && !vpc_cli_config_args (config_path, "vpc2ipfix", entry_sets, argv, args, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      g_ptr_array_unref (args);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  g_ptr_array_add (args, NULL);
+  g_auto (GStrv) all_args = (char **) g_ptr_array_free (args, FALSE);
+  if (g_option_context_parse_strv (context, &all_args, &error) && protocol != NULL
       && !vpc_protocol_parse (protocol, &net.protocol))
     g_set_error (&error, VPC_ERROR, VPC_ERROR_USAGE,
                  "--protocol: '%s' is not ipfix, v9 or v5", protocol);
@@ -306,6 +319,12 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
 
+  if (!vpc_cli_input_finish (&input, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
+
   /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
   sigemptyset (&sa.sa_mask);
@@ -324,12 +343,13 @@ main (int argc, char **argv)
     .net = net,
     .follow = follow,
     .state_file = state_file,
-    .format = format,
-    .container = input_format,
+    .format = input.format,
+    .container = input.container,
+    .filter = input.compiled_filter,
     .strict = strict,
     .observation_domain = domain,
-    .no_interface_table = no_interface_table,
-    .mapper = { .packet_addresses_as_key = pkt_key },
+    .interface_table = interface_table && !no_interface_table,
+    .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,

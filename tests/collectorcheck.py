@@ -27,9 +27,11 @@ mapping are given exactly as to flowcheck.py and vpc2ipfix.
   Also checked: the observation domain (--odid, default 0); sequence numbers
   within each connection (each message's is the previous one's plus its data
   records; --no-sequence-check to skip); RFC 5610 type records name our
-  enterprise elements as flowcheck does; each interface-table record maps
+  enterprise elements as flowcheck does; with --interface-table (the stream
+  of vpc2ipfix --interface-table), each interface-table record maps
   interfaceName to its index, and every interface index of the expected flows
-  has one.  A last line without its newline (a collector killed while
+  has one; without it, the stream carries no interface-table record (the
+  table is opt-in).  A last line without its newline (a collector killed while
   writing) is ignored with a note.
 
 --nfdump: the output of
@@ -316,7 +318,7 @@ def check_sequences(dump, rep):
 ENTERPRISE_TYPES = {"uint": 1, "str": 13}   # unsigned8, string (RFC 5610 / IANA)
 
 
-def check_options(dump, expected, rep, notes):
+def check_options(dump, expected, rep, notes, want_table):
     """RFC 5610 type records and the interface table."""
     n_type = n_if = n_other = 0
     if_seen = {}
@@ -364,6 +366,11 @@ def check_options(dump, expected, rep, notes):
         for k in ("ingressInterface", "egressInterface"):
             if k in rec:
                 used.setdefault(rec[k], (rec.get("interfaceName"), w))
+    if not want_table:
+        if n_if:
+            rep.error(f"{n_if} interface-table record(s), but the table is opt-in "
+                      f"(vpc2ipfix --interface-table; collectorcheck --interface-table)")
+        used = {}
     for idx, (name, w) in sorted(used.items()):
         if idx not in if_seen:
             rep.error(f"no interface-table record for index {idx} ({name!r}, first used by {w})")
@@ -390,7 +397,7 @@ def dump_mode(a, rep, notes):
         check_sequences(dump, rep)
     flows = [(d.where, d.rec) for d in dump if d.scope == 0]
     dups, dup_distinct = compare_multisets(expected, flows, rep, a.at_least_once, "flows")
-    n_type, n_if, n_other = check_options(dump, expected, rep, notes)
+    n_type, n_if, n_other = check_options(dump, expected, rep, notes, a.interface_table)
     conns = len({d.conn for d in dump})
     what = "exactly once" if a.exact else "at least once"
     summary = (f"{len(expected)} expected flow records from {n_inputs} input(s), each received "
@@ -717,7 +724,9 @@ def selftest():
             rc = main(argv)
         return rc, buf.getvalue()
 
-    def expect(what, argv, want_rc, want_text=None):
+    def expect(what, argv, want_rc, want_text=None, table=True):
+        if table and argv and argv[0] == "--dump":
+            argv = argv + ["--interface-table"]
         rc, out = run(argv)
         if os.environ.get("CC_SELFTEST_VERBOSE"):
             print(f"== {what}: exit {rc}\n{out}")
@@ -793,6 +802,11 @@ def selftest():
         expect("dump: missing interface table",
                ["--dump", write("noif.jsonl", "".join(lines)), "--exact", log], 1,
                "no interface-table record")
+        expect("dump: no interface table, none expected (the default)",
+               ["--dump", write("noif2.jsonl", "".join(lines)), "--exact", log], 0, "OK",
+               table=False)
+        expect("dump: an interface table nobody asked for",
+               ["--dump", good, "--exact", log], 1, "the table is opt-in", table=False)
 
         nf_lines = []
         for w, r in expected:
@@ -860,6 +874,8 @@ def main(argv=None):
     ap.add_argument("--stdin-file", metavar="FILE", help="what vpc2ipfix read as input '-'")
     ap.add_argument("--odid", type=int, default=0, help="expected observation domain (default 0)")
     ap.add_argument("--no-sequence-check", action="store_true")
+    ap.add_argument("--interface-table", action="store_true",
+                    help="the stream carries the interface table (vpc2ipfix --interface-table)")
     ap.add_argument("--max-diff", type=int, default=40, help="differences shown (default 40)")
     ap.add_argument("--selftest", action="store_true")
     a = ap.parse_args(argv)

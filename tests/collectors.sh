@@ -18,6 +18,14 @@ udp_bound() {
     grep -q ": 0100007F:$(printf %04X "$1") " /proc/net/udp
 }
 
+# udp_drained PORT: nothing waits in the receive queue of the socket bound to
+# 127.0.0.1:PORT (/proc/net/udp: tx_queue:rx_queue in hex), so the collector has read
+# every datagram sent so far; a collector stopped before that drops the rest.
+udp_drained() {
+    awk -v port=":$(printf %04X "$1")" '$2 == "0100007F" port { split($5, q, ":"); if (q[2] != "00000000") bad = 1; found = 1 }
+        END { exit !(found && !bad) }' /proc/net/udp
+}
+
 # --- nfcapd --------------------------------------------------------------------
 
 # nfcapd_start DIR [PORT]: nfcapd on 127.0.0.1:PORT (a free port if none given),

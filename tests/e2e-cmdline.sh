@@ -19,7 +19,7 @@ expect_rc 0 "--help-all"
 for opt in --output --format --strict --observation-domain --packet-addresses-as-key \
     --stats-json --quiet --version --udp --tcp --follow --state --mtu --rate \
     --template-refresh --template-refresh-messages --connect-timeout --resend-window --protocol \
-    --no-interface-table; do
+    --interface-table --filter --config; do
     expect_grep "$opt" "$OUT" "--help-all mentions $opt"
 done
 
@@ -50,6 +50,16 @@ usage_error "-d negative" -d -1 -o "$WORK/x.ipfix" "$LOG"
 usage_error "-d above 2^32-1" -d 4294967296 -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format with unbalanced \${" '--format=${srcaddr ${dstaddr}' -o "$WORK/x.ipfix" "$LOG"
 usage_error "--format empty" --format= -o "$WORK/x.ipfix" "$LOG"
+# A field name that AWS does not write: every line would fail; say so at once.
+usage_error "--format naming an unknown field" '--format=${srcaddr} ${dstaddrx} ${action}' \
+    -o "$WORK/x.ipfix" "$LOG"
+expect_grep "unknown field 'dstaddrx' \\(column 2\\)" "$ERR" "--format: the unknown field is named"
+check "--format naming an unknown field: no output file" "$([ ! -e "$WORK/x.ipfix" ]; echo $?)"
+# A Transit Gateway field is known, not parsed yet: its column is skipped with a warning.
+printf '10.0.0.1 tgw-0123 10.0.0.2 ACCEPT\n' >"$WORK/tgw.log"
+run "$VPC2IPFIX" '--format=${srcaddr} ${tgw-id} ${dstaddr} ${action}' -o "$WORK/tgw.ipfix" "$WORK/tgw.log"
+expect_rc 0 "--format with a Transit Gateway field (tgw-id)"
+expect_grep "unknown field 'tgw-id' \\(column 2\\) is ignored" "$ERR" "--format: the tgw-id column ignored, with a warning"
 usage_error "--output without a value" --output
 # Collector options: checked before anything is read or connected.
 usage_error "--udp without a port" --udp localhost "$LOG"
@@ -139,5 +149,44 @@ expect_rc 0 "--stats-json=FILE"
 run "$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["total"]["flows"] > 0' \
     "$WORK/j.json"
 expect_rc 0 "--stats-json: valid JSON with a total"
+
+# --config: the options of a GKeyFile, the command line winning; errors name FILE:LINE.
+cat >"$WORK/cfg.conf" <<EOF
+# a comment
+[vpc2ipfix]
+output=$WORK/cfg-file.ipfix
+quiet=true
+filter=action reject
+observation-domain=7
+stats-json=$WORK/cfg.json
+EOF
+run "$VPC2IPFIX" --config "$WORK/cfg.conf" "$LOG"
+expect_rc 0 "--config: a run from the file's options"
+_cfg=$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["filtered"] > 0, [o["destination"] for o in d["outputs"]])' "$WORK/cfg.json")
+check "--config: output, filter and stats-json taken from the file ($_cfg)" \
+    "$([ "$_cfg" = "True ['file:$WORK/cfg-file.ipfix']" ]; echo $?)"
+check "--config: quiet taken from the file (nothing on stderr)" "$([ ! -s "$ERR" ]; echo $?)"
+# (the first message header's observation domain: bytes 12-15)
+check "--config: observation-domain taken from the file" \
+    "$([ "$(od -An -tx1 -j12 -N4 "$WORK/cfg-file.ipfix" | tr -d ' \n')" = 00000007 ]; echo $?)"
+run "$VPC2IPFIX" --config "$WORK/cfg.conf" -o "$WORK/cfg-cmdline.ipfix" --filter any "$LOG"
+expect_rc 0 "--config with command-line options"
+_cfg=$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["filtered"], [o["destination"] for o in d["outputs"]])' "$WORK/cfg.json")
+check "--config: the command line wins (output, filter: $_cfg)" \
+    "$([ "$_cfg" = "0 ['file:$WORK/cfg-cmdline.ipfix']" ]; echo $?)"
+printf '[vpc2ipfix]\nquiet=true\n\nno-such-option=1\n' >"$WORK/cfg-bad.conf"
+usage_error "--config with an unknown key" --config "$WORK/cfg-bad.conf" "$LOG"
+expect_grep "cfg-bad.conf:4: unknown key 'no-such-option'" "$ERR" "--config: the unknown key is named with FILE:LINE"
+printf '[vpc2ipfix]\nfollow=perhaps\n' >"$WORK/cfg-bool.conf"
+usage_error "--config with a switch that is not true or false" --config "$WORK/cfg-bool.conf" "$LOG"
+expect_grep "cfg-bool.conf:2: follow: expected true or false" "$ERR" "--config: the bad switch is named with FILE:LINE"
+printf '[output main]\nudp=127.0.0.1:9\n' >"$WORK/cfg-group.conf"
+usage_error "--config with an unknown group" --config "$WORK/cfg-group.conf" "$LOG"
+expect_grep "cfg-group.conf:1: unknown group \[output main\]" "$ERR" "--config: the unknown group is named with FILE:LINE"
+run "$VPC2IPFIX" --config "$WORK/no-such.conf" "$LOG"
+expect_rc 1 "--config naming a file that does not exist"
+# The example in data/ is valid (it would follow for ever: checked with --version).
+run "$VPC2IPFIX" --config "$top_srcdir/data/vpc2ipfix.conf" --version
+expect_rc 0 "--config: the example data/vpc2ipfix.conf is accepted"
 
 tap_done

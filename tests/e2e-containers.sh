@@ -143,4 +143,23 @@ echo '{"Version": "2012-10-17", "Statement": []}' >"$WORK/walk/policy.json"
 convert_check "a stray JSON file in a directory walk is one bad payload" -- "$WORK/walk"
 expect_grep '"bad_payloads": 1' "$_stats" "the stray JSON file counted as a bad payload"
 
+# One 100 MB message string (then a normal event): cut at 4 MiB and skipped, one
+# malformed event counted, the next record converted (yajl alone re-read the
+# buffered token with every piece: quadratic time, memory as large as the token).
+"$PYTHON3" - "$WORK/long.json" <<'PY'
+import sys
+rec = "2 123456789012 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK"
+with open(sys.argv[1], "w") as f:
+    f.write('{"events":[{"logStreamName":"eni-1","message":"')
+    f.write("x" * (100 * 1024 * 1024))
+    f.write('"},{"logStreamName":"eni-1","message":"%s"}]}\n' % rec)
+PY
+run "$VPC2IPFIX" -q --stats-json "$WORK/long.stats" -o "$WORK/long.ipfix" "$WORK/long.json"
+expect_rc 0 "a 100 MB message string"
+expect_grep 'long\.json:1: log event message longer than 4 MiB' "$ERR" \
+    "a 100 MB message string: reported at its FILE:LINE"
+_long=$("$PYTHON3" -c 'import json,sys; t=json.load(open(sys.argv[1]))["total"]; print(t["malformed"], t["flows"])' "$WORK/long.stats")
+check "a 100 MB message string: 1 malformed, 1 flow (got ${_long:-?})" "$([ "$_long" = "1 1" ]; echo $?)"
+rm -f "$WORK/long.json"
+
 tap_done

@@ -104,24 +104,29 @@ if have_decoders; then
     printf '%s\n' \
         "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK" \
         >"$WORK/aws-example.log"
-    run "$VPC2IPFIX" -q -o "$WORK/aws-example.ipfix" "$WORK/aws-example.log"
-    tshark -n -r "$WORK/aws-example.ipfix" -T fields -E separator=' ' \
-        -e cflow.srcaddr -e cflow.dstaddr -e cflow.srcport -e cflow.dstport \
-        -e cflow.protocol -e cflow.packets -e cflow.octets -e cflow.abstimestart \
-        -e cflow.abstimeend -e cflow.firewall_event -e cflow.if_name \
-        -e cflow.inputint 2>/dev/null |
-        sed 's/^ *//' | grep -v '^$' >"$WORK/aws-example.txt"
-    # First the interface table (options template 257: index and name), then the flow.
-    want='eni-1235b8ca123456789 56204
-172.31.16.139 172.31.16.21 20641 22 6 20 4249 Dec 14, 2014 04:06:50.000000000 UTC Dec 14, 2014 04:07:50.000000000 UTC 2 eni-1235b8ca123456789 56204'
-    if [ "$(cat "$WORK/aws-example.txt")" = "$want" ]; then
-        ok "the AWS user guide example, read back by tshark"
-    else
-        not_ok "the AWS user guide example, read back by tshark"
-        diag "expected: $want"
-        diag "got:"
-        diag_file "$WORK/aws-example.txt"
-    fi
+    # By default the flow alone; with --interface-table, first the table
+    # (options template 257: index and name), then the flow.
+    flow='172.31.16.139 172.31.16.21 20641 22 6 20 4249 Dec 14, 2014 04:06:50.000000000 UTC Dec 14, 2014 04:07:50.000000000 UTC 2 eni-1235b8ca123456789 56204'
+    for table in "" --interface-table; do
+        run "$VPC2IPFIX" -q $table -o "$WORK/aws-example.ipfix" "$WORK/aws-example.log"
+        tshark -n -r "$WORK/aws-example.ipfix" -T fields -E separator=' ' \
+            -e cflow.srcaddr -e cflow.dstaddr -e cflow.srcport -e cflow.dstport \
+            -e cflow.protocol -e cflow.packets -e cflow.octets -e cflow.abstimestart \
+            -e cflow.abstimeend -e cflow.firewall_event -e cflow.if_name \
+            -e cflow.inputint 2>/dev/null |
+            sed 's/^ *//' | grep -v '^$' >"$WORK/aws-example.txt"
+        want=$flow
+        [ -z "$table" ] || want="eni-1235b8ca123456789 56204
+$flow"
+        if [ "$(cat "$WORK/aws-example.txt")" = "$want" ]; then
+            ok "the AWS user guide example${table:+ with $table}, read back by tshark"
+        else
+            not_ok "the AWS user guide example${table:+ with $table}, read back by tshark"
+            diag "expected: $want"
+            diag "got:"
+            diag_file "$WORK/aws-example.txt"
+        fi
+    done
 else
     skip "the AWS user guide example (tshark not installed)"
 fi

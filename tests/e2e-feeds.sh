@@ -296,4 +296,97 @@ else
 fi
 stop_pid "$SILENT_PID"
 
+# A server whose validators carry control characters (a bare CR: header injection in
+# the next request): they are neither stored in the cache nor sent back.
+"$PYTHON3" -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+log = open(sys.argv[1], "wb")
+for _ in range(2):
+    c, _a = s.accept()
+    req = b""
+    while b"\r\n\r\n" not in req:
+        d = c.recv(4096)
+        if not d:
+            break
+        req += d
+    log.write(req + b"=====\n")
+    log.flush()
+    body = b"49.4.4.4\n"
+    c.sendall(b"HTTP/1.1 200 OK\r\nETag: \"v1\"\rX-Injected: 1\r\n"
+              b"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\x01\r\n"
+              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+    c.close()
+' "$WORK/ctl.requests" >"$WORK/ctl.port" &
+CTL_PID=$!
+bg_add "$CTL_PID"
+if wait_for 10 test -s "$WORK/ctl.port"; then
+    printf '[ctl]\nurl=http://127.0.0.1:%s/list.txt\nmin-interval=0\n' "$(cat "$WORK/ctl.port")" \
+        >"$WORK/ctl.conf"
+    run "$FEEDS_TOOL" --feeds "$WORK/ctl.conf" --cache-dir "$WORK/ctl-cache" 49.4.4.4
+    expect_feed ctl 'state=fetched' "validators with control characters: the feed is still fetched"
+    expect_grep '^lookup 49.4.4.4 feeds=ctl ' "$OUT" "validators with control characters: the list is used"
+    _bad=0
+    LC_ALL=C grep -q "X-Injected\|$(printf '\001')" "$WORK/ctl-cache/ctl.meta" && _bad=1
+    check "validators with control characters: none stored in the cache" "$_bad"
+    run "$FEEDS_TOOL" --feeds "$WORK/ctl.conf" --cache-dir "$WORK/ctl-cache" 49.4.4.4
+    expect_feed ctl 'state=fetched' "validators with control characters: fetched again (nothing to ask conditionally)"
+    _second=$(awk '/^=====$/ { n++; next } n == 1' "$WORK/ctl.requests")
+    if [ -n "$_second" ] && ! printf '%s' "$_second" | grep -qi 'If-None-Match\|If-Modified-Since\|X-Injected'; then
+        ok "validators with control characters: the next request carries none of them"
+    else
+        not_ok "validators with control characters: the next request carries none of them"
+        diag_file "$WORK/ctl.requests"
+    fi
+else
+    not_ok "the control-character server did not start"
+fi
+stop_pid "$CTL_PID"
+
+# Downloads run at once under one deadline: three feeds on a server that accepts and
+# never answers.  The server counts the connections open at the same time (3: the
+# downloads are side by side, not one after another), and the run ends at the
+# --deadline (2 s) although each download alone may take 60 s.
+"$PYTHON3" -c '
+import select, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+print(s.getsockname()[1], flush=True)
+held, most = [], 0
+while True:
+    r, _w, _x = select.select([s] + held, [], [], 1.0)
+    for c in r:
+        if c is s:
+            held.append(s.accept()[0])
+            most = max(most, len(held))
+            open(sys.argv[1], "w").write("%d\n" % most)
+        elif not c.recv(4096):
+            held.remove(c)
+            c.close()
+' "$WORK/mute.most" >"$WORK/mute.port" &
+MUTE_PID=$!
+bg_add "$MUTE_PID"
+if wait_for 10 test -s "$WORK/mute.port"; then
+    _mp=$(cat "$WORK/mute.port")
+    printf '[mute1]\nurl=http://127.0.0.1:%s/a.txt\nmin-interval=0\n[mute2]\nurl=http://127.0.0.1:%s/b.txt\nmin-interval=0\n[mute3]\nurl=http://127.0.0.1:%s/c.txt\nmin-interval=0\n' \
+        "$_mp" "$_mp" "$_mp" >"$WORK/mute.conf"
+    t0=$(date +%s)
+    run "$FEEDS_TOOL" --feeds "$WORK/mute.conf" --cache-dir "$WORK/mute-cache" --timeout 60 --deadline 2
+    t1=$(date +%s)
+    expect_rc 0 "three silent feeds under a 2 s deadline"
+    for _f in mute1 mute2 mute3; do
+        expect_feed "$_f" 'state=missing .*error=no answer within the deadline of 2 s' "$_f: stopped at the deadline, which is named"
+    done
+    check "three silent feeds: the three connections were open at once (got $(cat "$WORK/mute.most" 2>/dev/null))" \
+        "$([ "$(cat "$WORK/mute.most" 2>/dev/null)" = 3 ]; echo $?)"
+    check "three silent feeds: the deadline bounds the run ($((t1 - t0)) s)" "$([ $((t1 - t0)) -le 8 ]; echo $?)"
+else
+    not_ok "the silent server did not start"
+fi
+stop_pid "$MUTE_PID"
+
 tap_done

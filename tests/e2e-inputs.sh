@@ -230,4 +230,21 @@ fi
 
 convert_check "--strict on clean input" --strict -- "$V2" "$V5"
 
+# An IPFIX file is not flow-log records: refused by content (plain, gzip, standard
+# input), with a message naming it, exit 1; never read as lines of binary junk.
+run "$VPC2IPFIX" -q -o "$WORK/replay.ipfix" "$V2"
+expect_rc 0 "an IPFIX file to give back as input"
+gzip -c "$WORK/replay.ipfix" >"$WORK/replay.ipfix.gz"
+for _in in "$WORK/replay.ipfix" "$WORK/replay.ipfix.gz"; do
+    run "$VPC2IPFIX" -q --stats-json "$WORK/replay.json" -o "$WORK/replay-out.ipfix" "$_in"
+    expect_rc 1 "IPFIX input $(basename "$_in")"
+    expect_grep "replay\.ipfix(\.gz)?: is IPFIX, not flow log records" "$ERR" \
+        "IPFIX input $(basename "$_in"): the message says what it is"
+    _lines=$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["lines"])' "$WORK/replay.json")
+    check "IPFIX input $(basename "$_in"): no line read (got ${_lines:-?})" "$([ "${_lines:-x}" = 0 ]; echo $?)"
+done
+run_in "$WORK/replay.ipfix" "$VPC2IPFIX" -q -o "$WORK/replay-out.ipfix"
+expect_rc 1 "IPFIX on standard input"
+expect_grep "<stdin>: is IPFIX" "$ERR" "IPFIX on standard input: the message says what it is"
+
 tap_done

@@ -163,12 +163,12 @@ EOF
 # netflow_analyze VERSION CAP PORT T0 T1 NFDUMP-TXT: the analysis in CAP.json, tshark's
 # expert info in CAP.expert.
 netflow_analyze() {
-    tshark -r "$2" -d "udp.port==$3,cflow" -Y "udp.dstport == $3" -T fields -E separator='|' \
+    tshark_cflow "$2" "$3" -T fields -E separator='|' \
         -e frame.time_epoch -e cflow.version -e cflow.count -e cflow.sysuptime \
         -e cflow.unix_secs -e cflow.unix_nsecs -e cflow.sequence -e cflow.engine_id \
         -e cflow.source_id -e cflow.timestart -e cflow.timeend -e cflow.template_id 2>/dev/null |
         "$PYTHON3" "$WORK/netflowstream.py" "$1" "$4" "$5" "$RATE" "$DOMAIN" "$6" >"$2.json"
-    tshark -r "$2" -d "udp.port==$3,cflow" -q -z expert 2>/dev/null >"$2.expert" || true
+    tshark_cflow "$2" "$3" -q -z "expert,udp.dstport==$3" 2>/dev/null >"$2.expert" || true
 }
 
 for v in v9 v5; do
@@ -202,6 +202,24 @@ for v in v9 v5; do
         diag_file "$d.check" 30
     fi
     that "$v: nfcapd counts 0 sequence failures (got $NF_SEQFAIL)" [ "$NF_SEQFAIL" = 0 ]
+    # The README's nfdump filters for the rejected flows: v9 'fwdstat 129', v5 'engine-id 2'
+    # (nfdump 1.7.1 reads neither forwardingStatus nor firewallEvent from IPFIX).
+    rfilter=$([ "$v" = v9 ] && echo 'fwdstat 129' || echo 'engine-id 2')
+    rgot=$(nfdump -R "$d" -q -N -6 -o "$NFDUMP_FMT" "$rfilter" 2>/dev/null | grep -c '|' || true)
+    # shellcheck disable=SC2086
+    rwant=$(nfdump -R "$d" -q -N -6 -o "$NFDUMP_FMT" 2>/dev/null | grep -c '|' || true)
+    rcheck=$("$PYTHON3" "$srcdir/flowcheck.py" --select 'r.get("forwardingStatus") == 129' --dump-expected $INPUTS |
+        "$PYTHON3" -c 'import json,sys
+v=sys.argv[1]
+n=0
+for line in sys.stdin:
+    r=json.loads(line)["record"]
+    if v == "v5" and ("sourceIPv6Address" in r or "destinationIPv6Address" in r): continue
+    if not (1000 <= r.get("flowStartMilliseconds", r.get("flowEndMilliseconds", 1000)) and r.get("flowEndMilliseconds", r.get("flowStartMilliseconds", 0)) <= 4294967295000 - 1000): continue
+    n += 1
+print(n)' "$v")
+    that "$v: nfdump '$rfilter' shows the $rcheck rejected flows (got $rgot of $rwant)" \
+        [ -n "$rgot" ] && [ "$rgot" = "$rcheck" ] && [ "$rgot" -gt 0 ] && [ "$rgot" -lt "$rwant" ]
     recs=$(sget "$d.stats.json" 's["outputs"][0]["records"]')
     that "$v: the statistics count the $NF_FLOWS records nfcapd stored (said $recs)" [ "$recs" = "$NF_FLOWS" ]
     that "$v: the statistics name the protocol" \

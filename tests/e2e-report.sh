@@ -109,7 +109,7 @@ expect_rc 0 "table output (the default)"
 for pat in '^Totals' '^  rejected +104 +43\.5%' '^Top rejected sources \(12 distinct\)' \
     '^  tcp/22 +ssh +30 ' '^Scanners: 2 sources' '^  185\.220\.101\.5 +40 +1 +40 ' \
     '^  ! +193\.42\.33\.14 +high +both ' '^  ! +91\.240\.118\.7 +high +inbound ' \
-    '^  +185\.220\.101\.6 +info ' '^Feeds \(6 intervals\)'; do
+    '^  +185\.220\.101\.6 +info ' '^Feeds \(7 intervals\)'; do
     expect_grep "$pat" "$OUT" "table: /$pat/"
 done
 
@@ -170,6 +170,8 @@ run "$VPC_REPORT" --no-threats -O xml "$S/default-v2.log"
 expect_rc 2 "--output-format xml"
 run "$VPC_REPORT" --no-threats --top 0 "$S/default-v2.log"
 expect_rc 2 "--top 0"
+run "$VPC_REPORT" --no-threats --format 'srcaddr dstaddrx action' "$S/headerless.log"
+expect_rc 2 "--format naming an unknown field"
 run "$VPC_REPORT" --no-threats "$WORK/does-not-exist.log"
 expect_rc 1 "a missing input"
 printf '[bad]\nformat=plain\n' >"$WORK/bad-feeds.conf"
@@ -194,5 +196,78 @@ else
     not_ok "vpc-report without --feeds reports the $n_feeds feeds of data/feeds.conf (got '$got_feeds')"
     diag_file "$ERR" 5
 fi
+
+# Hostile interface ids (escape sequences that set the terminal title and clear the
+# screen, a bidirectional override, a spreadsheet formula): escaped in the table,
+# neutralised in CSV.
+{
+    printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n'
+    printf '2 123456789012 eni-\033]0;pwned\007\033[2J 1.2.3.4 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 =HYPERLINK("x") 1.2.3.5 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 eni-\342\200\256txt.exe 1.2.3.6 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+    printf '2 123456789012 @SUM(1) 1.2.3.7 10.0.0.1 1234 22 6 1 40 1700000000 1700000060 REJECT OK\n'
+} >"$WORK/hostile.log"
+run "$VPC_REPORT" -q --no-threats "$WORK/hostile.log"
+expect_rc 0 "hostile interface ids: table"
+_raw=0
+LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$OUT" && _raw=1
+LC_ALL=C grep -q "$(printf '\342\200\256')" "$OUT" && _raw=1
+check "hostile interface ids: no control character or bidi override reaches the terminal" "$_raw"
+expect_grep 'eni-\\x1b\]0;pwned\\x07\\x1b\[2J' "$OUT" "hostile interface ids: escape sequences shown escaped"
+expect_grep 'eni-\\u202etxt\.exe' "$OUT" "hostile interface ids: the bidi override shown escaped"
+run "$VPC_REPORT" -q --no-threats -O csv "$WORK/hostile.log"
+expect_rc 0 "hostile interface ids: CSV"
+expect_grep '^rejected_interfaces,"'"'"'=HYPERLINK\(""x""\)",' "$OUT" "CSV: a cell starting with = is neutralised"
+expect_grep "^rejected_interfaces,'@SUM\(1\)," "$OUT" "CSV: a cell starting with @ is neutralised"
+
+# Threat coverage: "0 listed addresses" never stands for "not checked".
+# One enabled feed missing (its file is not there): checked in part, said in every
+# format; no feed at all loaded (offline, empty cache): NOT CHECKED; --require-feeds:
+# exit 1.
+sed "s|@DIR@|$R|" "$R/feeds.conf" >"$WORK/feeds-gone.conf"
+printf '[test-gone]\nurl=file://%s/no-such-feed.txt\nseverity=high\n' "$WORK" >>"$WORK/feeds-gone.conf"
+for _fmt in json table csv html; do
+    run "$VPC_REPORT" -q --feeds="$WORK/feeds-gone.conf" --cache-dir="$WORK/cache-gone" -O "$_fmt" "$R/scan.log"
+    expect_rc 0 "one feed missing, -O $_fmt"
+    case $_fmt in
+    json) expect_grep '"coverage": "partial", "missing_feeds": \["test-gone"\]' "$OUT" "one feed missing: JSON says partial, names it" ;;
+    table) expect_grep '^Threats: checked in part: not loaded: test-gone$' "$OUT" "one feed missing: the table says so" ;;
+    csv) expect_grep '^threat_coverage,partial,test-gone' "$OUT" "one feed missing: CSV says partial, names it" ;;
+    html) expect_grep 'id="threat-coverage".*Threats checked in part.*Not loaded: test-gone' "$OUT" "one feed missing: HTML says so" ;;
+    esac
+done
+run "$VPC_REPORT" -q --feeds="$WORK/feeds-gone.conf" --cache-dir="$WORK/cache-gone" --require-feeds "$R/scan.log"
+expect_rc 1 "--require-feeds with a feed missing"
+expect_grep 'require-feeds: feeds not loaded: test-gone' "$ERR" "--require-feeds: the missing feed is named"
+run "$VPC_REPORT" -q --feeds="$WORK/feeds.conf" --cache-dir="$WORK/cache-none" --offline -O json "$R/scan.log"
+expect_rc 0 "no feed loaded (offline, empty cache)"
+expect_grep '"coverage": "none", "missing_feeds": \["test-high", ' "$OUT" "no feed loaded: JSON says none"
+run "$VPC_REPORT" -q --feeds="$WORK/feeds.conf" --cache-dir="$WORK/cache-none" --offline "$R/scan.log"
+expect_grep '^Threats: NOT CHECKED: no feed could be loaded \(missing: test-high ' "$OUT" "no feed loaded: the table says NOT CHECKED"
+
+# A listed address seen on 8 interfaces: the first 5 named, "and 3 more", the count in
+# JSON and CSV (recomputed by reportcheck.py).
+{
+    printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n'
+    for _i in 1 2 3 4 5 6 7 8; do
+        printf '2 123456789012 eni-0000000000000000%s 193.42.33.99 10.0.0.%s 4444 22 6 1 40 1700000000 1700000060 REJECT OK\n' "$_i" "$_i"
+    done
+} >"$WORK/many-ifs.log"
+report_check "a listed address on 8 interfaces" "$FEEDS --offline" "--feeds '$WORK/feeds.conf'" \
+    "$WORK/many-ifs.log"
+expect_grep '"interfaces": \["eni-00000000000000001", "eni-00000000000000002", "eni-00000000000000003", "eni-00000000000000004", "eni-00000000000000005"\], "interface_count": 8' \
+    "$LAST_JSON" "a listed address on 8 interfaces: JSON names 5, counts 8"
+run "$VPC_REPORT" -q $FEEDS --offline "$WORK/many-ifs.log"
+expect_grep 'eni-00000000000000005 and 3 more$' "$OUT" "a listed address on 8 interfaces: the table says 'and 3 more'"
+
+# An unusable cache directory (here a regular file) costs nothing but a warning: this
+# run's downloads go to a temporary cache, removed at the end.
+: >"$WORK/not-a-dir"
+run "$VPC_REPORT" --feeds="$WORK/feeds.conf" --cache-dir="$WORK/not-a-dir" -O json -o "$WORK/tmpcache.json" "$R/scan.log"
+expect_rc 0 "an unusable cache directory"
+expect_grep 'feed cache .*not-a-dir cannot be used .*temporary cache' "$ERR" "an unusable cache directory: warned about"
+expect_grep '"coverage": "complete"' "$WORK/tmpcache.json" "an unusable cache directory: every feed still loaded"
+check "an unusable cache directory: the temporary cache is removed" \
+    "$([ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'vpc-report-feeds-*' -newer "$WORK/not-a-dir" 2>/dev/null)" ]; echo $?)"
 
 tap_done

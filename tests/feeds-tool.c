@@ -15,7 +15,7 @@ main (int argc, char **argv)
   g_autofree char *cache_dir = NULL;
   gboolean offline = FALSE, force = FALSE;
   gint64 max_size = 64 << 20;
-  gint timeout = 60, connect_timeout = 10;
+  gint timeout = 60, connect_timeout = 10, deadline = 90;
   GOptionEntry entries[] = {
     { "feeds", 0, 0, G_OPTION_ARG_FILENAME, &feeds_path, "Feed list", "FILE" },
     { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir, "Cache directory", "DIR" },
@@ -24,6 +24,7 @@ main (int argc, char **argv)
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, "Largest download (bytes)", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds for a download", "S" },
     { "connect-timeout", 0, 0, G_OPTION_ARG_INT, &connect_timeout, "Seconds to connect", "S" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Seconds for all downloads", "S" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("[ADDRESS...]");
@@ -49,6 +50,7 @@ main (int argc, char **argv)
   options.max_size = (guint64) max_size;
   options.timeout = (guint) timeout;
   options.connect_timeout = (guint) connect_timeout;
+  options.deadline = (guint) deadline;
   if (!vpc_feeds_update (feeds, &options, &error))
     {
       fprintf (stderr, "feeds-tool: %s\n", error->message);
@@ -64,9 +66,11 @@ main (int argc, char **argv)
     {
       const VpcFeed *feed = vpc_feeds_get (feeds, i);
       printf ("feed %s state=%s age=%" G_GINT64_FORMAT " entries=%" G_GUINT64_FORMAT
-              " garbage=%" G_GUINT64_FORMAT " special=%" G_GUINT64_FORMAT " error=%s\n",
+              " garbage=%" G_GUINT64_FORMAT " special=%" G_GUINT64_FORMAT " error=%s too_wide=%"
+              G_GUINT64_FORMAT "\n",
               feed->name, vpc_feed_state_name (feed->state), feed->age, feed->entries,
-              feed->garbage, feed->special, feed->error != NULL ? feed->error : "-");
+              feed->garbage, feed->special, feed->error != NULL ? feed->error : "-",
+              feed->too_wide);
     }
   for (int a = 1; a < argc; a++)
     {

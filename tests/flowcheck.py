@@ -1786,6 +1786,11 @@ def main(argv=None):
     ap.add_argument("--list-malformed", action="store_true")
     ap.add_argument("--dump-expected", action="store_true")
     ap.add_argument("--count", action="store_true")
+    ap.add_argument("--select", metavar="PYEXPR",
+                    help="expect only the records for which this Python expression is true "
+                         "(r: the record by IPFIX names; ip(), net(): ipaddress helpers), as "
+                         "vpc2ipfix --filter selects them; with --stats, total.filtered must "
+                         "count the others")
     ap.add_argument("--max-diff", type=int, default=40, help="differences shown (default 40)")
     a = ap.parse_args(argv)
 
@@ -1821,6 +1826,12 @@ def main(argv=None):
     inputs = expand_inputs(a.inputs or ["-"], notes)
     records, stats, malformed = parse_inputs(inputs, fmt_cols, a.packet_addresses_as_key,
                                              a.stdin_file, a.prefix, a.input_format)
+    filtered = None
+    if a.select:
+        helpers = {"ip": ipaddress.ip_address, "net": ipaddress.ip_network}
+        kept = [x for x in records if eval(a.select, {**helpers, "r": x[3]})]  # noqa: S307
+        filtered = len(records) - len(kept)
+        records = kept
     if a.list_malformed:
         for path, lineno, why in malformed:
             print(f"{path}:{lineno}: {why}")
@@ -1880,6 +1891,11 @@ def main(argv=None):
             rep.error(f"{got} records decoded, expected at least {a.min_records}")
     if a.stats:
         check_stats(a.stats, stats, rep, a.prefix)
+        if filtered is not None:
+            with open(a.stats) as f:
+                got = json.load(f).get("total", {}).get("filtered")
+            if got != filtered:
+                rep.error(f"stats: total.filtered {got!r}, the selection leaves out {filtered}")
     if a.same_templates:
         mine = decode_ipfixdump(a.ipfix, element_file=element_file, rfc5610=not element_file)
         other = decode_ipfixdump(a.same_templates, element_file=element_file,

@@ -273,3 +273,24 @@ if [ ! -x "$VPC2IPFIX" ]; then
     echo "Bail out! $VPC2IPFIX not found or not executable (build first, or set VPC2IPFIX)"
     exit 1
 fi
+
+# tshark_cflow PCAP PORT [TSHARK-ARGS...]: tshark on a capture, with the
+# packets to PORT (a collector's) decoded as NetFlow/IPFIX whatever the port
+# draw: PORT and every source port sending to it pinned to cflow (Decode As),
+# every dissector but the link, IP, UDP and cflow ones off (so no port-based
+# or heuristic dissector can claim a datagram), and only the packets to PORT
+# shown.  For -z expert pass "-z expert,udp.dstport==PORT", so that the
+# statistics see those packets only: the capture's marker datagrams go to
+# another random port, which a dissector may claim (ENIP's 44818 did).
+tshark_cflow() {
+    _tc_pcap=$1 _tc_port=$2
+    shift 2
+    _tc_pins=$(tshark -r "$_tc_pcap" -Y "udp.dstport == $_tc_port" -T fields -e udp.srcport \
+        2>/dev/null | sort -u | sed "s/.*/-d udp.port==&,cflow/" | tr '\n' ' ')
+    # shellcheck disable=SC2086 # the pins are a list of words
+    tshark -r "$_tc_pcap" --disable-protocol ALL \
+        --enable-protocol frame --enable-protocol eth --enable-protocol ethertype \
+        --enable-protocol sll --enable-protocol raw --enable-protocol ip --enable-protocol ipv6 \
+        --enable-protocol udp --enable-protocol cflow \
+        -d "udp.port==$_tc_port,cflow" $_tc_pins -Y "udp.dstport == $_tc_port" "$@"
+}

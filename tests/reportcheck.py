@@ -47,6 +47,7 @@ PROTOCOLS = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6", 4
 SEVERITIES = ["info", "low", "medium", "high"]
 AUTO_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800]
 AUTO_MAX = 60
+THREAT_INTERFACES = 5   # interfaces named per listed address (vpc-report: VPC_REPORT_THREAT_INTERFACES)
 
 
 def tally():
@@ -155,6 +156,13 @@ def special(first, last):
     return not first.is_global and not last.is_global
 
 
+def too_wide(first, last):
+    """Wider than a /8 (IPv4) or a /16 (IPv6): refused, so that a feed serving
+    0.0.0.0/0 cannot flag every address."""
+    bits = 32 - 8 if first.version == 4 else 128 - 16
+    return int(last) - int(first) >= 2 ** bits
+
+
 class Feeds:
     def __init__(self, path):
         cp = configparser.RawConfigParser(interpolation=None, strict=True)
@@ -169,13 +177,15 @@ class Feeds:
             sev = s.get("severity", "medium")
             fmt = s.get("format", "plain")
             f = {"name": name, "enabled": enabled, "severity": sev, "ranges": [],
-                 "entries": 0, "garbage": 0, "special": 0}
+                 "entries": 0, "garbage": 0, "special": 0, "too_wide": 0}
             if enabled:
                 with open(url[len("file://"):], encoding="utf-8") as fh:
                     ranges, garbage = feed_entries(fmt, fh.read())
                 f["garbage"] = garbage
                 for first, last in ranges:
-                    if special(first, last):
+                    if too_wide(first, last):
+                        f["too_wide"] += 1
+                    elif special(first, last):
                         f["special"] += 1
                     else:
                         f["entries"] += 1
@@ -392,7 +402,8 @@ def expected(a, records, stats, feeds):
         doc["inputs"] = {"files": files, "total": total}
 
     if feeds is None:
-        doc["threats"] = {"enabled": False, "intervals": 0, "feeds": [], "addresses": 0,
+        doc["threats"] = {"enabled": False, "coverage": "none", "missing_feeds": [],
+                          "intervals": 0, "feeds": [], "addresses": 0,
                           "flagged": 0, "flows": tally(), "accepted": tally(), "list": []}
         return doc
     rows = []
@@ -403,12 +414,16 @@ def expected(a, records, stats, feeds):
     dirs = {frozenset(["in"]): "inbound", frozenset(["out"]): "outbound",
             frozenset(["in", "out"]): "both"}
     lim = a.top_threats if a.top_threats else len(rows)
+    # reportcheck reads file:// feeds, which are all there: every enabled one is loaded.
+    enabled = [f for f in feeds.feeds if f["enabled"]]
     doc["threats"] = {
         "enabled": True,
+        "coverage": "complete" if enabled else "none",
+        "missing_feeds": [],
         "intervals": feeds.intervals(),
         "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
                    "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
-                   "error": None} for f in feeds.feeds],
+                   "too_wide": f["too_wide"], "error": None} for f in feeds.feeds],
         "addresses": len(rows),
         "flagged": sum(1 for r in rows if r[2]),
         "flows": t_flows,
@@ -417,7 +432,8 @@ def expected(a, records, stats, feeds):
                       direction=dirs[frozenset(t["dir"])],
                       feeds=[feeds.feeds[i]["name"] for i in t["feeds"]], **t["total"],
                       accepted=t["accepted"], rejected=t["rejected"], first=t["first"],
-                      last=t["last"], interfaces=sorted(t["ifaces"]))
+                      last=t["last"], interfaces=sorted(t["ifaces"])[:THREAT_INTERFACES],
+                      interface_count=len(t["ifaces"]))
                  for addr, t, fl in rows[:lim]],
     }
     return doc
@@ -517,10 +533,13 @@ def check_csv(path, exp, errors):
                accepted_flows=x["accepted"]["flows"], accepted_packets=x["accepted"]["packets"],
                accepted_bytes=x["accepted"]["bytes"], rejected_flows=x["rejected"]["flows"],
                rejected_packets=x["rejected"]["packets"], rejected_bytes=x["rejected"]["bytes"],
-               first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]))
+               first_ms=x["first"], last_ms=x["last"], interfaces=" ".join(x["interfaces"]),
+               interface_count=x["interface_count"])
           for x in th["list"]])
+    same("threat_coverage", sec.get("threat_coverage", []),
+         [dict(coverage=th["coverage"], missing_feeds=" ".join(th["missing_feeds"]))])
     same("feeds", sec.get("feeds", []),
-         [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special")}
+         [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special", "too_wide")}
           for f in th["feeds"]])
 
 

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "input/container.h"
+#include "input/json-events.h"
 
 /* ---- helpers ---- */
 
@@ -112,6 +113,16 @@ test_detect (void)
         g_error ("detect case %u (%s): got %s, expected %s", i, cases[i].data,
                  vpc_container_to_string (got), vpc_container_to_string (cases[i].expected));
     }
+  /* IPFIX (version 10, length >= 16): refused by the reader, not read as text. */
+  static const char ipfix[] = { 0, 10, 0, 16, 0x5f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_assert_cmpint (vpc_container_detect (ipfix, sizeof ipfix), ==, VPC_CONTAINER_IPFIX);
+  static const char short_len[] = { 0, 10, 0, 15 };
+  g_assert_cmpint (vpc_container_detect (short_len, sizeof short_len), ==, VPC_CONTAINER_TEXT);
+  static const char netflow9[] = { 0, 9, 0, 1 };
+  g_assert_cmpint (vpc_container_detect (netflow9, sizeof netflow9), ==, VPC_CONTAINER_TEXT);
+  /* A user cannot name it. */
+  VpcContainer named = VPC_CONTAINER_AUTO;
+  g_assert_false (vpc_container_from_string ("ipfix", &named, NULL));
 }
 
 static void
@@ -311,6 +322,44 @@ test_stop (void)
   g_assert_false (vpc_decoder_finish (decoder));
 }
 
+/* A string longer than VPC_JSON_MAX_STRING (a 100 MB message, a long key,
+ * a long "data" payload) is cut and skipped whatever the pieces: the event
+ * is one malformed item, the next one is read, and yajl never buffers more
+ * than the limit (before, a 100 MB message cost minutes of re-lexing). */
+static void
+test_json_long_strings (void)
+{
+  gsize big = 100u * 1024 * 1024;
+  GString *in = g_string_sized_new (big + 256);
+  g_string_append (in, "{\"events\":[{\"logStreamName\":\"eni-1\",\"message\":\"");
+  gsize at = in->len;
+  g_string_set_size (in, at + big);
+  memset (in->str + at, 'x', big);
+  /* escapes near the cut and at the end must not end the string early */
+  memcpy (in->str + at + VPC_JSON_MAX_STRING - 3, "\\u0022\\\"", 8);
+  memcpy (in->str + big + at - 2, "\\\\", 2);
+  g_string_append (in, "\"},{\"message\":\"" REC1 "\"}]}\n");
+  g_string_append (in, "{\"");
+  at = in->len;
+  g_string_set_size (in, at + VPC_JSON_MAX_STRING + 10);
+  memset (in->str + at, 'k', VPC_JSON_MAX_STRING + 10);
+  g_string_append (in, "\":1,\"events\":[{\"message\":\"" REC1 "\"}]}\n");
+  g_string_append (in, "{\"records\":[{\"data\":\"");
+  at = in->len;
+  g_string_set_size (in, at + VPC_JSON_MAX_STRING + 1);
+  memset (in->str + at, 'A', VPC_JSON_MAX_STRING + 1);
+  g_string_append (in, "\"}]}\n");
+  for (guint r = 0; r < 2; r++)
+    {
+      gsize step = r == 0 ? 65536 : 1000003;
+      g_autofree char *got = decode (VPC_CONTAINER_JSON, in->str, step);
+      g_assert_cmpstr (got, ==,
+                       "M1:log event message longer than 4 MiB | R1:" REC1 " | R2:" REC1
+                       " | B3:\"data\" longer than 4 MiB");
+    }
+  g_string_free (in, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,5 +375,6 @@ main (int argc, char **argv)
   g_test_add_func ("/container/json-errors", test_json_errors);
   g_test_add_func ("/container/base64", test_base64);
   g_test_add_func ("/container/stop", test_stop);
+  g_test_add_func ("/container/json-long-strings", test_json_long_strings);
   return g_test_run ();
 }

@@ -119,14 +119,18 @@ test_atomic_file_and_templates (void)
   g_rmdir (dir);
 }
 
+/* Interfaces are noted and collisions counted whether the table is
+ * published or not; only with it on are there options records (257). */
 static void
-test_interface_table (void)
+check_interface_table (gboolean publish)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vpc-exporter-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "ifaces.ipfix", NULL);
   g_autoptr (VpcExporter) exporter = vpc_exporter_new_file (path, 0, &error);
   g_assert_no_error (error);
+  if (publish)
+    vpc_exporter_set_interface_table (exporter, TRUE);
 
   /* Two names with the same 16-bit index, found by search. */
   g_autoptr (GHashTable) seen = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -159,17 +163,30 @@ test_interface_table (void)
   g_assert_true (vpc_exporter_finish (exporter, TRUE, &error));
   g_assert_no_error (error);
   /* eni-0a, eni-0b and a: one table record each; b collides with a. */
-  g_assert_cmpuint (vpc_exporter_get_interface_count (exporter), ==, 3);
+  g_assert_cmpuint (vpc_exporter_get_interface_count (exporter), ==, publish ? 3 : 0);
   g_assert_cmpuint (vpc_exporter_get_interface_collisions (exporter), ==, 1);
   guint64 total = 0;
   g_autoptr (GHashTable) counts = read_back (path, &total);
+  guint table = publish ? 3 : 0;
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (257))),
-                    ==, 3);
-  g_assert_cmpuint (total, ==, 26 + 3 + G_N_ELEMENTS (names));
+                    ==, table);
+  g_assert_cmpuint (total, ==, 26 + table + G_N_ELEMENTS (names));
   g_free (a);
   g_free (b);
   g_remove (path);
   g_rmdir (dir);
+}
+
+static void
+test_interface_table (void)
+{
+  check_interface_table (TRUE);
+}
+
+static void
+test_interface_table_off (void)
+{
+  check_interface_table (FALSE);
 }
 
 static void
@@ -188,6 +205,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/exporter/atomic-file-and-templates", test_atomic_file_and_templates);
   g_test_add_func ("/exporter/interface-table", test_interface_table);
+  g_test_add_func ("/exporter/interface-table-off", test_interface_table_off);
   g_test_add_func ("/exporter/unwritable-directory", test_unwritable_directory);
   return g_test_run ();
 }

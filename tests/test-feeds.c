@@ -231,7 +231,10 @@ test_parse_plain (void)
                                       "2a0f::5\n"
                                       "10.0.0.0/8\n"                     /* private: special */
                                       "192.168.1.1\n"                    /* private: special */
-                                      "fd00::/8\n"                       /* ULA: special */
+                                      "fd00::/8\n"                       /* wider than /16 */
+                                      "0.0.0.0/0\n"                      /* wider than /8 */
+                                      "60.0.0.0-62.0.0.0\n"              /* 2^25 + 1 addresses */
+                                      "63.0.0.0/8\n"                     /* a /8: kept */
                                       "<html><body>oops</body></html>\n" /* garbage */
                                       "300.1.2.3\n"                      /* garbage */
                                       "1.2.3.0/33\n"                     /* garbage */
@@ -239,9 +242,13 @@ test_parse_plain (void)
                                       "52.0.0.5-52.0.0.1\n"              /* garbage: reversed */
                                       "53.0.0.1",                        /* no final newline */
                                       &feed);
-  g_assert_cmpuint (feed.entries, ==, 10);
-  g_assert_cmpuint (feed.special, ==, 3);
+  g_assert_cmpuint (feed.entries, ==, 11);
+  g_assert_cmpuint (feed.special, ==, 2);
+  g_assert_cmpuint (feed.too_wide, ==, 3);
   g_assert_cmpuint (feed.garbage, ==, 5);
+  g_assert_cmpuint (lookup (db, "63.255.255.255", NULL), ==, 1);
+  g_assert_cmpuint (lookup (db, "61.0.0.1", NULL), ==, 0);
+  g_assert_cmpuint (lookup (db, "8.8.8.8", NULL), ==, 0);
   g_assert_cmpuint (lookup (db, "45.10.20.30", NULL), ==, 1);
   g_assert_cmpuint (lookup (db, "46.1.2.3", NULL), ==, 1);
   g_assert_cmpuint (lookup (db, "47.0.0.255", NULL), ==, 1);

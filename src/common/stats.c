@@ -76,6 +76,7 @@ vpc_counts_add (VpcCounts *sum, const VpcCounts *c)
   sum->nodata += c->nodata;
   sum->skipdata += c->skipdata;
   sum->malformed += c->malformed;
+  sum->filtered += c->filtered;
   sum->control_messages += c->control_messages;
   sum->bad_payloads += c->bad_payloads;
 }
@@ -149,6 +150,11 @@ vpc_stats_to_text (const VpcStats *stats)
   else
     g_string_append_printf (out, "  (other = header and blank lines; %u files skipped)\n",
                             stats->skipped_files->len);
+  if (stats->total.filtered > 0)
+    g_string_append_printf (out,
+                            "  %" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT
+                            " flows were not selected by --filter (not sent)\n",
+                            stats->total.filtered, stats->total.flows);
   if (stats->interface_collisions > 0)
     g_string_append_printf (out,
                             "  %u interface names share a numeric index with another one "
@@ -235,10 +241,11 @@ append_json_counts (GString *out, const VpcCounts *c)
                           ", \"flows_noaddr\": %" G_GUINT64_FORMAT
                           ", \"nodata\": %" G_GUINT64_FORMAT ", \"skipdata\": %" G_GUINT64_FORMAT
                           ", \"malformed\": %" G_GUINT64_FORMAT
+                          ", \"filtered\": %" G_GUINT64_FORMAT
                           ", \"control_messages\": %" G_GUINT64_FORMAT
                           ", \"bad_payloads\": %" G_GUINT64_FORMAT,
                           c->lines, c->headers, c->blank, c->flows, c->flows_ipv4, c->flows_ipv6,
-                          c->flows_noaddr, c->nodata, c->skipdata, c->malformed,
+                          c->flows_noaddr, c->nodata, c->skipdata, c->malformed, c->filtered,
                           c->control_messages, c->bad_payloads);
 }
 

@@ -22,6 +22,7 @@ typedef struct {
   guint64 nodata;
   guint64 skipdata;
   guint64 malformed;
+  guint64 filtered;           /* flows not selected by --filter (counted in flows too) */
   guint64 control_messages;
   guint64 bad_payloads;
 } VpcCounts;

@@ -27,6 +27,13 @@ typedef struct {
  * holds and lets the outputs do their timed work. */
 #define IDLE_US 200000
 
+/* The handoff is the project's one bounded-pool pattern (also in
+ * input/source.c and export/sink.c): a fixed set of buffers circulates
+ * over two GAsyncQueues, full to the consumer and empty back, so memory is
+ * bounded and nothing is allocated per item.  Each keeps its own copy of
+ * these few lines because what differs is what matters: here a batch holds
+ * the line text its flows point into, a sync batch is acknowledged over a
+ * third queue (acks), and the consumer may be told to abandon the rest. */
 struct VpcExportQueue {
   VpcExporter *exporter;
   GThread *thread;

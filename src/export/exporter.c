@@ -38,8 +38,8 @@ struct VpcExporter {
   gboolean have_current;
   guint64 records;
   guint16 interface_itid;   /* internal template of the interface table */
-  gboolean no_interface_table;
-  GHashTable *interfaces;   /* index -> name (char*) published in the table */
+  gboolean interface_table; /* publish it (--interface-table) */
+  GHashTable *interfaces;   /* index -> name (char*) of every interface met */
   GHashTable *collisions;   /* names whose index another name already had */
   guint32 last_index;       /* the interface of the previous flow (fast path) */
   char *last_name;
@@ -286,8 +286,9 @@ exporter_add_interface_table (VpcExporter *self, GError **error)
                                 error);
 }
 
-/* Publish index -> name the first time index is met; count a second name
- * for an index already published. */
+/* Note index -> name the first time index is met (published in the
+ * interface table when it is on); count a second name for an index
+ * already met. */
 static gboolean
 exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *name,
                          GError **error)
@@ -308,6 +309,11 @@ exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *n
       return TRUE;
     }
 
+  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), g_strdup (text));
+  g_free (self->last_name);
+  self->last_name = g_steal_pointer (&text);
+  if (!self->interface_table)
+    return TRUE;
   GError *fb_error = NULL;
   InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
   if (!fBufSetInternalTemplate (self->fbuf, self->interface_itid, &fb_error)
@@ -318,9 +324,6 @@ exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *n
   if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
     return vpc_fixbuf_error (error, fb_error, "interface table record");
   self->have_current = FALSE;
-  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), g_strdup (text));
-  g_free (self->last_name);
-  self->last_name = g_steal_pointer (&text);
   return TRUE;
 }
 
@@ -566,7 +569,7 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
       return TRUE;
     }
   GError *fb_error = NULL;
-  if ((mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME)) && !self->no_interface_table)
+  if (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME))
     {
       guint32 index = (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_EGRESS_IF))
                           ? flow->egressInterface
@@ -593,7 +596,7 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
 void
 vpc_exporter_set_interface_table (VpcExporter *self, gboolean publish)
 {
-  self->no_interface_table = !publish;
+  self->interface_table = publish;
 }
 
 /* Send what the encoders hold. */
@@ -677,7 +680,7 @@ vpc_exporter_get_template_count (const VpcExporter *self)
 guint
 vpc_exporter_get_interface_count (const VpcExporter *self)
 {
-  return g_hash_table_size (self->interfaces);
+  return self->interface_table ? g_hash_table_size (self->interfaces) : 0;
 }
 
 guint

@@ -34,9 +34,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExporter, vpc_exporter_free)
 gboolean vpc_exporter_add (VpcExporter *exporter, const VpcFlow *flow, guint64 mask,
                            GError **error);
 
-/* Whether to publish the interface table (the default), before the
- * first flow.  Without it, every data record is a flow record, which
- * nfcapd's sequence check wants (it counts flow records only). */
+/* Whether to publish the interface table (off by default; call before
+ * the first flow).  Off, every data record is a flow record, which
+ * nfcapd's sequence check wants (it counts flow records only, RFC 7011
+ * counts options records too). */
 void vpc_exporter_set_interface_table (VpcExporter *exporter, gboolean publish);
 
 /* Send the message being built, if it holds anything. */
@@ -58,8 +59,9 @@ VpcOutput *vpc_exporter_get_output (const VpcExporter *exporter, guint index);
 
 guint64 vpc_exporter_get_record_count (const VpcExporter *exporter);
 
-/* Interfaces published in the interface table (options template 257:
- * ingressInterface as scope, interfaceName), and interface names whose
+/* Interfaces published in the interface table (0 when it is off;
+ * options template 257, ingressInterface as scope, interfaceName), and
+ * interface names whose
  * index was already another name's (a 16-bit hash collision: the flows
  * still carry their interfaceName). */
 guint vpc_exporter_get_interface_count (const VpcExporter *exporter);

@@ -18,6 +18,10 @@ typedef struct {
   gboolean last; /* the sentinel that stops the thread */
 } Block;
 
+/* The bounded-pool handoff of export/export-queue.c and input/source.c
+ * (full and empty GAsyncQueues over BLOCKS buffers).  It differs in that
+ * the producer is a stdio cookie (fopencookie) and the consumer's only
+ * failure is a write error, handed back as write_errno. */
 struct VpcSink {
   int fd;
   gboolean owns_fd;

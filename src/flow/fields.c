@@ -70,6 +70,25 @@ name_matches (const char *field_name, const char *name, gsize len)
   return TRUE;
 }
 
+/* Transit Gateway flow log fields (AWS Transit Gateway guide, "Transit
+ * Gateway Flow Logs records") that VPC flow logs do not have. */
+static const char *const unparsed_fields[] = {
+  "resource-type", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id",
+  "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id",
+  "tgw-dst-subnet-id", "tgw-src-eni", "tgw-dst-eni", "tgw-src-az-id", "tgw-dst-az-id",
+  "tgw-pair-attachment-id", "packets-lost-no-route", "packets-lost-blackhole",
+  "packets-lost-mtu-exceeded", "packets-lost-ttl-expired",
+};
+
+gboolean
+vpc_field_is_known_unparsed (const char *name, gsize len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (unparsed_fields); i++)
+    if (name_matches (unparsed_fields[i], name, len))
+      return TRUE;
+  return FALSE;
+}
+
 VpcFieldId
 vpc_field_lookup (const char *name, gsize len)
 {

@@ -88,6 +88,11 @@ vpc_field_info (VpcFieldId id)
  * VPC_FIELD_UNKNOWN for a name that is not a VPC field. */
 VpcFieldId vpc_field_lookup (const char *name, gsize len);
 
+/* Whether name (case-insensitive, '_' for '-') is a field AWS writes that
+ * vpc2ipfix does not parse yet (the Transit Gateway flow log fields): a
+ * header or --format may name it; its column is ignored with a warning. */
+gboolean vpc_field_is_known_unparsed (const char *name, gsize len);
+
 /* The default (version 2) format, 14 fields. */
 #define VPC_DEFAULT_FORMAT                                                                       \
   "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start " \

@@ -178,9 +178,37 @@ vpc_parser_free (VpcParser *parser)
   g_free (parser);
 }
 
+/* A --format comes from the user: a name that is no field AWS writes is a
+ * mistake (every line would then fail), not a column to ignore as in a
+ * file's header.  Syntax errors are left to parser_set_columns(). */
+static gboolean
+format_names_known (const char *format, GError **error)
+{
+  VpcFieldId columns[VPC_MAX_COLUMNS];
+  char *unknown[VPC_MAX_COLUMNS] = { NULL };
+  guint n = vpc_parse_field_list (format, strlen (format), TRUE, columns, unknown, NULL);
+  gboolean known = TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (known && unknown[i] != NULL
+          && !vpc_field_is_known_unparsed (unknown[i], strlen (unknown[i])))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                       "--format: unknown field '%s' (column %u); the fields are listed in "
+                       "vpc2ipfix(1)",
+                       unknown[i], i + 1);
+          known = FALSE;
+        }
+      g_free (unknown[i]);
+    }
+  return known;
+}
+
 gboolean
 vpc_parser_set_format (VpcParser *parser, const char *format, GError **error)
 {
+  if (!format_names_known (format, error))
+    return FALSE;
   if (!parser_set_columns (parser, format, strlen (format), TRUE, parser->base_columns,
                            &parser->n_base, error))
     {

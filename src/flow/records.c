@@ -193,9 +193,13 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
         }
       VpcFlow *flow = consumer->next_flow (data);
       guint64 mask = vpc_mapper_map (options->mapper, record, flow);
-      gboolean pushed = consumer->push (data, mask, error);
-      vpc_counts_add_flow (c, mask); /* handed over, whatever becomes of it: the counts add up */
-      if (!pushed)
+      vpc_counts_add_flow (c, mask);
+      if (options->filter != NULL && !vpc_filter_match (options->filter, flow, mask))
+        {
+          c->filtered++; /* the slot from next_flow() is filled again by the next record */
+          continue;
+        }
+      if (!consumer->push (data, mask, error))
         return FALSE;
     }
   result->compressed = vpc_reader_is_compressed (reader);

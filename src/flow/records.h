@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "filter.h"
 #include "mapper.h"
 #include "parser.h"
 #include "input/reader.h"
@@ -22,6 +23,8 @@ typedef struct {
   const VpcDiag *diag;         /* FILE:LINE messages of malformed lines and payloads */
   guint max_line_messages;     /* per input; more are counted, not shown */
   gboolean strict;             /* the first malformed line or payload is fatal */
+  const VpcFilter *filter;     /* flows it does not select are counted (filtered), not pushed;
+                                  NULL: every flow */
 } VpcRecordsOptions;
 
 /* What the caller does with the lines and flows (data is its own). */

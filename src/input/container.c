@@ -17,6 +17,7 @@ static const char *const container_names[] = {
   [VPC_CONTAINER_CLOUDWATCH_EXPORT] = "cloudwatch-export",
   [VPC_CONTAINER_JSON] = "json",
   [VPC_CONTAINER_BASE64] = "base64",
+  [VPC_CONTAINER_IPFIX] = "ipfix",
 };
 
 const char *
@@ -29,7 +30,7 @@ gboolean
 vpc_container_from_string (const char *name, VpcContainer *container, GError **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (container_names); i++)
-    if (g_ascii_strcasecmp (name, container_names[i]) == 0)
+    if (i != VPC_CONTAINER_IPFIX && g_ascii_strcasecmp (name, container_names[i]) == 0)
       {
         *container = (VpcContainer) i;
         return TRUE;
@@ -95,6 +96,10 @@ is_base64_char (char c)
 VpcContainer
 vpc_container_detect (const char *data, gsize len)
 {
+  /* An IPFIX message header (RFC 7011): version 10, a length of at least
+   * the header's 16 bytes.  No text starts with a NUL byte. */
+  if (len >= 4 && data[0] == 0 && data[1] == 10 && ((guint8) data[2] << 8 | (guint8) data[3]) >= 16)
+    return VPC_CONTAINER_IPFIX;
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
       data += 3;
@@ -125,20 +130,6 @@ vpc_container_detect (const char *data, gsize len)
         return VPC_CONTAINER_BASE64;
     }
   return VPC_CONTAINER_TEXT;
-}
-
-gsize
-vpc_stream_interface_id_length (const char *stream, gsize len)
-{
-  if (len > 4 && memcmp (stream, "eni-", 4) == 0)
-    {
-      gsize i = 4;
-      while (i < len && g_ascii_isxdigit (stream[i]))
-        i++;
-      if (i > 4 && (i == len || stream[i] == '-' || stream[i] == '_'))
-        return i;
-    }
-  return len;
 }
 
 /* ---- payloads: base64, then gzip ---- */

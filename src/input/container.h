@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "common/vpc-error.h"
+#include "items.h"
 
 G_BEGIN_DECLS
 
@@ -16,14 +17,18 @@ typedef enum {
   VPC_CONTAINER_JSON,              /* CloudWatch API pages, subscription messages and
                                       events, Firehose {"message":...} objects */
   VPC_CONTAINER_BASE64,            /* subscription payloads, one per line */
+  VPC_CONTAINER_IPFIX,             /* not a container: IPFIX (detected only, so that a
+                                      reader refuses it instead of reading junk lines) */
 } VpcContainer;
 
-/* "auto", "text", "cloudwatch-export", "json", "base64". */
+/* "auto", "text", "cloudwatch-export", "json", "base64" ("ipfix" is
+ * detected, never named by a user). */
 const char *vpc_container_to_string (VpcContainer container);
 /* VPC_ERROR_USAGE for an unknown name. */
 gboolean vpc_container_from_string (const char *name, VpcContainer *container, GError **error);
 
-/* The container of data that starts with these bytes (never AUTO).  Give
+/* The container of data that starts with these bytes (never AUTO; IPFIX
+ * for an IPFIX message header: version 10 and a length of 16 or more).  Give
  * at least the first line when there is one; a UTF-8 BOM and leading white
  * space are skipped. */
 VpcContainer vpc_container_detect (const char *data, gsize len);
@@ -31,26 +36,6 @@ VpcContainer vpc_container_detect (const char *data, gsize len);
 /* Length of the "timestamp " prefix of a CloudWatch export line (the ISO
  * 8601 time and the one space after it), 0 if the line has none. */
 gsize vpc_cloudwatch_export_prefix (const char *line, gsize len);
-
-/* The interface id that a log stream name stands for, as a length of the
- * name: "eni-<hex>" when the name starts with it ("eni-0a1b-all" gives
- * "eni-0a1b"), else the whole name. */
-gsize vpc_stream_interface_id_length (const char *stream, gsize len);
-
-/* What a decoder hands on, in input order. */
-typedef enum {
-  VPC_ITEM_RECORD,      /* one record line */
-  VPC_ITEM_STREAM,      /* the log stream of the records that follow ("" for none) */
-  VPC_ITEM_MALFORMED,   /* a log event that is not a record: why (counts as a line) */
-  VPC_ITEM_BAD_PAYLOAD, /* a container value that could not be decoded: why */
-  VPC_ITEM_CONTROL,     /* a CloudWatch CONTROL_MESSAGE, skipped */
-} VpcItemKind;
-
-/* text is valid during the call only; line is the input line it comes
- * from (1-based, counted in the un-gzipped input).  Return FALSE to stop
- * the decoder. */
-typedef gboolean (*VpcItemFunc) (VpcItemKind kind, const char *text, gsize len, guint64 line,
-                                 gpointer user_data);
 
 typedef struct VpcDecoder VpcDecoder;
 

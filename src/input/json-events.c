@@ -46,6 +46,7 @@ typedef enum { TYPE_UNKNOWN, TYPE_DATA, TYPE_CONTROL, TYPE_OTHER } MessageType;
 /* The "message" and stream of a log event, or of a top-level object. */
 typedef struct {
   gboolean has_message, message_is_text, has_stream;
+  gboolean message_too_long; /* the message string was cut (VPC_JSON_MAX_STRING) */
   guint64 line; /* of the message */
   GString *message;
   GString *stream;
@@ -55,6 +56,13 @@ struct VpcJsonEvents {
   const VpcJsonSink *sink;
   gpointer ctx;
   yajl_handle yajl;
+  /* The string guard (vpc_json_events_parse): where the text is, lexically. */
+  gboolean in_string;
+  guint escape;          /* bytes of an escape sequence still to come (\uXXXX: 5) */
+  gsize string_len;      /* bytes of the current string so far */
+  gboolean skipping;     /* in a string cut at VPC_JSON_MAX_STRING: to its end */
+  gboolean string_cut;   /* the string yajl is handing on now was cut */
+  gsize piece_base;      /* offset in the piece of the current yajl_parse call */
   GArray *stack;  /* Frame */
   /* The top-level value being read. */
   gboolean has_events, has_log_events, has_payloads;
@@ -68,35 +76,6 @@ struct VpcJsonEvents {
 };
 
 typedef VpcJsonEvents JsonParse;
-
-void
-vpc_held_init (VpcHeld *held)
-{
-  held->items = g_array_new (FALSE, FALSE, sizeof (VpcHeldItem));
-  held->text = g_string_new (NULL);
-}
-
-void
-vpc_held_clear (VpcHeld *held)
-{
-  g_array_set_size (held->items, 0);
-  g_string_truncate (held->text, 0);
-}
-
-void
-vpc_held_free (VpcHeld *held)
-{
-  g_array_unref (held->items);
-  g_string_free (held->text, TRUE);
-}
-
-void
-vpc_held_add (VpcHeld *held, VpcItemKind kind, const char *text, gsize len, guint64 line)
-{
-  VpcHeldItem item = { kind, line, held->text->len, len };
-  g_string_append_len (held->text, text, (gssize) len);
-  g_array_append_val (held->items, item);
-}
 
 static void
 json_emit (JsonParse *p, VpcItemKind kind, const char *text, gsize len, guint64 line)
@@ -138,10 +117,11 @@ static void
 emit_event (JsonParse *p, VpcHeld *to, const EventFields *event, const GString *stream)
 {
   guint64 line = event->has_message ? event->line : parse_line (p);
-  if (!event->has_message || !event->message_is_text)
+  if (!event->has_message || !event->message_is_text || event->message_too_long)
     {
-      const char *why = event->has_message ? "log event message is not a string"
-                                           : "log event without a message";
+      const char *why = !event->has_message        ? "log event without a message"
+                        : event->message_too_long ? "log event message longer than 4 MiB"
+                                                   : "log event message is not a string";
       put (p, to, VPC_ITEM_MALFORMED, why, strlen (why), line);
       return;
     }
@@ -174,6 +154,7 @@ static void
 event_fields_clear (EventFields *event)
 {
   event->has_message = event->message_is_text = event->has_stream = FALSE;
+  event->message_too_long = FALSE;
   g_string_truncate (event->message, 0);
   g_string_truncate (event->stream, 0);
 }
@@ -194,6 +175,7 @@ event_fields_take (JsonParse *p, EventFields *event, Key key, const char *text, 
     {
       event->has_message = TRUE;
       event->message_is_text = is_string;
+      event->message_too_long = is_string && p->string_cut;
       event->line = parse_line (p);
       g_string_truncate (event->message, 0);
       if (is_string)
@@ -380,7 +362,9 @@ json_scalar (JsonParse *p, const char *text, gsize len, gboolean is_string)
       if (key == K_DATA)
         {
           frame->has_data = TRUE;
-          if (is_string)
+          if (is_string && p->string_cut)
+            json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "\"data\" longer than 4 MiB");
+          else if (is_string)
             p->sink->payload (p->ctx, text, len);
           else
             json_emit_printf (p, VPC_ITEM_BAD_PAYLOAD, "\"data\" is not a string");
@@ -623,10 +607,87 @@ vpc_json_events_free (VpcJsonEvents *p)
 }
 
 
+/* yajl re-reads a token buffered across pieces from its start with every
+ * piece, so one long string would cost time quadratic in its length and
+ * memory linear in it.  The guard follows strings lexically (quotes and
+ * escapes are all it needs): a string longer than VPC_JSON_MAX_STRING is
+ * closed for yajl at that length (never inside an escape), flagged, and
+ * the rest of it is skipped here without yajl seeing it. */
+static yajl_status
+parse_span (VpcJsonEvents *p, const char *data, gsize from, gsize to)
+{
+  p->piece_base = from;
+  if (to == from)
+    return yajl_status_ok;
+  return yajl_parse (p->yajl, (const unsigned char *) data + from, to - from);
+}
+
 yajl_status
 vpc_json_events_parse (VpcJsonEvents *p, const char *data, gsize len)
 {
-  return yajl_parse (p->yajl, (const unsigned char *) data, len);
+  gsize i = 0, start = 0;
+  while (i < len)
+    {
+      if (p->skipping)
+        {
+          for (; i < len; i++)
+            if (p->escape > 0)
+              p->escape--;
+            else if (data[i] == '\\')
+              p->escape = 1;
+            else if (data[i] == '"')
+              {
+                p->skipping = p->in_string = FALSE;
+                i++;
+                break;
+              }
+          start = i;
+          p->piece_base = i;
+          continue;
+        }
+      gboolean cut = FALSE;
+      for (; i < len; i++)
+        {
+          char c = data[i];
+          if (!p->in_string)
+            {
+              if (c == '"')
+                {
+                  p->in_string = TRUE;
+                  p->string_len = 0;
+                }
+              continue;
+            }
+          if (p->escape > 0)
+            p->escape = (p->escape == 1 && c == 'u') ? 4 : p->escape - 1;
+          else if (c == '\\')
+            p->escape = 1;
+          else if (c == '"')
+            {
+              p->in_string = FALSE;
+              continue;
+            }
+          if (++p->string_len > VPC_JSON_MAX_STRING && p->escape == 0)
+            {
+              i++;
+              cut = TRUE;
+              break;
+            }
+        }
+      yajl_status status = parse_span (p, data, start, i);
+      if (!cut || status != yajl_status_ok)
+        return status;
+      /* Close the string for yajl here: its callback sees the cut flag. */
+      p->string_cut = TRUE;
+      status = yajl_parse (p->yajl, (const unsigned char *) "\"", 1);
+      p->string_cut = FALSE;
+      p->piece_base = i;
+      if (status != yajl_status_ok)
+        return status;
+      p->skipping = TRUE;
+      start = i;
+    }
+  return yajl_status_ok;
 }
 
 yajl_status
@@ -638,7 +699,7 @@ vpc_json_events_complete (VpcJsonEvents *p)
 gsize
 vpc_json_events_get_offset (VpcJsonEvents *p)
 {
-  return yajl_get_bytes_consumed (p->yajl);
+  return p->piece_base + yajl_get_bytes_consumed (p->yajl);
 }
 
 char *

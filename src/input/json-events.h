@@ -1,32 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The shapes of flow-log JSON (CloudWatch API, subscriptions, Lambda, Kinesis, Firehose), as items. */
+/* The shapes of flow-log JSON (CloudWatch API, subscriptions, Lambda, Kinesis, Firehose), as items.
+ * Knows nothing of the container decoder that drives it: it only hands items to a VpcJsonSink. */
 #pragma once
 
 #include <glib.h>
 #include <yajl/yajl_parse.h>
 
-#include "container.h"
+#include "items.h"
 
 G_BEGIN_DECLS
-
-/* Internal to the container decoder. */
-
-/* Items kept back, in order, to hand on later or to drop. */
-typedef struct {
-  VpcItemKind kind;
-  guint64 line;
-  gsize offset, len; /* in the text */
-} VpcHeldItem;
-
-typedef struct {
-  GArray *items; /* VpcHeldItem */
-  GString *text;
-} VpcHeld;
-
-void vpc_held_init (VpcHeld *held);
-void vpc_held_clear (VpcHeld *held);
-void vpc_held_free (VpcHeld *held);
-void vpc_held_add (VpcHeld *held, VpcItemKind kind, const char *text, gsize len, guint64 line);
 
 /* Where the JSON state machine sends what it finds; called from inside
  * vpc_json_events_parse(). */
@@ -51,6 +33,13 @@ typedef struct VpcJsonEvents VpcJsonEvents;
 
 VpcJsonEvents *vpc_json_events_new (const VpcJsonSink *sink, gpointer ctx);
 void vpc_json_events_free (VpcJsonEvents *events);
+
+/* A JSON string longer than this (a key, a message, a "data" payload) is
+ * cut there and the rest of it skipped, whatever the size of the pieces:
+ * its value is refused (a message: a malformed log event; data: a bad
+ * payload), and time and memory stay linear and bounded.  Kinesis and
+ * Firehose records are at most 1 MiB (base64: 1.4 MiB). */
+#define VPC_JSON_MAX_STRING (4 * 1024 * 1024)
 
 /* yajl_parse / yajl_complete_parse over the next piece; after an error the
  * parse cannot go on.  The offset is where the parser is in the piece (also

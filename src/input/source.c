@@ -400,6 +400,14 @@ vpc_source_thread (gpointer data)
       if (container == VPC_CONTAINER_AUTO)
         container = vpc_container_detect (chunk->data, n > 0 ? (gsize) n : 0);
       g_atomic_int_set (&source->container, (gint) container);
+      if (container == VPC_CONTAINER_IPFIX && source->error == NULL)
+        {
+          g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO,
+                       "%s: is IPFIX, not flow log records (vpc-report reads IPFIX files; "
+                       "vpc2ipfix converts flow logs)",
+                       source->name);
+          break;
+        }
       if (container == VPC_CONTAINER_JSON || container == VPC_CONTAINER_BASE64)
         chunk = source_run_decoder (source, container, chunk, n);
       else

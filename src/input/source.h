@@ -38,6 +38,10 @@ typedef struct {
 
 #define IN_CHUNK (128 * 1024)
 
+/* The bounded-pool handoff of export/export-queue.c and export/sink.c
+ * (full and empty GAsyncQueues over CHUNKS buffers).  It differs in that
+ * the state is reference-counted: the producer may be blocked in read()
+ * on a pipe when the consumer goes, and then frees it alone. */
 typedef struct {
   gint refs;
   int fd;

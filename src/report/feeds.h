@@ -41,7 +41,14 @@ typedef struct {
   guint64 entries;       /* addresses or blocks added */
   guint64 garbage;       /* lines that are neither an entry nor a comment (skipped) */
   guint64 special;       /* entries in private or reserved space (skipped) */
+  guint64 too_wide;      /* entries wider than VPC_FEED_WIDEST_V4 / _V6 (refused) */
 } VpcFeed;
+
+/* The widest entry a feed may list: a /8 (IPv4) or a /16 (IPv6).  A feed
+ * serving 0.0.0.0/0 would otherwise flag every address; wider entries are
+ * refused and counted as too_wide. */
+#define VPC_FEED_WIDEST_V4 8
+#define VPC_FEED_WIDEST_V6 16
 
 typedef struct {
   const char *cache_dir;   /* NULL: g_get_user_cache_dir()/vpc2ipfix/feeds */
@@ -50,10 +57,11 @@ typedef struct {
   guint64 max_size;        /* bytes; a larger download fails (the cached copy stays) */
   guint timeout;           /* seconds for one download, connection included */
   guint connect_timeout;   /* seconds */
+  guint deadline;          /* seconds for all the downloads together (they run at once) */
 } VpcFeedOptions;
 
 #define VPC_FEED_OPTIONS_INIT \
-  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10 }
+  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10, .deadline = 90 }
 
 typedef struct VpcFeeds VpcFeeds;
 
@@ -91,6 +99,10 @@ VpcFeed *vpc_feeds_get (VpcFeeds *feeds, guint index);
  * what was used.  FALSE only when the cache cannot be used at all. */
 gboolean vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error);
 
+/* Why the cache directory could not be used (this run's downloads then
+ * went to a temporary cache, removed by vpc_feeds_free()), or NULL. */
+const char *vpc_feeds_get_cache_warning (const VpcFeeds *feeds);
+
 /* Parse every usable copy (states FETCHED, NOT_MODIFIED, FRESH, CACHED:
  * call vpc_feeds_update() first, with offline for the cache only) into a
  * new table (built); sets each feed's entries, garbage and special.  Feed
@@ -98,7 +110,8 @@ gboolean vpc_feeds_update (VpcFeeds *feeds, const VpcFeedOptions *options, GErro
 VpcThreatDb *vpc_feeds_build_db (VpcFeeds *feeds, const VpcFeedOptions *options, GError **error);
 
 /* Parse one feed's text (feed->format) into db (not built yet) as feed
- * number bit with feed->severity; sets feed->entries, garbage and special.
+ * number bit with feed->severity; sets feed->entries, garbage, special and
+ * too_wide.
  * With db NULL only counts (entries then includes special ones). */
 void vpc_feed_parse (VpcFeed *feed, guint bit, const char *data, gsize len, VpcThreatDb *db);
 

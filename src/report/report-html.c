@@ -4,6 +4,8 @@
 
 #include "report.h"
 
+#include <string.h>
+
 /* Text for HTML: valid UTF-8, markup escaped. */
 static void
 put (GString *out, const char *text)
@@ -199,6 +201,21 @@ html_threats (GString *out, const VpcReportSummary *s)
       g_string_append (out, "<p>Not checked (--no-threats).</p>\n");
       return;
     }
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  if (strcmp (coverage, "complete") != 0)
+    {
+      g_string_append_printf (out, "<p id=\"threat-coverage\" class=\"warn\"><strong>%s</strong>",
+                              strcmp (coverage, "none") == 0 ? "Threats NOT CHECKED: no feed could be loaded."
+                                                             : "Threats checked in part.");
+      if (missing[0] != '\0')
+        {
+          g_string_append (out, " Not loaded: ");
+          put (out, missing);
+          g_string_append (out, ".");
+        }
+      g_string_append (out, "</p>\n");
+    }
   g_string_append_printf (out,
                           "<p>%" G_GUINT64_FORMAT " listed addresses in %" G_GUINT64_FORMAT
                           " flows (%" G_GUINT64_FORMAT " accepted). <strong>%" G_GUINT64_FORMAT
@@ -238,6 +255,10 @@ html_threats (GString *out, const VpcReportSummary *s)
           g_string_append (out, "</td><td>");
           g_autofree char *ifs = g_strjoinv (", ", t->interfaces);
           put (out, ifs);
+          guint shown = g_strv_length (t->interfaces);
+          if (t->interface_count > shown)
+            g_string_append_printf (out, " and %" G_GUINT64_FORMAT " more",
+                                    t->interface_count - shown);
           g_string_append (out, "</td></tr>\n");
         }
       g_string_append (out, "</table>\n");
@@ -245,7 +266,8 @@ html_threats (GString *out, const VpcReportSummary *s)
   g_string_append_printf (out,
                           "<h3>Feeds</h3>\n<table id=\"feeds-table\"><tr><th>feed</th><th>state</th>"
                           "<th>severity</th><th class=\"n\">age (s)</th><th class=\"n\">entries</th>"
-                          "<th class=\"n\">garbage</th><th class=\"n\">special</th><th>error</th></tr>\n");
+                          "<th class=\"n\">garbage</th><th class=\"n\">special</th>"
+                          "<th class=\"n\">too wide</th><th>error</th></tr>\n");
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -262,8 +284,9 @@ html_threats (GString *out, const VpcReportSummary *s)
         g_string_append (out, "-");
       g_string_append_printf (out, "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                    "</td><td class=\"n\">%" G_GUINT64_FORMAT
+                                   "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                    "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td><td>",
-                              f->entries, f->garbage, f->special);
+                              f->entries, f->garbage, f->special, f->too_wide);
       put (out, f->error != NULL ? f->error : "");
       g_string_append (out, "</td></tr>\n");
     }

@@ -238,9 +238,21 @@ json_scanners (GString *out, const VpcReportSummary *s)
 static void
 json_threats (GString *out, const VpcReportSummary *s)
 {
-  g_string_append_printf (out, "  \"threats\": {\"enabled\": %s, \"intervals\": %" G_GUINT64_FORMAT
-                               ", \"feeds\": [",
-                          s->threats_enabled ? "true" : "false", s->threat_intervals);
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  g_string_append_printf (out, "  \"threats\": {\"enabled\": %s, \"coverage\": ",
+                          s->threats_enabled ? "true" : "false");
+  json_string (out, coverage);
+  g_string_append (out, ", \"missing_feeds\": [");
+  g_auto (GStrv) names = g_strsplit (missing, " ", -1);
+  for (guint i = 0; missing[0] != '\0' && names[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      json_string (out, names[i]);
+    }
+  g_string_append_printf (out, "], \"intervals\": %" G_GUINT64_FORMAT ", \"feeds\": [",
+                          s->threat_intervals);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -257,8 +269,9 @@ json_threats (GString *out, const VpcReportSummary *s)
         g_string_append (out, ", \"age\": null");
       g_string_append_printf (out,
                               ", \"entries\": %" G_GUINT64_FORMAT ", \"garbage\": %" G_GUINT64_FORMAT
-                              ", \"special\": %" G_GUINT64_FORMAT ", \"error\": ",
-                              f->entries, f->garbage, f->special);
+                              ", \"special\": %" G_GUINT64_FORMAT
+                              ", \"too_wide\": %" G_GUINT64_FORMAT ", \"error\": ",
+                              f->entries, f->garbage, f->special, f->too_wide);
       json_string (out, f->error);
       g_string_append_c (out, '}');
     }
@@ -302,7 +315,8 @@ json_threats (GString *out, const VpcReportSummary *s)
             g_string_append (out, ", ");
           json_string (out, t->interfaces[k]);
         }
-      g_string_append (out, "]}");
+      g_string_append_printf (out, "], \"interface_count\": %" G_GUINT64_FORMAT "}",
+                              t->interface_count);
     }
   g_string_append_printf (out, "%s]}\n", s->threats->len > 0 ? "\n    " : "");
 }

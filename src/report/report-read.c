@@ -70,6 +70,7 @@ read_text (const VpcReportReadOptions *options, VpcParser *parser, const char *p
     .mapper = &options->mapper,
     .diag = options->diag,
     .max_line_messages = options->max_line_messages,
+    .filter = options->filter,
   };
   TextReading reading = { .options = options, .report = report };
   VpcRecordsInput result = { 0 };
@@ -101,8 +102,11 @@ read_ipfix (const VpcReportReadOptions *options, const char *path, VpcReport *re
   gboolean ok = TRUE;
   while (vpc_ipfix_input_next (in, &flow, &mask, &local))
     {
-      vpc_report_add_flow (report, flow, mask);
       vpc_counts_add_flow (&input->counts, mask);
+      if (options->filter != NULL && !vpc_filter_match (options->filter, flow, mask))
+        input->counts.filtered++;
+      else
+        vpc_report_add_flow (report, flow, mask);
       if (++since_poll == POLL_RECORDS)
         {
           since_poll = 0;

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "input/container.h"
+#include "flow/filter.h"
 #include "flow/mapper.h"
 #include "report.h"
 #include "common/vpc-error.h"
@@ -18,6 +19,7 @@ typedef struct {
   const VpcDiag *diag;         /* per-line messages, skipped files */
   guint max_line_messages;     /* per input; more malformed lines are only counted */
   const gint *interrupted;     /* non-zero: stop reading (VPC_ERROR_INTERRUPTED) */
+  const VpcFilter *filter;     /* flows to report (--filter), or NULL for all */
 } VpcReportReadOptions;
 
 /* Read every input (files, directories, "-"; no inputs = standard input)

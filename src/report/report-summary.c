@@ -341,6 +341,7 @@ finish_threats (VpcReport *report, VpcFeeds *feeds)
                               .severity = vpc_severity_name (f->severity),
                               .enabled = f->enabled, .age = f->age, .entries = f->entries,
                               .garbage = f->garbage, .special = f->special,
+                              .too_wide = f->too_wide,
                               .error = g_strdup (f->error) };
         g_array_append_val (s->feeds, row);
       }
@@ -388,6 +389,9 @@ finish_threats (VpcReport *report, VpcFeeds *feeds)
       for (guint k = 0; k < n; k++)
         row.interfaces[k] = g_strdup (row.interfaces[k]);
       qsort (row.interfaces, n, sizeof (char *), str_ptr_cmp);
+      row.interface_count = n;
+      for (guint k = VPC_REPORT_THREAT_INTERFACES; k < n; k++)
+        g_clear_pointer (&row.interfaces[k], g_free);
       g_array_append_val (s->threats, row);
     }
 }

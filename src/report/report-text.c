@@ -35,7 +35,7 @@ text_table_add (TextTable *t, ...)
   for (guint i = 0; i < t->columns; i++)
     {
       char *cell = va_arg (ap, char *);
-      row[i] = vpc_report_valid_utf8 (cell);
+      row[i] = vpc_report_terminal_text (cell);
       g_free (cell);
     }
   va_end (ap);
@@ -122,6 +122,17 @@ static char *
 feeds_text (char **names)
 {
   return g_strjoinv (",", names);
+}
+
+/* A threat's interfaces: the first few, then "and N more". */
+static char *
+interfaces_text (const VpcReportThreat *t, const char *separator)
+{
+  g_autofree char *named = g_strjoinv (separator, t->interfaces);
+  guint shown = g_strv_length (t->interfaces);
+  if (t->interface_count <= shown)
+    return g_steal_pointer (&named);
+  return g_strdup_printf ("%s and %" G_GUINT64_FORMAT " more", named, t->interface_count - shown);
 }
 
 char *
@@ -220,6 +231,18 @@ vpc_report_to_table (const VpcReportSummary *s)
       g_string_append (out, "\nThreats: not checked (--no-threats)\n");
       return g_string_free (out, FALSE);
     }
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  g_autofree char *missing_text = vpc_report_terminal_text (missing);
+  if (strcmp (coverage, "none") == 0)
+    {
+      g_string_append (out, "\nThreats: NOT CHECKED: no feed could be loaded");
+      if (missing[0] != '\0')
+        g_string_append_printf (out, " (missing: %s)", missing_text);
+      g_string_append_c (out, '\n');
+    }
+  else if (strcmp (coverage, "partial") == 0)
+    g_string_append_printf (out, "\nThreats: checked in part: not loaded: %s\n", missing_text);
   g_string_append_printf (out,
                           "\nThreats: %" G_GUINT64_FORMAT " listed addresses in %" G_GUINT64_FORMAT
                           " flows (%" G_GUINT64_FORMAT " accepted); %" G_GUINT64_FORMAT
@@ -239,7 +262,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                           g_strdup (vpc_threat_direction_name (t->direction)), u64 (t->total.flows),
                           u64 (t->accepted.flows), u64 (t->rejected.flows),
                           time_or_dash (t->first_ms), time_or_dash (t->last_ms),
-                          feeds_text (t->feed_names), feeds_text (t->interfaces));
+                          feeds_text (t->feed_names), interfaces_text (t, ","));
         }
       text_table_render (tt, out);
       if (s->threat_addresses > s->threats->len)
@@ -247,9 +270,9 @@ vpc_report_to_table (const VpcReportSummary *s)
                                 s->threat_addresses - s->threats->len);
     }
   g_string_append_printf (out, "\nFeeds (%" G_GUINT64_FORMAT " intervals)\n", s->threat_intervals);
-  const char *fh[] = { "feed", "state", "severity", "age", "entries", "garbage", "special", "error",
-                       NULL };
-  tt = text_table_new (fh, 0x78);
+  const char *fh[] = { "feed",    "state",   "severity", "age",   "entries",
+                       "garbage", "special", "too wide", "error", NULL };
+  tt = text_table_new (fh, 0xf8);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -258,7 +281,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                   : f->age < 172800 ? g_strdup_printf ("%" G_GINT64_FORMAT "h", f->age / 3600)
                                     : g_strdup_printf ("%" G_GINT64_FORMAT "d", f->age / 86400);
       text_table_add (tt, g_strdup (f->name), g_strdup (f->state), g_strdup (f->severity), age,
-                      u64 (f->entries), u64 (f->garbage), u64 (f->special),
+                      u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
                       g_strdup (f->error != NULL ? f->error : ""));
     }
   text_table_render (tt, out);
@@ -270,7 +293,7 @@ vpc_report_to_table (const VpcReportSummary *s)
 static void
 csv_field (GString *out, const char *text)
 {
-  g_autofree char *valid = vpc_report_valid_utf8 (text);
+  g_autofree char *valid = vpc_report_csv_text (text);
   if (strpbrk (valid, ",\"\r\n") == NULL)
     {
       g_string_append (out, valid);
@@ -394,7 +417,7 @@ vpc_report_to_csv (const VpcReportSummary *s)
            S ("feeds"), S ("flows"), S ("packets"), S ("bytes"), S ("accepted_flows"),
            S ("accepted_packets"), S ("accepted_bytes"), S ("rejected_flows"),
            S ("rejected_packets"), S ("rejected_bytes"), S ("first_ms"), S ("last_ms"),
-           S ("interfaces"), NULL);
+           S ("interfaces"), S ("interface_count"), NULL);
   for (guint i = 0; i < s->threats->len; i++)
     {
       const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
@@ -404,19 +427,25 @@ vpc_report_to_csv (const VpcReportSummary *s)
                u64 (t->total.bytes), u64 (t->accepted.flows), u64 (t->accepted.packets),
                u64 (t->accepted.bytes), u64 (t->rejected.flows), u64 (t->rejected.packets),
                u64 (t->rejected.bytes), ms_or_empty (t->first_ms), ms_or_empty (t->last_ms),
-               g_strjoinv (" ", t->interfaces), NULL);
+               g_strjoinv (" ", t->interfaces), u64 (t->interface_count), NULL);
     }
 
   g_string_append (out, "\r\n");
+  g_autofree char *missing = NULL;
+  const char *coverage = vpc_report_threat_coverage (s, &missing);
+  csv_row (out, "section", S ("coverage"), S ("missing_feeds"), NULL);
+  csv_row (out, "threat_coverage", S (coverage), S (missing), NULL);
+  g_string_append (out, "\r\n");
   csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
-           S ("entries"), S ("garbage"), S ("special"), S ("error"), NULL);
+           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"), NULL);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
       csv_row (out, "feeds", S (f->name), S (f->enabled ? "yes" : "no"), S (f->state),
                S (f->severity),
                f->age >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, f->age) : g_strdup (""),
-               u64 (f->entries), u64 (f->garbage), u64 (f->special), S (f->error ? f->error : ""),
+               u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
+               S (f->error ? f->error : ""),
                NULL);
     }
   return g_string_free (out, FALSE);

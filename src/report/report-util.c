@@ -4,6 +4,8 @@
 
 #include "report.h"
 
+#include <string.h>
+
 char *
 vpc_report_time_text (guint64 ms)
 {
@@ -31,6 +33,64 @@ char *
 vpc_report_valid_utf8 (const char *text)
 {
   return g_utf8_make_valid (text != NULL ? text : "", -1);
+}
+
+static gboolean
+is_unsafe_char (gunichar c)
+{
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) /* C0, DEL, C1 (CSI 0x9b) */
+         || c == 0x061c || (c >= 0x200e && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+         || (c >= 0x2066 && c <= 0x2069); /* bidirectional marks and overrides */
+}
+
+char *
+vpc_report_terminal_text (const char *text)
+{
+  g_autofree char *valid = vpc_report_valid_utf8 (text);
+  GString *out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c < 0x80 && is_unsafe_char (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (is_unsafe_char (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+vpc_report_csv_text (const char *text)
+{
+  g_autofree char *valid = vpc_report_valid_utf8 (text);
+  if (strchr ("=+-@\t\r", valid[0]) != NULL && valid[0] != '\0')
+    return g_strconcat ("'", valid, NULL);
+  return g_steal_pointer (&valid);
+}
+
+const char *
+vpc_report_threat_coverage (const VpcReportSummary *s, char **missing)
+{
+  GString *names = g_string_new (NULL);
+  guint enabled = 0, loaded = 0;
+  for (guint i = 0; s->threats_enabled && i < s->feeds->len; i++)
+    {
+      const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
+      if (!f->enabled)
+        continue;
+      enabled++;
+      if (strcmp (f->state, "missing") != 0)
+        loaded++;
+      else
+        g_string_append_printf (names, "%s%s", names->len > 0 ? " " : "", f->name);
+    }
+  if (missing != NULL)
+    *missing = g_string_free (names, FALSE);
+  else
+    g_string_free (names, TRUE);
+  return loaded == 0 ? "none" : loaded < enabled ? "partial" : "complete";
 }
 
 const char *

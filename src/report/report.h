@@ -74,8 +74,13 @@ typedef struct {
   gboolean flagged;       /* accepted traffic and high severity */
   VpcTally total, accepted, rejected;
   guint64 first_ms, last_ms; /* flow start and end times (0 when unknown) */
-  char **interfaces;      /* interface names of its flows, sorted */
+  char **interfaces;      /* the first VPC_REPORT_THREAT_INTERFACES interface names
+                             of its flows, in byte order */
+  guint64 interface_count; /* all its interfaces */
 } VpcReportThreat;
+
+/* Interfaces named per listed address; the rest are counted ("and N more"). */
+#define VPC_REPORT_THREAT_INTERFACES 5
 
 typedef struct {
   char *name;
@@ -94,7 +99,7 @@ typedef struct {
   const char *severity;
   gboolean enabled;
   gint64 age;
-  guint64 entries, garbage, special;
+  guint64 entries, garbage, special, too_wide;
   char *error;
 } VpcReportFeed;
 
@@ -163,7 +168,21 @@ char *vpc_report_to_html (const VpcReportSummary *summary);
 char *vpc_report_time_text (guint64 ms);          /* "2026-11-22 23:48:00Z" */
 char *vpc_report_share_text (guint64 part, guint64 whole); /* "12.5%" */
 char *vpc_report_valid_utf8 (const char *text);   /* invalid bytes -> U+FFFD */
+/* Text safe to show on a terminal: valid UTF-8, and every control
+ * character (C0, DEL, C1) and bidirectional override written as a visible
+ * escape (\x1b, \u009b, \u202e), so that nothing from logs or feeds can
+ * move the cursor, set the title or reorder the line. */
+char *vpc_report_terminal_text (const char *text);
+/* A CSV cell's text with formula injection neutralised (OWASP): a cell
+ * starting with =, +, -, @, tab or CR gets a leading apostrophe. */
+char *vpc_report_csv_text (const char *text);
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
+/* How much of the threat check was done, so that "0 listed addresses"
+ * never stands for "not checked": "complete" (every enabled feed loaded),
+ * "partial" (some enabled feeds missing), "none" (--no-threats, no feed
+ * enabled or none loaded).  *missing (may be NULL) gets the enabled feeds
+ * not loaded, space-separated ("" for none): free it. */
+const char *vpc_report_threat_coverage (const VpcReportSummary *s, char **missing);
 
 G_END_DECLS
