@@ -17,11 +17,13 @@
 #include "input/state.h"
 
 /* Check the header line of a file input, if it has one, before any output
- * exists: a wrong header stops the run with nothing written. */
+ * exists: a wrong header stops the run with nothing written.  A stream
+ * (standard input, a FIFO) is read once, so its header is checked when it
+ * is read. */
 static gboolean
 precheck_header (const char *path, VpcContainer container, GError **error)
 {
-  if (strcmp (path, "-") == 0)
+  if (vpc_reader_path_is_stream (path))
     return TRUE;
   g_autoptr (VpcReader) reader = vpc_reader_open (path, container, error);
   if (reader == NULL)
@@ -58,7 +60,17 @@ typedef struct {
   VpcExporter *exporter;
   VpcExportQueue *queue;
   VpcState *state;     /* --state, or NULL */
+  const VpcCounts *current; /* of the input being read, or NULL */
 } Job;
+
+static gboolean
+interrupted (const VpcConvertOptions *options, GError **error)
+{
+  if (options->interrupted == NULL || !g_atomic_int_get (options->interrupted))
+    return FALSE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+  return TRUE;
+}
 
 /* The outputs' statistics so far into stats->outputs. */
 static void
@@ -75,31 +87,47 @@ job_collect_outputs (Job *job)
   vpc_stats_set_outputs (job->stats, outputs);
 }
 
-/* Between lines: a signal asked for the statistics (report them) or to
- * stop (FALSE, VPC_ERROR_INTERRUPTED).  current: the input being read.
- * When a live input is idle, what was read is sent first. */
-static gboolean
-job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error)
+/* SIGUSR1 asked for the statistics so far: report them. */
+static void
+job_report (Job *job)
 {
-  Job *job = data;
   const VpcConvertOptions *options = job->options;
-  if (idle)
-    vpc_export_queue_flush (job->queue);
-  if (options->interrupted != NULL && g_atomic_int_get (options->interrupted))
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
-      return FALSE;
-    }
   if (options->stats_requested != NULL && g_atomic_int_get (options->stats_requested))
     {
       g_atomic_int_set (options->stats_requested, 0);
       if (options->report != NULL)
         {
           job_collect_outputs (job);
-          options->report (job->stats, current, options->progress_data);
+          options->report (job->stats, job->current, options->progress_data);
         }
     }
+}
+
+/* Between lines and inputs, and while waiting: a signal asked for the
+ * statistics (report them) or to stop (FALSE, VPC_ERROR_INTERRUPTED); an
+ * output failed for good (FALSE, its error).  When idle (a live input has
+ * nothing ready, a watched directory nothing new), what was read is sent
+ * first. */
+static gboolean
+job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error)
+{
+  Job *job = data;
+  if (idle)
+    vpc_export_queue_flush (job->queue);
+  if (interrupted (job->options, error) || !vpc_export_queue_check (job->queue, error))
+    return FALSE;
+  job_report (job);
   return TRUE;
+}
+
+/* While the export queue makes the reading wait (a collector that takes
+ * nothing): the statistics are still reported, and a stop gives the wait up. */
+static gboolean
+job_wait (gpointer data)
+{
+  Job *job = data;
+  job_report (job);
+  return !interrupted (job->options, NULL);
 }
 
 /* A line is parsed from a copy in the export queue that lives until its
@@ -165,8 +193,10 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
     .filter = options->filter,
   };
   VpcRecordsInput result = { 0 };
+  job->current = &input->counts;
   gboolean ok = vpc_records_read (path, &records, job->parser, &job_consumer, job,
                                   &input->counts, &result, error);
+  job->current = NULL;
   input->error = result.error;
   input->compressed = result.compressed;
   input->container = result.container;
@@ -179,7 +209,7 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
 static gboolean
 job_input_done (Job *job, const char *path, GError **error)
 {
-  if (job->state == NULL || strcmp (path, "-") == 0)
+  if (job->state == NULL || vpc_reader_path_is_stream (path))
     return TRUE;
   return vpc_export_queue_sync (job->queue, error) && vpc_state_add (job->state, path, error);
 }
@@ -188,7 +218,8 @@ job_input_done (Job *job, const char *path, GError **error)
 static gboolean
 job_input_known (Job *job, const char *path)
 {
-  if (job->state == NULL || !vpc_state_contains (job->state, path))
+  if (job->state == NULL || vpc_reader_path_is_stream (path)
+      || !vpc_state_contains (job->state, path))
     return FALSE;
   job->stats->state_skipped++;
   return TRUE;
@@ -211,7 +242,7 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
     {
       g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
       g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
-      if (!vpc_inputs_expand (dirs, paths, skipped, error))
+      if (!vpc_inputs_expand_full (dirs, options->interrupted, paths, skipped, error))
         return FALSE;
       for (guint i = 0; i < skipped->len; i++)
         if (g_hash_table_add (noted, g_strdup (skipped->pdata[i])))
@@ -223,6 +254,8 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
       for (guint i = 0; i < paths->len; i++)
         {
           const char *path = paths->pdata[i];
+          if (!job_poll (job, FALSE, NULL, error))
+            return FALSE;
           if (g_hash_table_contains (done, path))
             continue;
           if (job_input_known (job, path))
@@ -247,11 +280,12 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
           g_hash_table_add (done, g_strdup (path));
           g_hash_table_remove (seen, path);
         }
-      /* Wait for the next scan, looking at signals meanwhile. */
+      /* Wait for the next scan, looking at signals meanwhile.  What was
+       * read goes out now (idle), not when a batch is full. */
       gint64 next = g_get_monotonic_time () + WATCH_INTERVAL_US;
       do
         {
-          if (!job_poll (job, FALSE, NULL, error))
+          if (!job_poll (job, TRUE, NULL, error))
             return FALSE;
           g_usleep (50000);
         }
@@ -332,7 +366,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   if (!watch)
     {
-      if (!vpc_inputs_expand (inputs, paths, stats->skipped_files, error))
+      if (!vpc_inputs_expand_full (inputs, options->interrupted, paths, stats->skipped_files,
+                                   error))
         return FALSE;
       for (guint i = 0; i < stats->skipped_files->len; i++)
         vpc_diag_emit (options->diag, "skipped %s",
@@ -343,7 +378,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
           return FALSE;
         }
       for (guint i = 0; i < paths->len; i++)
-        if (!precheck_header (paths->pdata[i], options->container, error))
+        if (interrupted (options, error)
+            || !precheck_header (paths->pdata[i], options->container, error))
           return FALSE;
     }
   g_autoptr (VpcState) state = NULL;
@@ -363,6 +399,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
   Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
               .queue = queue, .state = state };
+  vpc_export_queue_set_wait_func (queue, job_wait, &job);
   gboolean ok = TRUE;
   g_autoptr (GError) local = NULL;
   if (watch)
@@ -370,29 +407,50 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];
-      gboolean is_stdin = strcmp (path, "-") == 0;
-      VpcReaderFlags flags = is_stdin ? VPC_READER_LIVE : 0;
+      /* A stream (standard input, a FIFO) is read as it comes, and never
+       * followed past its end. */
+      VpcReaderFlags flags = vpc_reader_path_is_stream (path) ? VPC_READER_LIVE : 0;
       if (options->follow)
         flags |= VPC_READER_LIVE | VPC_READER_FOLLOW;
-      if (job_input_known (&job, path))
+      if (!job_poll (&job, FALSE, NULL, &local))
+        ok = FALSE;
+      else if (job_input_known (&job, path))
         continue;
-      ok = convert_input (&job, path, flags, &local)
-           && (options->follow || job_input_done (&job, path, &local));
+      else
+        ok = convert_input (&job, path, flags, &local)
+             && (options->follow || job_input_done (&job, path, &local));
     }
   stats->interrupted = local != NULL && g_error_matches (local, VPC_ERROR, VPC_ERROR_INTERRUPTED);
   if (!ok && !stats->interrupted)
     {
+      job_collect_outputs (&job); /* the statistics say what went where */
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  /* Everything read goes out, also after a signal. */
+  /* Everything read goes out, also after a signal (within the outputs'
+   * grace for a collector that takes nothing). */
   gboolean complete = !stats->interrupted || options->follow;
-  ok = vpc_export_queue_finish (queue, error)
-       && vpc_exporter_finish (exporter, complete, error);
+  ok = vpc_export_queue_finish (queue, complete, error);
+  job_collect_outputs (&job); /* the outputs' counts are safe to read from here */
+  if (vpc_export_queue_is_stuck (queue))
+    {
+      /* The encoder still uses them (blocked in an output nobody reads):
+       * left to the end of the process, which comes next. */
+      g_steal_pointer (&queue);
+      g_steal_pointer (&exporter);
+      return FALSE;
+    }
   stats->templates = vpc_exporter_get_template_count (exporter);
   stats->interfaces = vpc_exporter_get_interface_count (exporter);
   stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
-  job_collect_outputs (&job);
+  guint64 dropped = vpc_export_queue_get_dropped (queue);
+  if (!ok && dropped > 0 && error != NULL && *error != NULL)
+    {
+      char *message = g_strdup_printf ("%s; %" G_GUINT64_FORMAT " more flows read were not sent",
+                                       (*error)->message, dropped);
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
   if (ok && !complete)
     {
       g_propagate_error (error, g_steal_pointer (&local));

@@ -2,6 +2,8 @@
 /* vpc2ipfix: convert AWS VPC Flow Logs to IPFIX (command line). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +19,8 @@
 
 static gint interrupted;
 static gint stats_requested;
+/* A pipe that turns readable on SIGTERM/SIGINT: waits on sockets wake up. */
+static int wake_pipe[2] = { -1, -1 };
 
 static void
 on_signal (int signum)
@@ -24,7 +28,15 @@ on_signal (int signum)
   if (signum == SIGUSR1)
     g_atomic_int_set (&stats_requested, 1);
   else
-    g_atomic_int_set (&interrupted, 1);
+    {
+      g_atomic_int_set (&interrupted, 1);
+      int saved = errno;
+      if (wake_pipe[1] >= 0 && write (wake_pipe[1], "", 1) < 0)
+        {
+          /* full: it is readable already */
+        }
+      errno = saved;
+    }
 }
 
 static void
@@ -164,7 +176,8 @@ main (int argc, char **argv)
     { "template-refresh-messages", 0, 0, G_OPTION_ARG_INT64, &refresh_messages,
       "UDP: and every N messages, 0 = never (default 1000)", "N" },
     { "connect-timeout", 0, 0, G_OPTION_ARG_INT64, &connect_timeout,
-      "TCP: keep trying to connect or reconnect for SECONDS, 0 = for ever (default 300)",
+      "TCP: keep trying to connect or reconnect, or to send to a collector that takes "
+      "nothing, for SECONDS, 0 = for ever (default 300)",
       "SECONDS" },
     { "resend-window", 0, 0, G_OPTION_ARG_INT64, &resend_window,
       "TCP: after a reconnection, send the last BYTES of messages again (default 0: what "
@@ -190,8 +203,9 @@ main (int argc, char **argv)
   g_option_context_set_summary (
       context,
       "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file, or streams\n"
-      "them to collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
+      "input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz) are read like\n"
+      "it) and writes them as an IPFIX file, or streams them to collectors over UDP or TCP\n"
+      "(--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -218,12 +232,14 @@ main (int argc, char **argv)
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
       "\n"
-      "Signals: SIGTERM/SIGINT stop reading and send what was read (the normal end with\n"
-      "--follow); SIGUSR1 prints the statistics so far.\n"
+      "Signals: SIGTERM/SIGINT stop reading at once and send what was read (the normal end\n"
+      "with --follow; a collector that takes nothing gets 3 s more); SIGUSR1 prints the\n"
+      "statistics so far.\n"
       "\n"
       "Exit status: 0 success (also a --follow run stopped by a signal), 1 runtime failure\n"
-      "(an input could not be read to its end, bad header, output or collector error,\n"
-      "interrupted without --follow), 2 usage error.\n"
+      "(an input could not be read to its end, bad header, output or collector error, a UDP\n"
+      "collector that refused everything, records not delivered after a signal, interrupted\n"
+      "without --follow), 2 usage error.\n"
       "See vpc2ipfix(1) for the field mapping; vpc-report(1) summarises the same logs\n"
       "(rejects, scanners, threats).\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
@@ -284,6 +300,8 @@ main (int argc, char **argv)
     }
   net.resend_window = (gsize) resend_window;
   net.interrupted = &interrupted;
+  if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
+    net.wake_fd = wake_pipe[0];
   gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
   if (net.protocol != VPC_PROTOCOL_IPFIX
       && (udp == NULL || udp[0] == NULL || (tcp != NULL && tcp[0] != NULL)))
@@ -345,7 +363,12 @@ main (int argc, char **argv)
   if (progress.shown)
     fputs ("\r\033[K", stderr);
   gboolean cut_short = !ok && g_error_matches (error, VPC_ERROR, VPC_ERROR_INTERRUPTED);
-  if (!ok && !cut_short)
+  /* A failure once the outputs were open still ends with the statistics
+   * (what went where), then the reason. */
+  gboolean started = stats->outputs->len > 0;
+  if (cut_short)
+    stats->interrupted = TRUE; /* also before any output was opened */
+  if (!ok && !cut_short && !started)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
@@ -355,8 +378,14 @@ main (int argc, char **argv)
       g_autofree char *text = vpc_stats_to_text (stats);
       fputs (text, stderr);
     }
+  g_autoptr (GError) json_error = NULL;
   g_autofree char *json = stats_json != NULL ? vpc_stats_to_json (stats) : NULL;
-  if (json != NULL && !vpc_output_path_write (stats_json, json, strlen (json), &error))
+  if (json != NULL && !vpc_output_path_write (stats_json, json, strlen (json), &json_error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\n", json_error->message);
+      return EXIT_FAILURE;
+    }
+  if (!ok && !cut_short)
     {
       fprintf (stderr, "vpc2ipfix: %s\n", error->message);
       return EXIT_FAILURE;

@@ -19,6 +19,8 @@ typedef struct {
   gsize text_used;
   gboolean sync; /* after it, send everything and acknowledge */
   gboolean last; /* the sentinel that stops the thread */
+  gboolean finish_exporter; /* last: finish the exporter first (complete: its files too) */
+  gboolean complete;
 } Batch;
 
 /* With nothing to encode for this long, the encoder sends the message it
@@ -38,6 +40,7 @@ struct VpcExportQueue {
   GAsyncQueue *full;  /* Batch*, parser -> encoder */
   GAsyncQueue *empty; /* Batch*, encoder -> parser */
   GAsyncQueue *acks;  /* a token per sync batch done, encoder -> parser */
+  GAsyncQueue *done;  /* a token when the thread ends */
   Batch *current;     /* being filled */
   gint failed;
   gint abandoned;     /* stop without encoding the rest */
@@ -45,6 +48,12 @@ struct VpcExportQueue {
   gboolean finished;
   GHashTable *masks;  /* guint64*: the element sets handed over (parsing thread) */
   guint64 last_mask;  /* the set of the last flow handed over */
+  gboolean interrupted; /* a wait was given up: the caller stops */
+  gboolean stuck;     /* the encoder did not end after a stop: left running */
+  VpcExportQueueWaitFunc wait_func;
+  gpointer wait_data;
+  guint64 dropped;    /* flows not encoded after a failure: written by the encoder,
+                       * read once it has ended */
 };
 
 static gpointer
@@ -63,15 +72,22 @@ export_queue_thread (gpointer data)
         }
       if (batch->last)
         {
+          if (go && batch->finish_exporter
+              && !vpc_exporter_finish (queue->exporter, batch->complete, &queue->error))
+            g_atomic_int_set (&queue->failed, 1);
           g_free (batch);
+          g_async_queue_push (queue->done, GINT_TO_POINTER (1));
           return NULL;
         }
-      for (guint i = 0; i < batch->n && go; i++)
+      guint i = 0;
+      for (; i < batch->n && go; i++)
         if (!vpc_exporter_add (queue->exporter, &batch->flows[i], batch->masks[i], &queue->error))
           {
             g_atomic_int_set (&queue->failed, 1);
             go = FALSE;
           }
+      if (i < batch->n)
+        queue->dropped += batch->n - i; /* read by the caller after the thread ended */
       if (batch->sync)
         {
           if (go && !vpc_exporter_flush (queue->exporter, &queue->error))
@@ -94,6 +110,7 @@ vpc_export_queue_new (VpcExporter *exporter)
   queue->empty = g_async_queue_new_full (g_free);
   queue->acks = g_async_queue_new ();
   queue->masks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  queue->done = g_async_queue_new ();
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
   queue->current = g_new0 (Batch, 1);
@@ -101,11 +118,47 @@ vpc_export_queue_new (VpcExporter *exporter)
   return queue;
 }
 
+void
+vpc_export_queue_set_wait_func (VpcExportQueue *queue, VpcExportQueueWaitFunc func,
+                                gpointer data)
+{
+  queue->wait_func = func;
+  queue->wait_data = data;
+}
+
+/* How often the wait function is called while the caller waits. */
+#define WAIT_STEP_US 50000
+
+/* The next item of q (filled by the encoder), calling the wait function
+ * meanwhile; NULL if it said to stop waiting (and interruptible). */
+static gpointer
+export_queue_wait (VpcExportQueue *queue, GAsyncQueue *q, gboolean interruptible)
+{
+  if (queue->wait_func == NULL)
+    return g_async_queue_pop (q);
+  for (;;)
+    {
+      gpointer item = g_async_queue_timeout_pop (q, WAIT_STEP_US);
+      if (item != NULL)
+        return item;
+      if (!queue->wait_func (queue->wait_data) && interruptible)
+        return NULL;
+    }
+}
+
 static void
 export_queue_send (VpcExportQueue *queue)
 {
   g_async_queue_push (queue->full, queue->current);
-  queue->current = g_async_queue_pop (queue->empty);
+  queue->current = export_queue_wait (queue, queue->empty, TRUE);
+  if (queue->current == NULL)
+    {
+      /* Interrupted while the encoder is behind (a collector that takes
+       * nothing): a batch of its own for what the caller hands over before
+       * it stops. */
+      queue->interrupted = TRUE;
+      queue->current = g_new0 (Batch, 1);
+    }
 }
 
 char *
@@ -172,13 +225,28 @@ export_queue_admit (VpcExportQueue *queue, guint64 mask, GError **error)
 }
 
 gboolean
+vpc_export_queue_check (VpcExportQueue *queue, GError **error)
+{
+  return export_queue_check (queue, error);
+}
+
+static gboolean
+export_queue_interrupted (VpcExportQueue *queue, GError **error)
+{
+  if (!queue->interrupted)
+    return FALSE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+  return TRUE;
+}
+
+gboolean
 vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
 {
   if (!export_queue_admit (queue, mask, error))
     return FALSE;
   Batch *batch = queue->current;
   batch->masks[batch->n++] = mask;
-  return export_queue_check (queue, error);
+  return export_queue_check (queue, error) && !export_queue_interrupted (queue, error);
 }
 
 void
@@ -193,23 +261,78 @@ vpc_export_queue_sync (VpcExportQueue *queue, GError **error)
 {
   queue->current->sync = TRUE;
   export_queue_send (queue);
-  g_async_queue_pop (queue->acks);
+  if (export_queue_interrupted (queue, error))
+    return FALSE;
+  if (export_queue_wait (queue, queue->acks, TRUE) == NULL)
+    queue->interrupted = TRUE; /* its acknowledgement is left behind: the run stops */
+  return export_queue_check (queue, error) && !export_queue_interrupted (queue, error);
+}
+
+/* How long the encoder may take to end once a stop was asked for: more
+ * than the collectors' grace (VPC_NET_STOP_GRACE_US), which bounds the
+ * sends; what else blocks it (a pipe nobody reads) is left behind. */
+#define STOP_GRACE_US (5 * G_USEC_PER_SEC)
+
+/* Stop the thread after what it was handed; the wait function is called
+ * meanwhile.  FALSE if a stop was asked for and the encoder is still busy
+ * STOP_GRACE_US later: then it is left running (stuck). */
+static gboolean
+export_queue_stop (VpcExportQueue *queue, gboolean finish_exporter, gboolean complete)
+{
+  g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
+  Batch *stop = g_new0 (Batch, 1);
+  stop->last = TRUE;
+  stop->finish_exporter = finish_exporter;
+  stop->complete = complete;
+  g_async_queue_push (queue->full, stop);
+  gint64 give_up_us = 0;
+  while (queue->wait_func != NULL
+         && g_async_queue_timeout_pop (queue->done, WAIT_STEP_US) == NULL)
+    {
+      if (queue->wait_func (queue->wait_data))
+        continue;
+      gint64 now = g_get_monotonic_time ();
+      if (give_up_us == 0)
+        give_up_us = now + STOP_GRACE_US;
+      else if (now >= give_up_us)
+        {
+          queue->stuck = TRUE;
+          return FALSE;
+        }
+    }
+  if (queue->wait_func == NULL)
+    g_async_queue_pop (queue->done);
+  g_thread_join (queue->thread);
+  queue->finished = TRUE;
+  return TRUE;
+}
+
+gboolean
+vpc_export_queue_finish (VpcExportQueue *queue, gboolean complete, GError **error)
+{
+  if (queue->stuck)
+    return FALSE;
+  if (!queue->finished && !export_queue_stop (queue, TRUE, complete))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                   "interrupted: the outputs took nothing more for %d s after the stop; "
+                   "what they had not written was not delivered",
+                   (int) (STOP_GRACE_US / G_USEC_PER_SEC));
+      return FALSE;
+    }
   return export_queue_check (queue, error);
 }
 
 gboolean
-vpc_export_queue_finish (VpcExportQueue *queue, GError **error)
+vpc_export_queue_is_stuck (const VpcExportQueue *queue)
 {
-  if (!queue->finished)
-    {
-      g_async_queue_push (queue->full, g_steal_pointer (&queue->current));
-      Batch *stop = g_new0 (Batch, 1);
-      stop->last = TRUE;
-      g_async_queue_push (queue->full, stop);
-      g_thread_join (queue->thread);
-      queue->finished = TRUE;
-    }
-  return export_queue_check (queue, error);
+  return queue->stuck;
+}
+
+guint64
+vpc_export_queue_get_dropped (VpcExportQueue *queue)
+{
+  return queue->finished ? queue->dropped : 0;
 }
 
 void
@@ -217,16 +340,20 @@ vpc_export_queue_free (VpcExportQueue *queue)
 {
   if (queue == NULL)
     return;
+  if (queue->stuck)
+    return; /* the encoder still uses it: left to the end of the process */
   /* Stop the encoder without encoding the rest: the run is abandoned. */
   if (!queue->finished)
     {
       g_atomic_int_set (&queue->abandoned, 1);
-      vpc_export_queue_finish (queue, NULL);
+      queue->wait_func = NULL; /* its data may be gone */
+      export_queue_stop (queue, FALSE, FALSE);
     }
   g_free (queue->current);
   g_async_queue_unref (queue->full);
   g_async_queue_unref (queue->empty);
   g_async_queue_unref (queue->acks);
+  g_async_queue_unref (queue->done);
   g_clear_error (&queue->error);
   g_hash_table_unref (queue->masks);
   g_free (queue);

@@ -35,11 +35,21 @@ char *vpc_export_queue_copy_line (VpcExportQueue *queue, const char *line, gsize
 /* The flow to fill from the line copied last, then hand over with push. */
 VpcFlow *vpc_export_queue_next_flow (VpcExportQueue *queue);
 
+/* Called every 50 ms while the caller waits for the encoder (a batch to
+ * fill, a sync, the end), so that signals are seen whatever the outputs
+ * are doing.  FALSE: give the wait up (an interruption): the calls below
+ * then fail with VPC_ERROR_INTERRUPTED. */
+typedef gboolean (*VpcExportQueueWaitFunc) (gpointer data);
+void vpc_export_queue_set_wait_func (VpcExportQueue *queue, VpcExportQueueWaitFunc func,
+                                     gpointer data);
+
 /* Hand over the flow from vpc_export_queue_next_flow() with its element
  * mask.  FALSE with VPC_ERROR_MALFORMED if the flow is refused (not handed
  * over) because its element set would be one more than
  * VPC_EXPORTER_MAX_TEMPLATES: count its line as malformed and go on.
- * FALSE otherwise if encoding failed (VPC_ERROR_IPFIX / VPC_ERROR_IO): stop. */
+ * Otherwise the flow is taken, even when this fails: FALSE if encoding
+ * failed (VPC_ERROR_IPFIX / VPC_ERROR_IO) or a wait for the encoder was
+ * given up (VPC_ERROR_INTERRUPTED): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
 /* Hand over the flows of the current batch now (for inputs that arrive
@@ -47,11 +57,28 @@ gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **er
 void vpc_export_queue_flush (VpcExportQueue *queue);
 
 /* Encode and send everything handed over so far, and wait until it is
- * sent; FALSE if any encoding or sending failed. */
+ * sent; FALSE if any encoding or sending failed, or the wait was given up
+ * (VPC_ERROR_INTERRUPTED). */
 gboolean vpc_export_queue_sync (VpcExportQueue *queue, GError **error);
 
-/* Encode everything handed over and stop the thread; FALSE if any
- * encoding failed. */
-gboolean vpc_export_queue_finish (VpcExportQueue *queue, GError **error);
+/* FALSE (with the encoder's error) once encoding or an output failed for
+ * good, which the encoder may find while the caller has nothing to hand
+ * over (a collector gone while the input is idle). */
+gboolean vpc_export_queue_check (VpcExportQueue *queue, GError **error);
+
+/* Encode everything handed over, finish the exporter in the encoder's
+ * thread (vpc_exporter_finish() with complete, unless encoding failed),
+ * and stop the thread; the wait function is called meanwhile.  FALSE if
+ * any encoding, sending or finishing failed, or if a stop was asked for
+ * (the wait function said so) and the encoder was still blocked 5 s later
+ * (an output nobody reads, past the collectors' own grace): then the
+ * encoder is left running (vpc_export_queue_is_stuck()), and neither the
+ * queue nor the exporter may be freed: the process should end. */
+gboolean vpc_export_queue_finish (VpcExportQueue *queue, gboolean complete, GError **error);
+gboolean vpc_export_queue_is_stuck (const VpcExportQueue *queue);
+
+/* After vpc_export_queue_finish(): the flows handed over but never
+ * encoded because encoding or an output had failed (0 if stuck). */
+guint64 vpc_export_queue_get_dropped (VpcExportQueue *queue);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ struct VpcExporter {
   GHashTable *collisions;   /* names whose index another name already had */
   guint32 last_index;       /* the interface of the previous flow (fast path) */
   char *last_name;
+  const VpcDiag *diag;      /* warnings, or NULL */
 };
 
 typedef struct {
@@ -435,6 +436,7 @@ vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, const VpcDiag 
   g_assert (outputs->len > 0);
   g_autoptr (VpcExporter) self = g_new0 (VpcExporter, 1);
   self->outputs = outputs;
+  self->diag = diag;
   self->domain = observation_domain;
   self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->used_tids = g_hash_table_new (NULL, NULL);
@@ -628,15 +630,24 @@ vpc_exporter_finish (VpcExporter *self, gboolean complete, GError **error)
 {
   if (!exporter_flush_all (self, error))
     return FALSE;
+  /* Every output is finished, whatever another one says: the first
+   * failure is the error, the others are warnings. */
+  gboolean ok = TRUE;
   for (guint i = 0; i < self->outputs->len; i++)
     {
       VpcOutput *output = self->outputs->pdata[i];
       if (!complete && vpc_output_is_file (output))
         continue;
-      if (!vpc_output_finish (output, error))
-        return FALSE;
+      g_autoptr (GError) local = NULL;
+      if (vpc_output_finish (output, &local))
+        continue;
+      if (ok)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        vpc_diag_emit (self->diag, "%s", local->message);
+      ok = FALSE;
     }
-  return TRUE;
+  return ok;
 }
 
 guint

@@ -99,6 +99,32 @@ sleep_until (gint64 until_us, const gint *interrupted)
     }
 }
 
+/* The time after which waiting for a collector is given up because a stop
+ * was asked for (the grace after the interruption was first seen here), or
+ * 0 while none was. */
+static gint64
+stop_deadline (const VpcNetOptions *options, gint64 *deadline)
+{
+  if (*deadline == 0 && options->interrupted != NULL && g_atomic_int_get (options->interrupted))
+    *deadline = g_get_monotonic_time () + VPC_NET_STOP_GRACE_US;
+  return *deadline;
+}
+
+/* Wait up to timeout_ms (-1: no limit) for events on fd, or (watch_stop)
+ * for the interruption's wake-up.  Without a wake-up descriptor, the wait
+ * is cut into 100 ms steps so that the flag is seen. */
+static void
+wait_fd (const VpcNetOptions *options, int fd, short events, gboolean watch_stop, int timeout_ms)
+{
+  struct pollfd p[2] = { { .fd = fd, .events = events },
+                         { .fd = options->wake_fd, .events = POLLIN } };
+  nfds_t n = watch_stop && options->wake_fd >= 0 ? 2 : 1;
+  if (watch_stop && options->wake_fd < 0 && (timeout_ms < 0 || timeout_ms > 100))
+    timeout_ms = 100;
+  if (poll (p, n, timeout_ms) < 0 && errno != EINTR)
+    g_usleep (1000); /* not expected: do not spin */
+}
+
 /* --- UDP --------------------------------------------------------------------- */
 
 typedef struct {
@@ -110,6 +136,9 @@ typedef struct {
   guint64 since_refresh;  /* stream messages since then */
   guint32 next_sequence;  /* of the message after the last one sent */
   gboolean sent_any;
+  guint64 datagrams;      /* sent (accepted by our kernel) */
+  guint64 refused;        /* port-unreachable reports: each one a datagram lost */
+  gint64 stop_deadline_us; /* see stop_deadline() */
 } UdpOutput;
 
 static gboolean
@@ -119,9 +148,14 @@ udp_datagram (UdpOutput *self, const guint8 *data, gsize len)
   for (;;)
     {
       if (send (self->fd, data, len, MSG_NOSIGNAL) >= 0)
-        return TRUE;
+        {
+          self->datagrams++;
+          return TRUE;
+        }
       if (errno == EINTR)
         continue;
+      if (errno == ECONNREFUSED)
+        self->refused++;
       /* An earlier datagram found nobody listening (ICMP port unreachable):
        * the kernel reports it on this send, which it did not make.  That
        * one was lost; this one is tried again, once. */
@@ -182,11 +216,20 @@ udp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GE
       gint64 slack = 20000;
       if (self->pace_us < now - slack)
         self->pace_us = now - slack;
-      if (self->pace_us > now && !sleep_until (self->pace_us, self->options.interrupted))
+      while (self->pace_us > g_get_monotonic_time ())
         {
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: interrupted",
-                       output->stats.destination);
-          return FALSE;
+          /* After an interruption the rest still goes out at the rate, for
+           * as long as the grace lasts. */
+          gint64 deadline = stop_deadline (&self->options, &self->stop_deadline_us);
+          if (deadline != 0 && self->pace_us > deadline)
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                           "%s: interrupted: the records still to send exceed --rate %u for "
+                           "the time left; not delivered",
+                           output->stats.destination, self->options.rate);
+              return FALSE;
+            }
+          sleep_until (self->pace_us, deadline == 0 ? self->options.interrupted : NULL);
         }
       self->pace_us += (gint64) records * G_USEC_PER_SEC / self->options.rate;
     }
@@ -207,10 +250,33 @@ udp_idle (VpcOutput *output, GError **error)
   return TRUE;
 }
 
+/* A collector that is not there refuses every datagram: then the run says
+ * so.  The report for the last datagram comes back within a round trip
+ * (waited for only while every earlier one was refused). */
 static gboolean
 udp_finish (VpcOutput *output, GError **error)
 {
-  return TRUE;
+  UdpOutput *self = (UdpOutput *) output;
+  if (self->datagrams == 0 || self->refused + 1 < self->datagrams)
+    return TRUE;
+  struct pollfd p = { .fd = self->fd, .events = 0 }; /* POLLERR is always reported */
+  if (poll (&p, 1, 200) > 0 && (p.revents & POLLERR))
+    {
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (getsockopt (self->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED)
+        {
+          self->refused++;
+          vpc_output_count (output, &output->stats.send_errors, 1);
+        }
+    }
+  if (self->refused < self->datagrams)
+    return TRUE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+               "%s: nothing was delivered: every datagram (%" G_GUINT64_FORMAT ") was refused "
+               "(port unreachable: is a collector listening?)",
+               output->stats.destination, self->datagrams);
+  return FALSE;
 }
 
 static void
@@ -301,24 +367,9 @@ typedef struct {
   guint32 next_sequence; /* of the message after the last one sent */
   gboolean connected_before;
   char *last_error;      /* why the last attempt failed */
+  gint64 stop_deadline_us; /* see stop_deadline() */
+  gsize unsent;          /* bytes of the last message not written when it was given up */
 } TcpOutput;
-
-/* Write all of data; FALSE with errno set if the connection failed. */
-static gboolean
-tcp_write (TcpOutput *self, const guint8 *data, gsize len)
-{
-  gsize done = 0;
-  while (done < len)
-    {
-      ssize_t n = send (self->fd, data + done, len - done, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      done += (gsize) n;
-    }
-  return TRUE;
-}
 
 static void
 tcp_close (TcpOutput *self)
@@ -327,6 +378,94 @@ tcp_close (TcpOutput *self)
     close (self->fd);
   self->fd = -1;
 }
+
+/* The outcome of tcp_write(). */
+typedef enum {
+  TCP_WRITTEN,
+  TCP_BROKEN,    /* the connection failed (errno set): connect again */
+  TCP_GAVE_UP,   /* the collector took nothing for too long, or a stop was asked for and
+                  * its grace is over (last_error says which): the output failed */
+} TcpWrite;
+
+/* Write all of data.  The socket does not block: while the collector's
+ * window is full, wait for room, the interruption, or the limit: no
+ * progress for --connect-timeout, or the grace after a stop. */
+static TcpWrite
+tcp_write (TcpOutput *self, const guint8 *data, gsize len)
+{
+  const VpcNetOptions *o = &self->options;
+  gsize done = 0;
+  gint64 progress_us = g_get_monotonic_time ();
+  while (done < len)
+    {
+      ssize_t n = send (self->fd, data + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0)
+        {
+          done += (gsize) n;
+          progress_us = g_get_monotonic_time ();
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n == 0)
+        errno = EPIPE;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        return TCP_BROKEN;
+      gint64 now = g_get_monotonic_time ();
+      gint64 stop = stop_deadline (o, &self->stop_deadline_us);
+      gint64 until = o->connect_timeout > 0
+                         ? progress_us + (gint64) o->connect_timeout * G_USEC_PER_SEC
+                         : G_MAXINT64;
+      if (stop != 0)
+        until = MIN (until, stop);
+      if (now >= until)
+        {
+          g_free (self->last_error);
+          self->last_error
+              = stop != 0 && now >= stop
+                    ? g_strdup ("interrupted while the collector took nothing")
+                    : g_strdup_printf ("the collector took nothing for %u s (connected, but it "
+                                       "does not read)",
+                                       o->connect_timeout);
+          self->unsent = len - done;
+          return TCP_GAVE_UP;
+        }
+      gint64 wait_ms = until == G_MAXINT64 ? -1 : (until - now + 999) / 1000;
+      wait_fd (o, self->fd, POLLOUT, stop == 0, (int) MIN (wait_ms, G_MAXINT));
+    }
+  return TCP_WRITTEN;
+}
+
+/* The output failed for good while the collector held or refused bytes:
+ * say what may not have been delivered (the messages of the window that
+ * were not acknowledged, and the rest of the stream, which stops here). */
+static gboolean
+tcp_give_up (TcpOutput *self, GError **error)
+{
+  int queued = 0;
+  if (self->fd < 0 || ioctl (self->fd, SIOCOUTQ, &queued) != 0)
+    queued = 0;
+  gsize pending = (gsize) MAX (queued, 0) + self->unsent;
+  guint64 records = 0;
+  guint messages = 0;
+  gsize covered = 0;
+  for (GList *l = self->window.tail; l != NULL && covered < pending; l = l->prev)
+    {
+      Kept *kept = l->data;
+      covered += kept->len;
+      records += kept->records;
+      messages++;
+    }
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", self->base.stats.destination,
+               self->last_error != NULL ? self->last_error : "gave up");
+  if (pending > 0)
+    g_prefix_error (error, "up to %" G_GUINT64_FORMAT " records in the last %u messages (%"
+                    G_GSIZE_FORMAT " bytes not acknowledged) were not delivered: ",
+                    records, messages, pending);
+  tcp_close (self);
+  return FALSE;
+}
+
 
 static void
 tcp_note_failure (TcpOutput *self, const char *what, int err)
@@ -391,11 +530,21 @@ tcp_connect_once (TcpOutput *self, int wait_ms)
           err = errno;
           if (err == EINPROGRESS)
             {
+              /* Up to wait_ms, or until interrupted. */
+              gint64 until = g_get_monotonic_time () + (gint64) wait_ms * 1000;
               struct pollfd p = { .fd = fd, .events = POLLOUT };
-              int rc = poll (&p, 1, wait_ms);
+              int rc = 0;
+              while (rc == 0 && g_get_monotonic_time () < until
+                     && !(self->options.interrupted != NULL
+                          && g_atomic_int_get (self->options.interrupted)))
+                {
+                  wait_fd (&self->options, fd, POLLOUT, TRUE,
+                           (int) ((until - g_get_monotonic_time () + 999) / 1000));
+                  rc = poll (&p, 1, 0);
+                }
               socklen_t elen = sizeof err;
               if (rc == 0)
-                err = ETIMEDOUT;
+                err = g_get_monotonic_time () < until ? EINTR : ETIMEDOUT;
               else if (rc < 0 || getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
                 err = errno;
             }
@@ -406,9 +555,7 @@ tcp_connect_once (TcpOutput *self, int wait_ms)
           close (fd);
           continue;
         }
-      int flags = fcntl (fd, F_GETFL);
-      fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
-      /* Give up on a collector that stops acknowledging, so that the
+      /* The socket stays non-blocking: tcp_write() bounds its waits.  Give up on a collector that stops acknowledging, so that the
        * connection is made again rather than waited on for ever. */
       unsigned int user_timeout = 30000;
       setsockopt (fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
@@ -434,7 +581,10 @@ tcp_resend (TcpOutput *self, GError **error)
     {
       gsize len;
       const guint8 *data = g_bytes_get_data (templates->pdata[i], &len);
-      if (!tcp_write (self, data, len))
+      TcpWrite written = tcp_write (self, data, len);
+      if (written == TCP_GAVE_UP)
+        return tcp_give_up (self, error);
+      if (written == TCP_BROKEN)
         {
           tcp_note_failure (self, "send", errno);
           tcp_close (self);
@@ -445,7 +595,10 @@ tcp_resend (TcpOutput *self, GError **error)
   for (GList *l = self->window.head; l != NULL; l = l->next)
     {
       Kept *kept = l->data;
-      if (!tcp_write (self, kept->data, kept->len))
+      TcpWrite written = tcp_write (self, kept->data, kept->len);
+      if (written == TCP_GAVE_UP)
+        return tcp_give_up (self, error);
+      if (written == TCP_BROKEN)
         {
           tcp_note_failure (self, "send", errno);
           tcp_close (self);
@@ -577,8 +730,11 @@ tcp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GE
   tcp_keep (self, message, len, records);
   self->next_sequence = vpc_message_get_sequence (message) + records;
   vpc_output_count_message (output, len, records);
-  if (self->fd >= 0 && tcp_write (self, message, len))
+  TcpWrite written = self->fd >= 0 ? tcp_write (self, message, len) : TCP_BROKEN;
+  if (written == TCP_WRITTEN)
     return TRUE;
+  if (written == TCP_GAVE_UP)
+    return tcp_give_up (self, error);
   if (self->fd >= 0)
     tcp_note_failure (self, "send", errno);
   /* The message is kept: the reconnection sends it. */
@@ -608,6 +764,14 @@ tcp_finish (VpcOutput *output, GError **error)
       int unacked = 0;
       if (ioctl (self->fd, SIOCOUTQ, &unacked) != 0 || unacked == 0)
         break;
+      gint64 stop = stop_deadline (&self->options, &self->stop_deadline_us);
+      if (stop != 0 && g_get_monotonic_time () >= stop)
+        {
+          g_free (self->last_error);
+          self->last_error = g_strdup ("interrupted while the collector acknowledged nothing");
+          self->unsent = 0;
+          return tcp_give_up (self, error);
+        }
       if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_IO,

@@ -35,12 +35,18 @@ typedef struct {
   gsize resend_window;       /* TCP: bytes of recent messages kept to send again; 0 = as
                               * much as the kernels may hold: our send buffer and the
                               * largest TCP receive buffer of this host */
-  const gint *interrupted;   /* when non-zero, stop waiting for a collector */
+  const gint *interrupted;   /* when non-zero, stop waiting for a collector: the sends
+                              * and acknowledgements still due get a short grace
+                              * (VPC_NET_STOP_GRACE_US), then what is left is given up */
+  int wake_fd;               /* turns readable when *interrupted is set, or -1 */
 } VpcNetOptions;
+
+/* After an interruption, how long a collector may take to accept the rest. */
+#define VPC_NET_STOP_GRACE_US (3 * G_USEC_PER_SEC)
 
 #define VPC_NET_OPTIONS_INIT                                                                   \
   { .mtu = 1400, .rate = 50000, .refresh_seconds = 30, .refresh_messages = 1000,              \
-    .connect_timeout = 300, .resend_window = 0 }
+    .connect_timeout = 300, .resend_window = 0, .wake_fd = -1 }
 
 
 /* The template-only messages an output sends before the stream goes on:

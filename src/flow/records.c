@@ -205,6 +205,7 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
         {
           if (!g_error_matches (local, VPC_ERROR, VPC_ERROR_MALFORMED))
             {
+              vpc_counts_add_flow (c, mask); /* taken all the same: the counts add up */
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }

@@ -24,7 +24,8 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GError **error)
+walk_directory (const char *dir_path, const gint *interrupted, GPtrArray *paths,
+                GPtrArray *skipped, GError **error)
 {
   g_autoptr (GDir) dir = g_dir_open (dir_path, 0, error);
   if (dir == NULL)
@@ -37,6 +38,11 @@ walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GErr
 
   for (guint i = 0; i < names->len; i++)
     {
+      if (interrupted != NULL && g_atomic_int_get (interrupted))
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+          return FALSE;
+        }
       const char *entry = names->pdata[i];
       g_autofree char *path = g_build_filename (dir_path, entry, NULL);
       struct stat st;
@@ -61,8 +67,19 @@ walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GErr
         }
       if (S_ISDIR (st.st_mode))
         {
-          if (!walk_directory (path, paths, skipped, error))
-            return FALSE;
+          /* One unreadable subdirectory (or one removed meanwhile) is
+           * skipped like an unreadable file, not the end of the walk. */
+          g_autoptr (GError) local = NULL;
+          if (!walk_directory (path, interrupted, paths, skipped, &local))
+            {
+              if (g_error_matches (local, VPC_ERROR, VPC_ERROR_INTERRUPTED))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  return FALSE;
+                }
+              g_ptr_array_add (skipped, g_strdup_printf ("%s (directory: %s)", path,
+                                                         local->message));
+            }
         }
       else if (!S_ISREG (st.st_mode))
         g_ptr_array_add (skipped, g_strdup_printf ("%s (not a regular file)", path));
@@ -76,6 +93,13 @@ walk_directory (const char *dir_path, GPtrArray *paths, GPtrArray *skipped, GErr
 
 gboolean
 vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped, GError **error)
+{
+  return vpc_inputs_expand_full (args, NULL, paths, skipped, error);
+}
+
+gboolean
+vpc_inputs_expand_full (const char *const *args, const gint *interrupted, GPtrArray *paths,
+                        GPtrArray *skipped, GError **error)
 {
   for (; args != NULL && *args != NULL; args++)
     {
@@ -95,9 +119,13 @@ vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped
       if (S_ISDIR (st.st_mode))
         {
           GError *local = NULL;
-          if (!walk_directory (arg, paths, skipped, &local))
+          if (!walk_directory (arg, interrupted, paths, skipped, &local))
             {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", local->message);
+              g_set_error (error, VPC_ERROR,
+                           g_error_matches (local, VPC_ERROR, VPC_ERROR_INTERRUPTED)
+                               ? VPC_ERROR_INTERRUPTED
+                               : VPC_ERROR_IO,
+                           "%s", local->message);
               g_error_free (local);
               return FALSE;
             }

@@ -13,9 +13,16 @@ G_BEGIN_DECLS
  * names, keeping regular files that look like flow logs or their
  * containers (*.log, *.gz, *.txt, *.json, *.b64, and names without an
  * extension such as Firehose objects; hidden files never).  Every other file met in a directory
- * is appended to skipped (with the reason).  VPC_ERROR_IO if an argument
- * does not exist or a directory cannot be read. */
+ * is appended to skipped (with the reason), and so is a subdirectory that
+ * cannot be read (or was removed meanwhile): the walk goes on without it.
+ * VPC_ERROR_IO if an argument does not exist or a directory given as an
+ * argument cannot be read. */
 gboolean vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray *skipped,
                             GError **error);
+
+/* The same, looking at interrupted (may be NULL) between directory
+ * entries: when it is set, VPC_ERROR_INTERRUPTED. */
+gboolean vpc_inputs_expand_full (const char *const *args, const gint *interrupted,
+                                 GPtrArray *paths, GPtrArray *skipped, GError **error);
 
 G_END_DECLS

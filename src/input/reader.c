@@ -54,18 +54,18 @@ vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags f
                    g_strerror (saved));
       return NULL;
     }
-  if (!is_stdin)
+  struct stat st;
+  gboolean regular = !is_stdin && fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
+  if (!is_stdin && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
     {
-      struct stat st;
-      if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
-        {
-          close (fd);
-          g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: is a directory", path);
-          return NULL;
-        }
+      close (fd);
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: is a directory", path);
+      return NULL;
     }
+  /* Only a regular file is followed; a stream (a pipe, a device) ends when
+   * it closes. */
   VpcSource *source = vpc_source_new (fd, is_stdin ? "<stdin>" : path, path, container,
-                                      (flags & VPC_READER_FOLLOW) && !is_stdin,
+                                      (flags & VPC_READER_FOLLOW) && regular,
                                       (flags & VPC_READER_LIVE) != 0);
 
   VpcReader *reader = g_new0 (VpcReader, 1);
@@ -73,7 +73,7 @@ vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags f
   reader->flags = flags;
   reader->container = VPC_CONTAINER_AUTO;
   reader->stream = g_string_new (NULL);
-  if (!is_stdin)
+  if (regular)
     {
       /* CloudWatch export objects are <task>/<stream>/000000.gz. */
       g_autofree char *dir = g_path_get_dirname (path);
@@ -126,6 +126,14 @@ vpc_reader_free (VpcReader *reader)
   g_free (reader);
 }
 
+gboolean
+vpc_reader_path_is_stream (const char *path)
+{
+  struct stat st;
+  return strcmp (path, "-") == 0
+         || (stat (path, &st) == 0 && !S_ISREG (st.st_mode) && !S_ISDIR (st.st_mode));
+}
+
 const char *
 vpc_reader_get_name (const VpcReader *reader)
 {
@@ -162,8 +170,9 @@ vpc_reader_get_rotations (const VpcReader *reader)
   return (guint) g_atomic_int_get (&reader->source->rotations);
 }
 
-/* How long a live reader waits for a chunk before saying VPC_ERROR_AGAIN. */
-#define LIVE_WAIT_US 250000
+/* How long a live reader waits for a chunk before saying VPC_ERROR_AGAIN
+ * (the caller looks at signals then). */
+#define LIVE_WAIT_US 100000
 
 /* The next chunk from the source; NULL (VPC_ERROR_AGAIN) if the reader is
  * live and none came. */

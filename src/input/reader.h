@@ -22,15 +22,21 @@ VpcReader *vpc_reader_open (const char *path, VpcContainer container, GError **e
 
 typedef enum {
   /* vpc_reader_next_line() returns VPC_ERROR_AGAIN when no line is ready:
-   * at once the first time, then after waiting up to 250 ms, so that the
+   * at once the first time, then after waiting up to 100 ms, so that the
    * caller can send what it has and look at signals. */
   VPC_READER_LIVE = 1 << 0,
   /* At the end of a file, wait for more (like tail -F): a file truncated
    * is read again from its start; a file renamed away is read to its end,
    * then the new file under the same name is read (in the container of
-   * the first).  The input ends only when the reader is freed. */
+   * the first).  The input ends only when the reader is freed.  Only
+   * regular files are followed: a stream ends when it closes. */
   VPC_READER_FOLLOW = 1 << 1,
 } VpcReaderFlags;
+
+/* Whether path is read as a stream, once and as it comes, like standard
+ * input: "-", a FIFO (such as <(zcat x.gz)), a character device, a
+ * socket.  It must not be opened twice, and has no size or time to watch. */
+gboolean vpc_reader_path_is_stream (const char *path);
 
 VpcReader *vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
                                  GError **error);
