@@ -394,7 +394,7 @@ svg_egress_bars (GString *out, const VpcReportSummary *s)
   g_string_append_printf (out,
                           "<svg id=\"egress\" class=\"chart\" width=\"%u\" height=\"%u\" "
                           "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n",
-                          label_w + bar_w + 160, row_h * rows->len + 4);
+                          label_w + bar_w + 240, row_h * rows->len + 4);
   for (guint i = 0; i < rows->len; i++)
     {
       const VpcReportEgress *e = &g_array_index (rows, VpcReportEgress, i);
