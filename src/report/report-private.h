@@ -80,6 +80,7 @@ struct VpcReport {
   GHashTable *groups[VPC_REPORT_GROUPS]; /* name -> GroupStat* */
   guint64 group_without[VPC_REPORT_GROUPS];
   guint8 exposure_bits[65536 / 8];
+  GString *scratch;          /* lookup keys, reused */
 };
 
 /* Both directions of a session: the addresses in addr_cmp order (first

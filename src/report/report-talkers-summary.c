@@ -107,27 +107,53 @@ row_fill (VpcReportRow *row, const TalkItem *item)
                                          : g_strdup_printf ("%u/%u", row->protocol, row->port);
 }
 
-/* Sort items twice and keep the first top rows of each order. */
+/* The first top items of items in cmp order, into rows.  A small top keeps
+ * a sorted array of the best so far (one comparison for most items) instead
+ * of sorting everything. */
+static void
+top_rows (GArray *items, guint top, GCompareFunc cmp, GArray *rows)
+{
+  if ((guint64) top * 16 >= items->len)
+    {
+      g_array_sort (items, cmp);
+      for (guint i = 0; i < items->len && i < top; i++)
+        {
+          VpcReportRow row;
+          row_fill (&row, &g_array_index (items, TalkItem, i));
+          g_array_append_val (rows, row);
+        }
+      return;
+    }
+  g_autoptr (GArray) best = g_array_sized_new (FALSE, FALSE, sizeof (TalkItem), top + 1);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const TalkItem *item = &g_array_index (items, TalkItem, i);
+      if (best->len == top && cmp (item, &g_array_index (best, TalkItem, top - 1)) >= 0)
+        continue;
+      guint at = best->len;
+      while (at > 0 && cmp (item, &g_array_index (best, TalkItem, at - 1)) < 0)
+        at--;
+      g_array_insert_val (best, at, *item);
+      if (best->len > top)
+        g_array_set_size (best, top);
+    }
+  for (guint i = 0; i < best->len; i++)
+    {
+      VpcReportRow row;
+      row_fill (&row, &g_array_index (best, TalkItem, i));
+      g_array_append_val (rows, row);
+    }
+}
+
+/* The first top rows of items by bytes and by flows. */
 static void
 talk_table (GArray *items, guint top, VpcTalkerTable *table)
 {
   table->distinct = items->len;
   table->by_bytes = rows_new ();
   table->by_flows = rows_new ();
-  g_array_sort (items, talk_by_bytes);
-  for (guint i = 0; i < items->len && i < top; i++)
-    {
-      VpcReportRow row;
-      row_fill (&row, &g_array_index (items, TalkItem, i));
-      g_array_append_val (table->by_bytes, row);
-    }
-  g_array_sort (items, talk_by_flows);
-  for (guint i = 0; i < items->len && i < top; i++)
-    {
-      VpcReportRow row;
-      row_fill (&row, &g_array_index (items, TalkItem, i));
-      g_array_append_val (table->by_flows, row);
-    }
+  top_rows (items, top, talk_by_bytes, table->by_bytes);
+  top_rows (items, top, talk_by_flows, table->by_flows);
 }
 
 static void

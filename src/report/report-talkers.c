@@ -9,6 +9,20 @@
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 #define HAS(mask, el) (((mask) & BIT (VPC_EL_##el)) != 0)
 
+/* Keys of two 32-bit ids: g_int64_hash (high ^ low) would put every pair
+ * with the same xor in one bucket; mix all the bits (splitmix64's finaliser). */
+static guint
+key64_hash (gconstpointer p)
+{
+  guint64 x = *(const guint64 *) p;
+  x ^= x >> 30;
+  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  x ^= x >> 27;
+  x *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  x ^= x >> 31;
+  return (guint) x;
+}
+
 static void
 place_free (gpointer p)
 {
@@ -30,16 +44,17 @@ group_stat_free (gpointer p)
 void
 talkers_init (VpcReport *report)
 {
-  report->conversations = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  report->conversations = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
   report->talk_ports = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   report->places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
   report->next_place_id = 1;
-  report->exposures = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  report->exposures = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
   report->next_exposure_id = 1;
   u64set_init (&report->exposure_sources);
-  report->egress = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  report->egress = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
   for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
     report->groups[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_stat_free);
+  report->scratch = g_string_sized_new (128);
   memset (report->exposure_bits, 0, sizeof report->exposure_bits);
   for (guint i = 0; i < report->options.exposure_port_count; i++)
     {
@@ -59,18 +74,25 @@ talkers_clear (VpcReport *report)
   u64set_clear (&report->exposure_sources);
   for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
     g_clear_pointer (&report->groups[i], g_hash_table_unref);
+  if (report->scratch != NULL)
+    g_string_free (g_steal_pointer (&report->scratch), TRUE);
 }
 
-/* A text element of the flow, or NULL. */
-static char *
+/* A text element of the flow (not NUL-terminated), or NULL. */
+static const fbVarfield_t *
 flow_text (const VpcFlow *flow, guint64 mask, VpcElementIndex el)
 {
   if ((mask & BIT (el)) == 0)
     return NULL;
   if (el == VPC_EL_IF_NAME)
-    return g_strndup ((const char *) flow->interfaceName.buf, flow->interfaceName.len);
-  const fbVarfield_t *v = &flow->text[el - VPC_EL_FIRST_TEXT];
-  return g_strndup ((const char *) v->buf, v->len);
+    return &flow->interfaceName;
+  return &flow->text[el - VPC_EL_FIRST_TEXT];
+}
+
+static char *
+text_dup (const fbVarfield_t *v)
+{
+  return v != NULL ? g_strndup ((const char *) v->buf, v->len) : NULL;
 }
 
 static VpcReportWay
@@ -100,21 +122,28 @@ way_bytes (VpcReportWay way, guint64 bytes, guint64 *in, guint64 *out)
 
 /* Length-prefixed texts, so that no name can imitate another key. */
 static void
-key_part (GString *key, const char *text)
+key_part (GString *key, const fbVarfield_t *v)
 {
-  if (text == NULL)
-    g_string_append (key, "-|");
-  else
-    g_string_append_printf (key, "%zu:%s|", strlen (text), text);
+  if (v == NULL)
+    {
+      g_string_append (key, "-|");
+      return;
+    }
+  char len[24];
+  g_snprintf (len, sizeof len, "%zu:", v->len);
+  g_string_append (key, len);
+  g_string_append_len (key, (const char *) v->buf, (gssize) v->len);
+  g_string_append_c (key, '|');
 }
 
 static Place *
 place_get (VpcReport *report, const VpcFlow *flow, guint64 mask)
 {
-  g_autofree char *interface = flow_text (flow, mask, VPC_EL_IF_NAME);
-  g_autofree char *instance = flow_text (flow, mask, VPC_EL_INSTANCE_ID);
-  g_autofree char *vpc = flow_text (flow, mask, VPC_EL_VPC_ID);
-  g_autoptr (GString) key = g_string_new (NULL);
+  const fbVarfield_t *interface = flow_text (flow, mask, VPC_EL_IF_NAME);
+  const fbVarfield_t *instance = flow_text (flow, mask, VPC_EL_INSTANCE_ID);
+  const fbVarfield_t *vpc = flow_text (flow, mask, VPC_EL_VPC_ID);
+  GString *key = report->scratch;
+  g_string_truncate (key, 0);
   key_part (key, interface);
   key_part (key, instance);
   key_part (key, vpc);
@@ -123,10 +152,10 @@ place_get (VpcReport *report, const VpcFlow *flow, guint64 mask)
     return place;
   place = g_new0 (Place, 1);
   place->id = report->next_place_id++;
-  place->interface = g_steal_pointer (&interface);
-  place->instance = g_steal_pointer (&instance);
-  place->vpc = g_steal_pointer (&vpc);
-  g_hash_table_insert (report->places, g_string_free (g_steal_pointer (&key), FALSE), place);
+  place->interface = text_dup (interface);
+  place->instance = text_dup (instance);
+  place->vpc = text_dup (vpc);
+  g_hash_table_insert (report->places, g_strndup (key->str, key->len), place);
   return place;
 }
 
@@ -242,17 +271,21 @@ group_count (VpcReport *report, const VpcFlow *flow, guint64 mask, int action, g
 {
   for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
     {
-      g_autofree char *name = flow_text (flow, mask, group_elements[i]);
-      if (name == NULL)
+      const fbVarfield_t *v = flow_text (flow, mask, group_elements[i]);
+      if (v == NULL)
         {
           report->group_without[i]++;
           continue;
         }
-      GroupStat *g = g_hash_table_lookup (report->groups[i], name);
+      /* A name with a NUL byte is cut there, as g_strndup() cuts it. */
+      GString *name = report->scratch;
+      g_string_truncate (name, 0);
+      g_string_append_len (name, (const char *) v->buf, (gssize) v->len);
+      GroupStat *g = g_hash_table_lookup (report->groups[i], name->str);
       if (g == NULL)
         {
           g = g_new0 (GroupStat, 1);
-          g->name = g_steal_pointer (&name);
+          g->name = g_strdup (name->str);
           g_hash_table_insert (report->groups[i], g->name, g);
         }
       tally_add (&g->all, packets, bytes);
@@ -274,6 +307,8 @@ talkers_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask, int acti
     return;
   AddrStat *sa = src != NULL ? addr_get (report, src) : NULL;
   AddrStat *da = dst != NULL ? addr_get (report, dst) : NULL;
+  if (sa != NULL)
+    sa->accepted_src++; /* the scanners' accepted flows */
   VpcReportWay way = flow_way (flow, mask, src, dst);
   talk_count (report, sa, da, flow, mask, way, packets, bytes);
 

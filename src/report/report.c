@@ -305,9 +305,7 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
   flow_addr (flow, mask, FALSE, &dst, &has_dst);
   talkers_add_flow (report, flow, mask, action, has_src ? &src : NULL, has_dst ? &dst : NULL);
 
-  AddrStat *sa = NULL;
-  if (has_src && action == 1)
-    addr_get (report, &src)->accepted_src++;
+  AddrStat *sa = NULL; /* accepted_src: counted by talkers_add_flow() */
   if (action == 2)
     {
       AddrStat *da = NULL;
