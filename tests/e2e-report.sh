@@ -283,6 +283,13 @@ report_check "daily.log --exposure-ports 22,5432,80 --egress-threshold 20000000 
     "$FEEDS --offline --exposure-ports ' 22,5432, 80,22' --egress-threshold 20000000 --top 4" \
     "--feeds '$WORK/feeds.conf' --exposure-ports 22,5432,80 --egress-threshold 20000000 --top 4" \
     "$WORK/daily.log"
+run "$VPC2IPFIX" -q -o "$WORK/daily.ipfix" "$WORK/daily.log"
+expect_rc 0 "vpc2ipfix daily.log"
+REPORT_ON=$WORK/daily.ipfix
+report_check "daily.log as IPFIX (instance, VPC, flow-direction, pkt-dst-aws-service carried)" \
+    "$FEEDS --offline" "--no-inputs --feeds '$WORK/feeds.conf'" "$WORK/daily.log"
+REPORT_ON=
+# shellcheck disable=SC2086
 run "$VPC_REPORT" -q -O csv -o "$WORK/daily.csv" $FEEDS --offline "$WORK/daily.log"
 expect_rc 0 "daily.log as CSV"
 echo "# \$ reportcheck.py --csv daily.csv ..."
