@@ -113,6 +113,7 @@ main (int argc, char **argv)
   g_autofree char *output_format = NULL;
   g_autofree char *feeds_path = NULL;
   g_autofree char *cache_dir = NULL;
+  g_autofree char *exposure_ports = NULL;
   g_auto (GStrv) inputs = NULL;
   gboolean quiet = FALSE, version = FALSE, offline = FALSE;
   gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
@@ -122,6 +123,7 @@ main (int argc, char **argv)
   VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
   gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
   gint64 feeds_deadline = feed_options.deadline;
+  gint64 egress_threshold = (gint64) options.egress_threshold;
 
   GOptionEntry main_entries[] = {
     { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
@@ -139,6 +141,14 @@ main (int argc, char **argv)
       "Seconds of one bar of the reject histogram (default 0: chosen from the time span, "
       "at most 60 bars)",
       "SECONDS" },
+    { "exposure-ports", 0, 0, G_OPTION_ARG_STRING, &exposure_ports,
+      "Sensitive ports of the exposure section, comma-separated, \"\" for none (default "
+      "22,23,1433,1521,2375,3306,3389,5432,5900,6379,9200,11211,27017)",
+      "LIST" },
+    { "egress-threshold", 0, 0, G_OPTION_ARG_INT64, &egress_threshold,
+      "Flag an interface sending BYTES or more to public, non-AWS addresses (default "
+      "1000000000)",
+      "BYTES" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
@@ -185,9 +195,11 @@ main (int argc, char **argv)
       "or \"-\" is given) and IPFIX files written by vpc2ipfix (named on the command line),\n"
       "and reports in one pass: totals and reject shares; the top rejected sources,\n"
       "destination ports, destination addresses and interfaces; scanners; a time histogram\n"
-      "of rejects; and every address listed by a public threat feed (downloaded politely\n"
+      "of rejects; every address listed by a public threat feed (downloaded politely\n"
       "and cached; see --feeds), with the accepted traffic to or from high-severity\n"
-      "addresses flagged first.");
+      "addresses flagged first; the top talkers of accepted traffic; sensitive ports\n"
+      "exposed to public addresses; egress to public, non-AWS addresses; and totals per\n"
+      "account, VPC, subnet and interface.");
   g_option_context_set_description (
       context,
       "Examples:\n"
@@ -226,6 +238,7 @@ main (int argc, char **argv)
                                &error)
       || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
       || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || (exposure_ports != NULL && !vpc_report_parse_ports (exposure_ports, &options, &error))
       || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
                                &error)
       || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
@@ -248,6 +261,13 @@ main (int argc, char **argv)
       fprintf (stderr, "vpc-report: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
+  if (egress_threshold < 0)
+    {
+      fprintf (stderr, "vpc-report: --egress-threshold: %" G_GINT64_FORMAT " is negative\n"
+                       "Try 'vpc-report --help'.\n", egress_threshold);
+      return EXIT_USAGE;
+    }
+  options.egress_threshold = (guint64) egress_threshold;
   if (max_feed_size < 1)
     {
       fprintf (stderr, "vpc-report: --max-feed-size: %" G_GINT64_FORMAT " is not positive\n"

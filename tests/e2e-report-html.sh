@@ -35,16 +35,32 @@ chromium_run() {
         --disable-dev-shm-usage --user-data-dir="$WORK/profile" --window-size=1280,2400 "$@"
 }
 
-chromium_run --dump-dom "file://$WORK/report.html"
-expect_rc 0 "chromium --dump-dom"
-cp "$OUT" "$WORK/dom.html"
-for id in totals-table threats-table feeds-table sources-table ports-table destinations-table \
-    interfaces-table scanners-table inputs-table histogram sources ports share; do
-    expect_grep "id=\"$id\"" "$WORK/dom.html" "rendered DOM has #$id"
-done
-# The charts: one bar per histogram bucket, one per top row.
-_rc=0
-"$PYTHON3" - "$WORK/dom.html" "$WORK/report.json" >"$WORK/bars.out" 2>&1 <<'PY' || _rc=$?
+# The daily view needs a log with instances, flow-direction and planted findings.
+"$PYTHON3" "$R/gen-daily-log.py" --records 3000 >"$WORK/daily.log"
+run "$VPC_REPORT" -q -O html -o "$WORK/daily.html" --feeds "$WORK/feeds.conf" \
+    --cache-dir "$WORK/cache" --offline "$WORK/daily.log"
+expect_rc 0 "vpc-report -O html daily.log"
+run "$VPC_REPORT" -q -O json -o "$WORK/daily.json" --feeds "$WORK/feeds.conf" \
+    --cache-dir "$WORK/cache" --offline "$WORK/daily.log"
+expect_rc 0 "vpc-report -O json daily.log"
+
+# check_dom NAME [ID...]: the rendered DOM of NAME.html against NAME.json: every section's
+# table and chart present, one bar per bucket and per top row, flagged rows as flagged.
+check_dom() {
+    chromium_run --dump-dom "file://$WORK/$1.html"
+    expect_rc 0 "$1: chromium --dump-dom"
+    cp "$OUT" "$WORK/$1-dom.html"
+    _name=$1
+    shift
+    for id in "$@" totals-table threats-table feeds-table sources-table ports-table destinations-table \
+        interfaces-table inputs-table histogram sources ports share \
+        talkers talker-directions-table talker-sources talker-destinations talker-conversations \
+        talker-ports talker-sources-bytes-table talker-sources-flows-table \
+        talker-conversations-bytes-table talker-ports-flows-table exposure egress-section groups; do
+        expect_grep "id=\"$id\"" "$WORK/$_name-dom.html" "$_name: rendered DOM has #$id"
+    done
+    _rc=0
+    "$PYTHON3" - "$WORK/$_name-dom.html" "$WORK/$_name.json" >"$WORK/bars.out" 2>&1 <<'PY' || _rc=$?
 import json, re, sys
 from html.parser import HTMLParser
 
@@ -53,23 +69,29 @@ class Bars(HTMLParser):
         super().__init__()
         self.svg = None
         self.bars = {}
-        self.flagged = []
+        self.table = None
+        self.tables = set()
+        self.flagged = {}
         self.row = None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "svg":
             self.svg = a.get("id")
             self.bars[self.svg] = 0
-        elif tag == "rect" and self.svg and a.get("class") in ("bar", "hbar", "acc", "rej"):
+        elif tag == "rect" and self.svg and a.get("class") in ("bar", "hbar", "acc", "rej", "in",
+                                                                "out", "unk"):
             assert float(a["width"]) > 0 and float(a["height"]) > 0, a
             self.bars[self.svg] += 1
+        elif tag == "table":
+            self.table = a.get("id")
+            self.tables.add(self.table)
         elif tag == "tr" and a.get("class") == "flagged":
             self.row = []
     def handle_endtag(self, tag):
         if tag == "svg":
             self.svg = None
         elif tag == "tr" and self.row is not None:
-            self.flagged.append(self.row[0])
+            self.flagged.setdefault(self.table, []).append(self.row[0])
             self.row = None
     def handle_data(self, data):
         if self.row is not None and data.strip():
@@ -83,17 +105,37 @@ want = {"histogram": len(doc["rejects"]["histogram"]["buckets"]),
         "ports": len(doc["rejects"]["ports"]["top"]),
         "destinations": len(doc["rejects"]["destinations"]["top"]),
         "interfaces": len(doc["rejects"]["interfaces"]["top"]), "share": 2}
+if doc["egress"]["interfaces"]:
+    want["egress"] = len(doc["egress"]["interfaces"])
 for k, n in want.items():
     assert p.bars.get(k) == n, f"chart {k}: {p.bars.get(k)} bars, expected {n}"
+# Talker bars: one to three parts (inbound, outbound, unknown) per row.
+for k in ("sources", "destinations", "conversations", "ports"):
+    rows = len(doc["talkers"][k]["by_bytes"])
+    got = p.bars.get(f"talker-{k}", 0)
+    assert rows <= got <= 3 * rows and (rows == 0 or got > 0), f"talker-{k}: {got} parts, {rows} rows"
 flagged = [t["address"] for t in doc["threats"]["list"] if t["flagged"]]
-assert p.flagged == flagged, f"flagged rows {p.flagged}, expected {flagged}"
-print("bars:", ", ".join(f"{k} {v}" for k, v in sorted(p.bars.items())), "; flagged rows:", flagged)
+assert p.flagged.get("threats-table", []) == flagged, f"flagged rows {p.flagged}, expected {flagged}"
+exposed = [e["interface"] for e in doc["exposure"]["list"] if e["listed_sources"] > 0]
+assert p.flagged.get("exposure-table", []) == exposed, (p.flagged, exposed)
+over = [e["interface"] for e in doc["egress"]["interfaces"] if e["over_threshold"]]
+assert p.flagged.get("egress-table", []) == over, (p.flagged, over)
+if doc["exposure"]["list"]:
+    assert "exposure-table" in p.tables
+for g in ("accounts", "vpcs", "subnets", "interfaces"):
+    assert (f"group-{g}-table" in p.tables) == (doc["groups"][g]["distinct"] > 0), g
+print("bars:", ", ".join(f"{k} {v}" for k, v in sorted(p.bars.items())), "; flagged rows:", p.flagged)
 PY
-check "SVG charts: a bar per bucket and per top row; flagged rows first" "$_rc"
-diag_file "$WORK/bars.out"
+    check "$_name: SVG charts: a bar per bucket and per top row; flagged rows first" "$_rc"
+    diag_file "$WORK/bars.out"
+}
+check_dom report scanners-table
+check_dom daily exposure-table egress egress-table egress-destinations-table
+expect_grep 'id="exposure-table"' "$WORK/daily-dom.html" "daily: the exposure table is there"
+expect_grep 'id="group-subnets-table"' "$WORK/daily-dom.html" "daily: the per-subnet table is there"
 
 rm -f "$WORK/shot.png"
-chromium_run --screenshot="$WORK/shot.png" "file://$WORK/report.html"
+chromium_run --screenshot="$WORK/shot.png" "file://$WORK/daily.html"
 expect_rc 0 "chromium --screenshot"
 if [ -s "$WORK/shot.png" ] && [ "$(head -c 8 "$WORK/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
     ok "screenshot is a PNG ($(wc -c <"$WORK/shot.png" | tr -d ' ') bytes)"

@@ -219,6 +219,7 @@ run "$VPC_REPORT" -q --no-threats -O csv "$WORK/hostile.log"
 expect_rc 0 "hostile interface ids: CSV"
 expect_grep '^rejected_interfaces,"'"'"'=HYPERLINK\(""x""\)",' "$OUT" "CSV: a cell starting with = is neutralised"
 expect_grep "^rejected_interfaces,'@SUM\(1\)," "$OUT" "CSV: a cell starting with @ is neutralised"
+expect_grep '^group_interfaces,"'"'"'=HYPERLINK\(""x""\)",' "$OUT" "CSV: the interface groups neutralised too"
 
 # Threat coverage: "0 listed addresses" never stands for "not checked".
 # One enabled feed missing (its file is not there): checked in part, said in every
@@ -269,5 +270,95 @@ expect_grep 'feed cache .*not-a-dir cannot be used .*temporary cache' "$ERR" "an
 expect_grep '"coverage": "complete"' "$WORK/tmpcache.json" "an unusable cache directory: every feed still loaded"
 check "an unusable cache directory: the temporary cache is removed" \
     "$([ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'vpc-report-feeds-*' -newer "$WORK/not-a-dir" 2>/dev/null)" ]; echo $?)"
+
+# The daily view (talkers, exposure, egress, groups) on a generated v5 log with planted
+# findings (tests/report/gen-daily-log.py says what is planted): every value recomputed
+# in JSON and CSV, with the default and with other --exposure-ports, --egress-threshold
+# and --top; then the planted findings by name.
+"$PYTHON3" "$R/gen-daily-log.py" --records 20000 >"$WORK/daily.log"
+report_check "daily.log with test feeds" "$FEEDS --offline" "--feeds '$WORK/feeds.conf'" \
+    "$WORK/daily.log"
+DAILY_JSON=$LAST_JSON
+report_check "daily.log --exposure-ports 22,5432,80 --egress-threshold 20000000 --top 4" \
+    "$FEEDS --offline --exposure-ports ' 22,5432, 80,22' --egress-threshold 20000000 --top 4" \
+    "--feeds '$WORK/feeds.conf' --exposure-ports 22,5432,80 --egress-threshold 20000000 --top 4" \
+    "$WORK/daily.log"
+run "$VPC2IPFIX" -q -o "$WORK/daily.ipfix" "$WORK/daily.log"
+expect_rc 0 "vpc2ipfix daily.log"
+REPORT_ON=$WORK/daily.ipfix
+report_check "daily.log as IPFIX (instance, VPC, flow-direction, pkt-dst-aws-service carried)" \
+    "$FEEDS --offline" "--no-inputs --feeds '$WORK/feeds.conf'" "$WORK/daily.log"
+REPORT_ON=
+# shellcheck disable=SC2086
+run "$VPC_REPORT" -q -O csv -o "$WORK/daily.csv" $FEEDS --offline "$WORK/daily.log"
+expect_rc 0 "daily.log as CSV"
+echo "# \$ reportcheck.py --csv daily.csv ..."
+if "$PYTHON3" "$REPORTCHECK" --json "$DAILY_JSON" --csv "$WORK/daily.csv" --feeds "$WORK/feeds.conf" \
+        "$WORK/daily.log" >"$WORK/check.out" 2>&1; then
+    ok "daily.log CSV: every row as recomputed"
+else
+    not_ok "daily.log CSV: every row as recomputed"
+    diag_file "$WORK/check.out"
+fi
+_rc=0
+"$PYTHON3" - "$DAILY_JSON" >"$WORK/planted.out" 2>&1 <<'PY' || _rc=$?
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "vpc-report/2", d["schema"]
+ex = {(e["instance"], e["port"]): e for e in d["exposure"]["list"]}
+assert d["exposure"]["count"] == 2, d["exposure"]
+ssh = ex[("i-0a000000000000022", 22)]
+assert (ssh["interface"], ssh["vpc"], ssh["protocol_name"], ssh["sources"], ssh["listed_sources"],
+        ssh["flows"]) == ("eni-0a00000000000ssh", "vpc-0aaa", "tcp", 3, 1, 6), ssh
+db = ex[("i-0b000000000003306", 3306)]
+assert (db["sources"], db["listed_sources"], db["flows"]) == (5, 0, 5), db
+print("instance i-0a000000000000022 port 22 exposed to 3 public sources (1 listed);",
+      "i-0b000000000003306 port 3306 to 5")
+eg = d["egress"]
+top = eg["interfaces"][0]
+assert (top["interface"], top["bytes"], top["destinations"], top["over_threshold"]) == \
+    ("eni-0c000000000000leak", 1200000000, 1, True), top
+assert eg["over_threshold"] == 1 and all(not e["over_threshold"] for e in eg["interfaces"][1:]), eg
+names = [e["interface"] for e in eg["interfaces"]]
+assert "eni-0d0000000000000s3" not in names, "S3 traffic (pkt-dst-aws-service) is not egress"
+assert all(e["address"] != "52.216.0.10" for e in eg["destinations"])
+small = [e for e in eg["interfaces"] if e["interface"] == "eni-0e00000000000small"]
+assert small and small[0]["bytes"] == 10000000 and not small[0]["over_threshold"], small
+print("egress: eni-0c000000000000leak 1200000000 bytes over the threshold; S3 left out")
+c = d["talkers"]["conversations"]["by_bytes"]
+internal = [x for x in c if x["address_a"] == "10.1.1.10" and x["address_b"] == "10.2.1.20"]
+assert internal and internal[0]["flows"] == 80 and internal[0]["bytes"] == 160000000, c[:3]
+s = d["talkers"]["sources"]["by_bytes"][0]
+assert s["address"] == "10.2.2.60" and s["bytes"] == 5000000000 and s["outbound_bytes"] == s["bytes"], s
+print("talkers: 10.1.1.10 <-> 10.2.1.20 80 flows both ways; top source 10.2.2.60 (S3)")
+g = d["groups"]
+assert [r["account"] for r in g["accounts"]["top"]] == ["222222222222", "111111111111"], g["accounts"]
+assert g["vpcs"]["distinct"] == 2 and g["subnets"]["distinct"] == 4, g
+assert g["interfaces"]["distinct"] == 7 and g["interfaces"]["without"] == 0, g["interfaces"]
+print("groups: 2 accounts, 2 VPCs, 4 subnets, 7 interfaces")
+PY
+check "daily.log: the planted exposures, egress, talkers and groups" "$_rc"
+diag_file "$WORK/planted.out"
+run "$VPC_REPORT" -q $FEEDS --offline "$WORK/daily.log"
+expect_rc 0 "daily.log as a table"
+for pat in '^Top talkers \(accepted flows\)' '^Top talkers: conversations by bytes' \
+    '^Exposure: 2 interface ports ' \
+    '^  ! +eni-0a00000000000ssh +i-0a000000000000022 +vpc-0aaa +tcp/22 +3 +1 ' \
+    '^  +eni-0b0000000000000db +i-0b000000000003306 +vpc-0bbb +tcp/3306 +5 +0 ' \
+    '^Egress to public, non-AWS addresses: .* 1 at or over 1000000000 bytes' \
+    '^  ! +eni-0c000000000000leak +i-0c000000000000leak +vpc-0aaa +1 +12 +960000 +1200000000$' \
+    '^Totals per account \(2 distinct, 0 flows without one\)' '^Totals per subnet \(4 distinct'; do
+    expect_grep "$pat" "$OUT" "daily table: /$pat/"
+done
+run "$VPC_REPORT" -q --no-threats --exposure-ports 22,http "$S/default-v2.log"
+expect_rc 2 "--exposure-ports with a name"
+run "$VPC_REPORT" -q --no-threats --exposure-ports 0 "$S/default-v2.log"
+expect_rc 2 "--exposure-ports 0"
+run "$VPC_REPORT" -q --no-threats --egress-threshold -1 "$S/default-v2.log"
+expect_rc 2 "--egress-threshold -1"
+run "$VPC_REPORT" -q --no-threats -O json --exposure-ports '' "$WORK/daily.log"
+expect_rc 0 "--exposure-ports '' (none)"
+expect_grep '"exposure_ports": \[\]' "$OUT" "--exposure-ports '': no port watched"
+expect_grep '"exposure": \{"count": 0, "list": \[\]\}' "$OUT" "--exposure-ports '': no exposure"
 
 tap_done

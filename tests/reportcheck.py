@@ -6,17 +6,25 @@
   reportcheck.py --json REPORT.json [--feeds FEEDS.conf] [--no-inputs]
                  [--top N] [--top-threats N] [--scan-ports N] [--scan-hosts N]
                  [--bucket S] [--format FMT] [--input-format C]
+                 [--exposure-ports LIST] [--egress-threshold BYTES]
                  [--packet-addresses-as-key] INPUT...   (as given to vpc-report)
 
 The flow records come from tests/flowcheck.py's own VPC Flow Log parser
 (written from the interface contract, sharing nothing with src/): the same
 inputs, containers and counts as vpc2ipfix.  From them this script computes,
 on its own, the whole document vpc-report(1) describes (schema
-"vpc-report/1"): input counts, totals and shares, the top tables with their
+"vpc-report/2"): input counts, totals and shares, the top tables with their
 tie-breaks, scanners, the reject histogram (bucket choice included), and,
 with --feeds, the threat matches (the feed files parsed here, private and
 reserved space by Python's ipaddress.is_global), feed entry counts and the
-interval count.  Then it compares the two documents key by key: every
+interval count; and the daily view of schema 2: top talkers (accepted
+flows; sources, destinations, conversations as unordered address pairs,
+destination ports; by bytes and by flows; inbound/outbound bytes by the
+flow-direction field, else by which side is public), exposure (accepted
+inbound tcp/udp flows from public addresses to the sensitive ports, per
+interface, instance, VPC and port), egress (accepted outbound flows to
+public addresses without pkt-dst-aws-service) and the totals per account,
+VPC, subnet and interface.  Then it compares the two documents key by key: every
 number, string and list; shares to 1e-6.  Only "generator", feeds' "age"
 and "state" (checked for plausibility) are not recomputed.
 
@@ -41,13 +49,18 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flowcheck  # noqa: E402  (the independent log parser)
 
-SCHEMA = "vpc-report/1"
+SCHEMA = "vpc-report/2"
 PROTOCOLS = {1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre",
              50: "esp", 51: "ah", 58: "ipv6-icmp", 132: "sctp"}
 SEVERITIES = ["info", "low", "medium", "high"]
 AUTO_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800]
 AUTO_MAX = 60
 THREAT_INTERFACES = 5   # interfaces named per listed address (vpc-report: VPC_REPORT_THREAT_INTERFACES)
+DEFAULT_EXPOSURE_PORTS = "22,3389,5900,23,3306,5432,1433,1521,6379,9200,27017,11211,2375"
+DEFAULT_EGRESS_THRESHOLD = 1_000_000_000
+WAYS = ["unknown", "inbound", "outbound"]
+GROUPS = (("accounts", "account", "awsAccountId"), ("vpcs", "vpc", "awsVpcId"),
+          ("subnets", "subnet", "awsSubnetId"), ("interfaces", "interface", "interfaceName"))
 
 
 def tally():
@@ -374,7 +387,10 @@ def expected(a, records, stats, feeds):
     doc = {
         "schema": SCHEMA,
         "options": {"top": a.top, "top_threats": a.top_threats, "scan_ports": a.scan_ports,
-                    "scan_hosts": a.scan_hosts, "bucket_seconds": a.bucket},
+                    "scan_hosts": a.scan_hosts, "bucket_seconds": a.bucket,
+                    "exposure_ports": sorted(set(int(x) for x in a.exposure_ports.split(",")
+                                                 if x.strip())),
+                    "egress_threshold": a.egress_threshold},
         "time": when,
         "totals": dict(**all_t, **fam, accepted=acc, rejected=rej, no_action=noact,
                        rejected_share={k: share(rej[k], all_t[k]) for k in all_t}),
@@ -401,6 +417,7 @@ def expected(a, records, stats, feeds):
                      ipfix_records=0, ipfix_options_records=0)
         doc["inputs"] = {"files": files, "total": total}
 
+    doc.update(daily(a, records, feeds))
     if feeds is None:
         doc["threats"] = {"enabled": False, "coverage": "none", "missing_feeds": [],
                           "intervals": 0, "feeds": [], "addresses": 0,
@@ -437,6 +454,186 @@ def expected(a, records, stats, feeds):
                  for addr, t, fl in rows[:lim]],
     }
     return doc
+
+
+# ---------------------------------------------------------- the daily view
+
+def way_of(r, src, dst):
+    """1 inbound, 2 outbound, 0 unknown: flow-direction where present, else
+    which side is private (not ipaddress.is_global)."""
+    if "flowDirection" in r:
+        return 2 if r["flowDirection"] == 1 else 1
+    if src is None or dst is None:
+        return 0
+    sp, dp = not src.is_global, not dst.is_global
+    if sp and not dp:
+        return 2
+    if not sp and dp:
+        return 1
+    return 0
+
+
+def text_key(t):
+    """C's order of optional texts: absent first, then strcmp."""
+    return (0, b"") if t is None else (1, t.encode("utf-8", "surrogateescape"))
+
+
+def place_of(r):
+    return (r.get("interfaceName"), r.get("awsInstanceId"), r.get("awsVpcId"))
+
+
+def place_key(p):
+    return tuple(text_key(t) for t in p)
+
+
+def place_dict(p):
+    return {"interface": p[0], "instance": p[1], "vpc": p[2]}
+
+
+def bkey(t):
+    return (-t["bytes"], -t["flows"], -t["packets"])
+
+
+def satsum(a, b):
+    return min(U64, a + b)
+
+
+def daily(a, records, feeds):
+    """The talkers, exposure, egress and groups sections."""
+    top = a.top
+    ports_watched = set(int(x) for x in a.exposure_ports.split(",") if x.strip())
+    ways = [tally(), tally(), tally()]
+    srcs, dsts, convs, tports = {}, {}, {}, {}
+    expo = {}     # (place, proto, port) -> stats
+    egress_p = {}  # place -> {"t": tally, "dests": set}
+    egress_d = {}  # (place, addr) -> tally
+    egress_total = tally()
+    groups = [({}, [0]) for _ in GROUPS]
+
+    def talk(d, k, pk, by, way):
+        e = d.setdefault(k, {"t": tally(), "in": 0, "out": 0})
+        add(e["t"], pk, by)
+        if way == 1:
+            e["in"] = satsum(e["in"], by)
+        elif way == 2:
+            e["out"] = satsum(e["out"], by)
+
+    for r in records:
+        pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
+        fs = r.get("forwardingStatus")
+        action = 0 if fs is None else (2 if fs == 129 else 1)
+        for (table, without), (_n, _k, field) in zip(groups, GROUPS):
+            if field not in r:
+                without[0] += 1
+                continue
+            g = table.setdefault(r[field], {"all": tally(), "accepted": tally(),
+                                            "rejected": tally()})
+            add(g["all"], pk, by)
+            if action == 1:
+                add(g["accepted"], pk, by)
+            elif action == 2:
+                add(g["rejected"], pk, by)
+        if action != 1:
+            continue
+        src, dst = flow_addr(r, True), flow_addr(r, False)
+        way = way_of(r, src, dst)
+        add(ways[way], pk, by)
+        if src is not None:
+            talk(srcs, src, pk, by, way)
+        if dst is not None:
+            talk(dsts, dst, pk, by, way)
+        if src is not None and dst is not None:
+            talk(convs, tuple(sorted((src, dst), key=akey)), pk, by, way)
+        has_port = "protocolIdentifier" in r and "destinationTransportPort" in r
+        if has_port:
+            talk(tports, (r["protocolIdentifier"], r["destinationTransportPort"]), pk, by, way)
+        if (way == 1 and src is not None and src.is_global and has_port
+                and r["protocolIdentifier"] in (6, 17)
+                and r["destinationTransportPort"] in ports_watched):
+            k = (place_of(r), r["protocolIdentifier"], r["destinationTransportPort"])
+            e = expo.setdefault(k, {"t": tally(), "sources": set(), "first": None, "last": None})
+            add(e["t"], pk, by)
+            e["sources"].add(src)
+            span(e, r)
+        if (way == 2 and dst is not None and dst.is_global
+                and "awsPktDstAwsService" not in r):
+            p = place_of(r)
+            add(egress_total, pk, by)
+            e = egress_p.setdefault(p, {"t": tally(), "dests": set()})
+            add(e["t"], pk, by)
+            e["dests"].add(dst)
+            add(egress_d.setdefault((p, dst), tally()), pk, by)
+
+    def talk_rows(d, kind):
+        def row(k, e):
+            if kind == "address":
+                head = {"address": str(k)}
+            elif kind == "conversation":
+                head = {"address_a": str(k[0]), "address_b": str(k[1])}
+            else:
+                head = {"protocol": k[0], "protocol_name": PROTOCOLS.get(k[0]), "port": k[1],
+                        "service": service(k[0], k[1])}
+            return dict(**head, **e["t"], inbound_bytes=e["in"], outbound_bytes=e["out"])
+
+        def key(k):
+            if kind == "address":
+                return akey(k)
+            if kind == "conversation":
+                return (akey(k[0]), akey(k[1]))
+            return k[0] * 65536 + k[1]
+        by_b = sorted(d.items(), key=lambda kv: (bkey(kv[1]["t"]), key(kv[0])))
+        by_f = sorted(d.items(), key=lambda kv: (tkey(kv[1]["t"]), key(kv[0])))
+        return {"distinct": len(d), "by_bytes": [row(k, e) for k, e in by_b[:top]],
+                "by_flows": [row(k, e) for k, e in by_f[:top]]}
+
+    def listed(addr):
+        return feeds is not None and feeds.lookup(addr) is not None
+
+    erows = sorted(expo.items(), key=lambda kv: (-len(kv[1]["sources"]), tkey(kv[1]["t"]),
+                                                 place_key(kv[0][0]),
+                                                 kv[0][1] * 65536 + kv[0][2]))
+    exposure = {"count": len(expo), "list": [
+        dict(**place_dict(p), protocol=proto, protocol_name=PROTOCOLS.get(proto), port=port,
+             sources=len(e["sources"]), listed_sources=sum(1 for x in e["sources"] if listed(x)),
+             **e["t"], first=e["first"], last=e["last"])
+        for (p, proto, port), e in erows[:top]]}
+
+    irows = sorted(egress_p.items(), key=lambda kv: (bkey(kv[1]["t"]), place_key(kv[0])))
+    drows = sorted(egress_d.items(), key=lambda kv: (bkey(kv[1]), place_key(kv[0][0]),
+                                                     akey(kv[0][1])))
+    egress = {
+        "threshold": a.egress_threshold,
+        "total": egress_total,
+        "interface_count": len(egress_p),
+        "over_threshold": sum(1 for e in egress_p.values()
+                              if e["t"]["bytes"] >= a.egress_threshold),
+        "destination_count": len(egress_d),
+        "interfaces": [dict(**place_dict(p), destinations=len(e["dests"]), **e["t"],
+                            over_threshold=e["t"]["bytes"] >= a.egress_threshold)
+                       for p, e in irows[:top]],
+        "destinations": [dict(**place_dict(p), address=str(d), **t) for (p, d), t in drows[:top]],
+    }
+
+    gdoc = {}
+    for (table, without), (name, key, _f) in zip(groups, GROUPS):
+        rows = sorted(table.items(), key=lambda kv: (tkey(kv[1]["all"]),
+                                                     kv[0].encode("utf-8", "surrogateescape")))
+        gdoc[name] = {"distinct": len(table), "without": without[0], "top": [
+            {key: k, **g["all"], "accepted": g["accepted"], "rejected": g["rejected"],
+             "rejected_share": (g["rejected"]["flows"] / g["all"]["flows"]
+                                if g["all"]["flows"] else 0.0)}
+            for k, g in rows[:top]]}
+
+    return {
+        "talkers": {"directions": {WAYS[w]: ways[w] for w in range(3)},
+                    "sources": talk_rows(srcs, "address"),
+                    "destinations": talk_rows(dsts, "address"),
+                    "conversations": talk_rows(convs, "conversation"),
+                    "ports": talk_rows(tports, "port")},
+        "exposure": exposure,
+        "egress": egress,
+        "groups": gdoc,
+    }
 
 
 # ---------------------------------------------------------------- compare
@@ -541,6 +738,30 @@ def check_csv(path, exp, errors):
     same("feeds", sec.get("feeds", []),
          [{k: f[k] for k in ("name", "severity", "entries", "garbage", "special", "too_wide")}
           for f in th["feeds"]])
+    tk = exp["talkers"]
+    same("talker_directions", sec.get("talker_directions", []),
+         [dict(direction=w, **tk["directions"][w]) for w in WAYS])
+    for name in ("sources", "destinations", "conversations", "ports"):
+        for by in ("bytes", "flows"):
+            sname = f"talker_{name}_by_{by}"
+            same(sname, sec.get(sname, []), tk[name]["by_" + by])
+    same("exposure", sec.get("exposure", []),
+         [dict(first_ms=x["first"], last_ms=x["last"],
+               **{k: v for k, v in x.items() if k not in ("first", "last")})
+          for x in exp["exposure"]["list"]])
+    same("egress_interfaces", sec.get("egress_interfaces", []),
+         [dict(x, over_threshold="yes" if x["over_threshold"] else "no")
+          for x in exp["egress"]["interfaces"]])
+    same("egress_destinations", sec.get("egress_destinations", []),
+         exp["egress"]["destinations"])
+    for name, key, _f in GROUPS:
+        same(f"group_{name}", sec.get(f"group_{name}", []),
+             [dict(**{key: g[key], "flows": g["flows"], "packets": g["packets"],
+                      "bytes": g["bytes"]},
+                   **{f"{w}_{k}": g[w][k] for w in ("accepted", "rejected")
+                      for k in ("flows", "packets", "bytes")},
+                   rejected_share=f"{g['rejected_share']:.6f}")
+              for g in exp["groups"][name]["top"]])
 
 
 def count_leaves(x):
@@ -563,6 +784,8 @@ def main(argv=None):
     ap.add_argument("--scan-ports", type=int, default=20)
     ap.add_argument("--scan-hosts", type=int, default=20)
     ap.add_argument("--bucket", type=int, default=0)
+    ap.add_argument("--exposure-ports", default=DEFAULT_EXPOSURE_PORTS)
+    ap.add_argument("--egress-threshold", type=int, default=DEFAULT_EGRESS_THRESHOLD)
     ap.add_argument("-f", "--format")
     ap.add_argument("--input-format", default="auto")
     ap.add_argument("--packet-addresses-as-key", action="store_true")

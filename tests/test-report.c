@@ -297,6 +297,214 @@ test_ipfix_empty_string (void)
   g_unlink (path);
 }
 
+/* A flow with the texts and fields of the daily view; NULL texts and a
+ * negative direction are left out of the mask. */
+typedef struct {
+  guint32 src, dst;
+  guint8 proto;
+  guint16 dport;
+  guint64 bytes;
+  gboolean accept;
+  int direction;            /* -1 absent, 0 ingress, 1 egress */
+  const char *ifname, *instance, *vpc, *account, *aws_service;
+} DailyFlow;
+
+static void
+add_daily (VpcReport *r, const DailyFlow *d)
+{
+  VpcFlow f = { 0 };
+  f.sourceIPv4Address = d->src;
+  f.destinationIPv4Address = d->dst;
+  f.protocolIdentifier = d->proto;
+  f.destinationTransportPort = d->dport;
+  f.packetDeltaCount = 1;
+  f.octetDeltaCount = d->bytes;
+  f.flowStartMilliseconds = 1000000;
+  f.flowEndMilliseconds = 1030000;
+  f.forwardingStatus = d->accept ? VPC_FORWARDING_STATUS_FORWARDED : VPC_FORWARDING_STATUS_ACL_DENY;
+  guint64 mask = BASIC;
+  if (d->direction >= 0)
+    {
+      f.flowDirection = (guint8) d->direction;
+      mask |= BIT (VPC_EL_FLOW_DIRECTION);
+    }
+  if (d->ifname != NULL)
+    {
+      f.interfaceName.buf = (uint8_t *) d->ifname;
+      f.interfaceName.len = strlen (d->ifname);
+      mask |= BIT (VPC_EL_IF_NAME);
+    }
+  struct {
+    VpcElementIndex el;
+    const char *text;
+  } texts[] = { { VPC_EL_INSTANCE_ID, d->instance }, { VPC_EL_VPC_ID, d->vpc },
+                { VPC_EL_ACCOUNT_ID, d->account }, { VPC_EL_PKT_DST_SERVICE, d->aws_service } };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i].text != NULL)
+      {
+        fbVarfield_t *v = &f.text[texts[i].el - VPC_EL_FIRST_TEXT];
+        v->buf = (uint8_t *) texts[i].text;
+        v->len = strlen (texts[i].text);
+        mask |= BIT (texts[i].el);
+      }
+  vpc_report_add_flow (r, &f, mask);
+}
+
+/* Talkers: accepted flows only; the direction from flow-direction, else from
+ * which side is private; both directions of a session in one conversation. */
+static void
+test_talkers (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  guint32 us = ip4 (10, 0, 0, 1), them = ip4 (1, 1, 1, 1);
+  add_daily (r, &(DailyFlow){ us, them, 6, 443, 100, TRUE, -1 });        /* outbound */
+  add_daily (r, &(DailyFlow){ them, us, 6, 40000, 900, TRUE, -1 });      /* inbound */
+  add_daily (r, &(DailyFlow){ us, ip4 (10, 0, 0, 2), 6, 80, 50, TRUE, -1 }); /* unknown */
+  add_daily (r, &(DailyFlow){ us, ip4 (10, 0, 0, 2), 6, 80, 7, TRUE, 1 });   /* egress field */
+  add_daily (r, &(DailyFlow){ them, us, 6, 22, 5000, FALSE, -1 });       /* rejected: not a talker */
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->talker_way[VPC_REPORT_WAY_OUTBOUND].bytes, ==, 107);
+  g_assert_cmpuint (s->talker_way[VPC_REPORT_WAY_INBOUND].bytes, ==, 900);
+  g_assert_cmpuint (s->talker_way[VPC_REPORT_WAY_UNKNOWN].bytes, ==, 50);
+  const VpcTalkerTable *c = &s->talker_conversations;
+  g_assert_cmpuint (c->distinct, ==, 2);
+  const VpcReportRow *top = &g_array_index (c->by_bytes, VpcReportRow, 0);
+  g_assert_cmpstr (top->name, ==, "1.1.1.1");
+  g_assert_cmpstr (top->peer, ==, "10.0.0.1");
+  g_assert_cmpuint (top->tally.flows, ==, 2);
+  g_assert_cmpuint (top->tally.bytes, ==, 1000);
+  g_assert_cmpuint (top->inbound_bytes, ==, 900);
+  g_assert_cmpuint (top->outbound_bytes, ==, 100);
+  const VpcReportRow *src = &g_array_index (s->talker_sources.by_flows, VpcReportRow, 0);
+  g_assert_cmpstr (src->name, ==, "10.0.0.1");
+  g_assert_cmpuint (src->tally.flows, ==, 3);
+  g_assert_cmpuint (s->talker_ports.distinct, ==, 3);
+}
+
+/* Exposure: accepted, inbound, public source, tcp/udp, a watched port; distinct
+ * sources counted once, listed ones counted. */
+static void
+test_exposure (void)
+{
+  g_autoptr (VpcThreatDb) db = vpc_threat_db_new ();
+  VpcAddr bad = addr4 (91, 240, 118, 7);
+  vpc_threat_db_add_range (db, 0, VPC_SEVERITY_HIGH, &bad, &bad);
+  vpc_threat_db_build (db);
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, db);
+  guint32 us = ip4 (10, 0, 0, 1);
+  const char *eni = "eni-ssh", *inst = "i-ssh", *vpc = "vpc-a";
+  add_daily (r, &(DailyFlow){ ip4 (91, 240, 118, 7), us, 6, 22, 10, TRUE, 0, eni, inst, vpc });
+  add_daily (r, &(DailyFlow){ ip4 (91, 240, 118, 7), us, 6, 22, 10, TRUE, 0, eni, inst, vpc });
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 8, 8), us, 6, 22, 10, TRUE, -1, eni, inst, vpc });
+  add_daily (r, &(DailyFlow){ ip4 (10, 9, 9, 9), us, 6, 22, 10, TRUE, 0, eni, inst, vpc });  /* private */
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 4, 4), us, 6, 22, 10, FALSE, 0, eni, inst, vpc }); /* rejected */
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 4, 4), us, 6, 22, 10, TRUE, 1, eni, inst, vpc });  /* egress */
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 4, 4), us, 6, 443, 10, TRUE, 0, eni, inst, vpc }); /* not watched */
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 4, 4), us, 1, 22, 10, TRUE, 0, eni, inst, vpc });  /* icmp */
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 4, 4), us, 17, 11211, 10, TRUE, 0, "eni-mc" });
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->exposure_count, ==, 2);
+  const VpcReportExposure *e = &g_array_index (s->exposures, VpcReportExposure, 0);
+  g_assert_cmpstr (e->place.interface, ==, "eni-ssh");
+  g_assert_cmpstr (e->place.instance, ==, "i-ssh");
+  g_assert_cmpstr (e->place.vpc, ==, "vpc-a");
+  g_assert_cmpuint (e->port, ==, 22);
+  g_assert_cmpuint (e->sources, ==, 2);
+  g_assert_cmpuint (e->listed_sources, ==, 1);
+  g_assert_cmpuint (e->tally.flows, ==, 3);
+  e = &g_array_index (s->exposures, VpcReportExposure, 1);
+  g_assert_cmpstr (e->protocol_name, ==, "udp");
+  g_assert_cmpuint (e->port, ==, 11211);
+  g_assert_null (e->place.instance);
+}
+
+/* Egress: accepted, outbound, public, not AWS; the threshold flag. */
+static void
+test_egress (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  o.egress_threshold = 1000;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  guint32 us = ip4 (10, 0, 0, 1);
+  add_daily (r, &(DailyFlow){ us, ip4 (8, 8, 8, 8), 6, 443, 600, TRUE, 1, "eni-a" });
+  add_daily (r, &(DailyFlow){ us, ip4 (8, 8, 4, 4), 6, 443, 400, TRUE, -1, "eni-a" });
+  add_daily (r, &(DailyFlow){ us, ip4 (52, 216, 0, 1), 6, 443, 9999, TRUE, 1, "eni-a", NULL,
+                               NULL, NULL, "S3" });
+  add_daily (r, &(DailyFlow){ us, ip4 (10, 0, 0, 2), 6, 443, 9999, TRUE, 1, "eni-a" });
+  add_daily (r, &(DailyFlow){ us, ip4 (8, 8, 8, 8), 6, 443, 9999, FALSE, 1, "eni-a" });
+  add_daily (r, &(DailyFlow){ us, ip4 (8, 8, 8, 8), 6, 443, 999, TRUE, 1, "eni-b" });
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  g_assert_cmpuint (s->egress_total.bytes, ==, 1999);
+  g_assert_cmpuint (s->egress_interface_count, ==, 2);
+  g_assert_cmpuint (s->egress_over_threshold, ==, 1);
+  const VpcReportEgress *a = &g_array_index (s->egress_interfaces, VpcReportEgress, 0);
+  g_assert_cmpstr (a->place.interface, ==, "eni-a");
+  g_assert_cmpuint (a->tally.bytes, ==, 1000);
+  g_assert_cmpuint (a->destinations, ==, 2);
+  g_assert_true (a->over_threshold);
+  g_assert_false (g_array_index (s->egress_interfaces, VpcReportEgress, 1).over_threshold);
+  g_assert_cmpuint (s->egress_destination_count, ==, 3);
+  g_assert_cmpstr (g_array_index (s->egress_destinations, VpcReportEgress, 0).address, ==,
+                   "8.8.8.8");
+}
+
+/* Groups: every flow, the rejected share, flows without the field. */
+static void
+test_groups (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_autoptr (VpcReport) r = vpc_report_new (&o, NULL);
+  guint32 us = ip4 (10, 0, 0, 1);
+  add_daily (r, &(DailyFlow){ us, ip4 (8, 8, 8, 8), 6, 443, 1, TRUE, 1, "eni-a", NULL, "vpc-a", "111" });
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 8, 8), us, 6, 22, 1, FALSE, 0, "eni-a", NULL, "vpc-a", "111" });
+  add_daily (r, &(DailyFlow){ ip4 (8, 8, 8, 8), us, 6, 22, 1, FALSE, 0, "eni-b", NULL, "vpc-b" });
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  const VpcReportGroup *accounts = &s->groups[0], *vpcs = &s->groups[1], *subnets = &s->groups[2];
+  g_assert_cmpstr (accounts->name, ==, "accounts");
+  g_assert_cmpuint (accounts->distinct, ==, 1);
+  g_assert_cmpuint (accounts->without, ==, 1);
+  const VpcReportGroupRow *a = &g_array_index (accounts->rows, VpcReportGroupRow, 0);
+  g_assert_cmpstr (a->name, ==, "111");
+  g_assert_cmpuint (a->all.flows, ==, 2);
+  g_assert_cmpuint (a->accepted.flows, ==, 1);
+  g_assert_cmpuint (a->rejected.flows, ==, 1);
+  g_assert_cmpuint (vpcs->distinct, ==, 2);
+  g_assert_cmpuint (subnets->distinct, ==, 0);
+  g_assert_cmpuint (subnets->without, ==, 3);
+  g_autofree char *json = vpc_report_to_json (s);
+  g_assert_nonnull (strstr (json, "\"schema\": \"vpc-report/2\""));
+  g_assert_nonnull (strstr (json, "{\"account\": \"111\", \"flows\": 2, "));
+  g_assert_nonnull (strstr (json, "\"rejected_share\": 0.500000}"));
+}
+
+static void
+test_parse_ports (void)
+{
+  VpcReportOptions o = VPC_REPORT_OPTIONS_INIT;
+  g_assert_cmpuint (o.exposure_port_count, ==, 13);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_report_parse_ports (" 3389,22, 22 ,65535", &o, &error));
+  g_assert_cmpuint (o.exposure_port_count, ==, 3);
+  g_assert_cmpuint (o.exposure_ports[0], ==, 22);
+  g_assert_cmpuint (o.exposure_ports[2], ==, 65535);
+  g_assert_true (vpc_report_parse_ports ("", &o, &error));
+  g_assert_cmpuint (o.exposure_port_count, ==, 0);
+  const char *bad[] = { "0", "65536", "ssh", "22,,23", "-1", "22;23" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (vpc_report_parse_ports (bad[i], &o, &error));
+      g_assert_error (error, VPC_ERROR, VPC_ERROR_USAGE);
+      g_clear_error (&error);
+    }
+  g_autoptr (GString) many = g_string_new ("1");
+  for (guint p = 2; p <= VPC_REPORT_MAX_EXPOSURE_PORTS + 1; p++)
+    g_string_append_printf (many, ",%u", p);
+  g_assert_false (vpc_report_parse_ports (many->str, &o, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_USAGE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -308,5 +516,10 @@ main (int argc, char **argv)
   g_test_add_func ("/report/threats", test_threats);
   g_test_add_func ("/report/escaping", test_escaping);
   g_test_add_func ("/report/ipfix-empty-string", test_ipfix_empty_string);
+  g_test_add_func ("/report/talkers", test_talkers);
+  g_test_add_func ("/report/exposure", test_exposure);
+  g_test_add_func ("/report/egress", test_egress);
+  g_test_add_func ("/report/groups", test_groups);
+  g_test_add_func ("/report/parse-ports", test_parse_ports);
   return g_test_run ();
 }

@@ -43,7 +43,8 @@ static const char style[] =
     ".sev-high{color:#b00020}.sev-medium{color:#b36b00}.sev-low{color:#555}.sev-info{color:#06c}"
     ".note{color:#666;font-size:.9em}"
     "svg{display:block;margin:.5em 0}svg text{font-size:11px;fill:#333}"
-    "rect.bar{fill:#c0392b}rect.hbar{fill:#2e86c1}rect.acc{fill:#27ae60}rect.rej{fill:#c0392b}";
+    "rect.bar{fill:#c0392b}rect.hbar{fill:#2e86c1}rect.acc{fill:#27ae60}rect.rej{fill:#c0392b}"
+    "rect.in{fill:#8e44ad}rect.out{fill:#e67e22}rect.unk{fill:#95a5a6}";
 
 /* Horizontal bars of a top table: label and flows. */
 static void
@@ -192,6 +193,316 @@ html_table (GString *out, const char *id, const char *title, const char *key,
   g_string_append (out, "</table>\n");
 }
 
+/* ------------------------------------------------- talkers, exposure, egress, groups */
+
+static char *
+talker_label (const VpcReportRow *row)
+{
+  if (row->peer != NULL)
+    return g_strdup_printf ("%s \u2194 %s", row->name, row->peer);
+  return g_strdup (row->name);
+}
+
+/* Horizontal bars by bytes, each split into inbound, outbound and the rest. */
+static void
+svg_talker_bars (GString *out, const char *id, const GArray *rows)
+{
+  if (rows->len == 0)
+    return;
+  guint64 max = 1;
+  for (guint i = 0; i < rows->len; i++)
+    max = MAX (max, g_array_index (rows, VpcReportRow, i).tally.bytes);
+  guint row_h = 18, label_w = 320, bar_w = 420;
+  g_string_append_printf (out,
+                          "<svg id=\"%s\" class=\"chart\" width=\"%u\" height=\"%u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n",
+                          id, label_w + bar_w + 120, row_h * rows->len + 4);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportRow *row = &g_array_index (rows, VpcReportRow, i);
+      g_autofree char *label = talker_label (row);
+      double scale = (double) bar_w / (double) max;
+      double in = (double) row->inbound_bytes * scale, outb = (double) row->outbound_bytes * scale;
+      double total = MAX ((double) row->tally.bytes * scale, 1.0);
+      double rest = MAX (total - in - outb, 0.0);
+      guint y = i * row_h + 2;
+      g_string_append_printf (out, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">", label_w - 6,
+                              y + 12);
+      put (out, label);
+      g_string_append (out, "</text>");
+      struct {
+        const char *cls, *what;
+        double w;
+      } parts[] = { { "in", "inbound", in }, { "out", "outbound", outb }, { "unk", "unknown", rest } };
+      double x = label_w;
+      gboolean drawn = FALSE;
+      for (guint k = 0; k < G_N_ELEMENTS (parts); k++)
+        {
+          double w = parts[k].w;
+          if (w <= 0 && (drawn || k + 1 < G_N_ELEMENTS (parts)))
+            continue;
+          w = MAX (w, 1.0);
+          g_string_append_printf (out,
+                                  "<rect class=\"%s\" x=\"%.2f\" y=\"%u\" width=\"%.2f\" "
+                                  "height=\"%u\"><title>",
+                                  parts[k].cls, x, y, w, row_h - 4);
+          put (out, label);
+          g_string_append_printf (out, ": %s</title></rect>", parts[k].what);
+          x += w;
+          drawn = TRUE;
+        }
+      g_string_append_printf (out, "<text x=\"%.2f\" y=\"%u\">%" G_GUINT64_FORMAT " B</text>\n",
+                              x + 4, y + 12, row->tally.bytes);
+    }
+  g_string_append (out, "</svg>\n");
+}
+
+static void
+html_talker_rows (GString *out, const char *id, const GArray *rows, const char *key)
+{
+  if (rows->len == 0)
+    {
+      g_string_append (out, "<p class=\"note\">No accepted flows.</p>\n");
+      return;
+    }
+  g_string_append_printf (out,
+                          "<table id=\"%s\"><tr><th>%s</th><th class=\"n\">flows</th>"
+                          "<th class=\"n\">packets</th><th class=\"n\">bytes</th>"
+                          "<th class=\"n\">inbound bytes</th><th class=\"n\">outbound bytes</th>"
+                          "</tr>\n",
+                          id, key);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportRow *row = &g_array_index (rows, VpcReportRow, i);
+      g_autofree char *label = talker_label (row);
+      g_string_append (out, "<tr><td>");
+      put (out, label);
+      if (row->service != NULL)
+        {
+          g_string_append (out, " (");
+          put (out, row->service);
+          g_string_append (out, ")");
+        }
+      g_string_append (out, "</td>");
+      tally_cells (out, &row->tally);
+      g_string_append_printf (out, "<td class=\"n\">%" G_GUINT64_FORMAT "</td><td class=\"n\">%"
+                                   G_GUINT64_FORMAT "</td></tr>\n",
+                              row->inbound_bytes, row->outbound_bytes);
+    }
+  g_string_append (out, "</table>\n");
+}
+
+static void
+html_talkers (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "<h2 id=\"talkers\">Top talkers</h2>\n<p class=\"note\">Accepted flows. "
+                        "Direction: the flow-direction field where present, else inbound from a "
+                        "public to a private address, outbound the other way. Bars: "
+                        "<span style=\"color:#8e44ad\">inbound</span>, "
+                        "<span style=\"color:#e67e22\">outbound</span>, "
+                        "<span style=\"color:#95a5a6\">unknown</span> bytes.</p>\n"
+                        "<table id=\"talker-directions-table\"><tr><th>direction</th>"
+                        "<th class=\"n\">flows</th><th class=\"n\">packets</th>"
+                        "<th class=\"n\">bytes</th></tr>\n");
+  for (guint w = 0; w < 3; w++)
+    {
+      g_string_append_printf (out, "<tr><td>%s</td>", vpc_report_way_name ((VpcReportWay) w));
+      tally_cells (out, &s->talker_way[w]);
+      g_string_append (out, "</tr>\n");
+    }
+  g_string_append (out, "</table>\n");
+  struct {
+    const char *id, *title, *key;
+    const VpcTalkerTable *t;
+  } tables[] = { { "talker-sources", "Sources", "address", &s->talker_sources },
+                 { "talker-destinations", "Destinations", "address", &s->talker_destinations },
+                 { "talker-conversations", "Conversations (both directions)", "addresses",
+                   &s->talker_conversations },
+                 { "talker-ports", "Destination ports", "port", &s->talker_ports } };
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_string_append_printf (out, "<h3>%s</h3>\n<p class=\"note\">%" G_GUINT64_FORMAT
+                                   " distinct; by bytes</p>\n",
+                              tables[i].title, tables[i].t->distinct);
+      svg_talker_bars (out, tables[i].id, tables[i].t->by_bytes);
+      g_autofree char *id_bytes = g_strdup_printf ("%s-bytes-table", tables[i].id);
+      html_talker_rows (out, id_bytes, tables[i].t->by_bytes, tables[i].key);
+      g_string_append (out, "<p class=\"note\">by flows</p>\n");
+      g_autofree char *id_flows = g_strdup_printf ("%s-flows-table", tables[i].id);
+      html_talker_rows (out, id_flows, tables[i].t->by_flows, tables[i].key);
+    }
+}
+
+static void
+place_cells (GString *out, const VpcReportPlace *place)
+{
+  const char *parts[] = { place->interface, place->instance, place->vpc };
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_string_append (out, "<td>");
+      put (out, parts[i] != NULL ? parts[i] : "-");
+      g_string_append (out, "</td>");
+    }
+}
+
+static void
+html_exposure (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out,
+                          "<h2 id=\"exposure\">Exposure</h2>\n<p>%" G_GUINT64_FORMAT
+                          " interface ports accepted inbound tcp or udp connections from public "
+                          "addresses on sensitive ports (",
+                          s->exposure_count);
+  for (guint i = 0; i < s->options.exposure_port_count; i++)
+    g_string_append_printf (out, "%s%u", i > 0 ? ", " : "", s->options.exposure_ports[i]);
+  g_string_append (out, "). Rows with a source on a threat list are marked.</p>\n");
+  if (s->exposures->len == 0)
+    return;
+  g_string_append (out, "<table id=\"exposure-table\"><tr><th>interface</th><th>instance</th>"
+                        "<th>vpc</th><th>port</th><th class=\"n\">public sources</th>"
+                        "<th class=\"n\">listed sources</th><th class=\"n\">flows</th>"
+                        "<th class=\"n\">packets</th><th class=\"n\">bytes</th><th>first</th>"
+                        "<th>last</th></tr>\n");
+  for (guint i = 0; i < s->exposures->len; i++)
+    {
+      const VpcReportExposure *e = &g_array_index (s->exposures, VpcReportExposure, i);
+      g_string_append_printf (out, "<tr%s>", e->listed_sources > 0 ? " class=\"flagged\"" : "");
+      place_cells (out, &e->place);
+      g_string_append_printf (out, "<td>%s/%u</td><td class=\"n\">%" G_GUINT64_FORMAT
+                                   "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td>",
+                              e->protocol_name, e->port, e->sources, e->listed_sources);
+      tally_cells (out, &e->tally);
+      g_string_append (out, "<td>");
+      put_time (out, e->first_ms);
+      g_string_append (out, "</td><td>");
+      put_time (out, e->last_ms);
+      g_string_append (out, "</td></tr>\n");
+    }
+  g_string_append (out, "</table>\n");
+}
+
+static void
+svg_egress_bars (GString *out, const VpcReportSummary *s)
+{
+  const GArray *rows = s->egress_interfaces;
+  if (rows->len == 0)
+    return;
+  guint64 max = 1;
+  for (guint i = 0; i < rows->len; i++)
+    max = MAX (max, g_array_index (rows, VpcReportEgress, i).tally.bytes);
+  guint row_h = 18, label_w = 260, bar_w = 480;
+  g_string_append_printf (out,
+                          "<svg id=\"egress\" class=\"chart\" width=\"%u\" height=\"%u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n",
+                          label_w + bar_w + 240, row_h * rows->len + 4);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (rows, VpcReportEgress, i);
+      const char *name = e->place.interface != NULL ? e->place.interface : "-";
+      double w = MAX ((double) e->tally.bytes * bar_w / (double) max, 1.0);
+      guint y = i * row_h + 2;
+      g_string_append_printf (out, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">", label_w - 6,
+                              y + 12);
+      put (out, name);
+      g_string_append_printf (out,
+                              "</text><rect class=\"%s\" x=\"%u\" y=\"%u\" width=\"%.2f\" "
+                              "height=\"%u\"><title>",
+                              e->over_threshold ? "rej" : "hbar", label_w, y, w, row_h - 4);
+      put (out, name);
+      g_string_append_printf (out, ": %" G_GUINT64_FORMAT " bytes</title></rect>"
+                                   "<text x=\"%.2f\" y=\"%u\">%" G_GUINT64_FORMAT " B%s</text>\n",
+                              e->tally.bytes, label_w + w + 4, y + 12, e->tally.bytes,
+                              e->over_threshold ? " (over threshold)" : "");
+    }
+  g_string_append (out, "</svg>\n");
+}
+
+static void
+html_egress (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out,
+                          "<h2 id=\"egress-section\">Egress</h2>\n<p>Accepted outbound traffic to "
+                          "public addresses outside AWS (no pkt-dst-aws-service): %" G_GUINT64_FORMAT
+                          " bytes in %" G_GUINT64_FORMAT " flows from %" G_GUINT64_FORMAT
+                          " interfaces; <strong>%" G_GUINT64_FORMAT "</strong> at or over %"
+                          G_GUINT64_FORMAT " bytes (marked).</p>\n",
+                          s->egress_total.bytes, s->egress_total.flows, s->egress_interface_count,
+                          s->egress_over_threshold, s->options.egress_threshold);
+  svg_egress_bars (out, s);
+  if (s->egress_interfaces->len == 0)
+    return;
+  g_string_append (out, "<table id=\"egress-table\"><tr><th>interface</th><th>instance</th>"
+                        "<th>vpc</th><th class=\"n\">destinations</th><th class=\"n\">flows</th>"
+                        "<th class=\"n\">packets</th><th class=\"n\">bytes</th></tr>\n");
+  for (guint i = 0; i < s->egress_interfaces->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (s->egress_interfaces, VpcReportEgress, i);
+      g_string_append_printf (out, "<tr%s>", e->over_threshold ? " class=\"flagged\"" : "");
+      place_cells (out, &e->place);
+      g_string_append_printf (out, "<td class=\"n\">%" G_GUINT64_FORMAT "</td>", e->destinations);
+      tally_cells (out, &e->tally);
+      g_string_append (out, "</tr>\n");
+    }
+  g_string_append_printf (out, "</table>\n<h3>Top egress destinations</h3>\n<p class=\"note\">%"
+                               G_GUINT64_FORMAT " interface and address pairs</p>\n"
+                               "<table id=\"egress-destinations-table\"><tr><th>interface</th>"
+                               "<th>address</th><th class=\"n\">flows</th>"
+                               "<th class=\"n\">packets</th><th class=\"n\">bytes</th></tr>\n",
+                          s->egress_destination_count);
+  for (guint i = 0; i < s->egress_destinations->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (s->egress_destinations, VpcReportEgress, i);
+      g_string_append (out, "<tr><td>");
+      put (out, e->place.interface != NULL ? e->place.interface : "-");
+      g_string_append (out, "</td><td>");
+      put (out, e->address);
+      g_string_append (out, "</td>");
+      tally_cells (out, &e->tally);
+      g_string_append (out, "</tr>\n");
+    }
+  g_string_append (out, "</table>\n");
+}
+
+static void
+html_groups (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "<h2 id=\"groups\">By account, VPC, subnet and interface</h2>\n");
+  gboolean any = FALSE;
+  for (guint k = 0; k < VPC_REPORT_GROUPS; k++)
+    {
+      const VpcReportGroup *g = &s->groups[k];
+      if (g->distinct == 0)
+        continue;
+      any = TRUE;
+      g_string_append_printf (out,
+                              "<h3>Per %s</h3>\n<p class=\"note\">%" G_GUINT64_FORMAT
+                              " distinct; %" G_GUINT64_FORMAT " flows without one</p>\n"
+                              "<table id=\"group-%s-table\"><tr><th>%s</th>"
+                              "<th class=\"n\">flows</th><th class=\"n\">packets</th>"
+                              "<th class=\"n\">bytes</th><th class=\"n\">accepted flows</th>"
+                              "<th class=\"n\">rejected flows</th><th class=\"n\">rejected share</th>"
+                              "</tr>\n",
+                              g->key, g->distinct, g->without, g->name, g->key);
+      for (guint i = 0; i < g->rows->len; i++)
+        {
+          const VpcReportGroupRow *r = &g_array_index (g->rows, VpcReportGroupRow, i);
+          g_autofree char *share = vpc_report_share_text (r->rejected.flows, r->all.flows);
+          g_string_append (out, "<tr><td>");
+          put (out, r->name);
+          g_string_append (out, "</td>");
+          tally_cells (out, &r->all);
+          g_string_append_printf (out, "<td class=\"n\">%" G_GUINT64_FORMAT
+                                       "</td><td class=\"n\">%" G_GUINT64_FORMAT
+                                       "</td><td class=\"n\">%s</td></tr>\n",
+                                  r->accepted.flows, r->rejected.flows, share);
+        }
+      g_string_append (out, "</table>\n");
+    }
+  if (!any)
+    g_string_append (out, "<p class=\"note\">The flows carry no account, VPC, subnet or "
+                          "interface field.</p>\n");
+}
+
 static void
 html_threats (GString *out, const VpcReportSummary *s)
 {
@@ -301,7 +612,7 @@ vpc_report_to_html (const VpcReportSummary *s)
                           "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                           "style-src 'unsafe-inline'\">\n<title>vpc-report</title>\n<style>%s</style>\n"
-                          "</head>\n<body>\n<h1>VPC Flow Logs: rejects and threats</h1>\n<p>",
+                          "</head>\n<body>\n<h1>VPC Flow Logs: rejects, threats, exposure and talkers</h1>\n<p>",
                           style);
   g_string_append_printf (out, "%" G_GUINT64_FORMAT " flows from %u input(s)", s->all.flows,
                           s->inputs->len);
@@ -340,6 +651,9 @@ vpc_report_to_html (const VpcReportSummary *s)
   g_string_append (out, "</table>\n");
 
   html_threats (out, s);
+  html_exposure (out, s);
+  html_egress (out, s);
+  html_talkers (out, s);
 
   g_string_append_printf (out, "<h2>Rejected flows over time</h2>\n<p class=\"note\">%u s per bar, "
                                "by flow start</p>\n",
@@ -377,6 +691,8 @@ vpc_report_to_html (const VpcReportSummary *s)
         }
       g_string_append (out, "</table>\n");
     }
+
+  html_groups (out, s);
 
   g_string_append (out, "<h2>Inputs</h2>\n<table id=\"inputs-table\"><tr><th>input</th><th>kind</th>"
                         "<th class=\"n\">lines</th><th class=\"n\">flows</th>"

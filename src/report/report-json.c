@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vpc-report as JSON: the stable document of schema "vpc-report/1" (vpc-report(1) describes every key). */
+/* vpc-report as JSON: the stable document of schema "vpc-report/2" (vpc-report(1) describes every key). */
 #include "config.h"
 
 #include "report.h"
@@ -318,7 +318,200 @@ json_threats (GString *out, const VpcReportSummary *s)
       g_string_append_printf (out, "], \"interface_count\": %" G_GUINT64_FORMAT "}",
                               t->interface_count);
     }
-  g_string_append_printf (out, "%s]}\n", s->threats->len > 0 ? "\n    " : "");
+  g_string_append_printf (out, "%s]},\n", s->threats->len > 0 ? "\n    " : "");
+}
+
+/* "flows": F, ..., "inbound_bytes": I, "outbound_bytes": O */
+static void
+json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
+{
+  if (row->peer != NULL)
+    {
+      json_key (out, "address_a");
+      json_string (out, row->name);
+      g_string_append (out, ", ");
+      json_key (out, "address_b");
+      json_string (out, row->peer);
+    }
+  else if (ports)
+    {
+      g_string_append_printf (out, "\"protocol\": %u, \"protocol_name\": ", row->protocol);
+      json_string (out, row->protocol_name);
+      g_string_append_printf (out, ", \"port\": %u, \"service\": ", row->port);
+      json_string (out, row->service);
+    }
+  else
+    {
+      json_key (out, "address");
+      json_string (out, row->name);
+    }
+  g_string_append (out, ", ");
+  json_tally_members (out, &row->tally);
+  g_string_append_printf (out,
+                          ", \"inbound_bytes\": %" G_GUINT64_FORMAT
+                          ", \"outbound_bytes\": %" G_GUINT64_FORMAT,
+                          row->inbound_bytes, row->outbound_bytes);
+}
+
+static void
+json_talker_rows (GString *out, const char *key, const GArray *rows, gboolean ports)
+{
+  g_string_append_printf (out, "\"%s\": [", key);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_string_append (out, i == 0 ? "\n        {" : ",\n        {");
+      json_talker_row (out, &g_array_index (rows, VpcReportRow, i), ports);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]", rows->len > 0 ? "\n      " : "");
+}
+
+static void
+json_talker_table (GString *out, const char *name, const VpcTalkerTable *t, gboolean ports,
+                   gboolean last)
+{
+  g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ",\n      ", name,
+                          t->distinct);
+  json_talker_rows (out, "by_bytes", t->by_bytes, ports);
+  g_string_append (out, ",\n      ");
+  json_talker_rows (out, "by_flows", t->by_flows, ports);
+  g_string_append_printf (out, "}%s\n", last ? "" : ",");
+}
+
+static void
+json_talkers (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "  \"talkers\": {\n    \"directions\": {");
+  for (guint w = 0; w < 3; w++)
+    {
+      if (w > 0)
+        g_string_append (out, ", ");
+      json_tally (out, vpc_report_way_name ((VpcReportWay) w), &s->talker_way[w]);
+    }
+  g_string_append (out, "},\n");
+  json_talker_table (out, "sources", &s->talker_sources, FALSE, FALSE);
+  json_talker_table (out, "destinations", &s->talker_destinations, FALSE, FALSE);
+  json_talker_table (out, "conversations", &s->talker_conversations, FALSE, FALSE);
+  json_talker_table (out, "ports", &s->talker_ports, TRUE, TRUE);
+  g_string_append (out, "  },\n");
+}
+
+static void
+json_place (GString *out, const VpcReportPlace *place)
+{
+  json_key (out, "interface");
+  json_string (out, place->interface);
+  g_string_append (out, ", ");
+  json_key (out, "instance");
+  json_string (out, place->instance);
+  g_string_append (out, ", ");
+  json_key (out, "vpc");
+  json_string (out, place->vpc);
+}
+
+static void
+json_exposure (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out, "  \"exposure\": {\"count\": %" G_GUINT64_FORMAT ", \"list\": [",
+                          s->exposure_count);
+  for (guint i = 0; i < s->exposures->len; i++)
+    {
+      const VpcReportExposure *e = &g_array_index (s->exposures, VpcReportExposure, i);
+      g_string_append (out, i == 0 ? "\n    {" : ",\n    {");
+      json_place (out, &e->place);
+      g_string_append_printf (out, ", \"protocol\": %u, \"protocol_name\": ", e->protocol);
+      json_string (out, e->protocol_name);
+      g_string_append_printf (out,
+                              ", \"port\": %u, \"sources\": %" G_GUINT64_FORMAT
+                              ", \"listed_sources\": %" G_GUINT64_FORMAT ", ",
+                              e->port, e->sources, e->listed_sources);
+      json_tally_members (out, &e->tally);
+      gboolean known = e->first_ms != 0 || e->last_ms != 0;
+      g_string_append (out, ", ");
+      json_time (out, "first", known, e->first_ms);
+      g_string_append (out, ", ");
+      json_time (out, "last", known, e->last_ms);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]},\n", s->exposures->len > 0 ? "\n  " : "");
+}
+
+static void
+json_egress_rows (GString *out, const char *key, const GArray *rows, gboolean interfaces)
+{
+  g_string_append_printf (out, "\"%s\": [", key);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (rows, VpcReportEgress, i);
+      g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+      json_place (out, &e->place);
+      g_string_append (out, ", ");
+      if (interfaces)
+        g_string_append_printf (out, "\"destinations\": %" G_GUINT64_FORMAT ", ",
+                                e->destinations);
+      else
+        {
+          json_key (out, "address");
+          json_string (out, e->address);
+          g_string_append (out, ", ");
+        }
+      json_tally_members (out, &e->tally);
+      if (interfaces)
+        g_string_append_printf (out, ", \"over_threshold\": %s",
+                                e->over_threshold ? "true" : "false");
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "%s]", rows->len > 0 ? "\n    " : "");
+}
+
+static void
+json_egress (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out, "  \"egress\": {\"threshold\": %" G_GUINT64_FORMAT ", ",
+                          s->options.egress_threshold);
+  json_tally (out, "total", &s->egress_total);
+  g_string_append_printf (out,
+                          ", \"interface_count\": %" G_GUINT64_FORMAT
+                          ", \"over_threshold\": %" G_GUINT64_FORMAT
+                          ", \"destination_count\": %" G_GUINT64_FORMAT ",\n    ",
+                          s->egress_interface_count, s->egress_over_threshold,
+                          s->egress_destination_count);
+  json_egress_rows (out, "interfaces", s->egress_interfaces, TRUE);
+  g_string_append (out, ",\n    ");
+  json_egress_rows (out, "destinations", s->egress_destinations, FALSE);
+  g_string_append (out, "},\n");
+}
+
+static void
+json_groups (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "  \"groups\": {\n");
+  for (guint k = 0; k < VPC_REPORT_GROUPS; k++)
+    {
+      const VpcReportGroup *g = &s->groups[k];
+      g_string_append_printf (out,
+                              "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT
+                              ", \"without\": %" G_GUINT64_FORMAT ", \"top\": [",
+                              g->name, g->distinct, g->without);
+      for (guint i = 0; i < g->rows->len; i++)
+        {
+          const VpcReportGroupRow *r = &g_array_index (g->rows, VpcReportGroupRow, i);
+          g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
+          json_key (out, g->key);
+          json_string (out, r->name);
+          g_string_append (out, ", ");
+          json_tally_members (out, &r->all);
+          g_string_append (out, ", ");
+          json_tally (out, "accepted", &r->accepted);
+          g_string_append (out, ", ");
+          json_tally (out, "rejected", &r->rejected);
+          g_string_append_printf (out, ", \"rejected_share\": %.6f}",
+                                  vpc_report_share (r->rejected.flows, r->all.flows));
+        }
+      g_string_append_printf (out, "%s]}%s\n", g->rows->len > 0 ? "\n    " : "",
+                              k + 1 < VPC_REPORT_GROUPS ? "," : "");
+    }
+  g_string_append (out, "  }\n");
 }
 
 char *
@@ -329,14 +522,22 @@ vpc_report_to_json (const VpcReportSummary *s)
                           VPC_REPORT_SCHEMA, PACKAGE_VERSION);
   g_string_append_printf (out,
                           "  \"options\": {\"top\": %u, \"top_threats\": %u, \"scan_ports\": %u, "
-                          "\"scan_hosts\": %u, \"bucket_seconds\": %u},\n",
+                          "\"scan_hosts\": %u, \"bucket_seconds\": %u, \"exposure_ports\": [",
                           s->options.top, s->options.top_threats, s->options.scan_ports,
                           s->options.scan_hosts, s->options.bucket_seconds);
+  for (guint i = 0; i < s->options.exposure_port_count; i++)
+    g_string_append_printf (out, "%s%u", i > 0 ? ", " : "", s->options.exposure_ports[i]);
+  g_string_append_printf (out, "], \"egress_threshold\": %" G_GUINT64_FORMAT "},\n",
+                          s->options.egress_threshold);
   json_inputs (out, s);
   json_totals (out, s);
   json_rejects (out, s);
   json_scanners (out, s);
   json_threats (out, s);
+  json_talkers (out, s);
+  json_exposure (out, s);
+  json_egress (out, s);
+  json_groups (out, s);
   g_string_append (out, "}\n");
   return g_string_free (out, FALSE);
 }

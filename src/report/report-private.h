@@ -25,6 +25,12 @@ typedef struct {
   GHashTable *interfaces; /* char* set */
 } ThreatStat;
 
+/* Accepted traffic of an address (top talkers). */
+typedef struct {
+  VpcTally sent, received;
+  guint64 sent_in, sent_out, received_in, received_out; /* bytes by VpcReportWay */
+} TalkStat;
+
 /* Per distinct address (first member: the hash key). */
 typedef struct {
   VpcAddr addr;
@@ -36,6 +42,7 @@ typedef struct {
   guint64 first_ms, last_ms;
   gboolean have_time;
   ThreatStat *threat;
+  TalkStat *talk;
 } AddrStat;
 
 /* A histogram bucket (first member: the gint64 key). */
@@ -60,7 +67,94 @@ struct VpcReport {
   GHashTable *buckets;    /* Bucket* -> itself */
   guint bucket_unit;      /* seconds of a stored bucket */
   VpcReportSummary *s;    /* the counters filled as we go; the tables at finish */
+
+  /* report-talkers.c */
+  GHashTable *conversations; /* Conversation* -> itself */
+  GHashTable *talk_ports;    /* GUINT (protocol << 16 | port) -> PortTalk* */
+  GHashTable *places;        /* key text -> Place* */
+  guint32 next_place_id;
+  GHashTable *exposures;     /* ExposureStat* -> itself */
+  guint32 next_exposure_id;
+  U64Set exposure_sources;   /* exposure id << 32 | address id */
+  GHashTable *egress;        /* EgressStat* -> itself */
+  GHashTable *groups[VPC_REPORT_GROUPS]; /* name -> GroupStat* */
+  guint64 group_without[VPC_REPORT_GROUPS];
+  guint8 exposure_bits[65536 / 8];
+  GString *scratch;          /* lookup keys, reused */
 };
+
+/* Both directions of a session: the addresses in addr_cmp order (first
+ * member: the key, id of a << 32 | id of b). */
+typedef struct {
+  gint64 key;
+  const AddrStat *a, *b;
+  VpcTally tally;
+  guint64 inbound_bytes, outbound_bytes;
+} Conversation;
+
+typedef struct {
+  VpcTally tally;
+  guint64 inbound_bytes, outbound_bytes;
+} PortTalk;
+
+/* An interface with its instance and VPC (NULL when absent). */
+typedef struct {
+  guint32 id;
+  char *interface, *instance, *vpc;
+  VpcTally egress;      /* accepted outbound bytes to public, non-AWS addresses */
+  guint64 egress_destinations;
+} Place;
+
+/* First member: the key, place id << 32 | protocol << 16 | port. */
+typedef struct {
+  gint64 key;
+  guint32 id;
+  const Place *place;
+  guint64 sources, listed_sources;
+  VpcTally tally;
+  guint64 first_ms, last_ms;
+  gboolean have_time;
+} ExposureStat;
+
+/* First member: the key, place id << 32 | address id. */
+typedef struct {
+  gint64 key;
+  const Place *place;
+  const AddrStat *addr;
+  VpcTally tally;
+} EgressStat;
+
+typedef struct {
+  char *name;
+  VpcTally all, accepted, rejected;
+} GroupStat;
+
+/* report.c */
+void u64set_init (U64Set *set);
+void u64set_clear (U64Set *set);
+gboolean u64set_add (U64Set *set, guint64 key);
+AddrStat *addr_get (VpcReport *report, const VpcAddr *addr);
+void tally_add (VpcTally *t, guint64 packets, guint64 bytes);
+void span_add (guint64 *first, guint64 *last, gboolean *have, guint64 ms);
+
+/* report-talkers.c: the new sections' tables. */
+void talkers_init (VpcReport *report);
+void talkers_clear (VpcReport *report);
+/* action: 1 accepted, 2 rejected, 0 none; src/dst NULL when absent. */
+void talkers_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask, int action,
+                       const VpcAddr *src, const VpcAddr *dst);
+
+/* report-summary.c, shared with report-talkers-summary.c */
+char *addr_text (const VpcAddr *a);
+int addr_cmp (const VpcAddr *a, const VpcAddr *b);
+int tally_cmp (const VpcTally *a, const VpcTally *b);
+const char *protocol_name (guint8 number);
+char *service_name (guint8 protocol, guint16 port);
+void row_clear (gpointer p);
+
+/* report-talkers-summary.c */
+void talkers_finish (VpcReport *report);
+void talkers_summary_free (VpcReportSummary *s);
 
 /* Sums saturate at 2^64 - 1 (counters of flow logs can be that large). */
 static inline guint64

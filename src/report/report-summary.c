@@ -12,7 +12,7 @@
 
 /* ------------------------------------------------------------------- finish */
 
-static char *
+char *
 addr_text (const VpcAddr *a)
 {
   char buf[INET6_ADDRSTRLEN];
@@ -21,7 +21,7 @@ addr_text (const VpcAddr *a)
 }
 
 /* Addresses in order: IPv4 before IPv6, then by their bytes. */
-static int
+int
 addr_cmp (const VpcAddr *a, const VpcAddr *b)
 {
   if (a->family != b->family)
@@ -37,7 +37,7 @@ addr_cmp (const VpcAddr *a, const VpcAddr *b)
     } \
   while (0)
 
-static int
+int
 tally_cmp (const VpcTally *a, const VpcTally *b)
 {
   CMP_DESC (a->flows, b->flows);
@@ -76,7 +76,7 @@ static const struct {
   { 47, "gre" }, { 50, "esp" }, { 51, "ah" }, { 58, "ipv6-icmp" }, { 132, "sctp" },
 };
 
-static const char *
+const char *
 protocol_name (guint8 number)
 {
   for (guint i = 0; i < G_N_ELEMENTS (protocol_names); i++)
@@ -87,7 +87,7 @@ protocol_name (guint8 number)
 
 /* The services database (/etc/services, Debian's netbase) for tcp, udp
  * and sctp ports. */
-static char *
+char *
 service_name (guint8 protocol, guint16 port)
 {
   const char *proto = protocol == 6 ? "tcp" : protocol == 17 ? "udp" : protocol == 132 ? "sctp" : NULL;
@@ -97,11 +97,12 @@ service_name (guint8 protocol, guint16 port)
   return se != NULL ? g_strdup (se->s_name) : NULL;
 }
 
-static void
+void
 row_clear (gpointer p)
 {
   VpcReportRow *row = p;
   g_free (row->name);
+  g_free (row->peer);
   g_free (row->service);
 }
 
@@ -439,6 +440,7 @@ vpc_report_finish (VpcReport *report, VpcFeeds *feeds)
   finish_interfaces (report);
   finish_histogram (report);
   finish_threats (report, feeds);
+  talkers_finish (report);
   report->s = NULL;
   return s;
 }
@@ -458,5 +460,6 @@ vpc_report_summary_free (VpcReportSummary *s)
   for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
     if (arrays[i] != NULL)
       g_array_unref (arrays[i]);
+  talkers_summary_free (s);
   g_free (s);
 }

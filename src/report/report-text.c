@@ -135,6 +135,147 @@ interfaces_text (const VpcReportThreat *t, const char *separator)
   return g_strdup_printf ("%s and %" G_GUINT64_FORMAT " more", named, t->interface_count - shown);
 }
 
+static char *
+or_dash (const char *text)
+{
+  return g_strdup (text != NULL ? text : "-");
+}
+
+static void
+talker_table (GString *out, const char *title, const GArray *rows, guint64 distinct,
+              gboolean ports)
+{
+  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, distinct);
+  if (rows->len == 0)
+    {
+      g_string_append (out, "  no accepted flows\n");
+      return;
+    }
+  const char *h[] = { ports ? "port" : "address", "flows", "packets", "bytes", "inbound bytes",
+                      "outbound bytes", NULL };
+  TextTable *tt = text_table_new (h, 0x3e);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportRow *r = &g_array_index (rows, VpcReportRow, i);
+      char *name = r->peer != NULL ? g_strdup_printf ("%s <-> %s", r->name, r->peer)
+                   : r->service != NULL ? g_strdup_printf ("%s (%s)", r->name, r->service)
+                                        : g_strdup (r->name);
+      text_table_add (tt, name, u64 (r->tally.flows), u64 (r->tally.packets), u64 (r->tally.bytes),
+                      u64 (r->inbound_bytes), u64 (r->outbound_bytes));
+    }
+  text_table_render (tt, out);
+}
+
+/* Top talkers, exposure, egress and the groups. */
+static void
+daily_tables (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "\nTop talkers (accepted flows)\n");
+  const char *dh[] = { "direction", "flows", "packets", "bytes", NULL };
+  TextTable *tt = text_table_new (dh, 0xe);
+  for (guint w = 0; w < 3; w++)
+    text_table_add (tt, g_strdup (vpc_report_way_name ((VpcReportWay) w)),
+                    u64 (s->talker_way[w].flows), u64 (s->talker_way[w].packets),
+                    u64 (s->talker_way[w].bytes));
+  text_table_render (tt, out);
+  struct {
+    const char *title;
+    const VpcTalkerTable *t;
+  } talkers[] = { { "sources", &s->talker_sources },
+                  { "destinations", &s->talker_destinations },
+                  { "conversations", &s->talker_conversations },
+                  { "destination ports", &s->talker_ports } };
+  for (guint i = 0; i < G_N_ELEMENTS (talkers); i++)
+    for (guint by = 0; by < 2; by++)
+      {
+        g_autofree char *title = g_strdup_printf ("Top talkers: %s by %s", talkers[i].title,
+                                                  by == 0 ? "bytes" : "flows");
+        talker_table (out, title, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
+                      talkers[i].t->distinct, i == 3);
+      }
+
+  g_string_append_printf (out,
+                          "\nExposure: %" G_GUINT64_FORMAT " interface ports accepting inbound "
+                          "connections from public addresses on sensitive ports",
+                          s->exposure_count);
+  for (guint i = 0; i < s->options.exposure_port_count; i++)
+    g_string_append_printf (out, "%c%u", i == 0 ? ' ' : ',', s->options.exposure_ports[i]);
+  g_string_append (out, "; ! = a source is on a threat list\n");
+  if (s->exposures->len > 0)
+    {
+      const char *h[] = { "", "interface", "instance", "vpc", "port", "sources", "listed",
+                          "flows", "bytes", "first", "last", NULL };
+      tt = text_table_new (h, 0x1e0);
+      for (guint i = 0; i < s->exposures->len; i++)
+        {
+          const VpcReportExposure *e = &g_array_index (s->exposures, VpcReportExposure, i);
+          text_table_add (tt, g_strdup (e->listed_sources > 0 ? "!" : ""),
+                          or_dash (e->place.interface), or_dash (e->place.instance),
+                          or_dash (e->place.vpc),
+                          g_strdup_printf ("%s/%u", e->protocol_name, e->port), u64 (e->sources),
+                          u64 (e->listed_sources), u64 (e->tally.flows), u64 (e->tally.bytes),
+                          time_or_dash (e->first_ms), time_or_dash (e->last_ms));
+        }
+      text_table_render (tt, out);
+    }
+
+  g_string_append_printf (out,
+                          "\nEgress to public, non-AWS addresses: %" G_GUINT64_FORMAT
+                          " bytes in %" G_GUINT64_FORMAT " flows from %" G_GUINT64_FORMAT
+                          " interfaces; %" G_GUINT64_FORMAT " at or over %" G_GUINT64_FORMAT
+                          " bytes (!)\n",
+                          s->egress_total.bytes, s->egress_total.flows, s->egress_interface_count,
+                          s->egress_over_threshold, s->options.egress_threshold);
+  if (s->egress_interfaces->len > 0)
+    {
+      const char *h[] = { "", "interface", "instance", "vpc", "destinations", "flows", "packets",
+                          "bytes", NULL };
+      tt = text_table_new (h, 0xf0);
+      for (guint i = 0; i < s->egress_interfaces->len; i++)
+        {
+          const VpcReportEgress *e = &g_array_index (s->egress_interfaces, VpcReportEgress, i);
+          text_table_add (tt, g_strdup (e->over_threshold ? "!" : ""),
+                          or_dash (e->place.interface), or_dash (e->place.instance),
+                          or_dash (e->place.vpc), u64 (e->destinations), u64 (e->tally.flows),
+                          u64 (e->tally.packets), u64 (e->tally.bytes));
+        }
+      text_table_render (tt, out);
+      g_string_append_printf (out, "\nTop egress destinations (%" G_GUINT64_FORMAT
+                                   " interface and address pairs)\n",
+                              s->egress_destination_count);
+      const char *dh2[] = { "interface", "address", "flows", "packets", "bytes", NULL };
+      tt = text_table_new (dh2, 0x1c);
+      for (guint i = 0; i < s->egress_destinations->len; i++)
+        {
+          const VpcReportEgress *e = &g_array_index (s->egress_destinations, VpcReportEgress, i);
+          text_table_add (tt, or_dash (e->place.interface), g_strdup (e->address),
+                          u64 (e->tally.flows), u64 (e->tally.packets), u64 (e->tally.bytes));
+        }
+      text_table_render (tt, out);
+    }
+
+  for (guint k = 0; k < VPC_REPORT_GROUPS; k++)
+    {
+      const VpcReportGroup *g = &s->groups[k];
+      if (g->distinct == 0)
+        continue;
+      g_string_append_printf (out, "\nTotals per %s (%" G_GUINT64_FORMAT " distinct, %" G_GUINT64_FORMAT
+                                   " flows without one)\n",
+                              g->key, g->distinct, g->without);
+      const char *h[] = { g->key, "flows", "packets", "bytes", "accepted", "rejected",
+                          "rejected share", NULL };
+      tt = text_table_new (h, 0x7e);
+      for (guint i = 0; i < g->rows->len; i++)
+        {
+          const VpcReportGroupRow *r = &g_array_index (g->rows, VpcReportGroupRow, i);
+          text_table_add (tt, g_strdup (r->name), u64 (r->all.flows), u64 (r->all.packets),
+                          u64 (r->all.bytes), u64 (r->accepted.flows), u64 (r->rejected.flows),
+                          vpc_report_share_text (r->rejected.flows, r->all.flows));
+        }
+      text_table_render (tt, out);
+    }
+}
+
 char *
 vpc_report_to_table (const VpcReportSummary *s)
 {
@@ -225,6 +366,8 @@ vpc_report_to_table (const VpcReportSummary *s)
   if (s->rejected_without_time > 0)
     g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without a start time)\n",
                             s->rejected_without_time);
+
+  daily_tables (out, s);
 
   if (!s->threats_enabled)
     {
@@ -356,6 +499,122 @@ ms_or_empty (guint64 ms)
   return ms != 0 ? u64 (ms) : g_strdup ("");
 }
 
+static void
+csv_talkers (GString *out, const char *section, const GArray *rows, int kind)
+{
+  g_string_append (out, "\r\n");
+  if (kind == 0)
+    csv_row (out, "section", S ("address"), S ("flows"), S ("packets"), S ("bytes"),
+             S ("inbound_bytes"), S ("outbound_bytes"), NULL);
+  else if (kind == 1)
+    csv_row (out, "section", S ("address_a"), S ("address_b"), S ("flows"), S ("packets"),
+             S ("bytes"), S ("inbound_bytes"), S ("outbound_bytes"), NULL);
+  else
+    csv_row (out, "section", S ("protocol"), S ("protocol_name"), S ("port"), S ("service"),
+             S ("flows"), S ("packets"), S ("bytes"), S ("inbound_bytes"), S ("outbound_bytes"),
+             NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VpcReportRow *r = &g_array_index (rows, VpcReportRow, i);
+      if (kind == 0)
+        csv_row (out, section, S (r->name), u64 (r->tally.flows), u64 (r->tally.packets),
+                 u64 (r->tally.bytes), u64 (r->inbound_bytes), u64 (r->outbound_bytes), NULL);
+      else if (kind == 1)
+        csv_row (out, section, S (r->name), S (r->peer), u64 (r->tally.flows),
+                 u64 (r->tally.packets), u64 (r->tally.bytes), u64 (r->inbound_bytes),
+                 u64 (r->outbound_bytes), NULL);
+      else
+        csv_row (out, section, u64 (r->protocol), S (r->protocol_name ? r->protocol_name : ""),
+                 u64 (r->port), S (r->service ? r->service : ""), u64 (r->tally.flows),
+                 u64 (r->tally.packets), u64 (r->tally.bytes), u64 (r->inbound_bytes),
+                 u64 (r->outbound_bytes), NULL);
+    }
+}
+
+#define P(x) S ((x) != NULL ? (x) : "")
+
+static void
+csv_daily (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("direction"), S ("flows"), S ("packets"), S ("bytes"), NULL);
+  for (guint w = 0; w < 3; w++)
+    csv_row (out, "talker_directions", S (vpc_report_way_name ((VpcReportWay) w)),
+             u64 (s->talker_way[w].flows), u64 (s->talker_way[w].packets),
+             u64 (s->talker_way[w].bytes), NULL);
+  struct {
+    const char *name;
+    const VpcTalkerTable *t;
+  } talkers[] = { { "sources", &s->talker_sources },
+                  { "destinations", &s->talker_destinations },
+                  { "conversations", &s->talker_conversations },
+                  { "ports", &s->talker_ports } };
+  for (guint i = 0; i < G_N_ELEMENTS (talkers); i++)
+    for (guint by = 0; by < 2; by++)
+      {
+        g_autofree char *section = g_strdup_printf ("talker_%s_by_%s", talkers[i].name,
+                                                    by == 0 ? "bytes" : "flows");
+        csv_talkers (out, section, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
+                     i < 2 ? 0 : (int) i - 1);
+      }
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("interface"), S ("instance"), S ("vpc"), S ("protocol"),
+           S ("protocol_name"), S ("port"), S ("sources"), S ("listed_sources"), S ("flows"),
+           S ("packets"), S ("bytes"), S ("first_ms"), S ("last_ms"), NULL);
+  for (guint i = 0; i < s->exposures->len; i++)
+    {
+      const VpcReportExposure *e = &g_array_index (s->exposures, VpcReportExposure, i);
+      csv_row (out, "exposure", P (e->place.interface), P (e->place.instance), P (e->place.vpc),
+               u64 (e->protocol), P (e->protocol_name), u64 (e->port), u64 (e->sources),
+               u64 (e->listed_sources), u64 (e->tally.flows), u64 (e->tally.packets),
+               u64 (e->tally.bytes), ms_or_empty (e->first_ms), ms_or_empty (e->last_ms), NULL);
+    }
+
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("interface"), S ("instance"), S ("vpc"), S ("destinations"),
+           S ("flows"), S ("packets"), S ("bytes"), S ("over_threshold"), NULL);
+  for (guint i = 0; i < s->egress_interfaces->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (s->egress_interfaces, VpcReportEgress, i);
+      csv_row (out, "egress_interfaces", P (e->place.interface), P (e->place.instance),
+               P (e->place.vpc), u64 (e->destinations), u64 (e->tally.flows),
+               u64 (e->tally.packets), u64 (e->tally.bytes), S (e->over_threshold ? "yes" : "no"),
+               NULL);
+    }
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("interface"), S ("instance"), S ("vpc"), S ("address"), S ("flows"),
+           S ("packets"), S ("bytes"), NULL);
+  for (guint i = 0; i < s->egress_destinations->len; i++)
+    {
+      const VpcReportEgress *e = &g_array_index (s->egress_destinations, VpcReportEgress, i);
+      csv_row (out, "egress_destinations", P (e->place.interface), P (e->place.instance),
+               P (e->place.vpc), S (e->address), u64 (e->tally.flows), u64 (e->tally.packets),
+               u64 (e->tally.bytes), NULL);
+    }
+
+  for (guint k = 0; k < VPC_REPORT_GROUPS; k++)
+    {
+      const VpcReportGroup *g = &s->groups[k];
+      g_autofree char *section = g_strdup_printf ("group_%s", g->name);
+      g_string_append (out, "\r\n");
+      csv_row (out, "section", S (g->key), S ("flows"), S ("packets"), S ("bytes"),
+               S ("accepted_flows"), S ("accepted_packets"), S ("accepted_bytes"),
+               S ("rejected_flows"), S ("rejected_packets"), S ("rejected_bytes"),
+               S ("rejected_share"), NULL);
+      for (guint i = 0; i < g->rows->len; i++)
+        {
+          const VpcReportGroupRow *r = &g_array_index (g->rows, VpcReportGroupRow, i);
+          csv_row (out, section, S (r->name), u64 (r->all.flows), u64 (r->all.packets),
+                   u64 (r->all.bytes), u64 (r->accepted.flows), u64 (r->accepted.packets),
+                   u64 (r->accepted.bytes), u64 (r->rejected.flows), u64 (r->rejected.packets),
+                   u64 (r->rejected.bytes),
+                   g_strdup_printf ("%.6f", vpc_report_share (r->rejected.flows, r->all.flows)),
+                   NULL);
+        }
+    }
+}
+
 char *
 vpc_report_to_csv (const VpcReportSummary *s)
 {
@@ -429,6 +688,8 @@ vpc_report_to_csv (const VpcReportSummary *s)
                u64 (t->rejected.bytes), ms_or_empty (t->first_ms), ms_or_empty (t->last_ms),
                g_strjoinv (" ", t->interfaces), u64 (t->interface_count), NULL);
     }
+
+  csv_daily (out, s);
 
   g_string_append (out, "\r\n");
   g_autofree char *missing = NULL;

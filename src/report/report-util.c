@@ -108,3 +108,18 @@ vpc_threat_direction_name (guint direction)
       return "none";
     }
 }
+
+const char *
+vpc_report_way_name (VpcReportWay way)
+{
+  switch (way)
+    {
+    case VPC_REPORT_WAY_INBOUND:
+      return "inbound";
+    case VPC_REPORT_WAY_OUTBOUND:
+      return "outbound";
+    case VPC_REPORT_WAY_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}

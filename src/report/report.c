@@ -23,7 +23,7 @@ mix64 (guint64 x)
   return x;
 }
 
-static void
+void
 u64set_init (U64Set *set)
 {
   set->mask = 1023;
@@ -31,13 +31,12 @@ u64set_init (U64Set *set)
   set->count = 0;
 }
 
-static void
+void
 u64set_clear (U64Set *set)
 {
   g_clear_pointer (&set->slots, g_free);
 }
 
-static gboolean u64set_add (U64Set *set, guint64 key);
 
 static void
 u64set_grow (U64Set *set)
@@ -54,7 +53,7 @@ u64set_grow (U64Set *set)
 }
 
 /* TRUE if key was not there. */
-static gboolean
+gboolean
 u64set_add (U64Set *set, guint64 key)
 {
   if ((set->count + 1) * 2 > set->mask + 1)
@@ -107,6 +106,7 @@ addr_stat_free (gpointer p)
 {
   AddrStat *a = p;
   threat_stat_free (a->threat);
+  g_free (a->talk);
   g_free (a);
 }
 
@@ -141,6 +141,7 @@ vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *db)
   report->interfaces = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, named_tally_free);
   report->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   report->bucket_unit = options->bucket_seconds > 0 ? options->bucket_seconds : 60;
+  talkers_init (report);
   VpcReportSummary *s = g_new0 (VpcReportSummary, 1);
   s->options = *options;
   s->inputs = g_ptr_array_new_with_free_func (report_input_free);
@@ -161,6 +162,7 @@ vpc_report_free (VpcReport *report)
   g_hash_table_unref (report->ports);
   g_hash_table_unref (report->interfaces);
   g_hash_table_unref (report->buckets);
+  talkers_clear (report);
   vpc_report_summary_free (report->s);
   g_free (report);
 }
@@ -183,7 +185,7 @@ vpc_report_add_skipped (VpcReport *report, const char *what)
 
 /* ------------------------------------------------------------------ one flow */
 
-static inline void
+void
 tally_add (VpcTally *t, guint64 packets, guint64 bytes)
 {
   t->flows++;
@@ -191,7 +193,7 @@ tally_add (VpcTally *t, guint64 packets, guint64 bytes)
   t->bytes = sat_add (t->bytes, bytes);
 }
 
-static inline void
+void
 span_add (guint64 *first, guint64 *last, gboolean *have, guint64 ms)
 {
   if (!*have || ms < *first)
@@ -201,7 +203,7 @@ span_add (guint64 *first, guint64 *last, gboolean *have, guint64 ms)
   *have = TRUE;
 }
 
-static AddrStat *
+AddrStat *
 addr_get (VpcReport *report, const VpcAddr *addr)
 {
   AddrStat *a = g_hash_table_lookup (report->addrs, addr);
@@ -301,10 +303,9 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
   gboolean has_src, has_dst;
   flow_addr (flow, mask, TRUE, &src, &has_src);
   flow_addr (flow, mask, FALSE, &dst, &has_dst);
+  talkers_add_flow (report, flow, mask, action, has_src ? &src : NULL, has_dst ? &dst : NULL);
 
-  AddrStat *sa = NULL;
-  if (has_src && action == 1)
-    addr_get (report, &src)->accepted_src++;
+  AddrStat *sa = NULL; /* accepted_src: counted by talkers_add_flow() */
   if (action == 2)
     {
       AddrStat *da = NULL;

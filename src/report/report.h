@@ -12,7 +12,10 @@
 G_BEGIN_DECLS
 
 /* The version of the JSON document (README "vpc-report", vpc-report(1)). */
-#define VPC_REPORT_SCHEMA "vpc-report/1"
+#define VPC_REPORT_SCHEMA "vpc-report/2"
+
+/* At most this many --exposure-ports. */
+#define VPC_REPORT_MAX_EXPOSURE_PORTS 64
 
 typedef struct {
   guint top;            /* rows of each top table */
@@ -21,30 +24,109 @@ typedef struct {
                          * (protocol, port) destinations is a scanner */
   guint scan_hosts;     /* ... or this many distinct destination addresses */
   guint bucket_seconds; /* reject histogram; 0 = chosen from the time span */
+  /* Exposure: accepted inbound tcp/udp flows from public addresses to these
+   * destination ports (sorted, distinct). */
+  guint16 exposure_ports[VPC_REPORT_MAX_EXPOSURE_PORTS];
+  guint exposure_port_count;
+  guint64 egress_threshold; /* egress: an interface sending this many bytes
+                               or more outside is flagged */
 } VpcReportOptions;
 
+#define VPC_REPORT_DEFAULT_EXPOSURE_PORTS \
+  22, 23, 1433, 1521, 2375, 3306, 3389, 5432, 5900, 6379, 9200, 11211, 27017
+#define VPC_REPORT_DEFAULT_EGRESS_THRESHOLD G_GUINT64_CONSTANT (1000000000)
+
 #define VPC_REPORT_OPTIONS_INIT \
-  { .top = 10, .top_threats = 100, .scan_ports = 20, .scan_hosts = 20, .bucket_seconds = 0 }
+  { .top = 10, .top_threats = 100, .scan_ports = 20, .scan_hosts = 20, .bucket_seconds = 0, \
+    .exposure_ports = { VPC_REPORT_DEFAULT_EXPOSURE_PORTS }, .exposure_port_count = 13, \
+    .egress_threshold = VPC_REPORT_DEFAULT_EGRESS_THRESHOLD }
+
+/* Parse a comma-separated list of ports ("" = none) into options, sorted
+ * and without duplicates; VPC_ERROR_USAGE for a bad or too long list. */
+gboolean vpc_report_parse_ports (const char *text, VpcReportOptions *options, GError **error);
 
 typedef struct {
   guint64 flows, packets, bytes;
 } VpcTally;
 
 /* One row of a top table.  name: an address, "tcp/22"-like text for ports
- * (protocol and port also set), or an interface name. */
+ * (protocol and port also set), or an interface name; peer: the second
+ * address of a conversation (name sorts first), else NULL. */
 typedef struct {
   char *name;
+  char *peer;
   guint8 protocol;     /* ports only */
   guint16 port;        /* ports only */
   const char *protocol_name; /* ports only: "tcp", or NULL for a number */
   char *service;       /* ports only: from the services database, or NULL */
   VpcTally tally;
+  guint64 inbound_bytes, outbound_bytes; /* talkers only: by VpcReportWay */
 } VpcReportRow;
 
 typedef struct {
   guint64 distinct;    /* keys seen (the table shows the first rows) */
   GArray *rows;        /* VpcReportRow, sorted */
 } VpcReportTable;
+
+/* The direction of a flow as the new sections see it: the flow-direction
+ * field where the format has it (ingress = inbound, egress = outbound);
+ * otherwise from the addresses: private (vpc_addr_is_special()) source and
+ * public destination = outbound, public source and private destination =
+ * inbound, anything else unknown. */
+typedef enum {
+  VPC_REPORT_WAY_UNKNOWN = 0,
+  VPC_REPORT_WAY_INBOUND = 1,
+  VPC_REPORT_WAY_OUTBOUND = 2,
+} VpcReportWay;
+
+/* Top talkers: accepted flows only, each table twice (by bytes, by flows). */
+typedef struct {
+  guint64 distinct;
+  GArray *by_bytes, *by_flows; /* VpcReportRow */
+} VpcTalkerTable;
+
+/* A place in the VPC: an interface with its instance and VPC, each NULL
+ * when the flow did not carry it. */
+typedef struct {
+  char *interface, *instance, *vpc;
+} VpcReportPlace;
+
+/* Accepted inbound connections from public addresses to a sensitive port. */
+typedef struct {
+  VpcReportPlace place;
+  guint8 protocol;
+  guint16 port;
+  const char *protocol_name;
+  guint64 sources;        /* distinct public source addresses */
+  guint64 listed_sources; /* of them, listed by a threat feed */
+  VpcTally tally;
+  guint64 first_ms, last_ms; /* 0 when unknown */
+} VpcReportExposure;
+
+/* Accepted outbound traffic to public, non-AWS addresses. */
+typedef struct {
+  VpcReportPlace place;
+  char *address;          /* destinations: the external address; interfaces: NULL */
+  guint64 destinations;   /* interfaces: distinct external addresses */
+  VpcTally tally;
+  gboolean over_threshold; /* interfaces: bytes >= options.egress_threshold */
+} VpcReportEgress;
+
+typedef struct {
+  char *name;
+  VpcTally all, accepted, rejected;
+} VpcReportGroupRow;
+
+/* Totals per account, VPC, subnet or interface. */
+typedef struct {
+  const char *name;       /* "accounts", "vpcs", "subnets", "interfaces" */
+  const char *key;        /* "account", "vpc", "subnet", "interface" */
+  guint64 distinct;
+  guint64 without;        /* flows without the field */
+  GArray *rows;           /* VpcReportGroupRow, by flows, at most options.top */
+} VpcReportGroup;
+
+#define VPC_REPORT_GROUPS 4
 
 typedef struct {
   char *address;
@@ -133,6 +215,21 @@ typedef struct {
   guint64 threat_addresses, threat_flagged;
   VpcTally threat_flows, threat_accepted; /* flows with a listed source or destination */
   GArray *threats;        /* VpcReportThreat, sorted, at most options.top_threats */
+
+  /* Top talkers (accepted flows). */
+  VpcTally talker_way[3];  /* by VpcReportWay */
+  VpcTalkerTable talker_sources, talker_destinations, talker_conversations, talker_ports;
+
+  /* Exposure, sorted by distinct sources, at most options.top. */
+  guint64 exposure_count;
+  GArray *exposures;      /* VpcReportExposure */
+
+  /* Egress, by bytes, at most options.top each. */
+  VpcTally egress_total;
+  guint64 egress_interface_count, egress_destination_count, egress_over_threshold;
+  GArray *egress_interfaces, *egress_destinations; /* VpcReportEgress */
+
+  VpcReportGroup groups[VPC_REPORT_GROUPS];
 } VpcReportSummary;
 
 void vpc_report_summary_free (VpcReportSummary *summary);
@@ -178,6 +275,7 @@ char *vpc_report_terminal_text (const char *text);
 char *vpc_report_csv_text (const char *text);
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
+const char *vpc_report_way_name (VpcReportWay way); /* "unknown", "inbound", "outbound" */
 /* How much of the threat check was done, so that "0 listed addresses"
  * never stands for "not checked": "complete" (every enabled feed loaded),
  * "partial" (some enabled feeds missing), "none" (--no-threats, no feed
