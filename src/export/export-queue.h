@@ -39,6 +39,10 @@ VpcFlow *vpc_export_queue_next_flow (VpcExportQueue *queue);
  * mask.  FALSE if encoding failed (VPC_ERROR_IPFIX / VPC_ERROR_IO): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
+/* The flows pushed so far belong to inputs up to delivery mark (see
+ * vpc_exporter_mark); it is passed on after they are encoded. */
+void vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark);
+
 /* Hand over the flows of the current batch now (for inputs that arrive
  * slowly); the encoder sends them out within its idle time (200 ms). */
 void vpc_export_queue_flush (VpcExportQueue *queue);
