@@ -197,22 +197,46 @@ expect_flows "repaired gzip, third run" 101 3100 0 "$WORK/trunc3-replay.jsonl"
 expect_state "repaired gzip" "$D/state" bad.log.gz yes
 if grep -q '^$' "$D/state"; then not_ok "no blank line in the state file"; diag_file "$D/state"; else ok "no blank line in the state file"; fi
 
-# An unreadable file (permission denied), then readable.  Root reads anything: skipped.
+# An unreadable file (permission denied), then readable.  Root reads anything:
+# then vpc2ipfix runs as nobody (setpriv), if it can.
 D=$WORK/unreadable
 mkdir -p "$D"
 flow_log "$D/a.log" 201 10
 flow_log "$D/b.log" 301 10
 chmod 000 "$D/b.log"
-if cat "$D/b.log" >/dev/null 2>&1; then
-    skip "unreadable file: running as root, every file is readable"
+AS_USER=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+    chmod 755 "$WORK"
+    chmod 777 "$D"
+    chmod 644 "$D/a.log"
+    AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+# run_as DESCRIPTION EXPECTED-STATUS NAME ARGS...: run, as nobody when root.
+run_as() {
+    _desc=$1 _want=$2 _name=$3
+    shift 3
+    echo "# \$ $AS_USER $(cmdline "$VPC2IPFIX" "$@")"
+    _rc=0
+    $AS_USER "$VPC2IPFIX" "$@" >"$WORK/$_name.out" 2>"$WORK/$_name.err" || _rc=$?
+    if [ "$_rc" -eq "$_want" ]; then
+        ok "$_desc (exit $_rc)"
+    else
+        not_ok "$_desc (exit $_rc, expected $_want)"
+        diag_file "$WORK/$_name.err"
+    fi
+}
+if $AS_USER cat "$D/b.log" >/dev/null 2>&1; then
+    skip "unreadable file: every file is readable here (root without setpriv)"
 else
-    run "unreadable file with --state: the run fails" 1 perm1 --state "$D/state" -o "$D/run1.ipfix" "$D"
+    run_as "unreadable file with --state: the run fails" 1 perm1 --state "$D/state" -o "$D/run1.ipfix" "$D"
     expect_state "unreadable file" "$D/state" a.log yes
     expect_state "unreadable file" "$D/state" b.log no
+    if grep -q 'b.log' "$WORK/perm1.err"; then ok "unreadable file: reported by name"; else not_ok "unreadable file: reported by name"; diag_file "$WORK/perm1.err"; fi
     chmod 644 "$D/b.log"
-    run "readable again: converted" 0 perm2 --state "$D/state" -o "$D/run2.ipfix" "$D"
+    run_as "readable again: converted" 0 perm2 --state "$D/state" -o "$D/run2.ipfix" "$D"
     replay perm2-replay "$D/run2.ipfix"
     expect_flows "readable again" 301 310 0 "$WORK/perm2-replay.jsonl"
+    expect_state "readable again" "$D/state" b.log yes
 fi
 
 # ===================================================================================
