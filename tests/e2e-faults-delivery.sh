@@ -294,8 +294,28 @@ flow_log "$D/in/copy4.part" 6301 5
 mv "$D/in/.copy.log.partial" "$D/in/copy.log"
 all_slow_in() { state_has "$D/state" text.log && state_has "$D/state" slow.log.gz && state_has "$D/state" copy.log; }
 wait_for 20 all_slow_in || diag "not every file recorded in time"
+# A corrupt gzip (bad CRC) in the watched directory: reported, not recorded;
+# replaced by a good copy, it is converted and recorded.
+flow_log "$WORK/corrupt.log" 7501 10
+gzip -c "$WORK/corrupt.log" >"$WORK/corrupt-good.gz"
+"$PYTHON3" -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[-8] ^= 0xff
+open(sys.argv[2], "wb").write(d)' "$WORK/corrupt-good.gz" "$WORK/corrupt-bad.gz"
+cp "$WORK/corrupt-bad.gz" "$D/in/.corrupt.tmp" && mv "$D/in/.corrupt.tmp" "$D/in/corrupt.log.gz"
+wait_for 10 grep -q 'corrupt.log.gz.*checksum' "$WORK/slow.err" || diag "the corrupt file was not reported"
+if grep -q 'corrupt.log.gz.*checksum' "$WORK/slow.err"; then ok "watched directory: a corrupt gzip is reported"; else not_ok "watched directory: a corrupt gzip is reported"; diag_file "$WORK/slow.err"; fi
+expect_state "watched directory, corrupt gzip" "$D/state" corrupt.log.gz no
+cp "$WORK/corrupt-good.gz" "$D/in/.corrupt.tmp" && mv "$D/in/.corrupt.tmp" "$D/in/corrupt.log.gz"
+wait_for 10 state_has "$D/state" corrupt.log.gz || diag "the repaired file was not recorded"
+expect_state "watched directory, repaired gzip" "$D/state" corrupt.log.gz yes
 stop_pid "$VPC_PID" TERM 10
-check "watched directory: SIGTERM ends vpc2ipfix (exit 0)" "$STOP_RC"
+# exit status 1: an input (the corrupt copy) could not be read to its end during the run
+if [ "$STOP_RC" -eq 1 ] && [ "$STOP_LATE" -eq 0 ]; then
+    ok "watched directory: SIGTERM ends vpc2ipfix (exit 1: an input failed during the run)"
+else
+    not_ok "watched directory: SIGTERM ends vpc2ipfix (exit $STOP_RC, expected 1; killed: $STOP_LATE)"
+    diag_file "$WORK/slow.err"
+fi
 COLL_PID=$SLOW_COLL
 stop_pid "$COLL_PID" TERM 10
 expect_flows "text file written slowly: converted once, whole" 1001 1300 0 "$WORK/slow.jsonl"
@@ -306,6 +326,8 @@ if [ -z "$(packets "$WORK/slow.jsonl" | awk '$1 >= 6100 && $1 < 6400')" ]; then
 else
     not_ok "temporary names (.tmp, ~, .part) are not taken"
 fi
+# The corrupt copy's records before the failure went out, and the repaired copy's all.
+expect_flows "corrupt gzip, then repaired: converted again (the corrupt copy's records counted as duplicates)" 7501 7510 10 "$WORK/slow.jsonl"
 if grep -q 'truncated gzip' "$WORK/slow.err"; then
     not_ok "the gzip file being written is not reported as truncated"
     diag_file "$WORK/slow.err"
