@@ -14,6 +14,7 @@
 #include "input/inputs.h"
 #include "input/reader.h"
 #include "flow/records.h"
+#include "input/settle.h"
 #include "input/state.h"
 
 /* Check the header line of a file input, if it has one, before any output
@@ -25,9 +26,10 @@ precheck_header (const char *path, VpcContainer container, GError **error)
 {
   if (vpc_reader_path_is_stream (path))
     return TRUE;
-  g_autoptr (VpcReader) reader = vpc_reader_open (path, container, error);
+  g_autoptr (GError) open_error = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (path, container, &open_error);
   if (reader == NULL)
-    return FALSE;
+    return TRUE; /* the real pass reports it as a failed input, and goes on */
   VpcLine record_line;
   g_autoptr (GError) local = NULL;
   while (vpc_reader_next_line (reader, &record_line, &local))
@@ -61,6 +63,8 @@ typedef struct {
   VpcExportQueue *queue;
   VpcState *state;     /* --state, or NULL */
   const VpcCounts *current; /* of the input being read, or NULL */
+  guint64 last_mark;   /* the delivery mark of the last input read to its end */
+  GQueue awaiting;     /* Awaiting*: inputs read to their end, not yet delivered */
 } Job;
 
 static gboolean
@@ -69,6 +73,40 @@ interrupted (const VpcConvertOptions *options, GError **error)
   if (options->interrupted == NULL || !g_atomic_int_get (options->interrupted))
     return FALSE;
   g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+  return TRUE;
+}
+
+/* An input read to its end whose records may not all be delivered yet:
+ * the --state file records it once every output's delivery mark (see
+ * vpc_output_mark) reaches its own. */
+typedef struct {
+  guint64 mark;
+  char *path;
+  VpcFileIdentity identity;
+} Awaiting;
+
+static void
+awaiting_free (gpointer data)
+{
+  Awaiting *a = data;
+  g_free (a->path);
+  g_free (a);
+}
+
+/* Record in the --state file the inputs whose records are all delivered. */
+static gboolean
+job_record_delivered (Job *job, GError **error)
+{
+  if (job->state == NULL || g_queue_is_empty (&job->awaiting))
+    return TRUE;
+  guint64 delivered = vpc_exporter_get_delivered (job->exporter);
+  Awaiting *a;
+  while ((a = g_queue_peek_head (&job->awaiting)) != NULL && a->mark <= delivered)
+    {
+      if (!vpc_state_add (job->state, a->path, &a->identity, error))
+        return FALSE;
+      awaiting_free (g_queue_pop_head (&job->awaiting));
+    }
   return TRUE;
 }
 
@@ -114,7 +152,8 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
   Job *job = data;
   if (idle)
     vpc_export_queue_flush (job->queue);
-  if (interrupted (job->options, error) || !vpc_export_queue_check (job->queue, error))
+  if (interrupted (job->options, error) || !vpc_export_queue_check (job->queue, error)
+      || !job_record_delivered (job, error))
     return FALSE;
   job_report (job);
   return TRUE;
@@ -177,9 +216,11 @@ static const VpcRecordsConsumer job_consumer = {
 };
 
 /* Read one input to its end (following: until interrupted).  FALSE only
- * for fatal errors and interruptions. */
+ * for fatal errors and interruptions; *failed if it could not be read to
+ * its end. */
 static gboolean
-convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
+convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *failed,
+               GError **error)
 {
   const VpcConvertOptions *options = job->options;
   VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
@@ -198,46 +239,120 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, GError **error)
                                   &input->counts, &result, error);
   job->current = NULL;
   input->error = result.error;
+  *failed = result.error != NULL;
   input->compressed = result.compressed;
   input->container = result.container;
   vpc_stats_end_input (job->stats, input);
   return ok;
 }
 
-/* A file input done to its end: once everything read from it is sent,
- * the --state file records it. */
+/* A file input (as identity says it was before reading) read to its end
+ * without error: the --state file records it once its records are
+ * delivered. */
 static gboolean
-job_input_done (Job *job, const char *path, GError **error)
+job_input_done (Job *job, const char *path, const VpcFileIdentity *identity, GError **error)
 {
   if (job->state == NULL || vpc_reader_path_is_stream (path))
     return TRUE;
-  return vpc_export_queue_sync (job->queue, error) && vpc_state_add (job->state, path, error);
+  Awaiting *a = g_new0 (Awaiting, 1);
+  a->mark = ++job->last_mark;
+  a->path = g_strdup (path);
+  a->identity = *identity;
+  g_queue_push_tail (&job->awaiting, a);
+  vpc_export_queue_mark (job->queue, a->mark);
+  vpc_export_queue_flush (job->queue);
+  return job_record_delivered (job, error);
 }
 
-/* Whether the --state file says path was done in an earlier run. */
+/* Whether the --state file says path, with that content, was done in an
+ * earlier run. */
 static gboolean
-job_input_known (Job *job, const char *path)
+job_input_known (Job *job, const char *path, const VpcFileIdentity *identity)
 {
   if (job->state == NULL || vpc_reader_path_is_stream (path)
-      || !vpc_state_contains (job->state, path))
+      || !vpc_state_contains (job->state, path, identity))
     return FALSE;
   job->stats->state_skipped++;
   return TRUE;
 }
 
+/* The identity of a file input now (zero if it cannot be seen: reading it
+ * says why). */
+static void
+input_identity (const char *path, VpcFileIdentity *identity)
+{
+  struct stat st;
+  memset (identity, 0, sizeof *identity);
+  if (strcmp (path, "-") != 0 && stat (path, &st) == 0)
+    vpc_file_identity_from_stat (&st, identity);
+}
+
 /* How often a watched directory is scanned. */
 #define WATCH_INTERVAL_US G_USEC_PER_SEC
 
+/* What a file looked like when it failed: it is tried again once it
+ * changes (content, or permissions: ctime). */
+static char *
+failed_signature (const struct stat *st)
+{
+  return g_strdup_printf ("%jd:%jd.%ld:%jd.%ld", (intmax_t) st->st_size,
+                          (intmax_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                          (intmax_t) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* One file of a watched directory at a scan: converted once complete
+ * (see settle.h), again when a new copy replaces it, again when it failed
+ * and then changed. */
+static gboolean
+watch_file (Job *job, VpcSettle *settle, GHashTable *done, GHashTable *failed, const char *path,
+            gint64 now, GError **error)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    {
+      vpc_settle_forget (settle, path);
+      return TRUE;
+    }
+  VpcFileIdentity identity;
+  vpc_file_identity_from_stat (&st, &identity);
+  VpcFileIdentity *taken = g_hash_table_lookup (done, path);
+  if (taken != NULL && vpc_file_identity_equal (taken, &identity))
+    return TRUE;
+  g_autofree char *signature = failed_signature (&st);
+  const char *failed_as = g_hash_table_lookup (failed, path);
+  if (failed_as != NULL && strcmp (failed_as, signature) == 0)
+    return TRUE;
+  if (job_input_known (job, path, &identity))
+    {
+      g_hash_table_insert (done, g_strdup (path), g_memdup2 (&identity, sizeof identity));
+      return TRUE;
+    }
+  if (!vpc_settle_ready (settle, path, &st, now))
+    return TRUE;
+  vpc_settle_forget (settle, path);
+  gboolean input_failed = FALSE;
+  if (!convert_input (job, path, 0, &input_failed, error))
+    return FALSE;
+  if (input_failed)
+    {
+      g_hash_table_insert (failed, g_strdup (path), g_steal_pointer (&signature));
+      return TRUE;
+    }
+  g_hash_table_remove (failed, path);
+  g_hash_table_insert (done, g_strdup (path), g_memdup2 (&identity, sizeof identity));
+  return job_input_done (job, path, &identity, error);
+}
+
 /* --follow on directories: convert the files found in them, then every
- * new file once it stops changing (the same size and time in two scans,
- * or untouched for a scan interval), until interrupted. */
+ * new file once it is complete, until interrupted. */
 static gboolean
 convert_watch (Job *job, const char *const *dirs, GError **error)
 {
   const VpcConvertOptions *options = job->options;
-  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) noted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (VpcSettle) settle = vpc_settle_new (options->settle_us, options->diag);
   for (;;)
     {
       g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
@@ -252,34 +367,9 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
           }
       gint64 now = g_get_real_time ();
       for (guint i = 0; i < paths->len; i++)
-        {
-          const char *path = paths->pdata[i];
-          if (!job_poll (job, FALSE, NULL, error))
-            return FALSE;
-          if (g_hash_table_contains (done, path))
-            continue;
-          if (job_input_known (job, path))
-            {
-              g_hash_table_add (done, g_strdup (path));
-              continue;
-            }
-          struct stat st;
-          if (stat (path, &st) != 0)
-            continue;
-          gint64 mtime_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
-          char *signature = g_strdup_printf ("%jd:%" G_GINT64_FORMAT, (intmax_t) st.st_size,
-                                             mtime_us);
-          const char *before = g_hash_table_lookup (seen, path);
-          gboolean settled = now - mtime_us >= WATCH_INTERVAL_US
-                             || (before != NULL && strcmp (before, signature) == 0);
-          g_hash_table_insert (seen, g_strdup (path), signature);
-          if (!settled)
-            continue;
-          if (!convert_input (job, path, 0, error) || !job_input_done (job, path, error))
-            return FALSE;
-          g_hash_table_add (done, g_strdup (path));
-          g_hash_table_remove (seen, path);
-        }
+        if (!job_poll (job, FALSE, NULL, error)
+            || !watch_file (job, settle, done, failed, paths->pdata[i], now, error))
+          return FALSE;
       /* Wait for the next scan, looking at signals meanwhile.  What was
        * read goes out now (idle), not when a batch is full. */
       gint64 next = g_get_monotonic_time () + WATCH_INTERVAL_US;
@@ -314,7 +404,10 @@ open_outputs (const VpcConvertOptions *options, GError **error)
     }
   if (options->output != NULL)
     {
-      VpcOutput *output = vpc_output_new_file (options->output, error);
+      VpcOutput *output = options->rotate_seconds > 0
+                              ? vpc_output_new_rotating (options->output, options->rotate_seconds,
+                                                         error)
+                              : vpc_output_new_file (options->output, error);
       if (output == NULL)
         return NULL;
       g_ptr_array_add (outputs, output);
@@ -400,6 +493,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
               .queue = queue, .state = state };
   vpc_export_queue_set_wait_func (queue, job_wait, &job);
+  g_queue_init (&job.awaiting);
   gboolean ok = TRUE;
   g_autoptr (GError) local = NULL;
   if (watch)
@@ -412,18 +506,23 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       VpcReaderFlags flags = vpc_reader_path_is_stream (path) ? VPC_READER_LIVE : 0;
       if (options->follow)
         flags |= VPC_READER_LIVE | VPC_READER_FOLLOW;
+      VpcFileIdentity identity;
+      input_identity (path, &identity);
+      gboolean failed = FALSE;
       if (!job_poll (&job, FALSE, NULL, &local))
         ok = FALSE;
-      else if (job_input_known (&job, path))
+      else if (job_input_known (&job, path, &identity))
         continue;
       else
-        ok = convert_input (&job, path, flags, &local)
-             && (options->follow || job_input_done (&job, path, &local));
+        ok = convert_input (&job, path, flags, &failed, &local)
+             && (options->follow || failed || job_input_done (&job, path, &identity, &local));
     }
   stats->interrupted = local != NULL && g_error_matches (local, VPC_ERROR, VPC_ERROR_INTERRUPTED);
   if (!ok && !stats->interrupted)
     {
       job_collect_outputs (&job); /* the statistics say what went where */
+      job_record_delivered (&job, NULL); /* what was delivered before the failure */
+      g_queue_clear_full (&job.awaiting, awaiting_free);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
@@ -435,11 +534,21 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (vpc_export_queue_is_stuck (queue))
     {
       /* The encoder still uses them (blocked in an output nobody reads):
-       * left to the end of the process, which comes next. */
+       * left to the end of the process, which comes next.  Nothing more
+       * is recorded: what is not acknowledged is sent again next time. */
+      g_queue_clear_full (&job.awaiting, awaiting_free);
       g_steal_pointer (&queue);
       g_steal_pointer (&exporter);
       return FALSE;
     }
+  /* What was delivered is recorded, also when an output failed. */
+  g_autoptr (GError) state_error = NULL;
+  if (!job_record_delivered (&job, &state_error) && ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&state_error));
+      ok = FALSE;
+    }
+  g_queue_clear_full (&job.awaiting, awaiting_free);
   stats->templates = vpc_exporter_get_template_count (exporter);
   stats->interfaces = vpc_exporter_get_interface_count (exporter);
   stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);

@@ -18,6 +18,8 @@ typedef void (*VpcProgressFunc) (const VpcStats *stats, const VpcCounts *current
 
 typedef struct {
   const char *output;          /* IPFIX file, "-" = stdout, or NULL */
+  guint rotate_seconds;        /* > 0: output is a strftime pattern, one file per bin */
+  gint64 settle_us;            /* watched directories: a file unchanged this long is complete */
   const char *const *udp;      /* collectors "HOST:PORT" (NULL-terminated, or NULL) */
   const char *const *tcp;
   VpcNetOptions net;

@@ -126,11 +126,17 @@ main (int argc, char **argv)
   gint64 mtu = -1, rate = net.rate, refresh_seconds = net.refresh_seconds,
          refresh_messages = net.refresh_messages, connect_timeout = net.connect_timeout,
          resend_window = (gint64) net.resend_window;
+  gint64 rotate = 0;
+  gdouble settle = 2.0;
 
   GOptionEntry main_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "Write IPFIX to FILE (\"-\" = standard output, the default without --udp/--tcp)",
       "FILE" },
+    { "rotate", 0, 0, G_OPTION_ARG_INT64, &rotate,
+      "With a time pattern in -o (flows-%Y%m%d%H%M.ipfix: strftime, local time): start a new "
+      "file every SECONDS, each committed when its time bin ends",
+      "SECONDS" },
     { "udp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &udp,
       "Send IPFIX to a collector over UDP (repeatable; HOST is a name, an IPv4 address or "
       "[IPv6])",
@@ -142,7 +148,13 @@ main (int argc, char **argv)
       "until it closes, or directories for new files; stop with SIGTERM or SIGINT",
       NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
-      "Remember in FILE the input files completely sent, and skip them in later runs", "FILE" },
+      "Remember in FILE the input files completely delivered (name, size, time), and skip "
+      "them in later runs",
+      "FILE" },
+    { "settle", 0, 0, G_OPTION_ARG_DOUBLE, &settle,
+      "-F on directories: take a file (not gzip) once its size and time have not changed "
+      "for SECONDS (default 2); a gzip file once its stream is complete",
+      "SECONDS" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary and no progress", NULL },
     { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
       "Write the statistics to FILE as JSON", "FILE" },
@@ -231,6 +243,13 @@ main (int argc, char **argv)
       "  vpc2ipfix -F --state done.txt --tcp 127.0.0.1:4739 /data/AWSLogs/\n"
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
+      "  vpc2ipfix -F --state done.txt -o 'flows-%Y%m%d%H%M.ipfix' --rotate 300 /data/in/\n"
+      "                                             5-minute files, like nfcapd -t 300\n"
+      "\n"
+      "Delivery: --state records an input once all its records are delivered: sent (UDP),\n"
+      "acknowledged by the collector's TCP (TCP), in a committed file (-o: at the end, or\n"
+      "when its --rotate bin ends).  A restart after a crash sends the inputs not recorded\n"
+      "again; see vpc2ipfix(1), DELIVERY GUARANTEES.\n"
       "\n"
       "Signals: SIGTERM/SIGINT stop reading at once and send what was read (the normal end\n"
       "with --follow; a collector that takes nothing gets 3 s more); SIGUSR1 prints the\n"
@@ -299,6 +318,23 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   net.resend_window = (gsize) resend_window;
+  const char *rotate_problem = NULL;
+  if (rotate < 0 || rotate > 86400 * 366)
+    rotate_problem = "--rotate: SECONDS must be 1 to 31622400";
+  else if (rotate > 0 && (output == NULL || strcmp (output, "-") == 0))
+    rotate_problem = "--rotate needs -o with a time pattern (like flows-%Y%m%d%H%M.ipfix)";
+  else if (rotate > 0 && !vpc_output_name_has_time (output))
+    rotate_problem = "--rotate: -o names no time (add strftime fields like %Y%m%d%H%M, or "
+                     "every bin would have the same name)";
+  else if (rotate == 0 && output != NULL && vpc_output_name_has_time (output))
+    rotate_problem = "-o has a time pattern (%): add --rotate SECONDS";
+  else if (!(settle >= 0 && settle <= 86400))
+    rotate_problem = "--settle: SECONDS must be 0 to 86400";
+  if (rotate_problem != NULL)
+    {
+      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", rotate_problem);
+      return EXIT_USAGE;
+    }
   net.interrupted = &interrupted;
   if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
     net.wake_fd = wake_pipe[0];
@@ -338,6 +374,8 @@ main (int argc, char **argv)
   VpcDiag diag = { print_diag, &progress.shown };
   VpcConvertOptions options = {
     .output = output != NULL ? output : to_collectors ? NULL : "-",
+    .rotate_seconds = (guint) rotate,
+    .settle_us = (gint64) (settle * G_USEC_PER_SEC),
     .udp = (const char *const *) udp,
     .tcp = (const char *const *) tcp,
     .net = net,

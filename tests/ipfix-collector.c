@@ -92,6 +92,7 @@ static struct
 {
   gboolean tcp, udp, count_only;
   int port;
+  int rcvbuf; /* TCP: a small receive buffer, to hold up a sender while stopped */
   char *bind_addr, *ready, *out, *elements;
 } opt = { .port = 0 };
 
@@ -794,6 +795,8 @@ open_socket (int *port_out)
       int size = 8 * 1024 * 1024;
       setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     }
+  if (opt.tcp && opt.rcvbuf > 0) /* inherited by the accepted connections */
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf, sizeof opt.rcvbuf);
   if (bind (fd, ai->ai_addr, ai->ai_addrlen) < 0
       || (opt.tcp && listen (fd, SOMAXCONN) < 0))
     {
@@ -957,6 +960,8 @@ main (int argc, char **argv)
       "Write the bound port to FILE once accepting", "FILE" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &opt.out,
       "Append one JSON line per data record to FILE", "FILE" },
+    { "rcvbuf", 0, 0, G_OPTION_ARG_INT, &opt.rcvbuf,
+      "TCP: receive buffer of the connections (SO_RCVBUF; default: the kernel's)", "BYTES" },
     { "count-only", 0, 0, G_OPTION_ARG_NONE, &opt.count_only,
       "One line per message (its record count) instead of one per record", NULL },
     { "elements", 0, 0, G_OPTION_ARG_FILENAME, &opt.elements,

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "export/exporter.h"
@@ -1215,6 +1216,128 @@ test_file_unwritable (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent-dir/x.ipfix"));
 }
 
+/* A plain file delivers its marks when it is committed, not before. */
+static void
+test_file_delivery (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vpc-output-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "flows.ipfix", NULL);
+  const guint8 one[] = { 0, 10, 0, 16, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 7 };
+  g_autoptr (VpcOutput) output = vpc_output_new_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_output_start (output, NULL, NULL, &error));
+  g_assert_true (vpc_output_send (output, one, sizeof one, 1, &error));
+  vpc_output_mark (output, 1);
+  g_assert_true (vpc_output_idle (output, &error));
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 0);
+  g_assert_true (vpc_output_finish (output, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 1);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static const guint8 fake_template[] = { 0, 10, 0, 16, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 7 };
+
+static gboolean
+fake_templates (gpointer data, GPtrArray **messages, GError **error)
+{
+  *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (*messages, g_bytes_new_static (fake_template, sizeof fake_template));
+  return TRUE;
+}
+
+static char *
+bin_name (const char *dir, time_t t)
+{
+  struct tm tm;
+  char name[64];
+  localtime_r (&t, &tm);
+  strftime (name, sizeof name, "r-%Y%m%d%H%M%S.ipfix", &tm);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Time bins: a file per bin, committed when the bin ends (then its marks
+ * are delivered), the later ones starting with the templates; a name that
+ * exists already is never replaced. */
+static void
+test_rotate (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vpc-output-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *pattern = g_build_filename (dir, "r-%Y%m%d%H%M%S.ipfix", NULL);
+  g_assert_true (vpc_output_name_has_time (pattern));
+  g_assert_false (vpc_output_name_has_time ("flows-100%%.ipfix"));
+  g_assert_false (vpc_output_name_has_time ("flows.ipfix"));
+  const guint8 one[] = { 0, 10, 0, 20, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 7, 'a', 'b', 'c', 'd' };
+  const guint8 two[] = { 0, 10, 0, 16, 1, 2, 3, 4, 0, 0, 0, 5, 0, 0, 0, 7 };
+  /* Names taken already, for the bins the first message may fall in. */
+  time_t now = time (NULL);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *taken = bin_name (dir, now + i);
+      g_assert_true (g_file_set_contents (taken, "taken", -1, NULL));
+    }
+  g_autoptr (VpcOutput) output = vpc_output_new_rotating (pattern, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_output_is_file (output));
+  g_assert_true (vpc_output_start (output, fake_templates, NULL, &error));
+  vpc_output_mark (output, 1); /* nothing waits in a bin yet */
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 1);
+  g_assert_true (vpc_output_send (output, one, sizeof one, 5, &error));
+  vpc_output_mark (output, 2);
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 1);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (vpc_output_get_delivered (output) < 2 && g_get_monotonic_time () < deadline)
+    {
+      g_assert_true (vpc_output_idle (output, &error));
+      g_usleep (20000);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 2);
+  g_assert_cmpuint (count_dir_entries (dir, NULL), ==, 4); /* 3 taken, 1 committed */
+  g_assert_true (vpc_output_send (output, two, sizeof two, 0, &error));
+  vpc_output_mark (output, 3);
+  g_assert_true (vpc_output_finish (output, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vpc_output_get_delivered (output), ==, 3);
+
+  /* The taken names are untouched; the first bin's file carries "-1"; the
+   * second starts with the templates. */
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint taken = 0, first = 0, second = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      g_assert_true (g_str_has_prefix (name, "r-") && g_str_has_suffix (name, ".ipfix"));
+      if (len == 5 && memcmp (contents, "taken", 5) == 0)
+        taken++;
+      else if (len == sizeof one && memcmp (contents, one, len) == 0)
+        {
+          first++;
+          g_assert_nonnull (strstr (name, "-1.ipfix"));
+        }
+      else if (len == sizeof fake_template + sizeof two
+               && memcmp (contents, fake_template, 4) == 0 /* its time and sequence are set */
+               && memcmp (contents + sizeof fake_template, two, sizeof two) == 0)
+        second++;
+      else
+        g_error ("unexpected %s (%" G_GSIZE_FORMAT " bytes)", name, len);
+      g_unlink (path);
+    }
+  g_assert_cmpuint (taken, ==, 3);
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (second, ==, 1);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1241,6 +1364,8 @@ main (int argc, char **argv)
   g_test_add_func ("/output/tcp/interrupted", test_tcp_interrupted);
   g_test_add_func ("/output/file", test_file);
   g_test_add_func ("/output/file/unwritable", test_file_unwritable);
+  g_test_add_func ("/output/file/delivery", test_file_delivery);
+  g_test_add_func ("/output/rotate", test_rotate);
   g_test_add_func ("/output/nothing-pending", test_nothing_pending);
   return g_test_run ();
 }

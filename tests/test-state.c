@@ -30,7 +30,11 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
-/* Names are kept absolute, survive a reopening, and are written once. */
+static const VpcFileIdentity one = { 100, G_GINT64_CONSTANT (1700000000123456789) };
+static const VpcFileIdentity other = { 101, G_GINT64_CONSTANT (1700000000123456789) };
+
+/* Names are kept absolute with their identity, survive a reopening, and
+ * are written once, one line each. */
 static void
 test_remembered_across_runs (Fixture *f, gconstpointer data)
 {
@@ -39,48 +43,125 @@ test_remembered_across_runs (Fixture *f, gconstpointer data)
   {
     g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
     g_assert_no_error (error);
-    g_assert_false (vpc_state_contains (state, a));
-    g_assert_true (vpc_state_add (state, a, &error));
-    g_assert_true (vpc_state_add (state, a, &error));
+    g_assert_false (vpc_state_contains (state, a, &one));
+    g_assert_true (vpc_state_add (state, a, &one, &error));
+    g_assert_true (vpc_state_add (state, a, &one, &error));
     g_assert_no_error (error);
-    g_assert_true (vpc_state_contains (state, a));
+    g_assert_true (vpc_state_contains (state, a, &one));
   }
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
-  g_autofree char *expected = g_strconcat (a, "\n", NULL);
+  g_autofree char *expected = g_strconcat ("100 1700000000.123456789 ", a, "\n", NULL);
   g_assert_cmpstr (text, ==, expected);
 
   g_autoptr (VpcState) again = vpc_state_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_true (vpc_state_contains (again, a));
+  g_assert_true (vpc_state_contains (again, a, &one));
   /* The same file named another way. */
   g_autofree char *dotted = g_build_filename (f->dir, ".", "x", "..", "a.log", NULL);
-  g_assert_true (vpc_state_contains (again, dotted));
+  g_assert_true (vpc_state_contains (again, dotted, &one));
   g_autofree char *b = g_build_filename (f->dir, "b.log", NULL);
-  g_assert_false (vpc_state_contains (again, b));
+  g_assert_false (vpc_state_contains (again, b, &one));
 }
 
-/* A name a crash cut short is not a name; the next one starts on its own line. */
+/* A new copy under the same name (another size or time) is not done. */
+static void
+test_identity (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *a = g_build_filename (f->dir, "a.log", NULL);
+  VpcFileIdentity later = one;
+  later.mtime_ns += 1;
+  {
+    g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
+    g_assert_no_error (error);
+    g_assert_true (vpc_state_add (state, a, &one, &error));
+    g_assert_false (vpc_state_contains (state, a, &other));
+    g_assert_false (vpc_state_contains (state, a, &later));
+    g_assert_true (vpc_state_add (state, a, &other, &error));
+  }
+  g_autoptr (VpcState) again = vpc_state_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (again, a, &one));
+  g_assert_true (vpc_state_contains (again, a, &other));
+  g_assert_false (vpc_state_contains (again, a, &later));
+}
+
+/* Names with a newline or backslash survive the line format. */
+static void
+test_odd_names (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *odd = g_build_filename (f->dir, "a\nb\\n c.log", NULL);
+  {
+    g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
+    g_assert_no_error (error);
+    g_assert_true (vpc_state_add (state, odd, &one, &error));
+  }
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
+  g_assert_cmpint (strchr (text, '\n') - text, ==, (gssize) strlen (text) - 1);
+  g_autoptr (VpcState) again = vpc_state_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (again, odd, &one));
+}
+
+/* A name a crash cut short is not a name, and is dropped; the next one
+ * starts on its own line; blank lines never accumulate. */
 static void
 test_torn_last_line (Fixture *f, gconstpointer data)
 {
   GError *error = NULL;
   g_autofree char *a = g_build_filename (f->dir, "a.log", NULL);
   g_autofree char *b = g_build_filename (f->dir, "b.log", NULL);
-  g_autofree char *torn = g_strdup_printf ("%s\n%s", a, b);
+  g_autofree char *torn = g_strdup_printf ("100 1700000000.123456789 %s\n\n\n"
+                                           "100 1700000000.123456789 %s",
+                                           a, b);
   torn[strlen (torn) - 2] = '\0'; /* "…/b.l" without a newline */
   g_assert_true (g_file_set_contents (f->path, torn, -1, NULL));
+  for (int run = 0; run < 3; run++)
+    {
+      g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
+      g_assert_no_error (error);
+      g_assert_true (vpc_state_contains (state, a, &one));
+      if (run == 0)
+        {
+          g_assert_false (vpc_state_contains (state, b, &one));
+          g_assert_true (vpc_state_add (state, b, &one, &error));
+        }
+      g_assert_true (vpc_state_contains (state, b, &one));
+    }
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
+  g_assert_null (strstr (text, "\n\n"));
+  g_assert_null (strstr (text, "b.l\n"));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3); /* two lines and the empty tail */
+}
+
+/* A state file of an older version (absolute names only) still marks
+ * those names done, whatever their content; new entries are added with
+ * their identity. */
+static void
+test_old_format (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *a = g_build_filename (f->dir, "a.log", NULL);
+  g_autofree char *b = g_build_filename (f->dir, "b.log", NULL);
+  g_autofree char *old = g_strconcat (a, "\n", NULL);
+  g_assert_true (g_file_set_contents (f->path, old, -1, NULL));
   {
     g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
     g_assert_no_error (error);
-    g_assert_true (vpc_state_contains (state, a));
-    g_assert_false (vpc_state_contains (state, b));
-    g_assert_true (vpc_state_add (state, b, &error));
+    g_assert_true (vpc_state_contains (state, a, &one));
+    g_assert_true (vpc_state_contains (state, a, &other));
+    g_assert_false (vpc_state_contains (state, b, &one));
+    g_assert_true (vpc_state_add (state, b, &one, &error));
   }
-  g_autoptr (VpcState) again = vpc_state_open (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_true (vpc_state_contains (again, a));
-  g_assert_true (vpc_state_contains (again, b));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
+  g_autofree char *expected = g_strconcat (a, "\n100 1700000000.123456789 ", b, "\n", NULL);
+  g_assert_cmpstr (text, ==, expected);
 }
 
 static void
@@ -100,6 +181,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/state/remembered-across-runs", Fixture, NULL, fixture_set_up,
               test_remembered_across_runs, fixture_tear_down);
+  g_test_add ("/state/identity", Fixture, NULL, fixture_set_up, test_identity,
+              fixture_tear_down);
+  g_test_add ("/state/odd-names", Fixture, NULL, fixture_set_up, test_odd_names,
+              fixture_tear_down);
+  g_test_add ("/state/old-format", Fixture, NULL, fixture_set_up, test_old_format,
+              fixture_tear_down);
   g_test_add ("/state/torn-last-line", Fixture, NULL, fixture_set_up, test_torn_last_line,
               fixture_tear_down);
   g_test_add_func ("/state/unwritable", test_unwritable);

@@ -18,6 +18,7 @@ typedef struct {
   char text[VPC_EXPORT_QUEUE_MAX_LINE * 2]; /* the lines the flows point into */
   gsize text_used;
   gboolean sync; /* after it, send everything and acknowledge */
+  guint64 mark;  /* after its flows, the delivery mark (0: none) */
   gboolean last; /* the sentinel that stops the thread */
   gboolean finish_exporter; /* last: finish the exporter first (complete: its files too) */
   gboolean complete;
@@ -88,6 +89,8 @@ export_queue_thread (gpointer data)
           }
       if (i < batch->n)
         queue->dropped += batch->n - i; /* read by the caller after the thread ended */
+      if (batch->mark != 0 && go)
+        vpc_exporter_mark (queue->exporter, batch->mark);
       if (batch->sync)
         {
           if (go && !vpc_exporter_flush (queue->exporter, &queue->error))
@@ -97,6 +100,7 @@ export_queue_thread (gpointer data)
       batch->n = 0;
       batch->text_used = 0;
       batch->sync = FALSE;
+      batch->mark = 0;
       g_async_queue_push (queue->empty, batch);
     }
 }
@@ -250,9 +254,15 @@ vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
 }
 
 void
+vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark)
+{
+  queue->current->mark = MAX (queue->current->mark, mark);
+}
+
+void
 vpc_export_queue_flush (VpcExportQueue *queue)
 {
-  if (queue->current->n > 0)
+  if (queue->current->n > 0 || queue->current->mark != 0)
     export_queue_send (queue);
 }
 

@@ -52,6 +52,10 @@ void vpc_export_queue_set_wait_func (VpcExportQueue *queue, VpcExportQueueWaitFu
  * given up (VPC_ERROR_INTERRUPTED): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
+/* The flows pushed so far belong to inputs up to delivery mark (see
+ * vpc_exporter_mark); it is passed on after they are encoded. */
+void vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark);
+
 /* Hand over the flows of the current batch now (for inputs that arrive
  * slowly); the encoder sends them out within its idle time (200 ms). */
 void vpc_export_queue_flush (VpcExportQueue *queue);

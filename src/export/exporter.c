@@ -42,6 +42,8 @@ struct VpcExporter {
   guint32 last_index;       /* the interface of the previous flow (fast path) */
   char *last_name;
   const VpcDiag *diag;      /* warnings, or NULL */
+  guint64 mark;             /* the last delivery mark given (vpc_exporter_mark) */
+  guint64 marked;           /* the last one passed on to the outputs */
 };
 
 typedef struct {
@@ -91,6 +93,17 @@ message_strip_empty_sets (guint8 *message, gsize len)
   return out;
 }
 
+/* Pass the last mark on to the outputs: everything added before it is sent. */
+static void
+exporter_pass_mark (VpcExporter *self)
+{
+  if (self->marked == self->mark)
+    return;
+  self->marked = self->mark;
+  for (guint i = 0; i < self->outputs->len; i++)
+    vpc_output_mark (self->outputs->pdata[i], self->marked);
+}
+
 /* Hand the message built so far, if any, to every output. */
 static gboolean
 exporter_emit (VpcExporter *self, GError **error)
@@ -110,6 +123,9 @@ exporter_emit (VpcExporter *self, GError **error)
   for (guint i = 0; i < self->ipfix_outputs->len; i++)
     if (!vpc_output_send (self->ipfix_outputs->pdata[i], self->message, len, records, error))
       return FALSE;
+  /* A full message holds every record added before the one that did not fit. */
+  if (self->netflow == NULL)
+    exporter_pass_mark (self);
   return TRUE;
 }
 
@@ -603,7 +619,27 @@ exporter_flush_all (VpcExporter *self, GError **error)
 {
   if (self->netflow != NULL && !vpc_netflow_flush (self->netflow, error))
     return FALSE;
-  return self->ipfix_outputs->len == 0 || exporter_emit (self, error);
+  if (self->ipfix_outputs->len > 0 && !exporter_emit (self, error))
+    return FALSE;
+  exporter_pass_mark (self);
+  return TRUE;
+}
+
+void
+vpc_exporter_mark (VpcExporter *self, guint64 mark)
+{
+  self->mark = MAX (self->mark, mark);
+  if (self->message_records == 0 && self->netflow == NULL)
+    exporter_pass_mark (self); /* nothing of it waits in a message */
+}
+
+guint64
+vpc_exporter_get_delivered (const VpcExporter *self)
+{
+  guint64 delivered = G_MAXUINT64;
+  for (guint i = 0; i < self->outputs->len; i++)
+    delivered = MIN (delivered, vpc_output_get_delivered (self->outputs->pdata[i]));
+  return delivered;
 }
 
 gboolean

@@ -53,6 +53,14 @@ gboolean vpc_exporter_idle (VpcExporter *exporter, GError **error);
  * the exporter is freed. */
 gboolean vpc_exporter_finish (VpcExporter *exporter, gboolean complete, GError **error);
 
+/* Every flow added so far belongs to inputs whose delivery mark is at
+ * most mark (marks only grow).  Once those flows are sent, mark is passed
+ * to every output (vpc_output_mark). */
+void vpc_exporter_mark (VpcExporter *exporter, guint64 mark);
+
+/* The highest mark every output has delivered (from any thread). */
+guint64 vpc_exporter_get_delivered (const VpcExporter *exporter);
+
 /* The outputs (for their statistics, from any thread). */
 guint vpc_exporter_get_output_count (const VpcExporter *exporter);
 VpcOutput *vpc_exporter_get_output (const VpcExporter *exporter, guint index);

@@ -351,9 +351,25 @@ vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GErro
 typedef struct {
   guint32 sequence;
   guint records;
+  guint64 stream_end; /* the stream's offset after it */
   gsize len;
   guint8 data[];
 } Kept;
+
+/* Delivery (vpc_output_mark): every stream message has an offset in the
+ * stream of all messages ever sent (stream_end), and, once written on a
+ * connection, an offset in that connection (Written).  The collector's
+ * kernel acknowledged the connection up to conn_written - SIOCOUTQ; a
+ * mark is delivered once that passes the stream offset it was made at. */
+typedef struct {
+  guint64 conn_end;   /* bytes written on the connection after it */
+  guint64 stream_end;
+} Written;
+
+typedef struct {
+  guint64 mark;
+  guint64 stream_end;
+} Mark;
 
 typedef struct {
   VpcOutput base;
@@ -369,7 +385,74 @@ typedef struct {
   char *last_error;      /* why the last attempt failed */
   gint64 stop_deadline_us; /* see stop_deadline() */
   gsize unsent;          /* bytes of the last message not written when it was given up */
+  guint64 stream_bytes;  /* of every stream message sent so far */
+  guint64 conn_written;  /* bytes written on this connection (templates too) */
+  GQueue written;        /* Written*: this connection's messages not yet acknowledged */
+  guint64 stream_acked;  /* the stream acknowledged up to here */
+  gboolean gap;          /* messages were lost unacknowledged: stream_acked stays */
+  GQueue marks;          /* Mark*, not yet delivered, oldest first */
 } TcpOutput;
+
+/* A stream message (kept) is written on this connection. */
+static void
+tcp_note_written (TcpOutput *self, const Kept *kept)
+{
+  Written *w = g_new (Written, 1);
+  w->conn_end = self->conn_written;
+  w->stream_end = kept->stream_end;
+  g_queue_push_tail (&self->written, w);
+}
+
+/* Learn from the kernel how far the collector acknowledged, and report
+ * the marks that passed as delivered. */
+static void
+tcp_update_acked (TcpOutput *self)
+{
+  int unacked = 0;
+  if (self->fd >= 0 && ioctl (self->fd, SIOCOUTQ, &unacked) == 0 && unacked >= 0
+      && (guint64) unacked <= self->conn_written)
+    {
+      guint64 acked = self->conn_written - (guint64) unacked;
+      Written *w;
+      while ((w = g_queue_peek_head (&self->written)) != NULL && w->conn_end <= acked)
+        {
+          if (!self->gap)
+            self->stream_acked = MAX (self->stream_acked, w->stream_end);
+          g_free (g_queue_pop_head (&self->written));
+        }
+    }
+  Mark *m;
+  while ((m = g_queue_peek_head (&self->marks)) != NULL && m->stream_end <= self->stream_acked)
+    {
+      vpc_output_set_delivered (&self->base, m->mark);
+      g_free (g_queue_pop_head (&self->marks));
+    }
+}
+
+static void
+tcp_mark (VpcOutput *output, guint64 mark)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  Mark *m = g_new (Mark, 1);
+  m->mark = mark;
+  m->stream_end = self->stream_bytes;
+  g_queue_push_tail (&self->marks, m);
+  tcp_update_acked (self);
+}
+
+/* A new connection: nothing written on it yet.  Messages that left the
+ * resend window unacknowledged are lost: nothing after them counts as
+ * delivered any more in this run (the next run sends them again). */
+static void
+tcp_new_connection (TcpOutput *self)
+{
+  self->conn_written = 0;
+  g_queue_clear_full (&self->written, g_free);
+  Kept *first = g_queue_peek_head (&self->window);
+  guint64 first_start = first != NULL ? first->stream_end - first->len : self->stream_bytes;
+  if (first_start > self->stream_acked)
+    self->gap = TRUE;
+}
 
 static void
 tcp_close (TcpOutput *self)
@@ -402,6 +485,7 @@ tcp_write (TcpOutput *self, const guint8 *data, gsize len)
       if (n > 0)
         {
           done += (gsize) n;
+          self->conn_written += (guint64) n; /* for the acknowledgement tracking */
           progress_us = g_get_monotonic_time ();
           continue;
         }
@@ -571,6 +655,7 @@ tcp_connect_once (TcpOutput *self, int wait_ms)
 static gboolean
 tcp_resend (TcpOutput *self, GError **error)
 {
+  tcp_new_connection (self);
   Kept *first = g_queue_peek_head (&self->window);
   guint32 sequence = first != NULL ? first->sequence : self->next_sequence;
   g_autoptr (GPtrArray) templates
@@ -604,6 +689,7 @@ tcp_resend (TcpOutput *self, GError **error)
           tcp_close (self);
           return TRUE;
         }
+      tcp_note_written (self, kept);
       g_mutex_lock (&self->base.lock);
       self->base.stats.resent_messages++;
       self->base.stats.resent_records += kept->records;
@@ -679,12 +765,14 @@ tcp_start (VpcOutput *output, GError **error)
 
 /* Keep message for a resend, dropping the oldest beyond the window (the
  * newest is always kept). */
-static void
+static Kept *
 tcp_keep (TcpOutput *self, const guint8 *message, gsize len, guint records)
 {
   Kept *kept = g_malloc (sizeof (Kept) + len);
   kept->sequence = vpc_message_get_sequence (message);
   kept->records = records;
+  self->stream_bytes += len;
+  kept->stream_end = self->stream_bytes;
   kept->len = len;
   memcpy (kept->data, message, len);
   g_queue_push_tail (&self->window, kept);
@@ -695,6 +783,7 @@ tcp_keep (TcpOutput *self, const guint8 *message, gsize len, guint records)
       self->window_bytes -= old->len;
       g_free (old);
     }
+  return kept;
 }
 
 /* The collector closed or reset the connection (it never sends). */
@@ -727,12 +816,16 @@ static gboolean
 tcp_send (VpcOutput *output, const guint8 *message, gsize len, guint records, GError **error)
 {
   TcpOutput *self = (TcpOutput *) output;
-  tcp_keep (self, message, len, records);
+  Kept *kept = tcp_keep (self, message, len, records);
   self->next_sequence = vpc_message_get_sequence (message) + records;
   vpc_output_count_message (output, len, records);
   TcpWrite written = self->fd >= 0 ? tcp_write (self, message, len) : TCP_BROKEN;
   if (written == TCP_WRITTEN)
-    return TRUE;
+    {
+      tcp_note_written (self, kept);
+      tcp_update_acked (self);
+      return TRUE;
+    }
   if (written == TCP_GAVE_UP)
     return tcp_give_up (self, error);
   if (self->fd >= 0)
@@ -746,7 +839,10 @@ tcp_idle (VpcOutput *output, GError **error)
 {
   TcpOutput *self = (TcpOutput *) output;
   if (!tcp_lost (self))
-    return TRUE;
+    {
+      tcp_update_acked (self);
+      return TRUE;
+    }
   return tcp_reconnect (self, error);
 }
 
@@ -762,6 +858,7 @@ tcp_finish (VpcOutput *output, GError **error)
       if (tcp_lost (self) && !tcp_reconnect (self, error))
         return FALSE;
       int unacked = 0;
+      tcp_update_acked (self);
       if (ioctl (self->fd, SIOCOUTQ, &unacked) != 0 || unacked == 0)
         break;
       gint64 stop = stop_deadline (&self->options, &self->stop_deadline_us);
@@ -782,6 +879,7 @@ tcp_finish (VpcOutput *output, GError **error)
       if (!sleep_until (g_get_monotonic_time () + 2000, NULL))
         return FALSE;
     }
+  tcp_update_acked (self);
   shutdown (self->fd, SHUT_WR);
   tcp_close (self);
   return TRUE;
@@ -793,6 +891,8 @@ tcp_destroy (VpcOutput *output)
   TcpOutput *self = (TcpOutput *) output;
   tcp_close (self);
   g_queue_clear_full (&self->window, g_free);
+  g_queue_clear_full (&self->written, g_free);
+  g_queue_clear_full (&self->marks, g_free);
   g_free (self->host);
   g_free (self->port);
   g_free (self->last_error);
@@ -803,6 +903,7 @@ static const VpcOutputClass tcp_class = {
   .send = tcp_send,
   .idle = tcp_idle,
   .finish = tcp_finish,
+  .mark = tcp_mark,
   .destroy = tcp_destroy,
 };
 
@@ -831,5 +932,7 @@ vpc_output_new_tcp (const char *destination, const VpcNetOptions *options, GErro
   self->fd = -1;
   self->window_limit = options->resend_window > 0 ? options->resend_window : tcp_auto_window ();
   g_queue_init (&self->window);
+  g_queue_init (&self->written);
+  g_queue_init (&self->marks);
   return &self->base;
 }

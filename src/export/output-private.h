@@ -10,6 +10,9 @@ typedef struct {
                     GError **error);
   gboolean (*idle) (VpcOutput *output, GError **error);
   gboolean (*finish) (VpcOutput *output, GError **error);
+  /* Records up to mark were sent (see vpc_output_mark); NULL: delivered
+   * when sent. */
+  void (*mark) (VpcOutput *output, guint64 mark);
   void (*destroy) (VpcOutput *output);
 } VpcOutputClass;
 
@@ -21,7 +24,11 @@ struct VpcOutput {
   gpointer templates_data;
   GMutex lock; /* guards stats, read from other threads */
   VpcOutputStats stats;
+  guint64 delivered; /* the highest mark delivered; guarded by lock */
 };
+
+/* Mark delivered (called by the kinds; ignored if lower than before). */
+void vpc_output_set_delivered (VpcOutput *output, guint64 mark);
 
 /* Called by the kinds' constructors. */
 void vpc_output_init (VpcOutput *output, const VpcOutputClass *klass, const char *transport,

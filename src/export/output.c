@@ -143,6 +143,45 @@ vpc_output_finish (VpcOutput *output, GError **error)
 }
 
 void
+vpc_output_mark (VpcOutput *output, guint64 mark)
+{
+  if (output->klass->mark != NULL)
+    output->klass->mark (output, mark);
+  else
+    vpc_output_set_delivered (output, mark);
+}
+
+void
+vpc_output_set_delivered (VpcOutput *output, guint64 mark)
+{
+  g_mutex_lock (&output->lock);
+  output->delivered = MAX (output->delivered, mark);
+  g_mutex_unlock (&output->lock);
+}
+
+guint64
+vpc_output_get_delivered (VpcOutput *output)
+{
+  g_mutex_lock (&output->lock);
+  guint64 delivered = output->delivered;
+  g_mutex_unlock (&output->lock);
+  return delivered;
+}
+
+gboolean
+vpc_output_name_has_time (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (p[0] == '%')
+      {
+        if (p[1] != '%')
+          return TRUE;
+        p++; /* "%%": a literal % */
+      }
+  return FALSE;
+}
+
+void
 vpc_output_get_stats (VpcOutput *output, VpcOutputStats *stats)
 {
   g_mutex_lock (&output->lock);
@@ -195,6 +234,7 @@ typedef struct {
   char *path;     /* final name (a symlink's target); NULL when written directly */
   char *tmp_path; /* temporary name while writing; NULL when written directly */
   gboolean committed;
+  guint64 marked; /* the last mark: delivered when the file is committed */
 } FileOutput;
 
 static gboolean
@@ -229,7 +269,10 @@ file_finish (VpcOutput *output, GError **error)
   if (!vpc_sink_finish (self->sink, error))
     return FALSE;
   if (self->tmp_path == NULL)
-    return TRUE;
+    {
+      vpc_output_set_delivered (output, self->marked); /* standard output: written */
+      return TRUE;
+    }
   if (fsync (self->fd) != 0 && errno != EINVAL)
     return file_error (self, error);
   /* mkstemp made it 0600; give it the mode a plain creat() would have. */
@@ -248,7 +291,14 @@ file_finish (VpcOutput *output, GError **error)
       return FALSE;
     }
   self->committed = TRUE;
+  vpc_output_set_delivered (output, self->marked);
   return TRUE;
+}
+
+static void
+file_mark (VpcOutput *output, guint64 mark)
+{
+  ((FileOutput *) output)->marked = mark;
 }
 
 static void
@@ -268,6 +318,7 @@ file_destroy (VpcOutput *output)
 static const VpcOutputClass file_class = {
   .send = file_send,
   .finish = file_finish,
+  .mark = file_mark,
   .destroy = file_destroy,
 };
 

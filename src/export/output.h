@@ -62,6 +62,17 @@ typedef gboolean (*VpcTemplateMessagesFunc) (gpointer data, GPtrArray **messages
  * else is refused (see output-path.h). */
 VpcOutput *vpc_output_new_file (const char *path, GError **error);
 
+/* Files in time bins of seconds (output-rotate.c): pattern, a strftime
+ * name (local time of the bin's start), names the file of each bin,
+ * written under a temporary name and committed (synced, renamed) when
+ * the bin ends, or on vpc_output_finish().  Each file starts with the
+ * templates.  A bin's name that exists already gets "-1", "-2"... before
+ * its extension: a committed file is never replaced. */
+VpcOutput *vpc_output_new_rotating (const char *pattern, guint seconds, GError **error);
+
+/* Whether a -o name holds a strftime conversion (a "%" other than "%%"). */
+gboolean vpc_output_name_has_time (const char *name);
+
 /* A collector at "HOST:PORT" (HOST a name, an IPv4 address or
  * "[IPv6]").  UDP: the address is resolved and the socket connected at
  * once.  TCP: connected in vpc_output_start(), waiting for the collector
@@ -111,6 +122,20 @@ gboolean vpc_output_idle (VpcOutput *output, GError **error);
 
 /* Everything sent and, for a file, durable under its final name. */
 gboolean vpc_output_finish (VpcOutput *output, GError **error);
+
+/* Delivery marks.  The records of the inputs are numbered by marks that
+ * only grow: once every record of the inputs up to mark has been handed
+ * to the output (vpc_output_send), the exporter calls vpc_output_mark.
+ * The output says which mark is delivered: every record up to it is
+ * safe whatever happens to this process.  UDP: sent (no guarantee
+ * beyond that).  TCP: every byte acknowledged by the collector's kernel.
+ * A file: committed under its final name (a rotated file: its time bin
+ * committed).  An output that failed stays at the last mark it
+ * delivered. */
+void vpc_output_mark (VpcOutput *output, guint64 mark);
+
+/* The highest mark delivered, 0 if none (safe from any thread). */
+guint64 vpc_output_get_delivered (VpcOutput *output);
 
 /* Add n to one of the output's counters (for the encoder's counts of
  * what this output's protocol could not carry as it was). */

@@ -17,6 +17,15 @@ name_looks_like_flow_log (const char *name)
          || g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".b64");
 }
 
+/* A name copy tools write under before renaming (rsync's .name.XXXXXX
+ * and .*.partial are hidden anyway). */
+static gboolean
+name_is_temporary (const char *name)
+{
+  return g_str_has_suffix (name, "~") || g_str_has_suffix (name, ".tmp")
+         || g_str_has_suffix (name, ".part") || g_str_has_suffix (name, ".partial");
+}
+
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
@@ -83,6 +92,8 @@ walk_directory (const char *dir_path, const gint *interrupted, GPtrArray *paths,
         }
       else if (!S_ISREG (st.st_mode))
         g_ptr_array_add (skipped, g_strdup_printf ("%s (not a regular file)", path));
+      else if (name_is_temporary (entry))
+        g_ptr_array_add (skipped, g_strdup_printf ("%s (temporary name)", path));
       else if (!name_looks_like_flow_log (entry))
         g_ptr_array_add (skipped, g_strdup_printf ("%s (not a flow log name)", path));
       else

@@ -1,24 +1,98 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The --state file: an append-only list of completed input files. */
+/* The --state file: an append-only list of delivered input files, each named with its identity. */
 #include "config.h"
 
 #include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 struct VpcState {
   char *path;
-  int fd;           /* opened for appending */
-  GHashTable *done; /* absolute names */
+  int fd;              /* opened for appending */
+  GHashTable *done;    /* "SIZE MTIME ABSOLUTE-NAME" lines (unescaped name) */
+  GHashTable *by_name; /* absolute names of old, identity-less lines */
 };
 
+void
+vpc_file_identity_from_stat (const struct stat *st, VpcFileIdentity *identity)
+{
+  identity->size = (gint64) st->st_size;
+  identity->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                       + st->st_mtim.tv_nsec;
+}
+
+gboolean
+vpc_file_identity_equal (const VpcFileIdentity *a, const VpcFileIdentity *b)
+{
+  return a->size == b->size && a->mtime_ns == b->mtime_ns;
+}
+
 static char *
-state_key (const char *input)
+state_name (const char *input)
 {
   return g_canonicalize_filename (input, NULL);
+}
+
+/* The key of a done input: identity and absolute name. */
+static char *
+state_key (const char *name, const VpcFileIdentity *identity)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09" G_GINT64_FORMAT " %s",
+                          identity->size, identity->mtime_ns / 1000000000,
+                          identity->mtime_ns % 1000000000, name);
+}
+
+/* The key as a line of the file: the name escaped. */
+static char *
+state_line (const char *key)
+{
+  GString *line = g_string_new (NULL);
+  for (const char *c = key; *c != '\0'; c++)
+    if (*c == '\\')
+      g_string_append (line, "\\\\");
+    else if (*c == '\n')
+      g_string_append (line, "\\n");
+    else
+      g_string_append_c (line, *c);
+  g_string_append_c (line, '\n');
+  return g_string_free (line, FALSE);
+}
+
+/* A line (without its newline) into the tables; FALSE if it is none of
+ * ours (blank, torn). */
+static gboolean
+state_parse_line (VpcState *state, const char *line)
+{
+  if (line[0] == '/')
+    {
+      g_hash_table_add (state->by_name, g_strdup (line)); /* an older version's line */
+      return TRUE;
+    }
+  gint64 size, seconds, nanoseconds;
+  int end = 0;
+  if (sscanf (line, "%" G_GINT64_MODIFIER "d %" G_GINT64_MODIFIER "d.%" G_GINT64_MODIFIER "d %n",
+              &size, &seconds, &nanoseconds, &end) != 3
+      || end == 0 || line[end] != '/' || size < 0 || nanoseconds < 0
+      || nanoseconds > 999999999)
+    return FALSE;
+  GString *key = g_string_new (NULL);
+  g_string_append_len (key, line, end);
+  for (const char *c = line + end; *c != '\0'; c++)
+    {
+      if (*c == '\\' && (c[1] == '\\' || c[1] == 'n'))
+        {
+          c++;
+          g_string_append_c (key, *c == 'n' ? '\n' : '\\');
+        }
+      else
+        g_string_append_c (key, *c);
+    }
+  g_hash_table_add (state->done, g_string_free (key, FALSE));
+  return TRUE;
 }
 
 static gboolean
@@ -30,6 +104,32 @@ state_error (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
+/* Write the entries afresh, atomically, without what a crash or an older
+ * version left (blank lines, a torn last line). */
+static gboolean
+state_rewrite (VpcState *state, GError **error)
+{
+  GString *text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, state->by_name);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_string_append_printf (text, "%s\n", (const char *) key);
+  g_hash_table_iter_init (&iter, state->done);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autofree char *line = state_line (key);
+      g_string_append (text, line);
+    }
+  g_autoptr (GError) local = NULL;
+  gboolean ok = g_file_set_contents_full (state->path, text->str, (gssize) text->len,
+                                          G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local);
+  g_string_free (text, TRUE);
+  if (!ok)
+    g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "--state %s", local->message);
+  return ok;
+}
+
 VpcState *
 vpc_state_open (const char *path, GError **error)
 {
@@ -37,9 +137,11 @@ vpc_state_open (const char *path, GError **error)
   state->path = g_strdup (path);
   state->fd = -1;
   state->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) local = NULL;
+  gboolean untidy = FALSE;
   if (g_file_get_contents (path, &text, &len, &local))
     {
       /* Only whole lines: a line cut short by a crash is not a name. */
@@ -48,25 +150,23 @@ vpc_state_open (const char *path, GError **error)
            line = nl + 1)
         {
           *nl = '\0';
-          if (*line != '\0')
-            g_hash_table_add (state->done, g_strdup (line));
+          if (!state_parse_line (state, line))
+            untidy = TRUE;
         }
+      if (line != text + len)
+        untidy = TRUE;
     }
   else if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "--state %s", local->message);
       return NULL;
     }
+  if (untidy && !state_rewrite (state, error))
+    return NULL;
   state->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
   if (state->fd < 0)
     {
       state_error (error, path, "cannot open");
-      return NULL;
-    }
-  /* A line a crash cut short is ended, so that the next name starts afresh. */
-  if (len > 0 && text[len - 1] != '\n' && write (state->fd, "\n", 1) != 1)
-    {
-      state_error (error, path, "cannot write");
       return NULL;
     }
   return g_steal_pointer (&state);
@@ -80,24 +180,30 @@ vpc_state_free (VpcState *state)
   if (state->fd >= 0)
     close (state->fd);
   g_hash_table_unref (state->done);
+  g_hash_table_unref (state->by_name);
   g_free (state->path);
   g_free (state);
 }
 
 gboolean
-vpc_state_contains (const VpcState *state, const char *input)
+vpc_state_contains (const VpcState *state, const char *input, const VpcFileIdentity *identity)
 {
-  g_autofree char *key = state_key (input);
+  g_autofree char *name = state_name (input);
+  if (g_hash_table_contains (state->by_name, name))
+    return TRUE;
+  g_autofree char *key = state_key (name, identity);
   return g_hash_table_contains (state->done, key);
 }
 
 gboolean
-vpc_state_add (VpcState *state, const char *input, GError **error)
+vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identity,
+               GError **error)
 {
-  char *key = state_key (input);
+  g_autofree char *name = state_name (input);
+  char *key = state_key (name, identity);
   if (!g_hash_table_add (state->done, key))
     return TRUE;
-  g_autofree char *line = g_strconcat (key, "\n", NULL);
+  g_autofree char *line = state_line (key);
   gsize len = strlen (line), done = 0;
   while (done < len)
     {
