@@ -13,7 +13,7 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
-  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev
+  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev
   libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase"
 
 missing=
