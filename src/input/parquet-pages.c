@@ -19,7 +19,7 @@ cursor_error (VpcParquet *pq, PqCursor *c, GError **error, const char *format, .
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "%s: Parquet row group %u, column %s: %s",
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: Parquet row group %u, column %s: %s",
                pq->name, pq->group, c->column->name, message);
   return FALSE;
 }

@@ -24,7 +24,7 @@ pq_error (VpcParquet *pq, GError **error, const char *format, ...)
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED, "%s: Parquet: %s", pq->name, message);
+  g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: Parquet: %s", pq->name, message);
   return FALSE;
 }
 

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * into '-'), then one line per row, values separated by single spaces, a
  * null as "-".  The parser and the mapper then read them exactly as text.
  * Everything read from the file is checked before it is used: a file that
- * is not what it claims is VPC_ERROR_MALFORMED naming the file and, where
+ * is not what it claims is VPC_ERROR_IO (the whole input fails, as corrupt
+ * gzip does) naming the file and, where
  * it applies, the row group and the column. */
 typedef struct VpcParquet VpcParquet;
 
