@@ -182,9 +182,9 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("- convert AWS VPC Flow Logs to IPFIX");
   g_option_context_set_summary (
       context,
-      "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given) and writes them as an IPFIX file, or streams\n"
-      "them to collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
+      "Reads VPC Flow Log records (plain, gzip or Parquet files, directories of S3 objects,\n"
+      "or standard input when no INPUT or \"-\" is given) and writes them as an IPFIX file, or\n"
+      "streams them to collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -192,7 +192,8 @@ main (int argc, char **argv)
       "  json               aws logs filter-log-events / get-log-events output (pages may be\n"
       "                     concatenated), subscription messages and Lambda/Kinesis events,\n"
       "                     Firehose {\"message\":...} objects written back to back\n"
-      "  base64             CloudWatch subscription payloads (base64 of gzip), one per line");
+      "  base64             CloudWatch subscription payloads (base64 of gzip), one per line\n"
+      "Parquet files (S3 *.log.parquet objects) are recognised by content too (PAR1).");
   g_option_context_set_description (
       context,
       "Examples:\n"
