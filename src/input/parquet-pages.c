@@ -209,6 +209,21 @@ decompress (VpcParquet *pq, PqCursor *c, const guint8 *in, gsize in_len, guint8 
                        " bytes", out_len);
 }
 
+/* Count bytes the cursor holds from now on (the page, the dictionary) in
+ * the budget of all columns: a file whose every column claims large
+ * pages fails instead of holding them all. */
+static gboolean
+hold (VpcParquet *pq, PqCursor *c, gsize page, gsize dictionary, GError **error)
+{
+  pq->live -= c->held;
+  c->held = page + dictionary;
+  pq->live += c->held;
+  if (pq->live > MAX_LIVE)
+    return cursor_error (pq, c, error, "the pages of this row group need more than %u MiB at once",
+                         MAX_LIVE >> 20);
+  return TRUE;
+}
+
 /* The page at c->pos (header h read): its bytes, decompressed into
  * c->page (the first plain bytes of a v2 page copied as they are). */
 static gboolean
@@ -216,6 +231,9 @@ load_page (VpcParquet *pq, PqCursor *c, const PqPageHeader *h, gsize plain, GErr
 {
   g_clear_pointer (&c->raw, g_free);
   g_clear_pointer (&c->page, g_free);
+  gsize dictionary = c->dict_text != NULL ? c->dict_text->len + c->dict_ends->len * 4 : 0;
+  if (!hold (pq, c, (gsize) h->uncompressed + (gsize) h->compressed, dictionary, error))
+    return FALSE;
   c->raw = g_malloc (MAX (h->compressed, 1));
   if (!vpc_parquet_read_at (pq, c->pos, (gsize) h->compressed, c->raw, error))
     return FALSE;
@@ -296,14 +314,14 @@ load_dictionary (VpcParquet *pq, PqCursor *c, const PqPageHeader *h, GError **er
     {
       if (!plain_value (c->column->type, &p, end, c->dict_text))
         return cursor_error (pq, c, error, "dictionary page truncated");
-      if (c->dict_text->len > G_MAXUINT32)
-        return cursor_error (pq, c, error, "dictionary too large");
+      if (c->dict_text->len > MAX_LIVE)
+        return cursor_error (pq, c, error, "dictionary of more than %u MiB as text", MAX_LIVE >> 20);
       guint32 e = (guint32) c->dict_text->len;
       g_array_append_val (c->dict_ends, e);
     }
   c->has_dictionary = TRUE;
   g_clear_pointer (&c->page, g_free);
-  return TRUE;
+  return hold (pq, c, 0, c->dict_text->len + c->dict_ends->len * 4, error);
 }
 
 /* Set up a DELTA_BINARY_PACKED stream over [p, end) holding at most max values. */

@@ -124,6 +124,7 @@ enum { PQ_REQUIRED, PQ_OPTIONAL, PQ_REPEATED };
 /* Limits on what a file may claim (README "Inputs": memory). */
 #define MAX_FOOTER (64u << 20)
 #define MAX_PAGE (64u << 20)      /* uncompressed bytes of one page */
+#define MAX_LIVE (256u << 20)     /* pages and dictionaries held at once, all columns */
 #define MAX_PAGE_HEADER (16u << 20)
 #define MAX_COLUMNS 4096
 #define MAX_GROUP_ROWS G_MAXINT32
@@ -152,6 +153,7 @@ typedef struct {
   gint64 pos, end;   /* file offsets: the next page header, the chunk's end */
   guint8 *raw;       /* a page as stored */
   guint8 *page;      /* a page decompressed */
+  gsize held;        /* bytes of page and dictionary counted in VpcParquet.live */
   /* The dictionary, its values already as text. */
   gboolean has_dictionary;
   GString *dict_text;
@@ -184,6 +186,7 @@ struct VpcParquet {
   gint64 rows_left;
   PqCursor *cursors;
   struct inflate_state *inflate;
+  gsize live; /* bytes the cursors hold (MAX_LIVE) */
 };
 
 /* parquet.c */
@@ -194,6 +197,6 @@ void vpc_parquet_append_int (GString *out, gint64 value);
 /* parquet-pages.c: the next value of a column (a null as "-") appended to
  * out; an error names the file, the row group and the column. */
 gboolean vpc_parquet_cursor_value (VpcParquet *pq, PqCursor *c, GString *out, GError **error);
-void vpc_parquet_cursor_clear (PqCursor *c);
+void vpc_parquet_cursor_clear (VpcParquet *pq, PqCursor *c);
 
 G_END_DECLS

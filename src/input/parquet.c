@@ -405,8 +405,9 @@ vpc_parquet_get_num_rows (const VpcParquet *pq)
 /* ---- columns ---- */
 
 void
-vpc_parquet_cursor_clear (PqCursor *c)
+vpc_parquet_cursor_clear (VpcParquet *pq, PqCursor *c)
 {
+  pq->live -= c->held;
   g_free (c->raw);
   g_free (c->page);
   if (c->dict_text != NULL)
@@ -425,7 +426,7 @@ group_close (VpcParquet *pq)
 {
   if (pq->cursors != NULL)
     for (guint i = 0; i < pq->n_columns; i++)
-      vpc_parquet_cursor_clear (&pq->cursors[i]);
+      vpc_parquet_cursor_clear (pq, &pq->cursors[i]);
   g_clear_pointer (&pq->cursors, g_free);
   pq->group_open = FALSE;
 }
