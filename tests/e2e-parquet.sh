@@ -58,13 +58,24 @@ D=$WORK/walk/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
 cp "$P/default-v2.duckdb-gzip.log.parquet" "$D/123456789012_vpcflowlogs_us-east-1_fl-0123_20261120T0000Z_abcd.log.parquet"
 cp "$TWINS/ipv6.log" "$D/ipv6.log"
 cp "$P/v5-custom.arrow-snappy-v2-delta.log.parquet" "$D/no-extension"
+# The Hive-compatible S3 layout.
+H=$WORK/walk/hive/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=20
+mkdir -p "$H"
+cp "$P/ipv6.duckdb-zstd-v2.log.parquet" "$H/123456789012_vpcflowlogs_us-east-1_fl-0123_20261120T0000Z_ef01.log.parquet"
 run "$VPC2IPFIX" -q -o "$WORK/walk.ipfix" --stats-json="$WORK/walk.json" "$WORK/walk"
 expect_rc 0 "a directory walk with Parquet objects"
 expect_grep '\.log\.parquet", "compressed": false, "container": "parquet"' "$WORK/walk.json" \
     "walk: the *.log.parquet object is read as Parquet"
 expect_grep 'no-extension", "compressed": false, "container": "parquet"' "$WORK/walk.json" \
     "walk: a Parquet object without an extension is recognised by its magic"
+expect_grep 'day=20/[^"]*_ef01\.log\.parquet", "compressed": false, "container": "parquet"' \
+    "$WORK/walk.json" "walk: a Parquet object in the Hive-compatible layout"
 expect_grep '"failed_inputs": 0' "$WORK/walk.json" "walk: no input failed"
+"$PYTHON3" -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(0 if (s["total"]["flows"], len(s["inputs"])) == (22 + 11 + 12 + 11, 4) else 1)' \
+    "$WORK/walk.json"
+check "walk: four inputs, every flow of the three Parquet files and the text file" $?
 
 # --- broken Parquet: an error naming the file, exit 1, the run goes on --------
 head -c 3000 "$P/default-v2.duckdb-gzip.log.parquet" >"$WORK/truncated.log.parquet"
