@@ -248,6 +248,7 @@ typedef struct {
   gint64 page_extra;       /* added to the data page's compressed size */
   gint64 uncompressed_extra;
   gboolean bad_levels;     /* definition levels longer than the page */
+  gboolean unsigned32;     /* converted type UINT_32, and 0xffffffff for 443 */
 } FileSpec;
 
 /* One optional INT32 column "src_port": 22, null, 443, dictionary-encoded
@@ -259,7 +260,9 @@ build_file (const FileSpec *spec)
   gint64 rows = spec->rows != 0 ? spec->rows : 3;
   g_byte_array_append (w.b, (const guint8 *) "PAR1", 4);
   /* Dictionary page: 22, 443 PLAIN. */
-  static const guint8 dict[] = { 22, 0, 0, 0, 0xbb, 0x01, 0, 0 };
+  guint8 dict[] = { 22, 0, 0, 0, 0xbb, 0x01, 0, 0 };
+  if (spec->unsigned32)
+    memset (dict + 4, 0xff, 4);
   w_begin (&w, 0);
   w_i32 (&w, 1, 2);
   w_i32 (&w, 2, sizeof dict);
@@ -309,6 +312,8 @@ build_file (const FileSpec *spec)
   w_i32 (&w, 1, 1);
   w_i32 (&w, 3, 1);
   w_string (&w, 4, "src_port");
+  if (spec->unsigned32)
+    w_i32 (&w, 6, 13);
   w_end (&w);
   w_i64 (&w, 3, rows);
   w_list (&w, 4, 12, 1);
@@ -400,6 +405,13 @@ test_file (void)
       g_assert_no_error (error);
       g_assert_cmpstr (text, ==, "src-port\n22\n-\n443\n");
     }
+  g_byte_array_unref (b);
+
+  /* INT32 annotated UINT_32: 0xffffffff is 4294967295, not -1. */
+  b = build_file (&(FileSpec){ .unsigned32 = TRUE });
+  g_autofree char *text = read_all (b->data, b->len, 1024, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "src-port\n22\n-\n4294967295\n");
   g_byte_array_unref (b);
 }
 

@@ -257,10 +257,28 @@ load_page (VpcParquet *pq, PqCursor *c, const PqPageHeader *h, gsize plain, GErr
 
 /* ---- values ---- */
 
+/* An integer value of the column as text (unsigned if its logical type says so). */
+static void
+append_integer (const PqColumn *column, GString *out, guint64 bits)
+{
+  if (column->type == PQ_INT32)
+    {
+      if (column->is_unsigned)
+        vpc_parquet_append_uint (out, (guint32) bits);
+      else
+        vpc_parquet_append_int (out, (gint32) (guint32) bits);
+    }
+  else if (column->is_unsigned)
+    vpc_parquet_append_uint (out, bits);
+  else
+    vpc_parquet_append_int (out, (gint64) bits);
+}
+
 /* One PLAIN value at *p as text; FALSE if it runs past end. */
 static gboolean
-plain_value (gint type, const guint8 **p, const guint8 *end, GString *out)
+plain_value (const PqColumn *column, const guint8 **p, const guint8 *end, GString *out)
 {
+  gint type = column->type;
   gsize avail = (gsize) (end - *p);
   const guint8 *v = *p;
   if (type == PQ_INT32)
@@ -268,7 +286,7 @@ plain_value (gint type, const guint8 **p, const guint8 *end, GString *out)
       if (avail < 4)
         return FALSE;
       guint32 u = (guint32) v[0] | (guint32) v[1] << 8 | (guint32) v[2] << 16 | (guint32) v[3] << 24;
-      vpc_parquet_append_int (out, (gint32) u);
+      append_integer (column, out, u);
       *p += 4;
       return TRUE;
     }
@@ -279,7 +297,7 @@ plain_value (gint type, const guint8 **p, const guint8 *end, GString *out)
       guint64 u = 0;
       for (int i = 7; i >= 0; i--)
         u = u << 8 | v[i];
-      vpc_parquet_append_int (out, (gint64) u);
+      append_integer (column, out, u);
       *p += 8;
       return TRUE;
     }
@@ -312,7 +330,7 @@ load_dictionary (VpcParquet *pq, PqCursor *c, const PqPageHeader *h, GError **er
                          " bytes", h->num_values, h->uncompressed);
   for (gint64 i = 0; i < h->num_values; i++)
     {
-      if (!plain_value (c->column->type, &p, end, c->dict_text))
+      if (!plain_value (c->column, &p, end, c->dict_text))
         return cursor_error (pq, c, error, "dictionary page truncated");
       if (c->dict_text->len > MAX_LIVE)
         return cursor_error (pq, c, error, "dictionary of more than %u MiB as text", MAX_LIVE >> 20);
@@ -487,7 +505,7 @@ vpc_parquet_cursor_value (VpcParquet *pq, PqCursor *c, GString *out, GError **er
   switch (c->encoding)
     {
     case PQ_PLAIN:
-      if (!plain_value (c->column->type, &c->vp, c->vend, out))
+      if (!plain_value (c->column, &c->vp, c->vend, out))
         return cursor_error (pq, c, error, "PLAIN values truncated");
       return TRUE;
     case PQ_PLAIN_DICTIONARY:
@@ -509,7 +527,7 @@ vpc_parquet_cursor_value (VpcParquet *pq, PqCursor *c, GString *out, GError **er
         gint64 v;
         if (!vpc_delta_next (c->lengths, &v))
           return cursor_error (pq, c, error, "DELTA_BINARY_PACKED values truncated");
-        vpc_parquet_append_int (out, c->column->type == PQ_INT32 ? (gint32) (guint32) v : v);
+        append_integer (c->column, out, (guint64) v);
         return TRUE;
       }
     case PQ_DELTA_LENGTH_BYTE_ARRAY:

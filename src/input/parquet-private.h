@@ -134,6 +134,7 @@ typedef struct {
   char *name;
   gint type;
   gboolean optional;
+  gboolean is_unsigned; /* UINT_32 / UINT_64 (converted type or logical type) */
 } PqColumn;
 
 typedef struct {
@@ -193,6 +194,7 @@ struct VpcParquet {
 gboolean vpc_parquet_read_at (VpcParquet *pq, gint64 offset, gsize len, guint8 *buf, GError **error);
 void vpc_parquet_append_bytes (GString *out, const guint8 *data, gsize len);
 void vpc_parquet_append_int (GString *out, gint64 value);
+void vpc_parquet_append_uint (GString *out, guint64 value);
 
 /* parquet-pages.c: the next value of a column (a null as "-") appended to
  * out; an error names the file, the row group and the column. */

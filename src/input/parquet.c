@@ -68,10 +68,37 @@ vpc_parquet_read_at (VpcParquet *pq, gint64 offset, gsize len, guint8 *buf, GErr
 
 typedef struct {
   gint type, repetition, num_children;
-  gboolean has_type;
+  gboolean has_type, is_unsigned;
   const guint8 *name;
   gsize name_len;
 } PqSchemaElement;
+
+/* A LogicalType: TRUE for INTEGER (field 10) with isSigned (field 2) false. */
+static gboolean
+parse_logical_unsigned (VpcThrift *t)
+{
+  gboolean is_unsigned = FALSE;
+  vpc_thrift_struct_begin (t);
+  gint16 id;
+  VpcThriftType type;
+  while (vpc_thrift_field (t, &id, &type))
+    if (id == 10 && type == VPC_THRIFT_STRUCT)
+      {
+        vpc_thrift_struct_begin (t);
+        gint16 int_id;
+        VpcThriftType int_type;
+        while (vpc_thrift_field (t, &int_id, &int_type))
+          if (int_id == 2 && (int_type == VPC_THRIFT_TRUE || int_type == VPC_THRIFT_FALSE))
+            is_unsigned = !vpc_thrift_bool (t, int_type);
+          else
+            vpc_thrift_skip (t, int_type);
+        vpc_thrift_struct_end (t);
+      }
+    else
+      vpc_thrift_skip (t, type);
+  vpc_thrift_struct_end (t);
+  return is_unsigned;
+}
 
 static void
 parse_schema_element (VpcThrift *t, PqSchemaElement *e)
@@ -95,6 +122,18 @@ parse_schema_element (VpcThrift *t, PqSchemaElement *e)
         break;
       case 5:
         e->num_children = vpc_thrift_i32 (t, type);
+        break;
+      case 6: /* ConvertedType: UINT_8, UINT_16, UINT_32, UINT_64 */
+        {
+          gint32 converted = vpc_thrift_i32 (t, type);
+          e->is_unsigned = e->is_unsigned || (converted >= 11 && converted <= 14);
+        }
+        break;
+      case 10:
+        if (type == VPC_THRIFT_STRUCT)
+          e->is_unsigned = e->is_unsigned || parse_logical_unsigned (t);
+        else
+          vpc_thrift_skip (t, type);
         break;
       default:
         vpc_thrift_skip (t, type);
@@ -253,6 +292,7 @@ parse_schema (VpcParquet *pq, VpcThrift *t, VpcThriftType type, GError **error)
                          e.type >= 0 && e.type <= PQ_FIXED ? type_names[e.type] : "unknown");
       column->type = e.type;
       column->optional = e.repetition == PQ_OPTIONAL;
+      column->is_unsigned = e.is_unsigned;
     }
   if (t->failed)
     return pq_error (pq, error, "footer: %s", t->why);
@@ -465,18 +505,29 @@ vpc_parquet_append_bytes (GString *out, const guint8 *data, gsize len)
       *s = '_';
 }
 
-void
-vpc_parquet_append_int (GString *out, gint64 value)
+static void
+append_decimal (GString *out, guint64 u, gboolean negative)
 {
   char buf[24];
   char *end = buf + sizeof buf, *p = end;
-  guint64 u = value < 0 ? -(guint64) value : (guint64) value;
   do
     *--p = (char) ('0' + u % 10);
   while ((u /= 10) != 0);
-  if (value < 0)
+  if (negative)
     *--p = '-';
   g_string_append_len (out, p, end - p);
+}
+
+void
+vpc_parquet_append_int (GString *out, gint64 value)
+{
+  append_decimal (out, value < 0 ? -(guint64) value : (guint64) value, value < 0);
+}
+
+void
+vpc_parquet_append_uint (GString *out, guint64 value)
+{
+  append_decimal (out, value, FALSE);
 }
 
 
