@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "input/container.h"
 #include "input/parquet-private.h"
 #include "input/parquet.h"
 
@@ -573,10 +574,24 @@ test_mutations (void)
     }
 }
 
+/* Parquet is detected by its magic, named "parquet", never chosen by a user. */
+static void
+test_detect (void)
+{
+  g_assert_cmpint (vpc_container_detect ("PAR1\x15\x04", 6), ==, VPC_CONTAINER_PARQUET);
+  g_assert_cmpint (vpc_container_detect ("PAR", 3), ==, VPC_CONTAINER_TEXT);
+  g_assert_cmpstr (vpc_container_to_string (VPC_CONTAINER_PARQUET), ==, "parquet");
+  VpcContainer container;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (vpc_container_from_string ("parquet", &container, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_USAGE);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/parquet/detect", test_detect);
   g_test_add_func ("/parquet/thrift", test_thrift);
   g_test_add_func ("/parquet/rle", test_rle);
   g_test_add_func ("/parquet/delta", test_delta);
