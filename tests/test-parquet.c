@@ -250,6 +250,7 @@ typedef struct {
   gint64 uncompressed_extra;
   gboolean bad_levels;     /* definition levels longer than the page */
   gboolean unsigned32;     /* converted type UINT_32, and 0xffffffff for 443 */
+  gboolean no_columns;     /* a schema of the root alone */
 } FileSpec;
 
 /* One optional INT32 column "src_port": 22, null, 443, dictionary-encoded
@@ -304,18 +305,21 @@ build_file (const FileSpec *spec)
   guint footer_start = w.b->len;
   w_begin (&w, 0);
   w_i32 (&w, 1, 1);
-  w_list (&w, 2, 12, 2);
+  w_list (&w, 2, 12, spec->no_columns ? 1 : 2);
   w_begin (&w, 0);
   w_string (&w, 4, "schema");
-  w_i32 (&w, 5, 1);
+  w_i32 (&w, 5, spec->no_columns ? 0 : 1);
   w_end (&w);
-  w_begin (&w, 0);
-  w_i32 (&w, 1, 1);
-  w_i32 (&w, 3, 1);
-  w_string (&w, 4, "src_port");
-  if (spec->unsigned32)
-    w_i32 (&w, 6, 13);
-  w_end (&w);
+  if (!spec->no_columns)
+    {
+      w_begin (&w, 0);
+      w_i32 (&w, 1, 1);
+      w_i32 (&w, 3, 1);
+      w_string (&w, 4, "src_port");
+      if (spec->unsigned32)
+        w_i32 (&w, 6, 13);
+      w_end (&w);
+    }
   w_i64 (&w, 3, rows);
   w_list (&w, 4, 12, 1);
   w_begin (&w, 0);
@@ -429,6 +433,7 @@ test_hostile (void)
   expect_error (&(FileSpec){ .rows = (gint64) 1 << 40 }, "row count 1099511627776 is invalid");
   expect_error (&(FileSpec){ .rows = 5 }, "column chunk ends 2 rows before the row group");
   expect_error (&(FileSpec){ .bad_levels = TRUE }, "definition levels overrun the page");
+  expect_error (&(FileSpec){ .no_columns = TRUE }, "Parquet: footer: a schema without columns");
 
   GByteArray *b = build_file (&(FileSpec){ 0 });
   g_autoptr (GError) error = NULL;

@@ -257,6 +257,8 @@ parse_schema (VpcParquet *pq, VpcThrift *t, VpcThriftType type, GError **error)
   guint32 n = vpc_thrift_list (t, type, &elem);
   if (t->failed || elem != VPC_THRIFT_STRUCT || n == 0)
     return pq_error (pq, error, "footer: no schema");
+  if (n == 1)
+    return pq_error (pq, error, "footer: a schema without columns");
   if (n - 1 > MAX_COLUMNS)
     return pq_error (pq, error, "footer: %u columns (at most %u)", n - 1, MAX_COLUMNS);
   if (pq->columns != NULL)
