@@ -2,7 +2,7 @@
 // Write flow-log text (a header line, then records) as one GZIP Parquet file with DuckDB,
 // typed as AWS types its Parquet flow logs (for bench/run.sh; tests use gen-parquet.mjs).
 //   node tests/parquet/text-to-parquet.mjs IN.log OUT.parquet
-import { readFileSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -13,7 +13,10 @@ if (!input || !output) {
   console.error('usage: text-to-parquet.mjs IN.log OUT.parquet');
   process.exit(2);
 }
-const head = readFileSync(input, 'utf8').slice(0, 65536).split('\n')[0];
+const fd = openSync(input, 'r');
+const buf = Buffer.alloc(65536);
+const head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0)).split('\n')[0];
+closeSync(fd);
 const columns = head
   .split(' ')
   .map((n) => `'${n.replaceAll('-', '_')}': '${INT32.has(n) ? 'INTEGER' : INT64.has(n) ? 'BIGINT' : 'VARCHAR'}'`)
