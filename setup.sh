@@ -13,8 +13,10 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
-  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev
+  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev
   libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase"
+# check: npm installs the pinned Parquet writers of tests/package.json (test-side only).
+if [ "$mode" = check ]; then packages="$packages nodejs npm"; fi
 
 missing=
 for p in $packages; do
@@ -54,6 +56,7 @@ demo)
     ipfixDump --stats -i "$out"
     ;;
 check)
+    (cd tests && npm ci --no-audit --no-fund)
     (cd build && make -j"$jobs" check)
     build build-sanitize --enable-sanitizers
     (cd build-sanitize && make -j"$jobs" check)

@@ -131,6 +131,24 @@ vpc vpc-gzip "vpc2ipfix gzip default" "$tmp/default.log.gz" "$dsize"
 vpc vpc-v5 "vpc2ipfix plain v5 (29 fields)" "$tmp/v5.log" "$vsize"
 vpc vpc-json "vpc2ipfix json default (CloudWatch pages)" "$tmp/default.json" "$jsize"
 
+# Parquet: the same default records as one GZIP Parquet object, written by DuckDB from
+# tests/node_modules (cd tests && npm ci); the row is skipped without it.
+parquet_ok=0
+if command -v node >/dev/null 2>&1 && [ -d "$here/../tests/node_modules/@duckdb/node-api" ]; then
+    if node "$here/../tests/parquet/text-to-parquet.mjs" "$tmp/default.log" \
+            "$tmp/default.log.parquet" 2>"$tmp/parquet-gen.err"; then
+        echo "  (default.log.parquet: $(mb "$(wc -c < "$tmp/default.log.parquet" | tr -d ' ')"))" >&2
+        vpc vpc-parquet "vpc2ipfix Parquet GZIP default (DuckDB)" "$tmp/default.log.parquet" "$dsize"
+        parquet_ok=1
+    else
+        echo "  Parquet writer failed:" >&2
+        sed -n '1,5s/^/    | /p' "$tmp/parquet-gen.err" >&2
+        failed=1
+    fi
+else
+    echo "  (Parquet row skipped: no node or tests/node_modules; cd tests && npm ci)" >&2
+fi
+
 # vpc-report: the plain default input against a generated feed (a third of the log's public
 # addresses among random public ones), fetched once into a cache (file://), then read with
 # --offline in the measured runs; JSON output (written where the IPFIX rows write theirs).
@@ -247,6 +265,10 @@ if [ "$verify" = 1 ]; then
     check "$tmp/default.counts" --label "vpc2ipfix gzip default" --stats-json "$tmp/vpc-gzip.json"
     check "$tmp/v5.counts" --label "vpc2ipfix plain v5" --stats-json "$tmp/vpc-v5.json"
     check "$tmp/default.counts" --label "vpc2ipfix json default" --stats-json "$tmp/vpc-json.json"
+    if [ "$parquet_ok" = 1 ]; then
+        check "$tmp/default.counts" --label "vpc2ipfix Parquet default" \
+            --stats-json "$tmp/vpc-parquet.json"
+    fi
 else
     echo "  (vpc2ipfix not checked: BENCH_VERIFY=0)"
 fi

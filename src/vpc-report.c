@@ -190,7 +190,7 @@ main (int argc, char **argv)
       = g_option_context_new ("- reject, scanner and threat summaries of VPC Flow Logs");
   g_option_context_set_summary (
       context,
-      "Reads VPC Flow Log records (every input vpc2ipfix reads: plain or gzip files,\n"
+      "Reads VPC Flow Log records (every input vpc2ipfix reads: plain, gzip or Parquet files,\n"
       "directories of S3 objects, CloudWatch exports and JSON, standard input when no INPUT\n"
       "or \"-\" is given) and IPFIX files written by vpc2ipfix (named on the command line),\n"
       "and reports in one pass: totals and reject shares; the top rejected sources,\n"

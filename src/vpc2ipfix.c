@@ -214,10 +214,10 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("- convert AWS VPC Flow Logs to IPFIX");
   g_option_context_set_summary (
       context,
-      "Reads VPC Flow Log records (plain or gzip files, directories of S3 objects, or standard\n"
-      "input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz) are read like\n"
-      "it) and writes them as an IPFIX file, or streams them to collectors over UDP or TCP\n"
-      "(--udp, --tcp; see --help-collector).\n"
+      "Reads VPC Flow Log records (plain, gzip or Parquet files, directories of S3 objects,\n"
+      "or standard input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz)\n"
+      "are read like it) and writes them as an IPFIX file, or streams them to collectors\n"
+      "over UDP or TCP (--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -225,7 +225,8 @@ main (int argc, char **argv)
       "  json               aws logs filter-log-events / get-log-events output (pages may be\n"
       "                     concatenated), subscription messages and Lambda/Kinesis events,\n"
       "                     Firehose {\"message\":...} objects written back to back\n"
-      "  base64             CloudWatch subscription payloads (base64 of gzip), one per line");
+      "  base64             CloudWatch subscription payloads (base64 of gzip), one per line\n"
+      "Parquet files (S3 *.log.parquet objects) are recognised by content too (PAR1).");
   g_option_context_set_description (
       context,
       "Examples:\n"

@@ -18,6 +18,7 @@ static const char *const container_names[] = {
   [VPC_CONTAINER_JSON] = "json",
   [VPC_CONTAINER_BASE64] = "base64",
   [VPC_CONTAINER_IPFIX] = "ipfix",
+  [VPC_CONTAINER_PARQUET] = "parquet",
 };
 
 const char *
@@ -30,7 +31,8 @@ gboolean
 vpc_container_from_string (const char *name, VpcContainer *container, GError **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (container_names); i++)
-    if (i != VPC_CONTAINER_IPFIX && g_ascii_strcasecmp (name, container_names[i]) == 0)
+    if (i != VPC_CONTAINER_IPFIX && i != VPC_CONTAINER_PARQUET
+        && g_ascii_strcasecmp (name, container_names[i]) == 0)
       {
         *container = (VpcContainer) i;
         return TRUE;
@@ -100,6 +102,8 @@ vpc_container_detect (const char *data, gsize len)
    * the header's 16 bytes.  No text starts with a NUL byte. */
   if (len >= 4 && data[0] == 0 && data[1] == 10 && ((guint8) data[2] << 8 | (guint8) data[3]) >= 16)
     return VPC_CONTAINER_IPFIX;
+  if (len >= 4 && memcmp (data, "PAR1", 4) == 0)
+    return VPC_CONTAINER_PARQUET;
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
       data += 3;

@@ -19,16 +19,19 @@ typedef enum {
   VPC_CONTAINER_BASE64,            /* subscription payloads, one per line */
   VPC_CONTAINER_IPFIX,             /* not a container: IPFIX (detected only, so that a
                                       reader refuses it instead of reading junk lines) */
+  VPC_CONTAINER_PARQUET,           /* not a container: a Parquet file (detected by its
+                                      "PAR1" magic, read by parquet.c into text lines) */
 } VpcContainer;
 
-/* "auto", "text", "cloudwatch-export", "json", "base64" ("ipfix" is
- * detected, never named by a user). */
+/* "auto", "text", "cloudwatch-export", "json", "base64" ("ipfix" and
+ * "parquet" are detected, never named by a user). */
 const char *vpc_container_to_string (VpcContainer container);
 /* VPC_ERROR_USAGE for an unknown name. */
 gboolean vpc_container_from_string (const char *name, VpcContainer *container, GError **error);
 
 /* The container of data that starts with these bytes (never AUTO; IPFIX
- * for an IPFIX message header: version 10 and a length of 16 or more).  Give
+ * for an IPFIX message header: version 10 and a length of 16 or more;
+ * PARQUET for the "PAR1" magic).  Give
  * at least the first line when there is one; a UTF-8 BOM and leading white
  * space are skipped. */
 VpcContainer vpc_container_detect (const char *data, gsize len);

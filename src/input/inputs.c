@@ -14,7 +14,8 @@ name_looks_like_flow_log (const char *name)
   /* Firehose objects have no extension (unless compressed: .gz). */
   return strchr (name, '.') == NULL || g_str_has_suffix (name, ".log")
          || g_str_has_suffix (name, ".gz") || g_str_has_suffix (name, ".txt")
-         || g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".b64");
+         || g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".b64")
+         || g_str_has_suffix (name, ".parquet"); /* *.log.parquet */
 }
 
 /* A name copy tools write under before renaming (rsync's .name.XXXXXX

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parquet.h"
+
 VpcChunk *
 vpc_chunk_new (void)
 {
@@ -408,6 +410,52 @@ source_next_file (VpcSource *source, VpcChunk *chunk)
   return chunk;
 }
 
+/* A Parquet file ("PAR1" at its start, not gzip-compressed as a whole). */
+static gboolean
+source_is_parquet (VpcSource *source)
+{
+  return !source->gzip && source->inflate.avail_in >= 4
+         && memcmp (source->in, VPC_PARQUET_MAGIC, 4) == 0;
+}
+
+/* A Parquet file: its rows as flow-log text lines (parquet.h), read with
+ * pread() (a pipe cannot be read: the footer is at the end).  Returns the
+ * chunk to go on with, or NULL if the reader is gone; source->error is set
+ * if the file is refused or broken (after the lines read before it). */
+static VpcChunk *
+source_run_parquet (VpcSource *source, VpcChunk *chunk)
+{
+  g_atomic_int_set (&source->container, (gint) VPC_CONTAINER_PARQUET);
+  g_autoptr (VpcParquet) parquet = vpc_parquet_open (source->fd, source->name, &source->error);
+  if (parquet == NULL)
+    return chunk;
+  g_autoptr (GString) text = g_string_sized_new (CHUNK + 4096);
+  gsize done = 0;
+  gboolean more = TRUE;
+  while (more || done < text->len)
+    {
+      if (done == text->len)
+        {
+          g_string_truncate (text, 0);
+          done = 0;
+          g_autoptr (GError) local = NULL;
+          more = vpc_parquet_read_lines (parquet, text, CHUNK, &local);
+          if (!more && !g_error_matches (local, VPC_ERROR, VPC_ERROR_EOF))
+            source->error = g_steal_pointer (&local);
+          continue;
+        }
+      gsize n = MIN ((gsize) CHUNK, text->len - done);
+      memcpy (chunk->data, text->str + done, n);
+      done += n;
+      chunk->len = n;
+      source->last_byte = chunk->data[n - 1];
+      g_async_queue_push (source->full, chunk);
+      if ((chunk = source_take_chunk (source)) == NULL)
+        return NULL;
+    }
+  return chunk;
+}
+
 gpointer
 vpc_source_thread (gpointer data)
 {
@@ -417,6 +465,11 @@ vpc_source_thread (gpointer data)
     {
       gboolean ok = source_detect (source);
       g_atomic_int_set (&source->compressed, source->gzip);
+      if (ok && source_is_parquet (source))
+        {
+          chunk = source_run_parquet (source, chunk);
+          break;
+        }
       gssize n = ok ? source_decode_first (source, chunk->data) : -1;
       VpcContainer container = (VpcContainer) source->container;
       if (container == VPC_CONTAINER_AUTO)
@@ -427,6 +480,14 @@ vpc_source_thread (gpointer data)
           g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO,
                        "%s: is IPFIX, not flow log records (vpc-report reads IPFIX files; "
                        "vpc2ipfix converts flow logs)",
+                       source->name);
+          break;
+        }
+      if (container == VPC_CONTAINER_PARQUET && source->error == NULL)
+        {
+          g_set_error (&source->error, VPC_ERROR, VPC_ERROR_IO,
+                       "%s: is a gzip-compressed Parquet file: Parquet compresses its own "
+                       "pages, gunzip it first",
                        source->name);
           break;
         }
