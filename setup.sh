@@ -16,7 +16,10 @@ packages="build-essential autoconf automake libtool pkg-config
   libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev
   libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase"
 # check: npm installs the pinned Parquet writers of tests/package.json (test-side only).
-if [ "$mode" = check ]; then packages="$packages nodejs npm"; fi
+# A machine that has node and npm already (from any source) keeps them.
+if [ "$mode" = check ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+    packages="$packages nodejs npm"
+fi
 
 missing=
 for p in $packages; do
