@@ -60,12 +60,22 @@ vpc_source_new (int fd, const char *name, const char *path, VpcContainer contain
   return source;
 }
 
+VpcSource *
+vpc_source_new_memory (const void *data, gsize len, const char *name, VpcContainer container)
+{
+  VpcSource *source = vpc_source_new (-1, name, name, container, FALSE, FALSE);
+  source->mem = data != NULL ? data : (const guint8 *) "";
+  source->mem_len = len;
+  return source;
+}
+
 void
 vpc_source_unref (VpcSource *source)
 {
   if (!g_atomic_int_dec_and_test (&source->refs))
     return;
-  close (source->fd);
+  if (source->fd >= 0)
+    close (source->fd);
   g_free (source->in);
   g_async_queue_unref (source->full);
   g_async_queue_unref (source->empty);
@@ -114,6 +124,13 @@ source_follow_wait (VpcSource *source)
 static gssize
 source_read_raw (VpcSource *source, void *buf, gsize len)
 {
+  if (source->mem != NULL)
+    {
+      gsize n = MIN (len, source->mem_len - source->mem_pos);
+      memcpy (buf, source->mem + source->mem_pos, n);
+      source->mem_pos += n;
+      return (gssize) n;
+    }
   for (;;)
     {
       gssize n = read (source->fd, buf, len);
@@ -228,7 +245,14 @@ source_decode (VpcSource *source, guint8 *out, gsize len)
 static VpcChunk *
 source_take_chunk (VpcSource *source)
 {
-  VpcChunk *chunk = g_async_queue_pop (source->empty);
+  VpcChunk *chunk;
+  if (source->mem != NULL) /* nobody else takes chunks: never wait */
+    {
+      if ((chunk = g_async_queue_try_pop (source->empty)) == NULL)
+        chunk = vpc_chunk_new ();
+    }
+  else
+    chunk = g_async_queue_pop (source->empty);
   if (g_atomic_int_get (&source->abandoned))
     {
       vpc_chunk_free (chunk);

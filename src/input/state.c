@@ -30,28 +30,45 @@ state_error (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
-VpcState *
-vpc_state_open (const char *path, GError **error)
+/* The names in a state file's text: only whole lines, as a line cut short
+ * by a crash is not a name. */
+static void
+state_load (VpcState *state, const char *text, gsize len)
 {
-  g_autoptr (VpcState) state = g_new0 (VpcState, 1);
+  const char *line = text;
+  for (const char *nl; (nl = memchr (line, '\n', len - (gsize) (line - text))) != NULL;
+       line = nl + 1)
+    if (nl > line && *line != '\0')
+      g_hash_table_add (state->done, g_strndup (line, (gsize) (nl - line)));
+}
+
+static VpcState *
+state_new (const char *path)
+{
+  VpcState *state = g_new0 (VpcState, 1);
   state->path = g_strdup (path);
   state->fd = -1;
   state->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return state;
+}
+
+VpcState *
+vpc_state_new_from_text (const char *text, gsize len)
+{
+  VpcState *state = state_new ("(memory)");
+  state_load (state, text, len);
+  return state;
+}
+
+VpcState *
+vpc_state_open (const char *path, GError **error)
+{
+  g_autoptr (VpcState) state = state_new (path);
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) local = NULL;
   if (g_file_get_contents (path, &text, &len, &local))
-    {
-      /* Only whole lines: a line cut short by a crash is not a name. */
-      char *line = text;
-      for (char *nl; (nl = memchr (line, '\n', len - (gsize) (line - text))) != NULL;
-           line = nl + 1)
-        {
-          *nl = '\0';
-          if (*line != '\0')
-            g_hash_table_add (state->done, g_strdup (line));
-        }
-    }
+    state_load (state, text, len);
   else if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "--state %s", local->message);
@@ -95,7 +112,7 @@ gboolean
 vpc_state_add (VpcState *state, const char *input, GError **error)
 {
   char *key = state_key (input);
-  if (!g_hash_table_add (state->done, key))
+  if (!g_hash_table_add (state->done, key) || state->fd < 0)
     return TRUE;
   g_autofree char *line = g_strconcat (key, "\n", NULL);
   gsize len = strlen (line), done = 0;

@@ -14,6 +14,9 @@ typedef struct VpcState VpcState;
  * state) and keep it open to append to.  VPC_ERROR_IO if it cannot be
  * read or written. */
 VpcState *vpc_state_open (const char *path, GError **error);
+/* A state read from text (the contents of a state file), backed by no
+ * file: vpc_state_add() records in memory only (for tests and fuzzing). */
+VpcState *vpc_state_new_from_text (const char *text, gsize len);
 void vpc_state_free (VpcState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcState, vpc_state_free)
 
