@@ -94,6 +94,21 @@ test_unwritable (void)
   g_error_free (error);
 }
 
+/* A state from text (the fuzz target's entry): whole lines only, additions in memory. */
+static void
+test_from_text (void)
+{
+  const char text[] = "/data/a.log\n\n/data/b.log\n/data/cut";
+  g_autoptr (VpcState) state = vpc_state_new_from_text (text, sizeof text - 1);
+  g_assert_true (vpc_state_contains (state, "/data/a.log"));
+  g_assert_true (vpc_state_contains (state, "/data/b.log"));
+  g_assert_false (vpc_state_contains (state, "/data/cut"));
+  GError *error = NULL;
+  g_assert_true (vpc_state_add (state, "/data/cut", &error));
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (state, "/data/cut"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -103,5 +118,6 @@ main (int argc, char **argv)
   g_test_add ("/state/torn-last-line", Fixture, NULL, fixture_set_up, test_torn_last_line,
               fixture_tear_down);
   g_test_add_func ("/state/unwritable", test_unwritable);
+  g_test_add_func ("/state/from-text", test_from_text);
   return g_test_run ();
 }

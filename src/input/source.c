@@ -40,9 +40,10 @@ vpc_chunk_recycle (VpcSource *source, VpcChunk *chunk)
   g_async_queue_push (source->empty, chunk);
 }
 
-VpcSource *
-vpc_source_new (int fd, const char *name, const char *path, VpcContainer container,
-                gboolean follow, gboolean live)
+/* A source with chunks empty chunks to fill. */
+static VpcSource *
+source_new (int fd, const char *name, const char *path, VpcContainer container,
+            gboolean follow, gboolean live, int chunks)
 {
   VpcSource *source = g_new0 (VpcSource, 1);
   source->refs = 2; /* the reader and the thread */
@@ -55,15 +56,23 @@ vpc_source_new (int fd, const char *name, const char *path, VpcContainer contain
   source->container = (gint) container;
   source->full = g_async_queue_new_full (vpc_chunk_free);
   source->empty = g_async_queue_new_full (vpc_chunk_free);
-  for (int i = 0; i < CHUNKS; i++)
+  for (int i = 0; i < chunks; i++)
     g_async_queue_push (source->empty, vpc_chunk_new ());
   return source;
 }
 
 VpcSource *
+vpc_source_new (int fd, const char *name, const char *path, VpcContainer container,
+                gboolean follow, gboolean live)
+{
+  return source_new (fd, name, path, container, follow, live, CHUNKS);
+}
+
+VpcSource *
 vpc_source_new_memory (const void *data, gsize len, const char *name, VpcContainer container)
 {
-  VpcSource *source = vpc_source_new (-1, name, name, container, FALSE, FALSE);
+  /* More chunks are made as they are needed (source_take_chunk). */
+  VpcSource *source = source_new (-1, name, name, container, FALSE, FALSE, 1);
   source->mem = data != NULL ? data : (const guint8 *) "";
   source->mem_len = len;
   return source;
