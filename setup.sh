@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Set up a Debian 12 machine for vpc2ipfix and build it, then:
 #   ./setup.sh demo    convert the bundled sample logs and print what the IPFIX contains
-#   ./setup.sh check   run the whole test suite (normal build, ASan/UBSan build, distcheck)
+#   ./setup.sh check   run the whole test suite (normal build, ASan/UBSan build, distcheck,
+#                      libFuzzer smoke runs in a clang build)
 #   ./setup.sh build   only install what is missing and build
 # Packages are installed with apt-get only when missing (sudo is used when not root).
 set -eu
@@ -14,7 +15,8 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
   libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev
-  libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase"
+  libfixbuf-tools tshark nfdump python3 curl nginx-light chromium netbase
+  clang libclang-rt-14-dev"
 # check: npm installs the pinned Parquet writers of tests/package.json (test-side only).
 # A machine that has node and npm already (from any source) keeps them.
 if [ "$mode" = check ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
@@ -64,6 +66,9 @@ check)
     build build-sanitize --enable-sanitizers
     (cd build-sanitize && make -j"$jobs" check)
     (cd build && make -j"$jobs" distcheck)
-    echo "setup: all tests passed (normal build, ASan/UBSan build, distcheck)"
+    # The libFuzzer targets, a short fixed number of runs each (README "Fuzzing").
+    build build-fuzz --enable-fuzzing CC=clang
+    (cd build-fuzz && make fuzz-smoke)
+    echo "setup: all tests passed (normal build, ASan/UBSan build, distcheck, fuzz-smoke)"
     ;;
 esac

@@ -166,6 +166,81 @@ test_gzip_truncated (Fixture *f, gconstpointer data)
     }
 }
 
+/* Every line of a reader over memory, as read_all() does. */
+static GError *
+read_all_memory (const void *data, gsize len, GPtrArray *lines, VpcContainer *container)
+{
+  g_autoptr (VpcReader) reader = vpc_reader_open_memory ("mem", data, len, VPC_CONTAINER_AUTO);
+  GError *error = NULL;
+  VpcLine line;
+  for (;;)
+    {
+      if (vpc_reader_next_line (reader, &line, &error))
+        g_ptr_array_add (lines, g_strndup (line.text, line.len));
+      else if (g_error_matches (error, VPC_ERROR, VPC_ERROR_MALFORMED))
+        {
+          g_ptr_array_add (lines, g_strdup ("<malformed>"));
+          g_clear_error (&error);
+        }
+      else
+        {
+          *container = vpc_reader_get_container (reader);
+          return error;
+        }
+    }
+}
+
+/* The reader over memory (the fuzz target's entry) reads as the file reader
+ * does: gzip members, containers, a cut gzip; a decoded input of more
+ * chunks than a file reader keeps in flight. */
+static void
+test_memory (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GByteArray) a = gzip_bytes ("first\r\nsecond\n");
+  g_autoptr (GByteArray) b = gzip_bytes ("third");
+  g_byte_array_append (a, b->data, b->len);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  VpcContainer container;
+  g_autoptr (GError) error = read_all_memory (a->data, a->len, lines, &container);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (lines->pdata[0], ==, "first");
+  g_assert_cmpstr (lines->pdata[2], ==, "third");
+  g_assert_cmpint (container, ==, VPC_CONTAINER_TEXT);
+
+  const char json[] = "{\"logStream\":\"eni-1\",\"message\":\"2 x\"}{\"message\":\"2 y\"}";
+  g_ptr_array_set_size (lines, 0);
+  g_clear_error (&error);
+  error = read_all_memory (json, sizeof json - 1, lines, &container);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpint (container, ==, VPC_CONTAINER_JSON);
+  g_assert_cmpuint (lines->len, ==, 2);
+  g_assert_cmpstr (lines->pdata[1], ==, "2 y");
+
+  g_autoptr (GString) big = g_string_new (NULL);
+  for (int i = 0; i < 200000; i++)
+    g_string_append_printf (big, "line %d\n", i);
+  g_autoptr (GByteArray) gz = gzip_bytes (big->str);
+  g_ptr_array_set_size (lines, 0);
+  g_clear_error (&error);
+  error = read_all_memory (gz->data, gz->len, lines, &container);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 200000);
+  g_assert_cmpstr (lines->pdata[199999], ==, "line 199999");
+
+  g_ptr_array_set_size (lines, 0);
+  g_clear_error (&error);
+  error = read_all_memory (gz->data, gz->len / 2, lines, &container);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "mem"));
+
+  g_ptr_array_set_size (lines, 0);
+  g_clear_error (&error);
+  error = read_all_memory (NULL, 0, lines, &container);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_assert_cmpuint (lines->len, ==, 0);
+}
+
 static void
 test_long_line (Fixture *f, gconstpointer data)
 {
@@ -419,5 +494,6 @@ main (int argc, char **argv)
   ADD ("/reader/cloudwatch-export", test_cloudwatch_export);
   ADD ("/reader/json-long-message", test_json_long_message);
   ADD ("/reader/follow", test_follow);
+  ADD ("/reader/memory", test_memory);
   return g_test_run ();
 }

@@ -505,6 +505,54 @@ test_parse_ports (void)
   g_assert_error (error, VPC_ERROR, VPC_ERROR_USAGE);
 }
 
+/* IPFIX read from memory (the fuzz target's entry) gives what the file gives. */
+static void
+test_ipfix_memory (void)
+{
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "ipfix", "ipv6.ipfix", NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  GError *error = NULL;
+  g_autoptr (VpcIpfixInput) file = vpc_ipfix_input_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (VpcIpfixInput) mem = vpc_ipfix_input_open_memory ("mem", data, len, &error);
+  g_assert_no_error (error);
+  guint flows = 0;
+  for (;;)
+    {
+      const VpcFlow *a, *b;
+      guint64 mask_a, mask_b;
+      gboolean more = vpc_ipfix_input_next (file, &a, &mask_a, NULL);
+      g_assert_cmpint (vpc_ipfix_input_next (mem, &b, &mask_b, &error), ==, more);
+      if (!more)
+        break;
+      g_assert_cmpuint (mask_a, ==, mask_b);
+      g_assert_cmpmem (a->sourceIPv6Address, 16, b->sourceIPv6Address, 16);
+      g_assert_cmpuint (a->octetDeltaCount, ==, b->octetDeltaCount);
+      flows++;
+    }
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_clear_error (&error);
+  g_assert_cmpuint (flows, ==, 3);
+  g_assert_cmpuint (vpc_ipfix_input_get_records (mem), ==, vpc_ipfix_input_get_records (file));
+
+  /* Nothing at all, and a message cut short, end as a file would. */
+  g_autoptr (VpcIpfixInput) empty = vpc_ipfix_input_open_memory ("empty", "", 0, &error);
+  g_assert_no_error (error);
+  const VpcFlow *flow;
+  guint64 mask;
+  g_assert_false (vpc_ipfix_input_next (empty, &flow, &mask, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_EOF);
+  g_clear_error (&error);
+  g_autoptr (VpcIpfixInput) cut = vpc_ipfix_input_open_memory ("cut", data, 40, &error);
+  g_assert_no_error (error);
+  g_assert_false (vpc_ipfix_input_next (cut, &flow, &mask, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -521,5 +569,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/egress", test_egress);
   g_test_add_func ("/report/groups", test_groups);
   g_test_add_func ("/report/parse-ports", test_parse_ports);
+  g_test_add_func ("/report/ipfix-memory", test_ipfix_memory);
   return g_test_run ();
 }

@@ -175,6 +175,27 @@ test_unwritable (void)
   g_error_free (error);
 }
 
+/* A state from text (the fuzz target's entry): whole lines only, additions in memory. */
+static void
+test_from_text (void)
+{
+  /* Old name-only lines, a blank line, an entry with its identity, a torn line. */
+  const char text[] = "/data/a.log\n\n/data/b.log\n12 1700000000.000000005 /data/c.log\n/data/cut";
+  g_autoptr (VpcState) state = vpc_state_new_from_text (text, sizeof text - 1);
+  VpcFileIdentity any = { 0 }, c = { 0 };
+  c.size = 12;
+  c.mtime_ns = G_GINT64_CONSTANT (1700000000000000005);
+  g_assert_true (vpc_state_contains (state, "/data/a.log", &any));
+  g_assert_true (vpc_state_contains (state, "/data/b.log", &any));
+  g_assert_true (vpc_state_contains (state, "/data/c.log", &c));
+  g_assert_false (vpc_state_contains (state, "/data/c.log", &any));
+  g_assert_false (vpc_state_contains (state, "/data/cut", &any));
+  GError *error = NULL;
+  g_assert_true (vpc_state_add (state, "/data/cut", &any, &error));
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (state, "/data/cut", &any));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,5 +211,6 @@ main (int argc, char **argv)
   g_test_add ("/state/torn-last-line", Fixture, NULL, fixture_set_up, test_torn_last_line,
               fixture_tear_down);
   g_test_add_func ("/state/unwritable", test_unwritable);
+  g_test_add_func ("/state/from-text", test_from_text);
   return g_test_run ();
 }

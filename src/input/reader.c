@@ -35,6 +35,31 @@ struct VpcReader {
   GError *pending;  /* read error to report once buffered lines are out */
 };
 
+/* A reader taking the reader's reference to source; path (NULL for
+ * standard input and memory) may name a CloudWatch export stream. */
+static VpcReader *
+reader_new (VpcSource *source, const char *path, VpcReaderFlags flags)
+{
+  VpcReader *reader = g_new0 (VpcReader, 1);
+  reader->name = g_strdup (source->name);
+  reader->flags = flags;
+  reader->container = VPC_CONTAINER_AUTO;
+  reader->stream = g_string_new (NULL);
+  if (path != NULL)
+    {
+      /* CloudWatch export objects are <task>/<stream>/000000.gz (a regular file's
+       * directory names its stream). */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (dir);
+      if (strcmp (base, ".") != 0 && strcmp (base, G_DIR_SEPARATOR_S) != 0)
+        reader->dir_stream = g_strndup (base, vpc_stream_interface_id_length (base, strlen (base)));
+    }
+  reader->source = source;
+  reader->size = CHUNK;
+  reader->buf = g_malloc (reader->size);
+  return reader;
+}
+
 VpcReader *
 vpc_reader_open (const char *path, VpcContainer container, GError **error)
 {
@@ -67,24 +92,17 @@ vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags f
   VpcSource *source = vpc_source_new (fd, is_stdin ? "<stdin>" : path, path, container,
                                       (flags & VPC_READER_FOLLOW) && regular,
                                       (flags & VPC_READER_LIVE) != 0);
-
-  VpcReader *reader = g_new0 (VpcReader, 1);
-  reader->name = g_strdup (source->name);
-  reader->flags = flags;
-  reader->container = VPC_CONTAINER_AUTO;
-  reader->stream = g_string_new (NULL);
-  if (regular)
-    {
-      /* CloudWatch export objects are <task>/<stream>/000000.gz. */
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (dir);
-      if (strcmp (base, ".") != 0 && strcmp (base, G_DIR_SEPARATOR_S) != 0)
-        reader->dir_stream = g_strndup (base, vpc_stream_interface_id_length (base, strlen (base)));
-    }
-  reader->source = source;
-  reader->size = CHUNK;
-  reader->buf = g_malloc (reader->size);
+  VpcReader *reader = reader_new (source, regular ? path : NULL, flags);
   reader->thread = g_thread_new ("vpc-reader", vpc_source_thread, source);
+  return reader;
+}
+
+VpcReader *
+vpc_reader_open_memory (const char *name, const void *data, gsize len, VpcContainer container)
+{
+  VpcSource *source = vpc_source_new_memory (data, len, name, container);
+  VpcReader *reader = reader_new (source, NULL, 0);
+  vpc_source_thread (source); /* decodes it all into the full queue, then returns */
   return reader;
 }
 
@@ -109,7 +127,9 @@ vpc_reader_free (VpcReader *reader)
         reader->eof = TRUE;
       vpc_chunk_recycle (source, chunk);
     }
-  if (reader->eof)
+  if (reader->thread == NULL)
+    ; /* over memory: the source ran in vpc_reader_open_memory() */
+  else if (reader->eof)
     g_thread_join (reader->thread); /* it has returned or is about to */
   else
     {

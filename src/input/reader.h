@@ -40,6 +40,13 @@ gboolean vpc_reader_path_is_stream (const char *path);
 
 VpcReader *vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
                                  GError **error);
+/* A reader over len bytes at data, named name in messages, read like a
+ * file (gzip, container) without a thread: the input is read, inflated
+ * and decoded completely during the call and held in memory (so only for
+ * small inputs: tests and fuzzing); data need not outlive the call.  Never
+ * fails: errors come from vpc_reader_next_line() as for a file. */
+VpcReader *vpc_reader_open_memory (const char *name, const void *data, gsize len,
+                                   VpcContainer container);
 void vpc_reader_free (VpcReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReader, vpc_reader_free)
 

@@ -43,9 +43,10 @@ vpc_chunk_recycle (VpcSource *source, VpcChunk *chunk)
   g_async_queue_push (source->empty, chunk);
 }
 
-VpcSource *
-vpc_source_new (int fd, const char *name, const char *path, VpcContainer container,
-                gboolean follow, gboolean live)
+/* A source with chunks empty chunks to fill. */
+static VpcSource *
+source_new (int fd, const char *name, const char *path, VpcContainer container,
+            gboolean follow, gboolean live, int chunks)
 {
   VpcSource *source = g_new0 (VpcSource, 1);
   source->refs = 2; /* the reader and the thread */
@@ -58,8 +59,25 @@ vpc_source_new (int fd, const char *name, const char *path, VpcContainer contain
   source->container = (gint) container;
   source->full = g_async_queue_new_full (vpc_chunk_free);
   source->empty = g_async_queue_new_full (vpc_chunk_free);
-  for (int i = 0; i < CHUNKS; i++)
+  for (int i = 0; i < chunks; i++)
     g_async_queue_push (source->empty, vpc_chunk_new ());
+  return source;
+}
+
+VpcSource *
+vpc_source_new (int fd, const char *name, const char *path, VpcContainer container,
+                gboolean follow, gboolean live)
+{
+  return source_new (fd, name, path, container, follow, live, CHUNKS);
+}
+
+VpcSource *
+vpc_source_new_memory (const void *data, gsize len, const char *name, VpcContainer container)
+{
+  /* More chunks are made as they are needed (source_take_chunk). */
+  VpcSource *source = source_new (-1, name, name, container, FALSE, FALSE, 1);
+  source->mem = data != NULL ? data : (const guint8 *) "";
+  source->mem_len = len;
   return source;
 }
 
@@ -68,7 +86,8 @@ vpc_source_unref (VpcSource *source)
 {
   if (!g_atomic_int_dec_and_test (&source->refs))
     return;
-  close (source->fd);
+  if (source->fd >= 0)
+    close (source->fd);
   g_free (source->in);
   g_async_queue_unref (source->full);
   g_async_queue_unref (source->empty);
@@ -136,6 +155,13 @@ source_truncated (VpcSource *source)
 static gssize
 source_read_raw (VpcSource *source, void *buf, gsize len)
 {
+  if (source->mem != NULL)
+    {
+      gsize n = MIN (len, source->mem_len - source->mem_pos);
+      memcpy (buf, source->mem + source->mem_pos, n);
+      source->mem_pos += n;
+      return (gssize) n;
+    }
   for (;;)
     {
       gssize n = read (source->fd, buf, len);
@@ -252,7 +278,14 @@ source_decode (VpcSource *source, guint8 *out, gsize len)
 static VpcChunk *
 source_take_chunk (VpcSource *source)
 {
-  VpcChunk *chunk = g_async_queue_pop (source->empty);
+  VpcChunk *chunk;
+  if (source->mem != NULL) /* nobody else takes chunks: never wait */
+    {
+      if ((chunk = g_async_queue_try_pop (source->empty)) == NULL)
+        chunk = vpc_chunk_new ();
+    }
+  else
+    chunk = g_async_queue_pop (source->empty);
   if (g_atomic_int_get (&source->abandoned))
     {
       vpc_chunk_free (chunk);

@@ -44,7 +44,9 @@ typedef struct {
  * on a pipe when the consumer goes, and then frees it alone. */
 typedef struct {
   gint refs;
-  int fd;
+  int fd;             /* -1 for a source over memory */
+  const guint8 *mem;  /* a source over memory (vpc_reader_open_memory): its bytes */
+  gsize mem_len, mem_pos;
   char *name;
   char *path;         /* to open again after a rotation (VPC_READER_FOLLOW) */
   gboolean follow;
@@ -75,6 +77,11 @@ void vpc_chunk_recycle (VpcSource *source, VpcChunk *chunk);
  * reader's and the thread's.  path is opened again after a rotation. */
 VpcSource *vpc_source_new (int fd, const char *name, const char *path, VpcContainer container,
                            gboolean follow, gboolean live);
+/* A source over len bytes at data (read during vpc_source_thread(), which
+ * the caller runs itself): never blocks for an empty chunk but allocates
+ * one, so that the whole decoded input ends up in the full queue. */
+VpcSource *vpc_source_new_memory (const void *data, gsize len, const char *name,
+                                  VpcContainer container);
 /* Drop a reference; the last one closes the input and frees the source. */
 void vpc_source_unref (VpcSource *source);
 /* The thread: reads the input into chunks until its end or until abandoned. */

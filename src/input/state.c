@@ -130,32 +130,55 @@ state_rewrite (VpcState *state, GError **error)
   return ok;
 }
 
-VpcState *
-vpc_state_open (const char *path, GError **error)
+static VpcState *
+state_new (const char *path)
 {
-  g_autoptr (VpcState) state = g_new0 (VpcState, 1);
+  VpcState *state = g_new0 (VpcState, 1);
   state->path = g_strdup (path);
   state->fd = -1;
   state->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   state->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return state;
+}
+
+/* The entries of a state file's text (modified in place); TRUE if it
+ * holds anything else (blank or torn lines): then it is written afresh.
+ * Only whole lines: a line cut short by a crash is not a name. */
+static gboolean
+state_load (VpcState *state, char *text, gsize len)
+{
+  gboolean untidy = FALSE;
+  char *line = text;
+  for (char *nl; (nl = memchr (line, '\n', len - (gsize) (line - text))) != NULL; line = nl + 1)
+    {
+      *nl = '\0';
+      if (!state_parse_line (state, line))
+        untidy = TRUE;
+    }
+  if (line != text + len)
+    untidy = TRUE;
+  return untidy;
+}
+
+VpcState *
+vpc_state_new_from_text (const char *text, gsize len)
+{
+  VpcState *state = state_new ("(memory)");
+  g_autofree char *copy = g_strndup (text, len);
+  state_load (state, copy, len);
+  return state;
+}
+
+VpcState *
+vpc_state_open (const char *path, GError **error)
+{
+  g_autoptr (VpcState) state = state_new (path);
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) local = NULL;
   gboolean untidy = FALSE;
   if (g_file_get_contents (path, &text, &len, &local))
-    {
-      /* Only whole lines: a line cut short by a crash is not a name. */
-      char *line = text;
-      for (char *nl; (nl = memchr (line, '\n', len - (gsize) (line - text))) != NULL;
-           line = nl + 1)
-        {
-          *nl = '\0';
-          if (!state_parse_line (state, line))
-            untidy = TRUE;
-        }
-      if (line != text + len)
-        untidy = TRUE;
-    }
+    untidy = state_load (state, text, len);
   else if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "--state %s", local->message);
@@ -201,7 +224,7 @@ vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identi
 {
   g_autofree char *name = state_name (input);
   char *key = state_key (name, identity);
-  if (!g_hash_table_add (state->done, key))
+  if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
     return TRUE;
   g_autofree char *line = state_line (key);
   gsize len = strlen (line), done = 0;

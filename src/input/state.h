@@ -30,6 +30,9 @@ gboolean vpc_file_identity_equal (const VpcFileIdentity *a, const VpcFileIdentit
  * and blank lines are dropped (the file is rewritten without them).
  * VPC_ERROR_IO if it cannot be read or written. */
 VpcState *vpc_state_open (const char *path, GError **error);
+/* A state read from text (the contents of a state file), backed by no
+ * file: vpc_state_add() records in memory only (for tests and fuzzing). */
+VpcState *vpc_state_new_from_text (const char *text, gsize len);
 void vpc_state_free (VpcState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcState, vpc_state_free)
 

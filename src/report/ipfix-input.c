@@ -116,6 +116,38 @@ vpc_ipfix_input_free (VpcIpfixInput *input)
   g_free (input);
 }
 
+/* The collector over input->fp (plain IPFIX), with the internal template
+ * of VpcFlow. */
+static gboolean
+ipfix_input_start (VpcIpfixInput *input, GError **error)
+{
+  input->model = vpc_infomodel_new ();
+  fbSession_t *session = fbSessionAlloc (input->model);
+  fbSessionAddNewTemplateCallback (session, new_template, input);
+  fbTemplate_t *tmpl = vpc_flow_template_new (input->model, VPC_FLOW_INTERNAL, error);
+  GError *fb_error = NULL;
+  uint16_t tid;
+  if (tmpl == NULL
+      || (tid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error)) == 0)
+    {
+      if (tmpl != NULL)
+        {
+          fbTemplateFreeUnused (tmpl);
+          vpc_fixbuf_error (error, fb_error, input->path);
+        }
+      fbSessionFree (session);
+      return FALSE;
+    }
+  fbCollector_t *collector = fbCollectorAllocFP (NULL, input->fp);
+  input->fbuf = fBufAllocForCollection (session, collector);
+  if (!fBufSetInternalTemplate (input->fbuf, tid, &fb_error))
+    {
+      vpc_fixbuf_error (error, fb_error, input->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 VpcIpfixInput *
 vpc_ipfix_input_open (const char *path, GError **error)
 {
@@ -136,30 +168,27 @@ vpc_ipfix_input_open (const char *path, GError **error)
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", path, g_strerror (errno));
       return NULL;
     }
-  input->model = vpc_infomodel_new ();
-  fbSession_t *session = fbSessionAlloc (input->model);
-  fbSessionAddNewTemplateCallback (session, new_template, input);
-  fbTemplate_t *tmpl = vpc_flow_template_new (input->model, VPC_FLOW_INTERNAL, error);
-  GError *fb_error = NULL;
-  uint16_t tid;
-  if (tmpl == NULL
-      || (tid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error)) == 0)
+  if (!ipfix_input_start (input, error))
+    return NULL;
+  return g_steal_pointer (&input);
+}
+
+VpcIpfixInput *
+vpc_ipfix_input_open_memory (const char *name, const void *data, gsize len, GError **error)
+{
+  g_autoptr (VpcIpfixInput) input = g_new0 (VpcIpfixInput, 1);
+  input->path = g_strdup (name);
+  /* fmemopen() refuses a zero size before glibc 2.22: one byte, no data. */
+  input->fp = fmemopen ((void *) (len > 0 ? data : ""), len > 0 ? len : 1, "rb");
+  if (input->fp == NULL)
     {
-      if (tmpl != NULL)
-        {
-          fbTemplateFreeUnused (tmpl);
-          vpc_fixbuf_error (error, fb_error, path);
-        }
-      fbSessionFree (session);
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name, g_strerror (errno));
       return NULL;
     }
-  fbCollector_t *collector = fbCollectorAllocFP (NULL, input->fp);
-  input->fbuf = fBufAllocForCollection (session, collector);
-  if (!fBufSetInternalTemplate (input->fbuf, tid, &fb_error))
-    {
-      vpc_fixbuf_error (error, fb_error, path);
-      return NULL;
-    }
+  if (len == 0)
+    fseek (input->fp, 0, SEEK_END);
+  if (!ipfix_input_start (input, error))
+    return NULL;
   return g_steal_pointer (&input);
 }
 

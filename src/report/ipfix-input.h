@@ -19,6 +19,11 @@ typedef struct VpcIpfixInput VpcIpfixInput;
 
 /* Open an IPFIX file.  VPC_ERROR_IO if it cannot be opened. */
 VpcIpfixInput *vpc_ipfix_input_open (const char *path, GError **error);
+/* Read plain (not gzip) IPFIX from len bytes at data, which must outlive
+ * the input; name is for messages.  No file and no thread: for tests and
+ * fuzzing.  VPC_ERROR_IO if the memory stream cannot be made. */
+VpcIpfixInput *vpc_ipfix_input_open_memory (const char *name, const void *data, gsize len,
+                                            GError **error);
 void vpc_ipfix_input_free (VpcIpfixInput *input);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcIpfixInput, vpc_ipfix_input_free)
 
