@@ -553,6 +553,33 @@ test_ipfix_memory (void)
   g_clear_error (&error);
 }
 
+/* A template with no element, then a data set of it: libfixbuf 2.4 hands
+ * back empty records from it for ever (a hang found by fuzzing); the
+ * reader stops with an error instead. */
+static void
+test_ipfix_empty_template (void)
+{
+  static const guint8 message[36] = {
+    0x00, 0x0a, 0x00, 0x24, 0x65, 0x53, 0xf1, 0x00, 0, 0, 0, 0, 0, 0, 0, 1,
+    /* template set: 256, no element */
+    0x00, 0x02, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00,
+    /* data set 256: 8 bytes */
+    0x01, 0x00, 0x00, 0x0c, 1, 2, 3, 4, 5, 6, 7, 8,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VpcIpfixInput) input
+      = vpc_ipfix_input_open_memory ("empty-template", (const char *) message, sizeof message, &error);
+  g_assert_no_error (error);
+  const VpcFlow *flow = NULL;
+  guint64 mask = 0;
+  guint n = 0;
+  while (n < 100 && vpc_ipfix_input_next (input, &flow, &mask, &error))
+    n++;
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_IPFIX);
+  g_assert_nonnull (strstr (error->message, "no element"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -570,5 +597,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/groups", test_groups);
   g_test_add_func ("/report/parse-ports", test_parse_ports);
   g_test_add_func ("/report/ipfix-memory", test_ipfix_memory);
+  g_test_add_func ("/report/ipfix-empty-template", test_ipfix_empty_template);
   return g_test_run ();
 }

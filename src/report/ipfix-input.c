@@ -15,6 +15,8 @@
 typedef struct {
   gboolean options; /* an options template: its records are not flows */
   guint64 mask;     /* VpcElementIndex bits of the elements it carries */
+  gboolean empty;   /* no element: libfixbuf 2.4 would return empty records from a
+                       data set of it for ever (found by fuzzing) */
 } TemplateInfo;
 
 struct VpcIpfixInput {
@@ -72,6 +74,7 @@ new_template (fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl, void *app_
 {
   TemplateInfo *info = g_new0 (TemplateInfo, 1);
   info->options = fbTemplateGetOptionsScope (tmpl) > 0;
+  info->empty = fbTemplateCountElements (tmpl) == 0;
   const VpcElementSpec *elements = vpc_mapper_elements ();
   for (guint i = 0; i < VPC_EL_COUNT; i++)
     {
@@ -214,6 +217,14 @@ vpc_ipfix_input_next (VpcIpfixInput *input, const VpcFlow **flow, guint64 *mask,
       input->records++;
       fbTemplate_t *tmpl = fBufGetCollectionTemplate (input->fbuf, NULL);
       const TemplateInfo *info = tmpl != NULL ? fbTemplateGetContext (tmpl) : NULL;
+      if (info != NULL && info->empty)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
+                       "%s: record %" G_GUINT64_FORMAT ": its template has no element "
+                       "(the data cannot be read)",
+                       input->path, input->records);
+          return FALSE;
+        }
       if (info == NULL || info->options)
         {
           input->options_records++;
