@@ -43,3 +43,22 @@ guint32 vpc_message_get_sequence (const guint8 *message);
 /* The template-only messages, with sequence number sequence and the
  * current export time; NULL (with error) if they cannot be made. */
 GPtrArray *vpc_output_template_messages (VpcOutput *output, guint32 sequence, GError **error);
+
+/* Network helpers shared by the UDP (output-net.c) and TCP (output-tcp.c)
+ * outputs. */
+struct addrinfo;
+/* Split "HOST:PORT" / "[IPv6]:PORT"; VPC_ERROR_USAGE otherwise. */
+gboolean vpc_net_split_destination (const char *destination, char **host, char **port,
+                                    GError **error);
+/* getaddrinfo(); VPC_ERROR_IO naming destination. */
+struct addrinfo *vpc_net_resolve (const char *destination, const char *host, const char *port,
+                                  int socktype, GError **error);
+/* Sleep until the monotonic time until_us, in short steps; FALSE if interrupted. */
+gboolean vpc_net_sleep_until (gint64 until_us, const gint *interrupted);
+/* When waiting for a collector is given up after a stop (the grace after
+ * the interruption was first seen), or 0 while none was asked for. */
+gint64 vpc_net_stop_deadline (const VpcNetOptions *options, gint64 *deadline);
+/* Wait up to timeout_ms (-1: no limit) for events on fd, or (watch_stop)
+ * the interruption's wake-up. */
+void vpc_net_wait_fd (const VpcNetOptions *options, int fd, short events, gboolean watch_stop,
+                      int timeout_ms);
