@@ -308,7 +308,7 @@ expect_state "watched directory, corrupt gzip" "$D/state" corrupt.log.gz no
 cp "$WORK/corrupt-good.gz" "$D/in/.corrupt.tmp" && mv "$D/in/.corrupt.tmp" "$D/in/corrupt.log.gz"
 wait_for 10 state_has "$D/state" corrupt.log.gz || diag "the repaired file was not recorded"
 expect_state "watched directory, repaired gzip" "$D/state" corrupt.log.gz yes
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 # exit status 1: an input (the corrupt copy) could not be read to its end during the run
 if [ "$STOP_RC" -eq 1 ] && [ "$STOP_LATE" -eq 0 ]; then
     ok "watched directory: SIGTERM ends vpc2ipfix (exit 1: an input failed during the run)"
@@ -355,7 +355,7 @@ vpc_start plain2 -F --state "$D/state" -o "$D/out/flows.ipfix" "$D/in"
 wait_for 10 partial_written || diag "no .partial output seen after the restart"
 b_read() { grep -q 'b.log' "$WORK/plain2.err" 2>/dev/null || [ -n "$(find "$D/out" -name '.*.partial' -size +1k)" ]; }
 wait_for 5 b_read || true
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 check "-o FILE after kill -9: the restarted run ends on SIGTERM (exit 0)" "$STOP_RC"
 expect_state "-o FILE, after the final commit" "$D/state" a.log yes
 expect_state "-o FILE, after the final commit" "$D/state" b.log yes
@@ -381,7 +381,7 @@ wait_for 5 partial_rot || true
 stop_pid "$VPC_PID" KILL 5
 vpc_start rot2 -F --state "$D/state" -o "$PATTERN" --rotate 2 "$D/in"
 wait_for 10 state_has "$D/state" b.log || diag "b.log not recorded within 10 s after the restart"
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 check "--rotate after kill -9: the restarted run ends on SIGTERM (exit 0)" "$STOP_RC"
 if ls "$D"/out/.*.partial >/dev/null 2>&1; then
     # the killed run's unfinished bin stays as it was: not a committed file
@@ -421,7 +421,7 @@ OPENED=$(opened_connections tcpkill)
 vpc_start tk2 -F --state "$D/state" --tcp "127.0.0.1:$COLL_PORT" "$D/in"
 wait_for 10 opened_more tcpkill "$OPENED" || diag "the restarted run did not connect"
 wait_for 10 state_has "$D/state" b.log || diag "b.log not recorded within 10 s after the restart"
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 check "--tcp after kill -9: the restarted run ends on SIGTERM (exit 0)" "$STOP_RC"
 COLL_PID=$TK_COLL
 stop_pid "$COLL_PID" TERM 10
@@ -449,7 +449,7 @@ stop_pid "$COLL_PID" KILL 5
 # The output fails for good 2 s later (the run may end by itself, or on SIGTERM).
 not_alive() { ! alive "$1"; }
 wait_for 6 not_alive "$VPC_PID" || true
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 if grep -q 'may not have been delivered' "$WORK/tg1.err"; then
     ok "collector gone: the output failed with b.log's records unacknowledged"
 else
@@ -461,7 +461,7 @@ coll_start tcpgone2
 TG_COLL=$COLL_PID
 vpc_start tg2 -F --state "$D/state" --tcp "127.0.0.1:$COLL_PORT" "$D/in"
 wait_for 10 state_has "$D/state" b.log || diag "b.log not recorded within 10 s after the restart"
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 COLL_PID=$TG_COLL
 stop_pid "$COLL_PID" TERM 10
 expect_state "collector back, next run" "$D/state" b.log yes
@@ -486,7 +486,7 @@ flow_log "$D/in/b.log" 11101 100
 wait_for 10 state_has "$D/state" b.log || diag "b.log not recorded while the collector is stopped"
 kill -CONT "$TS_COLL"
 wait_for 10 have_flows "$WORK/tcpstop.jsonl" 11101 11200 || diag "b.log did not arrive after SIGCONT"
-stop_pid "$VPC_PID" TERM 10
+stop_pid "$VPC_PID" TERM 30
 check "collector stopped and resumed: SIGTERM ends vpc2ipfix (exit 0)" "$STOP_RC"
 COLL_PID=$TS_COLL
 stop_pid "$COLL_PID" TERM 10
