@@ -4,6 +4,8 @@
 
 #include "cli.h"
 
+#include "output-spec.h"
+
 #include <string.h>
 
 gboolean
@@ -161,6 +163,37 @@ argv_sets (char **argv, const GOptionEntry *e)
   return FALSE;
 }
 
+/* An [output NAME] group as one --output-spec=NAME:KEY=VALUE;... argument
+ * (see output-spec.h); none if the command line gives --output-spec. */
+static gboolean
+config_output_group (const char *path, const char *text, GKeyFile *kf, const char *group,
+                     char **argv, const GOptionEntry *output_spec, GPtrArray *args,
+                     GError **error)
+{
+  if (argv_sets (argv, output_spec)) /* the command line's outputs win */
+    return TRUE;
+  g_autoptr (GString) spec = g_string_new (group + strlen ("output "));
+  g_string_append_c (spec, ':');
+  g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+  for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
+    {
+      guint line = config_line (text, group, keys[k]);
+      if (!g_strv_contains (vpc_output_spec_keys, keys[k]))
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                            "%s:%u: unknown key '%s' in [%s] (see OUTPUTS in vpc2ipfix(1))",
+                            path, line, keys[k], group),
+               FALSE;
+      g_autofree char *value = g_key_file_get_string (kf, group, keys[k], NULL);
+      if (value == NULL || strchr (value, ';') != NULL)
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                            "%s:%u: %s: a value without ';'", path, line, keys[k]),
+               FALSE;
+      g_string_append_printf (spec, "%s=%s;", keys[k], value);
+    }
+  g_ptr_array_add (args, g_strdup_printf ("--%s=%s", output_spec->long_name, spec->str));
+  return TRUE;
+}
+
 gboolean
 vpc_cli_config_args (const char *path, const char *group, const GOptionEntry *const *entry_sets,
                      char **argv, GPtrArray *args, GError **error)
@@ -174,11 +207,18 @@ vpc_cli_config_args (const char *path, const char *group, const GOptionEntry *co
     return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE, "%s: %s", path, local->message),
            FALSE;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  const GOptionEntry *output_spec = find_entry (entry_sets, "output-spec");
   for (guint g = 0; groups[g] != NULL; g++)
-    if (strcmp (groups[g], group) != 0)
+    if (output_spec != NULL && g_str_has_prefix (groups[g], "output "))
+      {
+        if (!config_output_group (path, text, kf, groups[g], argv, output_spec, args, error))
+          return FALSE;
+      }
+    else if (strcmp (groups[g], group) != 0)
       return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                          "%s:%u: unknown group [%s] (the options go in [%s])", path,
-                          config_line (text, groups[g], NULL), groups[g], group),
+                          "%s:%u: unknown group [%s] (the options go in [%s]%s)", path,
+                          config_line (text, groups[g], NULL), groups[g], group,
+                          output_spec != NULL ? ", the outputs in [output NAME]" : ""),
              FALSE;
   g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
   for (guint k = 0; keys != NULL && keys[k] != NULL; k++)

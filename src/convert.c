@@ -16,6 +16,7 @@
 #include "flow/records.h"
 #include "input/settle.h"
 #include "input/state.h"
+#include "output-spec.h"
 
 /* Check the header line of a file input, if it has one, before any output
  * exists: a wrong header stops the run with nothing written.  A stream
@@ -59,7 +60,7 @@ typedef struct {
   const VpcConvertOptions *options;
   VpcStats *stats;
   VpcParser *parser;
-  VpcExporter *exporter;
+  VpcRoutes *routes;
   VpcExportQueue *queue;
   VpcState *state;     /* --state, or NULL */
   const VpcCounts *current; /* of the input being read, or NULL */
@@ -99,7 +100,7 @@ job_record_delivered (Job *job, GError **error)
 {
   if (job->state == NULL || g_queue_is_empty (&job->awaiting))
     return TRUE;
-  guint64 delivered = vpc_exporter_get_delivered (job->exporter);
+  guint64 delivered = vpc_routes_get_delivered (job->routes);
   Awaiting *a;
   while ((a = g_queue_peek_head (&job->awaiting)) != NULL && a->mark <= delivered)
     {
@@ -116,10 +117,10 @@ job_collect_outputs (Job *job)
 {
   g_autoptr (GArray) outputs = g_array_new (FALSE, TRUE, sizeof (VpcOutputStats));
   g_array_set_clear_func (outputs, (GDestroyNotify) vpc_output_stats_clear);
-  for (guint i = 0; i < vpc_exporter_get_output_count (job->exporter); i++)
+  for (guint i = 0; i < vpc_routes_get_output_count (job->routes); i++)
     {
       VpcOutputStats o;
-      vpc_output_get_stats (vpc_exporter_get_output (job->exporter, i), &o);
+      vpc_routes_get_output_stats (job->routes, i, &o);
       g_array_append_val (outputs, o);
     }
   vpc_stats_set_outputs (job->stats, outputs);
@@ -383,9 +384,10 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
     }
 }
 
-/* The outputs the options name: collectors first, then the file. */
+/* The outputs of the plain options (-o, --udp, --tcp): collectors first,
+ * then the file; an empty array if there are none. */
 static GPtrArray *
-open_outputs (const VpcConvertOptions *options, GError **error)
+open_plain_outputs (const VpcConvertOptions *options, GError **error)
 {
   g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
   for (const char *const *d = options->udp; d != NULL && *d != NULL; d++)
@@ -412,8 +414,64 @@ open_outputs (const VpcConvertOptions *options, GError **error)
         return NULL;
       g_ptr_array_add (outputs, output);
     }
-  g_assert (outputs->len > 0);
   return g_steal_pointer (&outputs);
+}
+
+/* The one output of a named output (--output-spec, [output NAME]). */
+static VpcOutput *
+open_spec_output (const VpcOutputSpec *spec, GError **error)
+{
+  VpcOutput *output = spec->udp != NULL   ? vpc_output_new_udp (spec->udp, &spec->net, error)
+                      : spec->tcp != NULL ? vpc_output_new_tcp (spec->tcp, &spec->net, error)
+                      : spec->rotate_seconds > 0
+                          ? vpc_output_new_rotating (spec->file, spec->rotate_seconds, error)
+                          : vpc_output_new_file (spec->file, error);
+  if (output == NULL)
+    g_prefix_error (error, "output '%s': ", spec->name);
+  return output;
+}
+
+/* The routes: the plain options' outputs behind one exporter (no filter
+ * of their own), then one exporter per named output, behind its filter. */
+static VpcRoutes *
+open_routes (const VpcConvertOptions *options, GError **error)
+{
+  g_autoptr (VpcRoutes) routes = vpc_routes_new (options->diag);
+  GPtrArray *plain = open_plain_outputs (options, error);
+  if (plain == NULL)
+    return NULL;
+  if (plain->len == 0)
+    g_ptr_array_unref (plain);
+  else
+    {
+      VpcExporter *exporter
+          = vpc_exporter_new (plain, options->observation_domain, options->diag, error);
+      if (exporter == NULL)
+        return NULL;
+      vpc_exporter_set_interface_table (exporter, options->interface_table);
+      vpc_routes_add_route (routes, NULL, options->observation_domain, exporter, NULL);
+    }
+  for (guint i = 0; options->output_specs != NULL && i < options->output_specs->len; i++)
+    {
+      const VpcOutputSpec *spec = options->output_specs->pdata[i];
+      VpcOutput *output = open_spec_output (spec, error);
+      if (output == NULL)
+        return NULL;
+      GPtrArray *outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
+      g_ptr_array_add (outputs, output);
+      VpcExporter *exporter
+          = vpc_exporter_new (outputs, spec->observation_domain, options->diag, error);
+      if (exporter == NULL)
+        {
+          g_prefix_error (error, "output '%s': ", spec->name);
+          return NULL;
+        }
+      vpc_exporter_set_interface_table (exporter, spec->interface_table);
+      vpc_routes_add_route (routes, spec->name, spec->observation_domain, exporter,
+                            spec->filter);
+    }
+  g_assert (vpc_routes_get_output_count (routes) > 0);
+  return g_steal_pointer (&routes);
 }
 
 /* --follow takes directories to watch, or one file or "-" to follow. */
@@ -449,6 +507,16 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (options->output != NULL && strcmp (options->output, "-") != 0
       && !vpc_output_path_check (options->output, error))
     return FALSE;
+  for (guint i = 0; options->output_specs != NULL && i < options->output_specs->len; i++)
+    {
+      const VpcOutputSpec *spec = options->output_specs->pdata[i];
+      if (spec->file != NULL && strcmp (spec->file, "-") != 0 && spec->rotate_seconds == 0
+          && !vpc_output_path_check (spec->file, error))
+        {
+          g_prefix_error (error, "output '%s': ", spec->name);
+          return FALSE;
+        }
+    }
 
   const char *const stdin_only[] = { "-", NULL };
   if (inputs == NULL || inputs[0] == NULL)
@@ -480,17 +548,11 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       && (state = vpc_state_open (options->state_file, error)) == NULL)
     return FALSE;
 
-  GPtrArray *outputs = open_outputs (options, error);
-  if (outputs == NULL)
+  g_autoptr (VpcRoutes) routes = open_routes (options, error);
+  if (routes == NULL)
     return FALSE;
-  g_autoptr (VpcExporter) exporter
-      = vpc_exporter_new (outputs, options->observation_domain, options->diag, error);
-  if (exporter == NULL)
-    return FALSE;
-
-  vpc_exporter_set_interface_table (exporter, options->interface_table);
-  g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
-  Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
+  g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (routes);
+  Job job = { .options = options, .stats = stats, .parser = parser, .routes = routes,
               .queue = queue, .state = state };
   vpc_export_queue_set_wait_func (queue, job_wait, &job);
   g_queue_init (&job.awaiting);
@@ -538,7 +600,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
        * is recorded: what is not acknowledged is sent again next time. */
       g_queue_clear_full (&job.awaiting, awaiting_free);
       g_steal_pointer (&queue);
-      g_steal_pointer (&exporter);
+      g_steal_pointer (&routes);
       return FALSE;
     }
   /* What was delivered is recorded, also when an output failed. */
@@ -549,9 +611,9 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       ok = FALSE;
     }
   g_queue_clear_full (&job.awaiting, awaiting_free);
-  stats->templates = vpc_exporter_get_template_count (exporter);
-  stats->interfaces = vpc_exporter_get_interface_count (exporter);
-  stats->interface_collisions = vpc_exporter_get_interface_collisions (exporter);
+  stats->templates = vpc_routes_get_template_count (routes);
+  stats->interfaces = vpc_routes_get_interface_count (routes);
+  stats->interface_collisions = vpc_routes_get_interface_collisions (routes);
   guint64 dropped = vpc_export_queue_get_dropped (queue);
   if (!ok && dropped > 0 && error != NULL && *error != NULL)
     {

@@ -23,6 +23,7 @@ typedef struct {
   const char *const *udp;      /* collectors "HOST:PORT" (NULL-terminated, or NULL) */
   const char *const *tcp;
   VpcNetOptions net;
+  const GPtrArray *output_specs; /* VpcOutputSpec* (output-spec.h): more outputs, or NULL */
   gboolean follow;             /* follow a file or stdin, or watch directories */
   const char *state_file;      /* completed input files, or NULL */
   const char *format;          /* columns of header-less input, or NULL for the default */

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "convert.h"
+#include "output-spec.h"
 #include "export/output-path.h"
 
 #define EXIT_USAGE 2
@@ -117,6 +118,7 @@ main (int argc, char **argv)
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
   g_auto (GStrv) tcp = NULL;
+  g_auto (GStrv) output_specs = NULL;
   g_autofree char *state_file = NULL;
   g_autofree char *protocol = NULL;
   gboolean strict = FALSE, quiet = FALSE, version = FALSE, follow = FALSE;
@@ -143,6 +145,11 @@ main (int argc, char **argv)
       "HOST:PORT" },
     { "tcp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tcp,
       "Send IPFIX to a collector over TCP (repeatable)", "HOST:PORT" },
+    { "output-spec", 0, 0, G_OPTION_ARG_STRING_ARRAY, &output_specs,
+      "One more output, with a name and its own destination, protocol, filter and domain "
+      "(repeatable; in --config: [output NAME] groups): \"rejects:udp=HOST:PORT;protocol=v9;"
+      "filter=action reject;observation-domain=2\"; see OUTPUTS in vpc2ipfix(1)",
+      "NAME:KEY=VALUE;..." },
     { "follow", 'F', 0, G_OPTION_ARG_NONE, &follow,
       "Keep reading: a file as it grows (rotation and truncation survived), standard input "
       "until it closes, or directories for new files; stop with SIGTERM or SIGINT",
@@ -340,6 +347,26 @@ main (int argc, char **argv)
   if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
     net.wake_fd = wake_pipe[0];
   gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
+  g_autoptr (GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_spec_free);
+  VpcOutputSpec spec_defaults = { .net = net, .observation_domain = domain,
+                                  .interface_table = interface_table && !no_interface_table };
+  for (char **s = output_specs; s != NULL && *s != NULL; s++)
+    {
+      VpcOutputSpec *spec = vpc_output_spec_parse (*s, &spec_defaults, &error);
+      if (spec == NULL)
+        {
+          fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+          return EXIT_USAGE;
+        }
+      for (guint i = 0; i < specs->len; i++)
+        if (strcmp (((VpcOutputSpec *) specs->pdata[i])->name, spec->name) == 0)
+          {
+            fprintf (stderr, "vpc2ipfix: output '%s' is declared twice\n", spec->name);
+            vpc_output_spec_free (spec);
+            return EXIT_USAGE;
+          }
+      g_ptr_array_add (specs, spec);
+    }
   if (net.protocol != VPC_PROTOCOL_IPFIX
       && (udp == NULL || udp[0] == NULL || (tcp != NULL && tcp[0] != NULL)))
     {
@@ -374,7 +401,8 @@ main (int argc, char **argv)
   Progress progress = { .start_us = g_get_monotonic_time () };
   VpcDiag diag = { print_diag, &progress.shown };
   VpcConvertOptions options = {
-    .output = output != NULL ? output : to_collectors ? NULL : "-",
+    .output = output != NULL ? output : (to_collectors || specs->len > 0) ? NULL : "-",
+    .output_specs = specs,
     .rotate_seconds = (guint) rotate,
     .settle_us = (gint64) (settle * G_USEC_PER_SEC),
     .udp = (const char *const *) udp,
@@ -432,7 +460,7 @@ main (int argc, char **argv)
   if (cut_short)
     {
       fprintf (stderr, "vpc2ipfix: interrupted: %s\n",
-               to_collectors ? "what was read went to the collectors; no output file was written"
+               to_collectors || specs->len > 0 ? "what was read went to the collectors; no output file was written"
                              : "no output file was written");
       return EXIT_FAILURE;
     }

@@ -21,6 +21,7 @@ void
 vpc_output_stats_clear (VpcOutputStats *stats)
 {
   g_clear_pointer (&stats->destination, g_free);
+  g_clear_pointer (&stats->name, g_free);
 }
 
 VpcStats *
@@ -175,6 +176,10 @@ vpc_stats_to_text (const VpcStats *stats)
                               strcmp (o->protocol, "ipfix") == 0 ? ""
                               : strcmp (o->protocol, "v9") == 0 ? "NetFlow v9" : "NetFlow v5",
                               o->messages, o->records, o->bytes);
+      if (o->name != NULL)
+        g_string_append_printf (out, " (output %s, domain %u, %" G_GUINT64_FORMAT
+                                " flows not selected by its filter)",
+                                o->name, o->observation_domain, o->filtered);
       if (o->template_messages > 0)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " template messages",
                                 o->template_messages);
@@ -310,6 +315,14 @@ vpc_stats_to_json (const VpcStats *stats)
           o->connects, o->reconnects, o->resent_messages, o->resent_records, o->skipped_ipv6,
           o->skipped_times,
           o->split_flows, o->split_records, o->clamped_counters, o->backdated_packets, o->clamped_times);
+      if (o->name != NULL)
+        {
+          g_string_truncate (out, out->len - 1); /* the closing brace */
+          g_string_append (out, ", \"name\": ");
+          append_json_string (out, o->name);
+          g_string_append_printf (out, ", \"observation_domain\": %u, \"filtered\": %" G_GUINT64_FORMAT "}",
+                                  o->observation_domain, o->filtered);
+        }
     }
   g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);

@@ -59,6 +59,12 @@ typedef struct {
   guint64 backdated_packets;  /* export time set back: flows older than the 32-bit uptime
                                  * window before now */
   guint64 clamped_times;      /* flows longer than the uptime window: start moved up */
+  /* The output's route (--output-spec, [output NAME]): its name (NULL for
+   * the outputs of -o/--udp/--tcp), observation domain and the flows its
+   * filter did not select (not sent to it). */
+  char *name;
+  guint32 observation_domain;
+  guint64 filtered;
 } VpcOutputStats;
 
 void vpc_output_stats_clear (VpcOutputStats *stats);

@@ -36,7 +36,7 @@ typedef struct {
  * the line text its flows point into, a sync batch is acknowledged over a
  * third queue (acks), and the consumer may be told to abandon the rest. */
 struct VpcExportQueue {
-  VpcExporter *exporter;
+  VpcRoutes *routes;
   GThread *thread;
   GAsyncQueue *full;  /* Batch*, parser -> encoder */
   GAsyncQueue *empty; /* Batch*, encoder -> parser */
@@ -67,14 +67,14 @@ export_queue_thread (gpointer data)
       gboolean go = !g_atomic_int_get (&queue->failed) && !g_atomic_int_get (&queue->abandoned);
       if (batch == NULL)
         {
-          if (go && !vpc_exporter_idle (queue->exporter, &queue->error))
+          if (go && !vpc_routes_idle (queue->routes, &queue->error))
             g_atomic_int_set (&queue->failed, 1);
           continue;
         }
       if (batch->last)
         {
           if (go && batch->finish_exporter
-              && !vpc_exporter_finish (queue->exporter, batch->complete, &queue->error))
+              && !vpc_routes_finish (queue->routes, batch->complete, &queue->error))
             g_atomic_int_set (&queue->failed, 1);
           g_free (batch);
           g_async_queue_push (queue->done, GINT_TO_POINTER (1));
@@ -82,7 +82,7 @@ export_queue_thread (gpointer data)
         }
       guint i = 0;
       for (; i < batch->n && go; i++)
-        if (!vpc_exporter_add (queue->exporter, &batch->flows[i], batch->masks[i], &queue->error))
+        if (!vpc_routes_add (queue->routes, &batch->flows[i], batch->masks[i], &queue->error))
           {
             g_atomic_int_set (&queue->failed, 1);
             go = FALSE;
@@ -90,10 +90,10 @@ export_queue_thread (gpointer data)
       if (i < batch->n)
         queue->dropped += batch->n - i; /* read by the caller after the thread ended */
       if (batch->mark != 0 && go)
-        vpc_exporter_mark (queue->exporter, batch->mark);
+        vpc_routes_mark (queue->routes, batch->mark);
       if (batch->sync)
         {
-          if (go && !vpc_exporter_flush (queue->exporter, &queue->error))
+          if (go && !vpc_routes_flush (queue->routes, &queue->error))
             g_atomic_int_set (&queue->failed, 1);
           g_async_queue_push (queue->acks, GINT_TO_POINTER (1));
         }
@@ -106,10 +106,10 @@ export_queue_thread (gpointer data)
 }
 
 VpcExportQueue *
-vpc_export_queue_new (VpcExporter *exporter)
+vpc_export_queue_new (VpcRoutes *routes)
 {
   VpcExportQueue *queue = g_new0 (VpcExportQueue, 1);
-  queue->exporter = exporter;
+  queue->routes = routes;
   queue->full = g_async_queue_new_full (g_free);
   queue->empty = g_async_queue_new_full (g_free);
   queue->acks = g_async_queue_new ();

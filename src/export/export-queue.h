@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "exporter.h"
+#include "routes.h"
 #include "flow/mapper.h"
 
 G_BEGIN_DECLS
@@ -16,9 +17,9 @@ G_BEGIN_DECLS
  * and at most 3 batches exist. */
 typedef struct VpcExportQueue VpcExportQueue;
 
-/* The queue takes no ownership of exporter, which it alone uses until
- * vpc_export_queue_finish() returns. */
-VpcExportQueue *vpc_export_queue_new (VpcExporter *exporter);
+/* The queue takes no ownership of routes (their exporters), which it
+ * alone uses until vpc_export_queue_finish() returns. */
+VpcExportQueue *vpc_export_queue_new (VpcRoutes *routes);
 void vpc_export_queue_free (VpcExportQueue *queue);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcExportQueue, vpc_export_queue_free)
 

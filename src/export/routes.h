@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Outputs as objects: each route is an exporter with its own outputs, filter and domain, fed the same flows. */
+#pragma once
+
+#include <glib.h>
+
+#include "exporter.h"
+#include "flow/filter.h"
+
+G_BEGIN_DECLS
+
+/* The flows of a run go to every route whose filter selects them (the
+ * pmacct plugin model): a route is one exporter (its own observation
+ * domain, IPFIX session, templates and sequence numbers; its own
+ * protocol) with its outputs.  The calls mirror exporter.h and go to
+ * every route; all but the getters come from the encoder's thread. */
+typedef struct VpcRoutes VpcRoutes;
+
+VpcRoutes *vpc_routes_new (const VpcDiag *diag);
+void vpc_routes_free (VpcRoutes *routes);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcRoutes, vpc_routes_free)
+
+/* Add a route: exporter is taken, filter (NULL: every flow) must outlive
+ * routes; name
+ * (NULL for the outputs of the plain options) is copied; domain is the
+ * exporter's observation domain (for the statistics). */
+void vpc_routes_add_route (VpcRoutes *routes, const char *name, guint32 domain,
+                           VpcExporter *exporter, const VpcFilter *filter);
+
+/* Hand flow to every route that selects it; the others count it as
+ * filtered. */
+gboolean vpc_routes_add (VpcRoutes *routes, const VpcFlow *flow, guint64 mask, GError **error);
+void vpc_routes_mark (VpcRoutes *routes, guint64 mark);
+gboolean vpc_routes_flush (VpcRoutes *routes, GError **error);
+gboolean vpc_routes_idle (VpcRoutes *routes, GError **error);
+/* Every route is finished, whatever another says: the first failure is
+ * the error, the others go to diag. */
+gboolean vpc_routes_finish (VpcRoutes *routes, gboolean complete, GError **error);
+
+/* The highest mark every output of every route has delivered. */
+guint64 vpc_routes_get_delivered (const VpcRoutes *routes);
+
+/* Every output of every route, in order; its statistics carry the route's
+ * name, observation domain and filtered count. */
+guint vpc_routes_get_output_count (const VpcRoutes *routes);
+void vpc_routes_get_output_stats (const VpcRoutes *routes, guint index, VpcOutputStats *stats);
+
+/* Sums over the routes (see exporter.h). */
+guint vpc_routes_get_template_count (const VpcRoutes *routes);
+guint vpc_routes_get_interface_count (const VpcRoutes *routes);
+guint vpc_routes_get_interface_collisions (const VpcRoutes *routes);
+
+G_END_DECLS
