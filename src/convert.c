@@ -431,29 +431,114 @@ open_spec_output (const VpcOutputSpec *spec, GError **error)
   return output;
 }
 
-/* The routes: the plain options' outputs behind one exporter (no filter
- * of their own), then one exporter per named output, behind its filter. */
-static VpcRoutes *
-open_routes (const VpcConvertOptions *options, GError **error)
+/* What makes the exporters of a route with a domain per source: the
+ * destinations of the plain options (spec NULL) or of a named output. */
+typedef struct {
+  const VpcConvertOptions *options;
+  const VpcOutputSpec *spec;
+} DomainOpener;
+
+/* VpcRouteOpenFunc: the route's collectors, as an exporter for domain. */
+static VpcExporter *
+open_domain_exporter (gpointer data, guint32 domain, GError **error)
 {
-  g_autoptr (VpcRoutes) routes = vpc_routes_new (options->diag);
-  GPtrArray *plain = open_plain_outputs (options, error);
-  if (plain == NULL)
+  DomainOpener *opener = data;
+  const VpcOutputSpec *spec = opener->spec;
+  GPtrArray *outputs;
+  if (spec != NULL)
+    {
+      VpcOutput *output = open_spec_output (spec, error);
+      if (output == NULL)
+        return NULL;
+      outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_free);
+      g_ptr_array_add (outputs, output);
+    }
+  else if ((outputs = open_plain_outputs (opener->options, error)) == NULL)
     return NULL;
-  if (plain->len == 0)
-    g_ptr_array_unref (plain);
+  VpcExporter *exporter = vpc_exporter_new (outputs, domain, opener->options->diag, error);
+  if (exporter == NULL)
+    {
+      if (spec != NULL)
+        g_prefix_error (error, "output '%s': ", spec->name);
+      return NULL;
+    }
+  vpc_exporter_set_interface_table (exporter, spec != NULL ? spec->interface_table
+                                                           : opener->options->interface_table);
+  return exporter;
+}
+
+/* A route with a domain per source: its destinations are checked now
+ * (resolved, and UDP sockets connected, then closed); its exporters come
+ * with their domains. */
+static gboolean
+add_domain_route (VpcRoutes *routes, VpcDomainMap *map, GPtrArray *openers,
+                  const VpcConvertOptions *options, const VpcOutputSpec *spec, GError **error)
+{
+  if (spec != NULL)
+    {
+      g_autoptr (VpcOutput) check = open_spec_output (spec, error);
+      if (check == NULL)
+        return FALSE;
+    }
   else
     {
-      VpcExporter *exporter
-          = vpc_exporter_new (plain, options->observation_domain, options->diag, error);
-      if (exporter == NULL)
+      g_autoptr (GPtrArray) check = open_plain_outputs (options, error);
+      if (check == NULL)
+        return FALSE;
+      if (check->len == 0)
+        return TRUE;
+    }
+  DomainOpener *opener = g_new0 (DomainOpener, 1);
+  opener->options = options;
+  opener->spec = spec;
+  g_ptr_array_add (openers, opener);
+  vpc_routes_add_domain_route (routes, spec != NULL ? spec->name : NULL, map,
+                               spec != NULL ? spec->domain_from : options->domain_from,
+                               spec != NULL ? spec->observation_domain
+                                            : options->observation_domain,
+                               open_domain_exporter, opener, spec != NULL ? spec->filter : NULL);
+  return TRUE;
+}
+
+/* The routes: the plain options' outputs behind one exporter (no filter
+ * of their own), then one exporter per named output, behind its filter;
+ * with --observation-domain-from, one exporter per domain met. */
+static VpcRoutes *
+open_routes (const VpcConvertOptions *options, VpcDomainMap *map, GPtrArray *openers,
+             GError **error)
+{
+  g_autoptr (VpcRoutes) routes = vpc_routes_new (options->diag);
+  if (options->domain_from != VPC_DOMAIN_FROM_NONE)
+    {
+      if (!add_domain_route (routes, map, openers, options, NULL, error))
         return NULL;
-      vpc_exporter_set_interface_table (exporter, options->interface_table);
-      vpc_routes_add_route (routes, NULL, options->observation_domain, exporter, NULL);
+    }
+  else
+    {
+      GPtrArray *plain = open_plain_outputs (options, error);
+      if (plain == NULL)
+        return NULL;
+      if (plain->len == 0)
+        g_ptr_array_unref (plain);
+      else
+        {
+          VpcExporter *exporter
+              = vpc_exporter_new (plain, options->observation_domain, options->diag, error);
+          if (exporter == NULL)
+            return NULL;
+          vpc_exporter_set_interface_table (exporter, options->interface_table);
+          vpc_routes_add_route (routes, NULL, options->observation_domain, exporter, NULL);
+        }
     }
   for (guint i = 0; options->output_specs != NULL && i < options->output_specs->len; i++)
     {
       const VpcOutputSpec *spec = options->output_specs->pdata[i];
+      if (spec->domain_from != VPC_DOMAIN_FROM_NONE)
+        {
+          if (!add_domain_route (routes, map, openers, options, spec, error))
+            return NULL;
+          continue;
+        }
       VpcOutput *output = open_spec_output (spec, error);
       if (output == NULL)
         return NULL;
@@ -470,8 +555,34 @@ open_routes (const VpcConvertOptions *options, GError **error)
       vpc_routes_add_route (routes, spec->name, spec->observation_domain, exporter,
                             spec->filter);
     }
-  g_assert (vpc_routes_get_output_count (routes) > 0);
   return g_steal_pointer (&routes);
+}
+
+/* --observation-domain-from: the map into the statistics, and into the
+ * map file. */
+static gboolean
+convert_domain_map (const VpcConvertOptions *options, VpcDomainMap *map, VpcStats *stats,
+                    GError **error)
+{
+  gboolean any = options->domain_from != VPC_DOMAIN_FROM_NONE;
+  for (guint i = 0; options->output_specs != NULL && i < options->output_specs->len; i++)
+    any = any || ((const VpcOutputSpec *) options->output_specs->pdata[i])->domain_from
+                     != VPC_DOMAIN_FROM_NONE;
+  if (!any)
+    return TRUE;
+  g_free (stats->domain_from);
+  stats->domain_from = g_strdup (vpc_domain_from_name (options->domain_from));
+  g_free (stats->domains_json);
+  stats->domains_json = vpc_domain_map_to_json (map);
+  if (options->domain_map_file == NULL)
+    return TRUE;
+  g_autofree char *text = vpc_domain_map_to_text (map);
+  if (!vpc_output_path_write (options->domain_map_file, text, strlen (text), error))
+    {
+      g_prefix_error (error, "--observation-domain-map: ");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* --follow takes directories to watch, or one file or "-" to follow. */
@@ -548,7 +659,12 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       && (state = vpc_state_open (options->state_file, error)) == NULL)
     return FALSE;
 
-  g_autoptr (VpcRoutes) routes = open_routes (options, error);
+  g_autoptr (VpcDomainMap) domain_map = vpc_domain_map_new (options->diag);
+  if (options->domain_map_file != NULL
+      && !vpc_domain_map_load (domain_map, options->domain_map_file, error))
+    return FALSE;
+  g_autoptr (GPtrArray) openers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (VpcRoutes) routes = open_routes (options, domain_map, openers, error);
   if (routes == NULL)
     return FALSE;
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (routes);
@@ -601,6 +717,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       g_queue_clear_full (&job.awaiting, awaiting_free);
       g_steal_pointer (&queue);
       g_steal_pointer (&routes);
+      g_steal_pointer (&openers);
+      g_steal_pointer (&domain_map);
       return FALSE;
     }
   /* What was delivered is recorded, also when an output failed. */
@@ -611,6 +729,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       ok = FALSE;
     }
   g_queue_clear_full (&job.awaiting, awaiting_free);
+  if (!convert_domain_map (options, domain_map, stats, ok ? error : NULL))
+    ok = FALSE;
   stats->templates = vpc_routes_get_template_count (routes);
   stats->interfaces = vpc_routes_get_interface_count (routes);
   stats->interface_collisions = vpc_routes_get_interface_collisions (routes);

@@ -7,6 +7,7 @@
 #include "input/container.h"
 #include "flow/filter.h"
 #include "flow/mapper.h"
+#include "export/domain-map.h"
 #include "export/output.h"
 #include "common/stats.h"
 #include "common/vpc-error.h"
@@ -31,6 +32,8 @@ typedef struct {
   gboolean strict;             /* a malformed line is fatal */
   const VpcFilter *filter;     /* flows to send (--filter), or NULL for all */
   guint32 observation_domain;
+  VpcDomainFrom domain_from;   /* --observation-domain-from (collectors only) */
+  const char *domain_map_file; /* --observation-domain-map, or NULL */
   gboolean interface_table;    /* publish the interface table (--interface-table) */
   VpcMapperOptions mapper;
   const VpcDiag *diag;         /* warnings and per-line messages */

@@ -11,7 +11,7 @@
 const char *const vpc_output_spec_keys[] = {
   "output", "rotate", "udp", "tcp", "protocol", "observation-domain", "filter", "mtu", "rate",
   "template-refresh", "template-refresh-messages", "connect-timeout", "resend-window",
-  "interface-table", NULL
+  "interface-table", "observation-domain-from", NULL
 };
 
 void
@@ -62,6 +62,15 @@ spec_set (VpcOutputSpec *spec, const char *key, const char *value, gboolean *mtu
         return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                             "output '%s': protocol: '%s' is not ipfix, v9 or v5", spec->name,
                             value),
+               FALSE;
+    }
+  else if (strcmp (key, "observation-domain-from") == 0)
+    {
+      if (!vpc_domain_from_parse (value, &spec->domain_from))
+        return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                            "output '%s': observation-domain-from: '%s' is not none, account, "
+                            "vpc, region or interface",
+                            spec->name, value),
                FALSE;
     }
   else if (strcmp (key, "interface-table") == 0)
@@ -126,7 +135,7 @@ spec_set (VpcOutputSpec *spec, const char *key, const char *value, gboolean *mtu
                         "output '%s': unknown key '%s' (the keys: output, rotate, udp, tcp, "
                         "protocol, observation-domain, filter, mtu, rate, template-refresh, "
                         "template-refresh-messages, connect-timeout, resend-window, "
-                        "interface-table)",
+                        "interface-table, observation-domain-from)",
                         spec->name, key),
            FALSE;
   return TRUE;
@@ -143,6 +152,9 @@ spec_check (VpcOutputSpec *spec, GError **error)
     problem = "needs exactly one destination: output=FILE, udp=HOST:PORT or tcp=HOST:PORT";
   else if (spec->net.protocol != VPC_PROTOCOL_IPFIX && spec->udp == NULL)
     problem = "protocol v9 and v5 go to udp= collectors only (TCP and files carry IPFIX)";
+  else if (spec->domain_from != VPC_DOMAIN_FROM_NONE && spec->file != NULL)
+    problem = "observation-domain-from needs udp= or tcp= (a file holds one stream); add "
+              "observation-domain-from=none";
   else if (spec->rotate_seconds > 0
            && (spec->file == NULL || !vpc_output_name_has_time (spec->file)))
     problem = "rotate needs output= with a time pattern (like flows-%Y%m%d%H%M.ipfix)";
@@ -175,6 +187,7 @@ vpc_output_spec_parse (const char *text, const VpcOutputSpec *defaults, GError *
   spec->net.protocol = VPC_PROTOCOL_IPFIX;
   spec->observation_domain = defaults->observation_domain;
   spec->interface_table = defaults->interface_table;
+  spec->domain_from = defaults->domain_from;
   spec->name = g_strstrip (g_strndup (text, colon != NULL ? (gsize) (colon - text) : 0));
   if (colon == NULL || spec->name[0] == '\0')
     {

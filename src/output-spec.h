@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "export/domain-map.h"
 #include "export/output.h"
 #include "flow/filter.h"
 #include "common/vpc-error.h"
@@ -16,6 +17,7 @@ G_BEGIN_DECLS
  * of the same meaning:
  *   output=FILE  rotate=SECONDS  udp=HOST:PORT  tcp=HOST:PORT
  *   protocol=ipfix|v9|v5  observation-domain=ID  filter=EXPR
+ *   observation-domain-from=none|account|vpc|region|interface
  *   mtu=BYTES  rate=N  template-refresh=SECONDS  template-refresh-messages=N
  *   connect-timeout=SECONDS  resend-window=BYTES  interface-table=true|false
  * Unset keys take the value of the plain option (--rate, -d, ...). */
@@ -27,6 +29,7 @@ typedef struct {
   char *tcp;             /* tcp=, or NULL */
   VpcNetOptions net;     /* protocol, mtu, rate, ... */
   guint32 observation_domain;
+  VpcDomainFrom domain_from;  /* observation-domain-from= (collectors only) */
   gboolean interface_table;
   char *filter_text;
   VpcFilter *filter;     /* compiled filter=, or NULL: every flow */

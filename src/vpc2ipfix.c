@@ -121,6 +121,8 @@ main (int argc, char **argv)
   g_auto (GStrv) output_specs = NULL;
   g_autofree char *state_file = NULL;
   g_autofree char *protocol = NULL;
+  g_autofree char *domain_from_name = NULL;
+  g_autofree char *domain_map = NULL;
   gboolean strict = FALSE, quiet = FALSE, version = FALSE, follow = FALSE;
   gboolean interface_table = FALSE, no_interface_table = FALSE;
   guint32 domain = 0;
@@ -207,6 +209,15 @@ main (int argc, char **argv)
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
+    { "observation-domain-from", 0, 0, G_OPTION_ARG_STRING, &domain_from_name,
+      "Collectors: an observation domain per account, vpc, region or interface (a stable ID "
+      "from the FNV-1a hash of the AWS ID; one exporter each in nfdump -E; flows without the "
+      "field keep -d's); see OBSERVATION DOMAINS in vpc2ipfix(1)",
+      "SOURCE" },
+    { "observation-domain-map", 0, 0, G_OPTION_ARG_FILENAME, &domain_map,
+      "Read the domain IDs assigned in earlier runs from FILE (\"ID KEY\" lines), and write "
+      "this run's map to it at the end",
+      "FILE" },
     { "interface-table", 0, 0, G_OPTION_ARG_NONE, &interface_table,
       "Publish the interface table: an options record naming each interface index, for "
       "collectors that keep only the index (off by default: nfcapd counts options records "
@@ -347,9 +358,23 @@ main (int argc, char **argv)
   if (pipe2 (wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
     net.wake_fd = wake_pipe[0];
   gboolean to_collectors = (udp != NULL && udp[0] != NULL) || (tcp != NULL && tcp[0] != NULL);
+  VpcDomainFrom domain_from = VPC_DOMAIN_FROM_NONE;
+  if (domain_from_name != NULL && !vpc_domain_from_parse (domain_from_name, &domain_from))
+    {
+      fprintf (stderr, "vpc2ipfix: --observation-domain-from: '%s' is not account, vpc, "
+                       "region or interface\nTry 'vpc2ipfix --help'.\n", domain_from_name);
+      return EXIT_USAGE;
+    }
+  if (domain_from != VPC_DOMAIN_FROM_NONE && (output != NULL || !to_collectors))
+    {
+      fprintf (stderr, "vpc2ipfix: --observation-domain-from goes to --udp and --tcp "
+                       "collectors (a -o file holds one stream)\nTry 'vpc2ipfix --help'.\n");
+      return EXIT_USAGE;
+    }
   g_autoptr (GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_spec_free);
   VpcOutputSpec spec_defaults = { .net = net, .observation_domain = domain,
-                                  .interface_table = interface_table && !no_interface_table };
+                                  .interface_table = interface_table && !no_interface_table,
+                                  .domain_from = domain_from };
   for (char **s = output_specs; s != NULL && *s != NULL; s++)
     {
       VpcOutputSpec *spec = vpc_output_spec_parse (*s, &spec_defaults, &error);
@@ -415,6 +440,8 @@ main (int argc, char **argv)
     .filter = input.compiled_filter,
     .strict = strict,
     .observation_domain = domain,
+    .domain_from = domain_from,
+    .domain_map_file = domain_map,
     .interface_table = interface_table && !no_interface_table,
     .mapper = { .packet_addresses_as_key = input.packet_addresses_as_key },
     .diag = &diag,

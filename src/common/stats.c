@@ -22,6 +22,7 @@ vpc_output_stats_clear (VpcOutputStats *stats)
 {
   g_clear_pointer (&stats->destination, g_free);
   g_clear_pointer (&stats->name, g_free);
+  g_clear_pointer (&stats->domain_key, g_free);
 }
 
 VpcStats *
@@ -43,6 +44,8 @@ vpc_stats_free (VpcStats *stats)
   g_ptr_array_unref (stats->inputs);
   g_ptr_array_unref (stats->skipped_files);
   g_array_unref (stats->outputs);
+  g_free (stats->domain_from);
+  g_free (stats->domains_json);
   g_free (stats);
 }
 
@@ -180,6 +183,8 @@ vpc_stats_to_text (const VpcStats *stats)
         g_string_append_printf (out, " (output %s, domain %u, %" G_GUINT64_FORMAT
                                 " flows not selected by its filter)",
                                 o->name, o->observation_domain, o->filtered);
+      if (o->domain_key != NULL)
+        g_string_append_printf (out, " (domain %u: %s)", o->observation_domain, o->domain_key);
       if (o->template_messages > 0)
         g_string_append_printf (out, ", %" G_GUINT64_FORMAT " template messages",
                                 o->template_messages);
@@ -315,15 +320,32 @@ vpc_stats_to_json (const VpcStats *stats)
           o->connects, o->reconnects, o->resent_messages, o->resent_records, o->skipped_ipv6,
           o->skipped_times,
           o->split_flows, o->split_records, o->clamped_counters, o->backdated_packets, o->clamped_times);
+      if (o->domain_key != NULL)
+        {
+          g_string_truncate (out, out->len - 1); /* the closing brace */
+          g_string_append_printf (out, ", \"observation_domain\": %u, \"domain_key\": ",
+                                  o->observation_domain);
+          append_json_string (out, o->domain_key);
+          g_string_append_c (out, '}');
+        }
       if (o->name != NULL)
         {
           g_string_truncate (out, out->len - 1); /* the closing brace */
           g_string_append (out, ", \"name\": ");
           append_json_string (out, o->name);
-          g_string_append_printf (out, ", \"observation_domain\": %u, \"filtered\": %" G_GUINT64_FORMAT "}",
-                                  o->observation_domain, o->filtered);
+          if (o->domain_key == NULL)
+            g_string_append_printf (out, ", \"observation_domain\": %u", o->observation_domain);
+          g_string_append_printf (out, ", \"filtered\": %" G_GUINT64_FORMAT "}", o->filtered);
         }
     }
-  g_string_append (out, "\n  ]\n}\n");
+  g_string_append (out, "\n  ]");
+  if (stats->domain_from != NULL)
+    {
+      g_string_append (out, ",\n  \"observation_domain_from\": ");
+      append_json_string (out, stats->domain_from);
+      g_string_append_printf (out, ",\n  \"observation_domains\": %s",
+                              stats->domains_json != NULL ? stats->domains_json : "{}");
+    }
+  g_string_append (out, "\n}\n");
   return g_string_free (out, FALSE);
 }

@@ -64,6 +64,7 @@ typedef struct {
    * filter did not select (not sent to it). */
   char *name;
   guint32 observation_domain;
+  char *domain_key;           /* --observation-domain-from: the ID the domain stands for */
   guint64 filtered;
 } VpcOutputStats;
 
@@ -80,6 +81,8 @@ typedef struct {
   guint interfaces;           /* published in the interface table */
   guint interface_collisions; /* names that share another name's index */
   guint failed_inputs;
+  char *domain_from;          /* --observation-domain-from, or NULL */
+  char *domains_json;         /* its map, a JSON object {"KEY": ID, ...} */
 } VpcStats;
 
 VpcStats *vpc_stats_new (void);

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "domain-map.h"
 #include "exporter.h"
 #include "flow/filter.h"
 
@@ -27,6 +28,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcRoutes, vpc_routes_free)
 void vpc_routes_add_route (VpcRoutes *routes, const char *name, guint32 domain,
                            VpcExporter *exporter, const VpcFilter *filter);
 
+/* An exporter for the observation domain domain, its outputs started
+ * (called from the encoder's thread when a route meets a new domain). */
+typedef VpcExporter *(*VpcRouteOpenFunc) (gpointer data, guint32 domain, GError **error);
+
+/* Add a route whose flows go to an exporter per observation domain: the
+ * domain of each flow from map (borrowed) by what from says, fallback for
+ * flows without that field.  Each exporter is made by open (data must
+ * outlive routes) when its first flow comes, at most
+ * VPC_ROUTES_MAX_DOMAINS per route (a flow of one more fails the run). */
+void vpc_routes_add_domain_route (VpcRoutes *routes, const char *name, VpcDomainMap *map,
+                                  VpcDomainFrom from, guint32 fallback, VpcRouteOpenFunc open,
+                                  gpointer data, const VpcFilter *filter);
+#define VPC_ROUTES_MAX_DOMAINS 1024
+
 /* Hand flow to every route that selects it; the others count it as
  * filtered. */
 gboolean vpc_routes_add (VpcRoutes *routes, const VpcFlow *flow, guint64 mask, GError **error);
@@ -38,16 +53,16 @@ gboolean vpc_routes_idle (VpcRoutes *routes, GError **error);
 gboolean vpc_routes_finish (VpcRoutes *routes, gboolean complete, GError **error);
 
 /* The highest mark every output of every route has delivered. */
-guint64 vpc_routes_get_delivered (const VpcRoutes *routes);
+guint64 vpc_routes_get_delivered (VpcRoutes *routes);
 
 /* Every output of every route, in order; its statistics carry the route's
  * name, observation domain and filtered count. */
-guint vpc_routes_get_output_count (const VpcRoutes *routes);
-void vpc_routes_get_output_stats (const VpcRoutes *routes, guint index, VpcOutputStats *stats);
+guint vpc_routes_get_output_count (VpcRoutes *routes);
+void vpc_routes_get_output_stats (VpcRoutes *routes, guint index, VpcOutputStats *stats);
 
 /* Sums over the routes (see exporter.h). */
-guint vpc_routes_get_template_count (const VpcRoutes *routes);
-guint vpc_routes_get_interface_count (const VpcRoutes *routes);
-guint vpc_routes_get_interface_collisions (const VpcRoutes *routes);
+guint vpc_routes_get_template_count (VpcRoutes *routes);
+guint vpc_routes_get_interface_count (VpcRoutes *routes);
+guint vpc_routes_get_interface_collisions (VpcRoutes *routes);
 
 G_END_DECLS
