@@ -141,6 +141,23 @@ printf '%s 8\n%s 8\n' "$(fnv "$V1")" "$(($(fnv "$V1") + 1))" | sort -n >"$WORK/w
 exporters "$WORK/nf2" | cut -d' ' -f1,2 >"$WORK/got-c.txt"
 check "nfdump -E after both runs: two exporters, 8 flows each (the same IDs both times)" \
     "$(cmp -s "$WORK/want-c.txt" "$WORK/got-c.txt"; echo $?)"
+# --state: an input is recorded only when every output delivered it, the exporters
+# made for new domains too: here the file is written, but the TCP collector of the
+# domains never answers (a closed port), so nothing is recorded.
+_closed=$(free_udp_port)
+run "$VPC2IPFIX" -q --state "$WORK/state" --observation-domain-from vpc --connect-timeout 1 \
+    --tcp "127.0.0.1:$_closed" --output-spec "file:output=$WORK/st.ipfix;observation-domain-from=none" \
+    "$WORK/vpcs.log"
+expect_rc 1 "a domain's TCP collector that never answers"
+check "--state records nothing: not every output delivered the input" \
+    "$([ ! -s "$WORK/state" ] || ! grep -q vpcs.log "$WORK/state"; echo $?)"
+# The same with the domains' collector alone: before any exporter exists for a domain,
+# nothing counts as delivered.
+rm -f "$WORK/state"
+run "$VPC2IPFIX" -q --state "$WORK/state" --observation-domain-from vpc --connect-timeout 1 \
+    --tcp "127.0.0.1:$_closed" "$WORK/vpcs.log"
+expect_rc 1 "the domains' TCP collector alone, never answering"
+check "--state records nothing" "$([ ! -s "$WORK/state" ] || ! grep -q vpcs.log "$WORK/state"; echo $?)"
 printf '12 vpc-1\n12 vpc-2\n' >"$WORK/badmap.txt"
 run "$VPC2IPFIX" -q --observation-domain-from vpc --observation-domain-map "$WORK/badmap.txt" \
     --udp 127.0.0.1:9 "$WORK/collide2.log"

@@ -32,7 +32,7 @@ struct VpcRoutes {
   GPtrArray *routes; /* Route* */
   const VpcDiag *diag;
   GMutex lock;
-  guint64 mark;      /* the last delivery mark given */
+  guint64 mark;      /* the last delivery mark given (written by the encoder, read atomically) */
 };
 
 static void
@@ -175,9 +175,12 @@ vpc_routes_add (VpcRoutes *self, const VpcFlow *flow, guint64 mask, GError **err
 void
 vpc_routes_mark (VpcRoutes *self, guint64 mark)
 {
-  self->mark = MAX (self->mark, mark);
   FOR_EACH_LEG (self, leg)
   vpc_exporter_mark (leg->exporter, mark);
+  /* After the legs: a reader that sees it sees every leg made for the
+   * flows before it. */
+  if (mark > self->mark)
+    __atomic_store_n (&self->mark, mark, __ATOMIC_RELEASE);
 }
 
 gboolean
@@ -216,12 +219,12 @@ vpc_routes_finish (VpcRoutes *self, gboolean complete, GError **error)
   return ok;
 }
 
-/* A route with a domain per source that met no flow yet has no exporter:
- * it holds nothing, and delivers every mark. */
+/* No more than the encoder has passed on: an exporter for a new domain
+ * may still come for the flows before a later mark. */
 guint64
 vpc_routes_get_delivered (VpcRoutes *self)
 {
-  guint64 delivered = G_MAXUINT64;
+  guint64 delivered = __atomic_load_n (&self->mark, __ATOMIC_ACQUIRE);
   g_mutex_lock (&self->lock);
   FOR_EACH_LEG (self, leg)
   delivered = MIN (delivered, vpc_exporter_get_delivered (leg->exporter));
