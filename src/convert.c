@@ -66,6 +66,8 @@ typedef struct {
   const VpcCounts *current; /* of the input being read, or NULL */
   guint64 last_mark;   /* the delivery mark of the last input read to its end */
   GQueue awaiting;     /* Awaiting*: inputs read to their end, not yet delivered */
+  VpcFlow *flow;       /* the flow being filled (job_next_flow) */
+  gint64 next_tick_us; /* when options->tick is due next */
 } Job;
 
 static gboolean
@@ -142,6 +144,21 @@ job_report (Job *job)
     }
 }
 
+/* The timer of options->tick (--metrics-file, --stats-json with --follow). */
+static void
+job_tick (Job *job)
+{
+  const VpcConvertOptions *options = job->options;
+  if (options->tick == NULL || options->tick_seconds == 0)
+    return;
+  gint64 now = g_get_monotonic_time ();
+  if (now < job->next_tick_us)
+    return;
+  job->next_tick_us = now + (gint64) options->tick_seconds * G_USEC_PER_SEC;
+  job_collect_outputs (job);
+  options->tick (job->stats, job->current, options->progress_data);
+}
+
 /* Between lines and inputs, and while waiting: a signal asked for the
  * statistics (report them) or to stop (FALSE, VPC_ERROR_INTERRUPTED); an
  * output failed for good (FALSE, its error).  When idle (a live input has
@@ -157,6 +174,7 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
       || !job_record_delivered (job, error))
     return FALSE;
   job_report (job);
+  job_tick (job);
   return TRUE;
 }
 
@@ -167,6 +185,7 @@ job_wait (gpointer data)
 {
   Job *job = data;
   job_report (job);
+  job_tick (job);
   return !interrupted (job->options, NULL);
 }
 
@@ -191,13 +210,19 @@ job_copy_line (gpointer data, const VpcLine *line, const char **stream)
 static VpcFlow *
 job_next_flow (gpointer data)
 {
-  return vpc_export_queue_next_flow (((Job *) data)->queue);
+  Job *job = data;
+  return job->flow = vpc_export_queue_next_flow (job->queue);
 }
 
 static gboolean
 job_push (gpointer data, guint64 mask, GError **error)
 {
-  return vpc_export_queue_push (((Job *) data)->queue, mask, error);
+  Job *job = data;
+  /* The newest flow's end, for the lag in the metrics. */
+  if ((mask & (G_GUINT64_CONSTANT (1) << VPC_EL_END)) && job->flow != NULL
+      && (gint64) job->flow->flowEndMilliseconds > job->stats->newest_end_ms)
+    job->stats->newest_end_ms = (gint64) job->flow->flowEndMilliseconds;
+  return vpc_export_queue_push (job->queue, mask, error);
 }
 
 static void

@@ -43,6 +43,9 @@ typedef struct {
   VpcProgressFunc report;      /* the statistics so far (stats->outputs up to date) */
   VpcProgressFunc progress;    /* called every VPC_RECORDS_PROGRESS_LINES lines of an input (records.h), may be NULL */
   gpointer progress_data;      /* for progress and report */
+  guint tick_seconds;          /* > 0: call tick that often (--metrics-interval) */
+  VpcProgressFunc tick;        /* the statistics so far (stats->outputs up to date), on the
+                                * timer, and once at the end (current NULL) */
 } VpcConvertOptions;
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to

@@ -93,6 +93,59 @@ print_running_stats (const VpcStats *stats, const VpcCounts *current, gpointer u
            now.total.lines, text);
 }
 
+/* --metrics-file and, with --follow, --stats-json: written on a timer. */
+typedef struct {
+  const char *metrics_file;
+  const char *stats_json;  /* NULL unless following */
+  gboolean follow;
+  gboolean warned;         /* a write failed: said once */
+} Periodic;
+
+static void
+write_periodic (const Periodic *periodic, const VpcStats *stats, const VpcCounts *current,
+                gboolean *warned)
+{
+  g_autoptr (GError) error = NULL;
+  if (periodic->metrics_file != NULL)
+    {
+      g_autofree char *text = vpc_stats_to_prometheus (stats, current, periodic->follow,
+                                                       g_get_real_time () / 1000);
+      if (!vpc_output_path_write (periodic->metrics_file, text, strlen (text), &error)
+          && !*warned)
+        {
+          fprintf (stderr, "vpc2ipfix: --metrics-file: %s\n", error->message);
+          *warned = TRUE;
+        }
+      g_clear_error (&error);
+    }
+  if (periodic->stats_json != NULL)
+    {
+      VpcStats now = *stats;
+      if (current != NULL)
+        vpc_counts_add (&now.total, current); /* the input being read is not in the total yet */
+      g_autofree char *json = vpc_stats_to_json (&now);
+      if (!vpc_output_path_write (periodic->stats_json, json, strlen (json), &error) && !*warned)
+        {
+          fprintf (stderr, "vpc2ipfix: --stats-json: %s\n", error->message);
+          *warned = TRUE;
+        }
+    }
+}
+
+static Periodic periodic;
+
+static void
+on_tick (const VpcStats *stats, const VpcCounts *current, gpointer user_data)
+{
+  Progress *progress = user_data;
+  if (progress->shown)
+    {
+      fputs ("\r\033[K", stderr);
+      progress->shown = FALSE;
+    }
+  write_periodic (&periodic, stats, current, &periodic.warned);
+}
+
 static gboolean
 parse_domain (const char *name, const char *value, gpointer data, GError **error)
 {
@@ -115,6 +168,8 @@ main (int argc, char **argv)
   g_autofree char *output = NULL;
   g_autofree char *config = NULL;
   g_autofree char *stats_json = NULL;
+  g_autofree char *metrics_file = NULL;
+  gint64 metrics_interval = 15;
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
   g_auto (GStrv) tcp = NULL;
@@ -131,6 +186,7 @@ main (int argc, char **argv)
          refresh_messages = net.refresh_messages, connect_timeout = net.connect_timeout,
          resend_window = (gint64) net.resend_window;
   gint64 rotate = 0;
+  guint periodic_interval = 15;
   gdouble settle = 2.0;
 
   GOptionEntry main_entries[] = {
@@ -167,6 +223,13 @@ main (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no summary and no progress", NULL },
     { "stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
       "Write the statistics to FILE as JSON", "FILE" },
+    { "metrics-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics_file,
+      "Write the running statistics to FILE in the Prometheus text format, replaced "
+      "atomically every --metrics-interval (node_exporter's textfile collector); with "
+      "--follow, --stats-json is refreshed on the same timer",
+      "FILE" },
+    { "metrics-interval", 0, 0, G_OPTION_ARG_INT64, &metrics_interval,
+      "Seconds between --metrics-file updates (default 15)", "SECONDS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
       "Read options from FILE (GKeyFile, group [vpc2ipfix], the long options as keys); the "
@@ -319,7 +382,9 @@ main (int argc, char **argv)
       || !vpc_cli_check_range ("template-refresh-messages", refresh_messages, 0, G_MAXUINT32,
                                &net.refresh_messages, &error)
       || !vpc_cli_check_range ("connect-timeout", connect_timeout, 0, 86400 * 365,
-                               &net.connect_timeout, &error))
+                               &net.connect_timeout, &error)
+      || !vpc_cli_check_range ("metrics-interval", metrics_interval, 1, 86400,
+                               &periodic_interval, &error))
     {
       fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
       return EXIT_USAGE;
@@ -413,6 +478,14 @@ main (int argc, char **argv)
       fprintf (stderr, "vpc2ipfix: --stats-json: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
+  if (metrics_file != NULL && !vpc_output_path_check (metrics_file, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: --metrics-file: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
+  periodic.metrics_file = metrics_file;
+  periodic.stats_json = follow ? stats_json : NULL;
+  periodic.follow = follow;
 
   /* The first SIGTERM/SIGINT stops the run cleanly; a second one kills. */
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
@@ -451,6 +524,8 @@ main (int argc, char **argv)
     .report = print_running_stats,
     .progress = (!quiet && isatty (STDERR_FILENO)) ? print_progress : NULL,
     .progress_data = &progress,
+    .tick_seconds = periodic_interval,
+    .tick = (periodic.metrics_file != NULL || periodic.stats_json != NULL) ? on_tick : NULL,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);
@@ -471,6 +546,11 @@ main (int argc, char **argv)
     {
       g_autofree char *text = vpc_stats_to_text (stats);
       fputs (text, stderr);
+    }
+  if (metrics_file != NULL)
+    {
+      Periodic last = { .metrics_file = metrics_file, .follow = follow };
+      write_periodic (&last, stats, NULL, &periodic.warned);
     }
   g_autoptr (GError) json_error = NULL;
   g_autofree char *json = stats_json != NULL ? vpc_stats_to_json (stats) : NULL;

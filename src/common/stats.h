@@ -82,6 +82,7 @@ typedef struct {
   guint interface_collisions; /* names that share another name's index */
   guint failed_inputs;
   char *domain_from;          /* --observation-domain-from, or NULL */
+  gint64 newest_end_ms;       /* the latest flow end time read (ms since the epoch), 0: none */
   char *domains_json;         /* its map, a JSON object {"KEY": ID, ...} */
 } VpcStats;
 
@@ -98,6 +99,14 @@ void vpc_counts_add (VpcCounts *sum, const VpcCounts *counts);
 
 /* Replace the output statistics (takes the destinations). */
 void vpc_stats_set_outputs (VpcStats *stats, GArray *outputs);
+/* The statistics in the Prometheus text format (version 0.0.4, for
+ * node_exporter's textfile collector): counters per input container
+ * (current: the counts of the input being read, not yet in stats, or
+ * NULL) and per output, and with follow the lag of the newest flow's end
+ * behind now_ms (stats-prometheus.c). */
+char *vpc_stats_to_prometheus (const VpcStats *stats, const VpcCounts *current, gboolean follow,
+                               gint64 now_ms);
+
 /* TRUE if the counts add up (see VpcCounts). */
 gboolean vpc_counts_consistent (const VpcCounts *counts);
 
