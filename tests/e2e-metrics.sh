@@ -103,6 +103,10 @@ stop_pid "$VPC_PID" TERM 10
 check "SIGTERM ends the follow run (exit $STOP_RC)" "$([ "$STOP_RC" = 0 ] && [ "$STOP_LATE" = 0 ]; echo $?)"
 check "at the end: the metrics file holds the final counts ($_all flows, container text)" \
     "$(metric_is "$M" vpc2ipfix_flows_total "$_all" container=text; echo $?)"
+_lines=$("$PYTHON3" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["total"]["lines"])' "$WORK/s.json")
+check "at the end: records read = the lines --stats-json counts ($_lines)" \
+    "$(metric_is "$M" vpc2ipfix_records_read_total "$_lines"; echo $?)"
 check "at the end: --stats-json holds the final counts" "$([ "$(json_flows "$WORK/s.json")" = "$_all" ]; echo $?)"
 check "no temporary file left next to the metrics file" \
     "$([ "$(find "$WORK" -maxdepth 1 -name '.metrics*' | wc -l)" = 0 ]; echo $?)"

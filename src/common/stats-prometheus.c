@@ -27,10 +27,14 @@ append_help (GString *out, const char *metric, const char *type, const char *hel
   g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
 }
 
+/* Two counts that are sums, not members. */
+#define EXPORTED G_MAXSIZE
+#define NO_FLOW (G_MAXSIZE - 1)
+
 typedef struct {
   const char *metric;
   const char *help;
-  gsize offset; /* in VpcCounts */
+  gsize offset; /* in VpcCounts, or EXPORTED, NO_FLOW */
 } CountsMetric;
 
 static const CountsMetric counts_metrics[] = {
@@ -39,20 +43,20 @@ static const CountsMetric counts_metrics[] = {
   { "vpc2ipfix_flows_total", "Flow records read (log-status OK or absent).",
     G_STRUCT_OFFSET (VpcCounts, flows) },
   { "vpc2ipfix_records_exported_total", "Flow records handed to the outputs (not filtered out).",
-    0 },
+    EXPORTED },
   { "vpc2ipfix_records_filtered_total", "Flow records --filter did not select.",
     G_STRUCT_OFFSET (VpcCounts, filtered) },
   { "vpc2ipfix_records_malformed_total", "Record lines that could not be parsed.",
     G_STRUCT_OFFSET (VpcCounts, malformed) },
-  { "vpc2ipfix_records_nodata_total", "NODATA and SKIPDATA records (nothing to export).", 1 },
+  { "vpc2ipfix_records_nodata_total", "NODATA and SKIPDATA records (nothing to export).", NO_FLOW },
 };
 
 static guint64
 counts_value (const CountsMetric *m, const VpcCounts *c)
 {
-  if (m->offset == 0)
+  if (m->offset == EXPORTED)
     return c->flows - c->filtered;
-  if (m->offset == 1)
+  if (m->offset == NO_FLOW)
     return c->nodata + c->skipdata;
   return *(const guint64 *) ((const guint8 *) c + m->offset);
 }
