@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "log.h"
 #include "convert.h"
 #include "output-spec.h"
 #include "export/output-path.h"
@@ -49,7 +50,7 @@ print_diag (const char *message, gpointer user_data)
       fputs ("\r\033[K", stderr);
       *progress_shown = FALSE;
     }
-  fprintf (stderr, "vpc2ipfix: %s\n", message);
+  vpc_log (VPC_LOG_WARNING, "%s", message);
 }
 
 typedef struct {
@@ -89,7 +90,7 @@ print_running_stats (const VpcStats *stats, const VpcCounts *current, gpointer u
       fputs ("\r\033[K", stderr);
       progress->shown = FALSE;
     }
-  fprintf (stderr, "vpc2ipfix: statistics so far (%" G_GUINT64_FORMAT " lines read):\n%s",
+  vpc_log (VPC_LOG_INFO, "statistics so far (%" G_GUINT64_FORMAT " lines read):\n%s",
            now.total.lines, text);
 }
 
@@ -113,7 +114,7 @@ write_periodic (const Periodic *periodic, const VpcStats *stats, const VpcCounts
       if (!vpc_output_path_write (periodic->metrics_file, text, strlen (text), &error)
           && !*warned)
         {
-          fprintf (stderr, "vpc2ipfix: --metrics-file: %s\n", error->message);
+          vpc_log (VPC_LOG_WARNING, "--metrics-file: %s", error->message);
           *warned = TRUE;
         }
       g_clear_error (&error);
@@ -126,7 +127,7 @@ write_periodic (const Periodic *periodic, const VpcStats *stats, const VpcCounts
       g_autofree char *json = vpc_stats_to_json (&now);
       if (!vpc_output_path_write (periodic->stats_json, json, strlen (json), &error) && !*warned)
         {
-          fprintf (stderr, "vpc2ipfix: --stats-json: %s\n", error->message);
+          vpc_log (VPC_LOG_WARNING, "--stats-json: %s", error->message);
           *warned = TRUE;
         }
     }
@@ -164,11 +165,13 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  vpc_log_init ("vpc2ipfix");
 
   g_autofree char *output = NULL;
   g_autofree char *config = NULL;
   g_autofree char *stats_json = NULL;
   g_autofree char *metrics_file = NULL;
+  g_autofree char *log_level = NULL;
   gint64 metrics_interval = 15;
   g_auto (GStrv) inputs = NULL;
   g_auto (GStrv) udp = NULL;
@@ -230,6 +233,11 @@ main (int argc, char **argv)
       "FILE" },
     { "metrics-interval", 0, 0, G_OPTION_ARG_INT64, &metrics_interval,
       "Seconds between --metrics-file updates (default 15)", "SECONDS" },
+    { "log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,
+      "Print messages of LEVEL and above: error, warning (per-line and per-input warnings), "
+      "info (the default: the statistics too) or debug; to the journal (systemd), each with "
+      "its syslog priority prefix",
+      "LEVEL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
       "Read options from FILE (GKeyFile, group [vpc2ipfix], the long options as keys); the "
@@ -365,7 +373,7 @@ main (int argc, char **argv)
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc2ipfix", entry_sets, &error);
   if (all_args == NULL)
     {
-      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
     }
   if (g_option_context_parse_strv (context, &all_args, &error) && protocol != NULL
@@ -386,7 +394,13 @@ main (int argc, char **argv)
       || !vpc_cli_check_range ("metrics-interval", metrics_interval, 1, 86400,
                                &periodic_interval, &error))
     {
-      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
+      return EXIT_USAGE;
+    }
+  if (log_level != NULL && !vpc_log_set_level (log_level))
+    {
+      vpc_log (VPC_LOG_ERROR, "--log-level: '%s' is not error, warning, info or debug\n"
+                              "Try 'vpc2ipfix --help'.", log_level);
       return EXIT_USAGE;
     }
   if (version)
@@ -397,8 +411,8 @@ main (int argc, char **argv)
 
   if (resend_window < 0)
     {
-      fprintf (stderr, "vpc2ipfix: --resend-window: %" G_GINT64_FORMAT " is negative\n"
-                       "Try 'vpc2ipfix --help'.\n", resend_window);
+      vpc_log (VPC_LOG_ERROR, "--resend-window: %" G_GINT64_FORMAT " is negative\n"
+                       "Try 'vpc2ipfix --help'.", resend_window);
       return EXIT_USAGE;
     }
   net.resend_window = (gsize) resend_window;
@@ -416,7 +430,7 @@ main (int argc, char **argv)
     rotate_problem = "--settle: SECONDS must be 0 to 86400";
   if (rotate_problem != NULL)
     {
-      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", rotate_problem);
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", rotate_problem);
       return EXIT_USAGE;
     }
   net.interrupted = &interrupted;
@@ -426,14 +440,14 @@ main (int argc, char **argv)
   VpcDomainFrom domain_from = VPC_DOMAIN_FROM_NONE;
   if (domain_from_name != NULL && !vpc_domain_from_parse (domain_from_name, &domain_from))
     {
-      fprintf (stderr, "vpc2ipfix: --observation-domain-from: '%s' is not account, vpc, "
-                       "region or interface\nTry 'vpc2ipfix --help'.\n", domain_from_name);
+      vpc_log (VPC_LOG_ERROR, "--observation-domain-from: '%s' is not account, vpc, "
+                       "region or interface\nTry 'vpc2ipfix --help'.", domain_from_name);
       return EXIT_USAGE;
     }
   if (domain_from != VPC_DOMAIN_FROM_NONE && (output != NULL || !to_collectors))
     {
-      fprintf (stderr, "vpc2ipfix: --observation-domain-from goes to --udp and --tcp "
-                       "collectors (a -o file holds one stream)\nTry 'vpc2ipfix --help'.\n");
+      vpc_log (VPC_LOG_ERROR, "--observation-domain-from goes to --udp and --tcp "
+                       "collectors (a -o file holds one stream)\nTry 'vpc2ipfix --help'.");
       return EXIT_USAGE;
     }
   g_autoptr (GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_output_spec_free);
@@ -445,13 +459,13 @@ main (int argc, char **argv)
       VpcOutputSpec *spec = vpc_output_spec_parse (*s, &spec_defaults, &error);
       if (spec == NULL)
         {
-          fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+          vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
           return EXIT_USAGE;
         }
       for (guint i = 0; i < specs->len; i++)
         if (strcmp (((VpcOutputSpec *) specs->pdata[i])->name, spec->name) == 0)
           {
-            fprintf (stderr, "vpc2ipfix: output '%s' is declared twice\n", spec->name);
+            vpc_log (VPC_LOG_ERROR, "output '%s' is declared twice", spec->name);
             vpc_output_spec_free (spec);
             return EXIT_USAGE;
           }
@@ -460,27 +474,26 @@ main (int argc, char **argv)
   if (net.protocol != VPC_PROTOCOL_IPFIX
       && (udp == NULL || udp[0] == NULL || (tcp != NULL && tcp[0] != NULL)))
     {
-      fprintf (stderr,
-               "vpc2ipfix: --protocol %s: NetFlow goes to --udp collectors only (TCP and -o "
-               "files carry IPFIX)\nTry 'vpc2ipfix --help'.\n",
+      vpc_log (VPC_LOG_ERROR, "--protocol %s: NetFlow goes to --udp collectors only (TCP and -o "
+               "files carry IPFIX)\nTry 'vpc2ipfix --help'.",
                vpc_protocol_name (net.protocol));
       return EXIT_USAGE;
     }
 
   if (!vpc_cli_input_finish (&input, &error))
     {
-      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
       return EXIT_USAGE;
     }
   /* A --stats-json that cannot take a file (a directory) is refused before any input is read. */
   if (stats_json != NULL && !vpc_output_path_check (stats_json, &error))
     {
-      fprintf (stderr, "vpc2ipfix: --stats-json: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "--stats-json: %s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
   if (metrics_file != NULL && !vpc_output_path_check (metrics_file, &error))
     {
-      fprintf (stderr, "vpc2ipfix: --metrics-file: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "--metrics-file: %s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
   periodic.metrics_file = metrics_file;
@@ -539,13 +552,13 @@ main (int argc, char **argv)
     stats->interrupted = TRUE; /* also before any output was opened */
   if (!ok && !cut_short && !started)
     {
-      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
   if (!quiet)
     {
       g_autofree char *text = vpc_stats_to_text (stats);
-      fputs (text, stderr);
+      vpc_log_text (VPC_LOG_INFO, text);
     }
   if (metrics_file != NULL)
     {
@@ -556,24 +569,24 @@ main (int argc, char **argv)
   g_autofree char *json = stats_json != NULL ? vpc_stats_to_json (stats) : NULL;
   if (json != NULL && !vpc_output_path_write (stats_json, json, strlen (json), &json_error))
     {
-      fprintf (stderr, "vpc2ipfix: %s\n", json_error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", json_error->message);
       return EXIT_FAILURE;
     }
   if (!ok && !cut_short)
     {
-      fprintf (stderr, "vpc2ipfix: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return EXIT_FAILURE;
     }
   if (cut_short)
     {
-      fprintf (stderr, "vpc2ipfix: interrupted: %s\n",
+      vpc_log (VPC_LOG_ERROR, "interrupted: %s",
                to_collectors || specs->len > 0 ? "what was read went to the collectors; no output file was written"
                              : "no output file was written");
       return EXIT_FAILURE;
     }
   if (stats->failed_inputs > 0)
     {
-      fprintf (stderr, "vpc2ipfix: %u input(s) could not be read to the end\n",
+      vpc_log (VPC_LOG_ERROR, "%u input(s) could not be read to the end",
                stats->failed_inputs);
       return EXIT_FAILURE;
     }
