@@ -180,9 +180,9 @@ expect_grep "cfg-bad.conf:4: unknown key 'no-such-option'" "$ERR" "--config: the
 printf '[vpc2ipfix]\nfollow=perhaps\n' >"$WORK/cfg-bool.conf"
 usage_error "--config with a switch that is not true or false" --config "$WORK/cfg-bool.conf" "$LOG"
 expect_grep "cfg-bool.conf:2: follow: expected true or false" "$ERR" "--config: the bad switch is named with FILE:LINE"
-printf '[output main]\nudp=127.0.0.1:9\n' >"$WORK/cfg-group.conf"
+printf '[collectors]\nudp=127.0.0.1:9\n' >"$WORK/cfg-group.conf"
 usage_error "--config with an unknown group" --config "$WORK/cfg-group.conf" "$LOG"
-expect_grep "cfg-group.conf:1: unknown group \[output main\]" "$ERR" "--config: the unknown group is named with FILE:LINE"
+expect_grep "cfg-group.conf:1: unknown group \[collectors\] \(the options go in \[vpc2ipfix\], the outputs in \[output NAME\]\)" "$ERR" "--config: the unknown group is named with FILE:LINE"
 run "$VPC2IPFIX" --config "$WORK/no-such.conf" "$LOG"
 expect_rc 1 "--config naming a file that does not exist"
 # The example in data/ is valid (it would follow for ever: checked with --version).
