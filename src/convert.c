@@ -175,6 +175,13 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
     return FALSE;
   job_report (job);
   job_tick (job);
+  if (job->options->reopen_requested != NULL
+      && g_atomic_int_compare_and_exchange (job->options->reopen_requested, 1, 0))
+    {
+      if (job->options->reload != NULL)
+        job->options->reload (job->options->progress_data);
+      vpc_export_queue_reopen (job->queue);
+    }
   return TRUE;
 }
 

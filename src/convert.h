@@ -40,6 +40,9 @@ typedef struct {
   guint max_line_messages;     /* per input; further malformed lines are only counted */
   const gint *interrupted;     /* when it becomes non-zero, stop reading */
   gint *stats_requested;       /* when it becomes non-zero, call report and clear it */
+  gint *reopen_requested;      /* SIGHUP: when non-zero, clear it, call reload (may be NULL)
+                                * and re-open the outputs after what was read */
+  void (*reload) (gpointer progress_data);
   VpcProgressFunc report;      /* the statistics so far (stats->outputs up to date) */
   VpcProgressFunc progress;    /* called every VPC_RECORDS_PROGRESS_LINES lines of an input (records.h), may be NULL */
   gpointer progress_data;      /* for progress and report */

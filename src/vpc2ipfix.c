@@ -21,6 +21,7 @@
 
 static gint interrupted;
 static gint stats_requested;
+static gint reopen_requested;
 /* A pipe that turns readable on SIGTERM/SIGINT: waits on sockets wake up. */
 static int wake_pipe[2] = { -1, -1 };
 
@@ -29,6 +30,8 @@ on_signal (int signum)
 {
   if (signum == SIGUSR1)
     g_atomic_int_set (&stats_requested, 1);
+  else if (signum == SIGHUP)
+    g_atomic_int_set (&reopen_requested, 1);
   else
     {
       g_atomic_int_set (&interrupted, 1);
@@ -134,6 +137,34 @@ write_periodic (const Periodic *periodic, const VpcStats *stats, const VpcCounts
 }
 
 static Periodic periodic;
+
+/* SIGHUP: what of --config can change while running: log-level (unless
+ * the command line set it).  The rest would change what is delivered
+ * half-way: it needs a restart. */
+static const char *reload_config;
+static gboolean reload_log_level;
+
+static void
+on_reload (gpointer user_data)
+{
+  (void) user_data;
+  vpc_log (VPC_LOG_INFO, "SIGHUP: re-opening the outputs%s",
+           reload_config != NULL ? ", re-reading log-level from the configuration" : "");
+  if (reload_config == NULL || !reload_log_level)
+    return;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  if (!g_key_file_load_from_file (kf, reload_config, G_KEY_FILE_NONE, &error))
+    {
+      vpc_log (VPC_LOG_WARNING, "SIGHUP: %s: %s (the settings stay)", reload_config,
+               error->message);
+      return;
+    }
+  g_autofree char *level = g_key_file_get_string (kf, "vpc2ipfix", "log-level", NULL);
+  if (!vpc_log_set_level (level != NULL ? level : "info"))
+    vpc_log (VPC_LOG_WARNING, "SIGHUP: %s: log-level: '%s' is not error, warning, info or "
+                              "debug (the level stays)", reload_config, level);
+}
 
 static void
 on_tick (const VpcStats *stats, const VpcCounts *current, gpointer user_data)
@@ -508,6 +539,13 @@ main (int argc, char **argv)
   struct sigaction usr = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
   sigemptyset (&usr.sa_mask);
   sigaction (SIGUSR1, &usr, NULL);
+  sigaction (SIGHUP, &usr, NULL);
+  reload_config = config;
+  /* The command line's --log-level wins over the file's, also after SIGHUP. */
+  reload_log_level = TRUE;
+  for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
+    if (strcmp (argv[i], "--log-level") == 0 || g_str_has_prefix (argv[i], "--log-level="))
+      reload_log_level = FALSE;
 
   Progress progress = { .start_us = g_get_monotonic_time () };
   VpcDiag diag = { print_diag, &progress.shown };
@@ -534,6 +572,8 @@ main (int argc, char **argv)
     .max_line_messages = 100,
     .interrupted = &interrupted,
     .stats_requested = &stats_requested,
+    .reopen_requested = &reopen_requested,
+    .reload = on_reload,
     .report = print_running_stats,
     .progress = (!quiet && isatty (STDERR_FILENO)) ? print_progress : NULL,
     .progress_data = &progress,

@@ -19,6 +19,7 @@ typedef struct {
   gsize text_used;
   gboolean sync; /* after it, send everything and acknowledge */
   guint64 mark;  /* after its flows, the delivery mark (0: none) */
+  gboolean reopen; /* after its flows, re-open the outputs (SIGHUP) */
   gboolean last; /* the sentinel that stops the thread */
   gboolean finish_exporter; /* last: finish the exporter first (complete: its files too) */
   gboolean complete;
@@ -91,6 +92,8 @@ export_queue_thread (gpointer data)
         queue->dropped += batch->n - i; /* read by the caller after the thread ended */
       if (batch->mark != 0 && go)
         vpc_routes_mark (queue->routes, batch->mark);
+      if (batch->reopen && go)
+        vpc_routes_reopen (queue->routes);
       if (batch->sync)
         {
           if (go && !vpc_routes_flush (queue->routes, &queue->error))
@@ -101,6 +104,7 @@ export_queue_thread (gpointer data)
       batch->text_used = 0;
       batch->sync = FALSE;
       batch->mark = 0;
+      batch->reopen = FALSE;
       g_async_queue_push (queue->empty, batch);
     }
 }
@@ -264,6 +268,13 @@ vpc_export_queue_flush (VpcExportQueue *queue)
 {
   if (queue->current->n > 0 || queue->current->mark != 0)
     export_queue_send (queue);
+}
+
+void
+vpc_export_queue_reopen (VpcExportQueue *queue)
+{
+  queue->current->reopen = TRUE;
+  export_queue_send (queue);
 }
 
 gboolean

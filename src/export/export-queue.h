@@ -61,6 +61,10 @@ void vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark);
  * slowly); the encoder sends them out within its idle time (200 ms). */
 void vpc_export_queue_flush (VpcExportQueue *queue);
 
+/* SIGHUP: after the flows handed over so far, the outputs are re-opened
+ * (vpc_routes_reopen) in the encoder's thread. */
+void vpc_export_queue_reopen (VpcExportQueue *queue);
+
 /* Encode and send everything handed over so far, and wait until it is
  * sent; FALSE if any encoding or sending failed, or the wait was given up
  * (VPC_ERROR_INTERRUPTED). */

@@ -722,3 +722,20 @@ vpc_exporter_get_interface_collisions (const VpcExporter *self)
 {
   return g_hash_table_size (self->collisions);
 }
+
+void
+vpc_exporter_reopen (VpcExporter *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (!exporter_flush_all (self, &error))
+    {
+      vpc_diag_emit (self->diag, "re-opening the outputs: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < self->outputs->len; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      if (!vpc_output_reopen (self->outputs->pdata[i], &local))
+        vpc_diag_emit (self->diag, "re-opening an output: %s", local->message);
+    }
+}

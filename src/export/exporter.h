@@ -47,6 +47,10 @@ gboolean vpc_exporter_flush (VpcExporter *exporter, GError **error);
  * repair connections. */
 gboolean vpc_exporter_idle (VpcExporter *exporter, GError **error);
 
+/* SIGHUP: flush, then re-open every output (vpc_output_reopen); a
+ * failure is a warning to diag, the output going on as it was. */
+void vpc_exporter_reopen (VpcExporter *exporter);
+
 /* Flush and finish every output: collectors have everything (TCP:
  * acknowledged).  If complete, files are made durable under their final
  * name; if not (the run was cut short), they are left to be removed when

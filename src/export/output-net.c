@@ -139,6 +139,8 @@ typedef struct {
   guint64 datagrams;      /* sent (accepted by our kernel) */
   guint64 refused;        /* port-unreachable reports: each one a datagram lost */
   gint64 stop_deadline_us; /* see stop_deadline() */
+  char *destination;      /* HOST:PORT, for vpc_output_reopen() */
+  gboolean force_refresh; /* the templates before the next message (a new socket) */
 } UdpOutput;
 
 static gboolean
@@ -184,6 +186,7 @@ udp_refresh (UdpOutput *self, guint32 sequence, GError **error)
     }
   self->refreshed_us = g_get_monotonic_time ();
   self->since_refresh = 0;
+  self->force_refresh = FALSE;
   return TRUE;
 }
 
@@ -196,8 +199,8 @@ udp_refresh_due (UdpOutput *self, gint64 now, gboolean between_messages)
   /* NetFlow v9 refreshes in its encoder (its sequence numbers count
    * packets); v5 has no templates. */
   return self->sent_any && self->options.protocol == VPC_PROTOCOL_IPFIX
-         && vpc_refresh_due (&self->options, self->refreshed_us, self->since_refresh, now,
-                             between_messages);
+         && (self->force_refresh || vpc_refresh_due (&self->options, self->refreshed_us, self->since_refresh, now,
+                             between_messages));
 }
 
 static gboolean
@@ -285,25 +288,32 @@ udp_destroy (VpcOutput *output)
   UdpOutput *self = (UdpOutput *) output;
   if (self->fd >= 0)
     close (self->fd);
+  g_free (self->destination);
 }
+
+static gboolean udp_reopen (VpcOutput *output, GError **error);
 
 static const VpcOutputClass udp_class = {
   .send = udp_send,
   .idle = udp_idle,
   .finish = udp_finish,
   .destroy = udp_destroy,
+  .reopen = udp_reopen,
 };
 
-VpcOutput *
-vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GError **error)
+/* A UDP socket connected to destination ("HOST:PORT"), its address
+ * family in *family; -1 with error set. */
+static int
+udp_open_socket (const char *destination, int *family, GError **error)
 {
   g_autofree char *host = NULL, *port = NULL;
   if (!vpc_net_split_destination (destination, &host, &port, error))
-    return NULL;
+    return -1;
   struct addrinfo *list = vpc_net_resolve (destination, host, port, SOCK_DGRAM, error);
   if (list == NULL)
-    return NULL;
-  int fd = -1, err = 0, family = AF_INET;
+    return -1;
+  int fd = -1, err = 0;
+  *family = AF_INET;
   for (struct addrinfo *ai = list; ai != NULL && fd < 0; ai = ai->ai_next)
     {
       fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -316,14 +326,51 @@ vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GErro
       else if (fd < 0)
         err = errno;
       else
-        family = ai->ai_family;
+        *family = ai->ai_family;
     }
   freeaddrinfo (list);
   if (fd < 0)
     {
       net_error (error, destination, "cannot open a UDP socket", err);
-      return NULL;
+      return -1;
     }
+  /* Room for bursts the collector has not yet read. */
+  int sndbuf = 4 * 1024 * 1024;
+  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  return fd;
+}
+
+/* SIGHUP: a new socket (HOST resolved again), the templates first. */
+static gboolean
+udp_reopen (VpcOutput *output, GError **error)
+{
+  UdpOutput *self = (UdpOutput *) output;
+  int family;
+  int fd = udp_open_socket (self->destination, &family, error);
+  if (fd < 0)
+    return FALSE;
+  if (udp_message_size (self->options.mtu, family) < output->max_message)
+    {
+      close (fd);
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                   "%s: the address is now of another family, with smaller messages: the "
+                   "old socket stays",
+                   self->destination);
+      return FALSE;
+    }
+  close (self->fd);
+  self->fd = fd;
+  self->force_refresh = TRUE;
+  return TRUE;
+}
+
+VpcOutput *
+vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GError **error)
+{
+  int family;
+  int fd = udp_open_socket (destination, &family, error);
+  if (fd < 0)
+    return NULL;
   gsize max = udp_message_size (options->mtu, family);
   if (max < 256)
     {
@@ -333,14 +380,12 @@ vpc_output_new_udp (const char *destination, const VpcNetOptions *options, GErro
                    options->mtu, family == AF_INET6 ? 304 : 284);
       return NULL;
     }
-  /* Room for bursts the collector has not yet read. */
-  int sndbuf = 4 * 1024 * 1024;
-  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   UdpOutput *self = g_new0 (UdpOutput, 1);
   vpc_output_init (&self->base, &udp_class, "udp", destination, max);
   self->options = *options;
   self->base.options = &self->options;
   self->base.stats.protocol = vpc_protocol_name (options->protocol);
   self->fd = fd;
+  self->destination = g_strdup (destination);
   return &self->base;
 }

@@ -14,6 +14,8 @@ typedef struct {
    * when sent. */
   void (*mark) (VpcOutput *output, guint64 mark);
   void (*destroy) (VpcOutput *output);
+  /* SIGHUP: open the destination again (NULL: nothing to do). */
+  gboolean (*reopen) (VpcOutput *output, GError **error);
 } VpcOutputClass;
 
 struct VpcOutput {

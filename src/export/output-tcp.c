@@ -556,6 +556,22 @@ tcp_finish (VpcOutput *output, GError **error)
   return TRUE;
 }
 
+/* SIGHUP: once the collector acknowledged everything, a new connection
+ * (HOST resolved again).  What was acknowledged on the old one is not
+ * sent again: the resend window starts empty. */
+static gboolean
+tcp_reopen (VpcOutput *output, GError **error)
+{
+  TcpOutput *self = (TcpOutput *) output;
+  if (self->fd < 0)
+    return TRUE; /* connected again at the next message anyway */
+  if (!tcp_finish (output, error))
+    return FALSE;
+  g_queue_clear_full (&self->window, g_free);
+  self->window_bytes = 0;
+  return tcp_reconnect (self, error);
+}
+
 static void
 tcp_destroy (VpcOutput *output)
 {
@@ -576,6 +592,7 @@ static const VpcOutputClass tcp_class = {
   .finish = tcp_finish,
   .mark = tcp_mark,
   .destroy = tcp_destroy,
+  .reopen = tcp_reopen,
 };
 
 /* TCP messages may be as large as IPFIX allows (file-sized). */

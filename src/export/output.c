@@ -115,6 +115,12 @@ vpc_output_get_max_message (const VpcOutput *output)
 }
 
 gboolean
+vpc_output_reopen (VpcOutput *output, GError **error)
+{
+  return output->klass->reopen == NULL || output->klass->reopen (output, error);
+}
+
+gboolean
 vpc_output_start (VpcOutput *output, VpcTemplateMessagesFunc templates, gpointer templates_data,
                   GError **error)
 {

@@ -120,6 +120,14 @@ gboolean vpc_output_send (VpcOutput *output, const guint8 *message, gsize len, g
  * a lost connection noticed and repaired (TCP). */
 gboolean vpc_output_idle (VpcOutput *output, GError **error);
 
+/* SIGHUP, between messages: open the destination again.  UDP: resolve
+ * HOST again and send from a new socket (the templates go first); on
+ * failure the old socket stays (FALSE, VPC_ERROR_IO: a warning).  TCP:
+ * wait until the collector acknowledged everything, close, connect again
+ * (the templates go first; nothing is sent twice).  Files: nothing (-o is
+ * renamed into place at the end, --rotate files when their bin ends). */
+gboolean vpc_output_reopen (VpcOutput *output, GError **error);
+
 /* Everything sent and, for a file, durable under its final name. */
 gboolean vpc_output_finish (VpcOutput *output, GError **error);
 

@@ -201,6 +201,13 @@ vpc_routes_idle (VpcRoutes *self, GError **error)
   return TRUE;
 }
 
+void
+vpc_routes_reopen (VpcRoutes *self)
+{
+  FOR_EACH_LEG (self, leg)
+  vpc_exporter_reopen (leg->exporter);
+}
+
 gboolean
 vpc_routes_finish (VpcRoutes *self, gboolean complete, GError **error)
 {

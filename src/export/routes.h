@@ -52,6 +52,9 @@ gboolean vpc_routes_idle (VpcRoutes *routes, GError **error);
  * the error, the others go to diag. */
 gboolean vpc_routes_finish (VpcRoutes *routes, gboolean complete, GError **error);
 
+/* SIGHUP: every exporter re-opens its outputs (vpc_exporter_reopen). */
+void vpc_routes_reopen (VpcRoutes *routes);
+
 /* The highest mark every output of every route has delivered. */
 guint64 vpc_routes_get_delivered (VpcRoutes *routes);
 
