@@ -374,7 +374,7 @@ main (int argc, char **argv)
       "\n"
       "Signals: SIGTERM/SIGINT stop reading at once and send what was read (the normal end\n"
       "with --follow; a collector that takes nothing gets 3 s more); SIGUSR1 prints the\n"
-      "statistics so far.\n"
+      "statistics so far; SIGHUP re-opens the outputs and re-reads log-level from --config.\n"
       "\n"
       "Exit status: 0 success (also a --follow run stopped by a signal), 1 runtime failure\n"
       "(an input could not be read to its end, bad header, output or collector error, a UDP\n"
