@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 #include "export/output-path.h"
 #include "report/feeds.h"
 #include "report/report-read.h"
@@ -27,7 +28,7 @@ on_signal (int signum)
 static void
 print_diag (const char *message, gpointer user_data)
 {
-  fprintf (stderr, "vpc-report: %s\n", message);
+  vpc_log (VPC_LOG_WARNING, "%s", message);
 }
 
 typedef char *(*RenderFunc) (const VpcReportSummary *summary);
@@ -63,7 +64,7 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
   if (!vpc_feeds_update (feeds, feed_options, error))
     return NULL;
   if (!quiet && vpc_feeds_get_cache_warning (feeds) != NULL)
-    fprintf (stderr, "vpc-report: %s\n", vpc_feeds_get_cache_warning (feeds));
+    vpc_log (VPC_LOG_WARNING, "%s", vpc_feeds_get_cache_warning (feeds));
   VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
   if (db == NULL)
     return NULL;
@@ -73,12 +74,11 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
       if (!f->enabled)
         continue;
       if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
-        fprintf (stderr, "vpc-report: feed %s: %s%s%s\n", f->name, vpc_feed_state_name (f->state),
+        vpc_log (VPC_LOG_WARNING, "feed %s: %s%s%s", f->name, vpc_feed_state_name (f->state),
                  f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
       if (f->too_wide > 0)
-        fprintf (stderr,
-                 "vpc-report: feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
-                 "(IPv6) refused\n",
+        vpc_log (VPC_LOG_WARNING, "feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
+                 "(IPv6) refused",
                  f->name, f->too_wide, VPC_FEED_WIDEST_V4, VPC_FEED_WIDEST_V6);
     }
   if (require_feeds)
@@ -107,6 +107,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  vpc_log_init ("vpc-report");
 
   g_autofree char *output = NULL;
   g_autofree char *config = NULL;
@@ -114,6 +115,7 @@ main (int argc, char **argv)
   g_autofree char *feeds_path = NULL;
   g_autofree char *cache_dir = NULL;
   g_autofree char *exposure_ports = NULL;
+  g_autofree char *log_level = NULL;
   g_auto (GStrv) inputs = NULL;
   gboolean quiet = FALSE, version = FALSE, offline = FALSE;
   gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
@@ -150,6 +152,10 @@ main (int argc, char **argv)
       "1000000000)",
       "BYTES" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
+    { "log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,
+      "Print messages of LEVEL and above: error, warning (feeds, lines), info (the default: "
+      "the summary too) or debug; to the journal, with syslog priority prefixes",
+      "LEVEL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
       "Read options from FILE (GKeyFile, group [vpc-report], the long options as keys); the "
@@ -227,7 +233,7 @@ main (int argc, char **argv)
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc-report", entry_sets, &error);
   if (all_args == NULL)
     {
-      fprintf (stderr, "vpc-report: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_IO) ? EXIT_FAILURE : EXIT_USAGE;
     }
   if (!g_option_context_parse_strv (context, &all_args, &error)
@@ -244,34 +250,39 @@ main (int argc, char **argv)
       || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
                                &error))
     {
-      fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc-report --help'.", error->message);
+      return EXIT_USAGE;
+    }
+  if (log_level != NULL && !vpc_log_set_level (log_level))
+    {
+      vpc_log (VPC_LOG_ERROR, "--log-level: '%s' is not error, warning, info or debug\n"
+                              "Try 'vpc-report --help'.", log_level);
       return EXIT_USAGE;
     }
   if (output_format != NULL && (render = find_renderer (output_format)) == NULL)
     {
-      fprintf (stderr,
-               "vpc-report: --output-format: '%s' is not table, csv, json or html\n"
-               "Try 'vpc-report --help'.\n",
+      vpc_log (VPC_LOG_ERROR, "--output-format: '%s' is not table, csv, json or html\n"
+               "Try 'vpc-report --help'.",
                output_format);
       return EXIT_USAGE;
     }
   /* An -o that cannot take a file (a directory) is refused before any input is read. */
   if (output != NULL && strcmp (output, "-") != 0 && !vpc_output_path_check (output, &error))
     {
-      fprintf (stderr, "vpc-report: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
   if (egress_threshold < 0)
     {
-      fprintf (stderr, "vpc-report: --egress-threshold: %" G_GINT64_FORMAT " is negative\n"
-                       "Try 'vpc-report --help'.\n", egress_threshold);
+      vpc_log (VPC_LOG_ERROR, "--egress-threshold: %" G_GINT64_FORMAT " is negative\n"
+                       "Try 'vpc-report --help'.", egress_threshold);
       return EXIT_USAGE;
     }
   options.egress_threshold = (guint64) egress_threshold;
   if (max_feed_size < 1)
     {
-      fprintf (stderr, "vpc-report: --max-feed-size: %" G_GINT64_FORMAT " is not positive\n"
-                       "Try 'vpc-report --help'.\n", max_feed_size);
+      vpc_log (VPC_LOG_ERROR, "--max-feed-size: %" G_GINT64_FORMAT " is not positive\n"
+                       "Try 'vpc-report --help'.", max_feed_size);
       return EXIT_USAGE;
     }
   if (version)
@@ -281,7 +292,7 @@ main (int argc, char **argv)
     }
   if (!vpc_cli_input_finish (&input, &error))
     {
-      fprintf (stderr, "vpc-report: %s\nTry 'vpc-report --help'.\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc-report --help'.", error->message);
       return EXIT_USAGE;
     }
   feed_options.max_size = (guint64) max_feed_size;
@@ -301,7 +312,7 @@ main (int argc, char **argv)
       && (db = load_threats (feeds_path, &feed_options, quiet, require_feeds, &feeds, &error))
              == NULL)
     {
-      fprintf (stderr, "vpc-report: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
 
@@ -317,7 +328,7 @@ main (int argc, char **argv)
   };
   if (!vpc_report_read (&read_options, (const char *const *) inputs, report, &error))
     {
-      fprintf (stderr, "vpc-report: %s\n", error->message);
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
   g_autoptr (VpcReportSummary) summary = vpc_report_finish (report, feeds);
@@ -326,29 +337,28 @@ main (int argc, char **argv)
     {
       if (!vpc_output_path_write (output, text, strlen (text), &error))
         {
-          fprintf (stderr, "vpc-report: %s\n", error->message);
+          vpc_log (VPC_LOG_ERROR, "%s", error->message);
           return EXIT_FAILURE;
         }
     }
   else if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
     {
-      fprintf (stderr, "vpc-report: cannot write the report to standard output\n");
+      vpc_log (VPC_LOG_ERROR, "cannot write the report to standard output");
       return EXIT_FAILURE;
     }
   if (!quiet)
     {
       const VpcCounts *c = &summary->input_total;
-      fprintf (stderr,
-               "vpc-report: %u inputs, %" G_GUINT64_FORMAT " flows (%" G_GUINT64_FORMAT
+      vpc_log (VPC_LOG_INFO, "%u inputs, %" G_GUINT64_FORMAT " flows (%" G_GUINT64_FORMAT
                " rejected), %" G_GUINT64_FORMAT " malformed lines, %" G_GUINT64_FORMAT
                " NODATA, %" G_GUINT64_FORMAT " SKIPDATA; %" G_GUINT64_FORMAT
-               " listed addresses (%" G_GUINT64_FORMAT " flagged)\n",
+               " listed addresses (%" G_GUINT64_FORMAT " flagged)",
                summary->inputs->len, summary->all.flows, summary->rejected.flows, c->malformed,
                c->nodata, c->skipdata, summary->threat_addresses, summary->threat_flagged);
     }
   if (summary->failed_inputs > 0)
     {
-      fprintf (stderr, "vpc-report: %u input(s) could not be read to the end\n",
+      vpc_log (VPC_LOG_ERROR, "%u input(s) could not be read to the end",
                summary->failed_inputs);
       return EXIT_FAILURE;
     }

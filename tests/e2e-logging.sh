@@ -43,4 +43,17 @@ expect_no_grep "^<6>" "$J" "to the journal with --log-level warning: nothing at 
 JOURNAL_STREAM=$(stat -c '%d:%i' "$WORK/other") "$VPC2IPFIX" -o "$WORK/a.ipfix" "$BAD" 2>"$J" || true
 expect_no_grep "^<[0-7]>" "$J" "JOURNAL_STREAM naming another file: no prefixes"
 
+# vpc-report: the same levels and prefixes.
+: "${VPC_REPORT:=$top_builddir/src/vpc-report}"
+run "$VPC_REPORT" --no-threats --log-level error "$BAD"
+expect_rc 0 "vpc-report --log-level error"
+check "vpc-report --log-level error: nothing on standard error" "$([ ! -s "$ERR" ]; echo $?)"
+run "$VPC_REPORT" --no-threats --log-level warning "$BAD"
+expect_grep "malformed.log:3: expected 14 fields" "$ERR" "vpc-report --log-level warning: the warnings"
+expect_no_grep "inputs, [0-9]+ flows" "$ERR" "vpc-report --log-level warning: no summary line (info)"
+: >"$J"
+JOURNAL_STREAM=$_id "$VPC_REPORT" --no-threats "$BAD" >/dev/null 2>"$J" || true
+expect_grep "^<4>vpc-report: .*malformed.log:3:" "$J" "vpc-report to the journal: warnings are <4>"
+expect_grep "^<6>vpc-report: 1 inputs" "$J" "vpc-report to the journal: the summary is <6>"
+
 tap_done
