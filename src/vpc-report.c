@@ -115,6 +115,7 @@ main (int argc, char **argv)
   g_autofree char *cache_dir = NULL;
   g_autofree char *exposure_ports = NULL;
   g_auto (GStrv) inputs = NULL;
+  g_auto (GStrv) geoip_paths = NULL;
   gboolean quiet = FALSE, version = FALSE, offline = FALSE;
   gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
   VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
@@ -149,6 +150,11 @@ main (int argc, char **argv)
       "Flag an interface sending BYTES or more to public, non-AWS addresses (default "
       "1000000000)",
       "BYTES" },
+    { "geoip", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &geoip_paths,
+      "Show the country and AS of external addresses, and traffic per country and AS, from "
+      "FILE: a MaxMind DB country, city or ASN database (GeoLite2, DB-IP lite); repeat it for "
+      "a country and an ASN database",
+      "FILE.mmdb" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
@@ -199,7 +205,8 @@ main (int argc, char **argv)
       "and cached; see --feeds), with the accepted traffic to or from high-severity\n"
       "addresses flagged first; the top talkers of accepted traffic; sensitive ports\n"
       "exposed to public addresses; egress to public, non-AWS addresses; and totals per\n"
-      "account, VPC, subnet and interface.");
+      "account, VPC, subnet and interface; with --geoip, the country and AS of external\n"
+      "addresses and the traffic per country and AS.");
   g_option_context_set_description (
       context,
       "Examples:\n"
@@ -294,6 +301,14 @@ main (int argc, char **argv)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
 
+  g_autoptr (VpcGeoip) geoip = NULL;
+  if (geoip_paths != NULL
+      && (geoip = vpc_geoip_open ((const char *const *) geoip_paths, &error)) == NULL)
+    {
+      fprintf (stderr, "vpc-report: %s\n", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
+
   VpcDiag diag = { print_diag, NULL };
   g_autoptr (VpcFeeds) feeds = NULL;
   g_autoptr (VpcThreatDb) db = NULL;
@@ -306,6 +321,7 @@ main (int argc, char **argv)
     }
 
   g_autoptr (VpcReport) report = vpc_report_new (&options, db);
+  vpc_report_set_geoip (report, geoip);
   VpcReportReadOptions read_options = {
     .format = input.format,
     .container = input.container,

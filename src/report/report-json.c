@@ -2,9 +2,11 @@
 /* vpc-report as JSON: the stable document of schema "vpc-report/2" (vpc-report(1) describes every key). */
 #include "config.h"
 
-#include "report.h"
+#include "report-private.h"
 
-static void
+#include <string.h>
+
+void
 json_string (GString *out, const char *s)
 {
   if (s == NULL)
@@ -153,7 +155,7 @@ json_totals (GString *out, const VpcReportSummary *s)
 
 /* "name": {"distinct": N, [extra,] "top": [rows]} */
 static void
-json_table (GString *out, const char *name, const char *key, const VpcReportTable *t,
+json_table (GString *out, const VpcReportSummary *s, const char *name, const char *key, const VpcReportTable *t,
             const char *extra, gboolean last)
 {
   g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ", %s\"top\": [",
@@ -166,6 +168,8 @@ json_table (GString *out, const char *name, const char *key, const VpcReportTabl
         {
           json_key (out, key);
           json_string (out, row->name);
+          if (strcmp (key, "address") == 0)
+            geo_json_member (out, s, "geo", row->name);
         }
       else
         {
@@ -185,12 +189,12 @@ static void
 json_rejects (GString *out, const VpcReportSummary *s)
 {
   g_string_append (out, "  \"rejects\": {\n");
-  json_table (out, "sources", "address", &s->sources, NULL, FALSE);
+  json_table (out, s, "sources", "address", &s->sources, NULL, FALSE);
   g_autofree char *extra = g_strdup_printf ("\"without_port\": %" G_GUINT64_FORMAT ", ",
                                             s->rejected_without_port);
-  json_table (out, "ports", NULL, &s->ports, extra, FALSE);
-  json_table (out, "destinations", "address", &s->destinations, NULL, FALSE);
-  json_table (out, "interfaces", "interface", &s->interfaces, NULL, FALSE);
+  json_table (out, s, "ports", NULL, &s->ports, extra, FALSE);
+  json_table (out, s, "destinations", "address", &s->destinations, NULL, FALSE);
+  json_table (out, s, "interfaces", "interface", &s->interfaces, NULL, FALSE);
   g_string_append_printf (out,
                           "    \"histogram\": {\"bucket_seconds\": %u, \"without_time\": %" G_GUINT64_FORMAT
                           ", \"buckets\": [",
@@ -220,6 +224,7 @@ json_scanners (GString *out, const VpcReportSummary *s)
       g_string_append (out, i == 0 ? "\n    {" : ",\n    {");
       json_key (out, "address");
       json_string (out, r->address);
+      geo_json_member (out, s, "geo", r->address);
       g_string_append_printf (out, ", \"ports\": %" G_GUINT64_FORMAT ", \"hosts\": %" G_GUINT64_FORMAT ", ",
                               r->ports, r->hosts);
       json_tally_members (out, &r->rejected);
@@ -288,6 +293,7 @@ json_threats (GString *out, const VpcReportSummary *s)
       g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
       json_key (out, "address");
       json_string (out, t->address);
+      geo_json_member (out, s, "geo", t->address);
       g_string_append_printf (out, ", \"severity\": \"%s\", \"flagged\": %s, \"direction\": \"%s\", \"feeds\": [",
                               vpc_severity_name (t->severity), t->flagged ? "true" : "false",
                               vpc_threat_direction_name (t->direction));
@@ -323,15 +329,17 @@ json_threats (GString *out, const VpcReportSummary *s)
 
 /* "flows": F, ..., "inbound_bytes": I, "outbound_bytes": O */
 static void
-json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
+json_talker_row (GString *out, const VpcReportSummary *s, const VpcReportRow *row, gboolean ports)
 {
   if (row->peer != NULL)
     {
       json_key (out, "address_a");
       json_string (out, row->name);
+      geo_json_member (out, s, "geo_a", row->name);
       g_string_append (out, ", ");
       json_key (out, "address_b");
       json_string (out, row->peer);
+      geo_json_member (out, s, "geo_b", row->peer);
     }
   else if (ports)
     {
@@ -344,6 +352,7 @@ json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
     {
       json_key (out, "address");
       json_string (out, row->name);
+      geo_json_member (out, s, "geo", row->name);
     }
   g_string_append (out, ", ");
   json_tally_members (out, &row->tally);
@@ -354,27 +363,27 @@ json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
 }
 
 static void
-json_talker_rows (GString *out, const char *key, const GArray *rows, gboolean ports)
+json_talker_rows (GString *out, const VpcReportSummary *s, const char *key, const GArray *rows, gboolean ports)
 {
   g_string_append_printf (out, "\"%s\": [", key);
   for (guint i = 0; i < rows->len; i++)
     {
       g_string_append (out, i == 0 ? "\n        {" : ",\n        {");
-      json_talker_row (out, &g_array_index (rows, VpcReportRow, i), ports);
+      json_talker_row (out, s, &g_array_index (rows, VpcReportRow, i), ports);
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]", rows->len > 0 ? "\n      " : "");
 }
 
 static void
-json_talker_table (GString *out, const char *name, const VpcTalkerTable *t, gboolean ports,
+json_talker_table (GString *out, const VpcReportSummary *s, const char *name, const VpcTalkerTable *t, gboolean ports,
                    gboolean last)
 {
   g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ",\n      ", name,
                           t->distinct);
-  json_talker_rows (out, "by_bytes", t->by_bytes, ports);
+  json_talker_rows (out, s, "by_bytes", t->by_bytes, ports);
   g_string_append (out, ",\n      ");
-  json_talker_rows (out, "by_flows", t->by_flows, ports);
+  json_talker_rows (out, s, "by_flows", t->by_flows, ports);
   g_string_append_printf (out, "}%s\n", last ? "" : ",");
 }
 
@@ -389,10 +398,10 @@ json_talkers (GString *out, const VpcReportSummary *s)
       json_tally (out, vpc_report_way_name ((VpcReportWay) w), &s->talker_way[w]);
     }
   g_string_append (out, "},\n");
-  json_talker_table (out, "sources", &s->talker_sources, FALSE, FALSE);
-  json_talker_table (out, "destinations", &s->talker_destinations, FALSE, FALSE);
-  json_talker_table (out, "conversations", &s->talker_conversations, FALSE, FALSE);
-  json_talker_table (out, "ports", &s->talker_ports, TRUE, TRUE);
+  json_talker_table (out, s, "sources", &s->talker_sources, FALSE, FALSE);
+  json_talker_table (out, s, "destinations", &s->talker_destinations, FALSE, FALSE);
+  json_talker_table (out, s, "conversations", &s->talker_conversations, FALSE, FALSE);
+  json_talker_table (out, s, "ports", &s->talker_ports, TRUE, TRUE);
   g_string_append (out, "  },\n");
 }
 
@@ -437,7 +446,7 @@ json_exposure (GString *out, const VpcReportSummary *s)
 }
 
 static void
-json_egress_rows (GString *out, const char *key, const GArray *rows, gboolean interfaces)
+json_egress_rows (GString *out, const VpcReportSummary *s, const char *key, const GArray *rows, gboolean interfaces)
 {
   g_string_append_printf (out, "\"%s\": [", key);
   for (guint i = 0; i < rows->len; i++)
@@ -453,6 +462,7 @@ json_egress_rows (GString *out, const char *key, const GArray *rows, gboolean in
         {
           json_key (out, "address");
           json_string (out, e->address);
+          geo_json_member (out, s, "geo", e->address);
           g_string_append (out, ", ");
         }
       json_tally_members (out, &e->tally);
@@ -476,9 +486,9 @@ json_egress (GString *out, const VpcReportSummary *s)
                           ", \"destination_count\": %" G_GUINT64_FORMAT ",\n    ",
                           s->egress_interface_count, s->egress_over_threshold,
                           s->egress_destination_count);
-  json_egress_rows (out, "interfaces", s->egress_interfaces, TRUE);
+  json_egress_rows (out, s, "interfaces", s->egress_interfaces, TRUE);
   g_string_append (out, ",\n    ");
-  json_egress_rows (out, "destinations", s->egress_destinations, FALSE);
+  json_egress_rows (out, s, "destinations", s->egress_destinations, FALSE);
   g_string_append (out, "},\n");
 }
 
@@ -537,6 +547,7 @@ vpc_report_to_json (const VpcReportSummary *s)
   json_talkers (out, s);
   json_exposure (out, s);
   json_egress (out, s);
+  geo_render_json (out, s);
   json_groups (out, s);
   g_string_append (out, "}\n");
   return g_string_free (out, FALSE);

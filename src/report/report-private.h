@@ -43,6 +43,9 @@ typedef struct {
   gboolean have_time;
   ThreatStat *threat;
   TalkStat *talk;
+  guint32 asn;          /* geography, when geo_looked */
+  char country[2];
+  gboolean geo_looked;
 } AddrStat;
 
 /* A histogram bucket (first member: the gint64 key). */
@@ -81,7 +84,16 @@ struct VpcReport {
   guint64 group_without[VPC_REPORT_GROUPS];
   guint8 exposure_bits[65536 / 8];
   GString *scratch;          /* lookup keys, reused */
+
+  /* report-geo.c */
+  VpcGeoip *geoip;           /* not owned, or NULL */
+  GHashTable *geo_countries; /* GUINT (letter << 8 | letter), 0 unknown -> GeoStat* */
+  GHashTable *geo_networks;  /* GUINT asn, 0 unknown -> GeoStat* */
 };
+
+typedef struct {
+  VpcTally accepted, rejected;
+} GeoStat;
 
 /* Both directions of a session: the addresses in addr_cmp order (first
  * member: the key, id of a << 32 | id of b). */
@@ -155,6 +167,37 @@ void row_clear (gpointer p);
 /* report-talkers-summary.c */
 void talkers_finish (VpcReport *report);
 void talkers_summary_free (VpcReportSummary *s);
+
+/* report-geo.c */
+void geo_init (VpcReport *report);
+void geo_clear (VpcReport *report);
+void geo_add_flow (VpcReport *report, const VpcAddr *src, const VpcAddr *dst, int action,
+                   guint64 packets, guint64 bytes);
+void geo_finish (VpcReport *report);
+void geo_summary_free (VpcReportSummary *s);
+void geo_render_text (GString *out, const VpcReportSummary *s);
+void geo_render_csv (GString *out, const VpcReportSummary *s);
+void geo_render_json (GString *out, const VpcReportSummary *s);
+void geo_render_html (GString *out, const VpcReportSummary *s);
+/* An address of a table with its country and AS: "198.51.100.7 (US AS64500 Example)". */
+char *geo_address_text (const VpcReportSummary *s, const char *address);
+/* JSON: ', "KEY": {country, country_name, asn, as_name}' (null when unknown), nothing without --geoip. */
+void geo_json_member (GString *out, const VpcReportSummary *s, const char *key, const char *address);
+/* HTML: ' <span class="geo">US AS64500 Example</span>' after an address. */
+void geo_html_note (GString *out, const VpcReportSummary *s, const char *address);
+
+/* Renderer pieces shared with report-geo.c. */
+typedef struct TextTable TextTable;
+/* report-text.c: an aligned table (bit i of right: column i right-aligned);
+ * text_table_add takes one string per column (freed; shown terminal-safe);
+ * render frees the table. */
+TextTable *text_table_new (const char *const *header, guint64 right);
+void text_table_add (TextTable *t, ...);
+void text_table_render (TextTable *t, GString *out);
+/* report-text.c: one CSV row, the section name then the fields (NULL-terminated; taken). */
+void csv_row (GString *out, const char *section, ...);
+/* report-json.c: a JSON string (or null). */
+void json_string (GString *out, const char *s);
 
 /* Sums saturate at 2^64 - 1 (counters of flow logs can be that large). */
 static inline guint64

@@ -441,6 +441,7 @@ vpc_report_finish (VpcReport *report, VpcFeeds *feeds)
   finish_histogram (report);
   finish_threats (report, feeds);
   talkers_finish (report);
+  geo_finish (report);
   report->s = NULL;
   return s;
 }
@@ -461,5 +462,6 @@ vpc_report_summary_free (VpcReportSummary *s)
     if (arrays[i] != NULL)
       g_array_unref (arrays[i]);
   talkers_summary_free (s);
+  geo_summary_free (s);
   g_free (s);
 }

@@ -2,19 +2,19 @@
 /* vpc-report as a terminal table and as CSV (one section per table, every row led by its section name). */
 #include "config.h"
 
-#include "report.h"
+#include "report-private.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------- aligned tables */
 
-typedef struct {
+struct TextTable {
   guint columns;
   guint64 right;     /* bit i: column i is right-aligned (numbers) */
   GPtrArray *rows;   /* GStrv; the first is the header */
-} TextTable;
+};
 
-static TextTable *
+TextTable *
 text_table_new (const char *const *header, guint64 right)
 {
   TextTable *t = g_new0 (TextTable, 1);
@@ -26,7 +26,7 @@ text_table_new (const char *const *header, guint64 right)
 }
 
 /* Takes the strings (columns of them, NULL-terminated list not needed). */
-static void
+void
 text_table_add (TextTable *t, ...)
 {
   char **row = g_new0 (char *, t->columns + 1);
@@ -42,7 +42,7 @@ text_table_add (TextTable *t, ...)
   g_ptr_array_add (t->rows, row);
 }
 
-static void
+void
 text_table_render (TextTable *t, GString *out)
 {
   g_autofree guint *width = g_new0 (guint, t->columns);
@@ -92,8 +92,8 @@ time_or_dash (guint64 ms)
 }
 
 static void
-tally_table (GString *out, const char *title, const char *key, const VpcReportTable *t,
-             const char *empty)
+tally_table (GString *out, const VpcReportSummary *s, const char *title, const char *key,
+             const VpcReportTable *t, const char *empty)
 {
   g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, t->distinct);
   if (t->rows->len == 0)
@@ -112,7 +112,10 @@ tally_table (GString *out, const char *title, const char *key, const VpcReportTa
         text_table_add (tt, g_strdup (row->name), g_strdup (row->service != NULL ? row->service : "-"),
                         u64 (row->tally.flows), u64 (row->tally.packets), u64 (row->tally.bytes));
       else
-        text_table_add (tt, g_strdup (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+        text_table_add (tt,
+                        strcmp (key, "address") == 0 ? geo_address_text (s, row->name)
+                                                     : g_strdup (row->name),
+                        u64 (row->tally.flows), u64 (row->tally.packets),
                         u64 (row->tally.bytes));
     }
   text_table_render (tt, out);
@@ -142,7 +145,7 @@ or_dash (const char *text)
 }
 
 static void
-talker_table (GString *out, const char *title, const GArray *rows, guint64 distinct,
+talker_table (GString *out, const VpcReportSummary *s, const char *title, const GArray *rows, guint64 distinct,
               gboolean ports)
 {
   g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, distinct);
@@ -157,9 +160,11 @@ talker_table (GString *out, const char *title, const GArray *rows, guint64 disti
   for (guint i = 0; i < rows->len; i++)
     {
       const VpcReportRow *r = &g_array_index (rows, VpcReportRow, i);
-      char *name = r->peer != NULL ? g_strdup_printf ("%s <-> %s", r->name, r->peer)
+      g_autofree char *a = ports ? g_strdup (r->name) : geo_address_text (s, r->name);
+      g_autofree char *b = r->peer != NULL ? geo_address_text (s, r->peer) : NULL;
+      char *name = r->peer != NULL ? g_strdup_printf ("%s <-> %s", a, b)
                    : r->service != NULL ? g_strdup_printf ("%s (%s)", r->name, r->service)
-                                        : g_strdup (r->name);
+                                        : g_strdup (a);
       text_table_add (tt, name, u64 (r->tally.flows), u64 (r->tally.packets), u64 (r->tally.bytes),
                       u64 (r->inbound_bytes), u64 (r->outbound_bytes));
     }
@@ -190,7 +195,7 @@ daily_tables (GString *out, const VpcReportSummary *s)
       {
         g_autofree char *title = g_strdup_printf ("Top talkers: %s by %s", talkers[i].title,
                                                   by == 0 ? "bytes" : "flows");
-        talker_table (out, title, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
+        talker_table (out, s, title, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
                       talkers[i].t->distinct, i == 3);
       }
 
@@ -248,7 +253,7 @@ daily_tables (GString *out, const VpcReportSummary *s)
       for (guint i = 0; i < s->egress_destinations->len; i++)
         {
           const VpcReportEgress *e = &g_array_index (s->egress_destinations, VpcReportEgress, i);
-          text_table_add (tt, or_dash (e->place.interface), g_strdup (e->address),
+          text_table_add (tt, or_dash (e->place.interface), geo_address_text (s, e->address),
                           u64 (e->tally.flows), u64 (e->tally.packets), u64 (e->tally.bytes));
         }
       text_table_render (tt, out);
@@ -319,13 +324,13 @@ vpc_report_to_table (const VpcReportSummary *s)
                     vpc_report_share_text (totals[i].t->bytes, s->all.bytes));
   text_table_render (tt, out);
 
-  tally_table (out, "Top rejected sources", "address", &s->sources, "no rejected flows");
-  tally_table (out, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports");
+  tally_table (out, s, "Top rejected sources", "address", &s->sources, "no rejected flows");
+  tally_table (out, s, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports");
   if (s->rejected_without_port > 0)
     g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without protocol or port)\n",
                             s->rejected_without_port);
-  tally_table (out, "Top rejected destinations", "address", &s->destinations, "no rejected flows");
-  tally_table (out, "Top interfaces with rejected flows", "interface", &s->interfaces,
+  tally_table (out, s, "Top rejected destinations", "address", &s->destinations, "no rejected flows");
+  tally_table (out, s, "Top interfaces with rejected flows", "interface", &s->interfaces,
                "no rejected flows with an interface");
 
   g_string_append_printf (out,
@@ -339,7 +344,7 @@ vpc_report_to_table (const VpcReportSummary *s)
       for (guint i = 0; i < s->scanners->len; i++)
         {
           const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
-          text_table_add (tt, g_strdup (r->address), u64 (r->ports), u64 (r->hosts),
+          text_table_add (tt, geo_address_text (s, r->address), u64 (r->ports), u64 (r->hosts),
                           u64 (r->rejected.flows), u64 (r->accepted_flows),
                           time_or_dash (r->first_ms), time_or_dash (r->last_ms));
         }
@@ -368,6 +373,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                             s->rejected_without_time);
 
   daily_tables (out, s);
+  geo_render_text (out, s);
 
   if (!s->threats_enabled)
     {
@@ -400,7 +406,7 @@ vpc_report_to_table (const VpcReportSummary *s)
       for (guint i = 0; i < s->threats->len; i++)
         {
           const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
-          text_table_add (tt, g_strdup (t->flagged ? "!" : ""), g_strdup (t->address),
+          text_table_add (tt, g_strdup (t->flagged ? "!" : ""), geo_address_text (s, t->address),
                           g_strdup (vpc_severity_name (t->severity)),
                           g_strdup (vpc_threat_direction_name (t->direction)), u64 (t->total.flows),
                           u64 (t->accepted.flows), u64 (t->rejected.flows),
@@ -453,7 +459,7 @@ csv_field (GString *out, const char *text)
 }
 
 /* One row: the section name, then the fields (NULL-terminated; taken). */
-static void
+void
 csv_row (GString *out, const char *section, ...)
 {
   g_string_append (out, section);
@@ -690,6 +696,8 @@ vpc_report_to_csv (const VpcReportSummary *s)
     }
 
   csv_daily (out, s);
+  g_string_append (out, "\r\n");
+  geo_render_csv (out, s);
 
   g_string_append (out, "\r\n");
   g_autofree char *missing = NULL;

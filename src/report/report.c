@@ -142,6 +142,7 @@ vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *db)
   report->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   report->bucket_unit = options->bucket_seconds > 0 ? options->bucket_seconds : 60;
   talkers_init (report);
+  geo_init (report);
   VpcReportSummary *s = g_new0 (VpcReportSummary, 1);
   s->options = *options;
   s->inputs = g_ptr_array_new_with_free_func (report_input_free);
@@ -163,6 +164,7 @@ vpc_report_free (VpcReport *report)
   g_hash_table_unref (report->interfaces);
   g_hash_table_unref (report->buckets);
   talkers_clear (report);
+  geo_clear (report);
   vpc_report_summary_free (report->s);
   g_free (report);
 }
@@ -304,6 +306,7 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
   flow_addr (flow, mask, TRUE, &src, &has_src);
   flow_addr (flow, mask, FALSE, &dst, &has_dst);
   talkers_add_flow (report, flow, mask, action, has_src ? &src : NULL, has_dst ? &dst : NULL);
+  geo_add_flow (report, has_src ? &src : NULL, has_dst ? &dst : NULL, action, packets, bytes);
 
   AddrStat *sa = NULL; /* accepted_src: counted by talkers_add_flow() */
   if (action == 2)

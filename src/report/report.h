@@ -6,6 +6,7 @@
 
 #include "feeds.h"
 #include "flow/mapper.h"
+#include "geoip.h"
 #include "common/stats.h"
 #include "threat.h"
 
@@ -185,6 +186,23 @@ typedef struct {
   char *error;
 } VpcReportFeed;
 
+/* Geography (--geoip): traffic by the country or AS of its external
+ * address (the source when public, else the destination when public). */
+typedef struct {
+  char *code;          /* countries: "US", or "??" unknown; networks: "AS64500", or "AS?" */
+  char *name;          /* the country's English name or the AS organisation, or NULL */
+  guint32 asn;         /* networks: the AS number, 0 unknown */
+  VpcTally accepted, rejected;
+} VpcReportGeoRow;
+
+/* What the databases say of one address shown in a table. */
+typedef struct {
+  char country[3];     /* "" unknown */
+  const char *country_name; /* or NULL */
+  guint32 asn;         /* 0 unknown */
+  const char *as_name; /* or NULL */
+} VpcReportAddrGeo;
+
 /* Everything the renderers show. */
 typedef struct {
   VpcReportOptions options;
@@ -230,6 +248,16 @@ typedef struct {
   GArray *egress_interfaces, *egress_destinations; /* VpcReportEgress */
 
   VpcReportGroup groups[VPC_REPORT_GROUPS];
+
+  /* Geography: geo_enabled FALSE without --geoip (the renderers say how to add one). */
+  gboolean geo_enabled;
+  char **geo_databases;    /* "PATH: TYPE, built YYYY-MM-DD" */
+  guint64 geo_errors;      /* failed lookups (a corrupt database) */
+  VpcTally geo_internal;   /* accepted or rejected flows without a public address */
+  guint64 geo_country_count, geo_network_count;
+  GArray *geo_countries;   /* VpcReportGeoRow, by flows, every country */
+  GArray *geo_networks;    /* VpcReportGeoRow, by flows, at most options.top */
+  GHashTable *geo_addresses; /* address text -> VpcReportAddrGeo*, every address of a table */
 } VpcReportSummary;
 
 void vpc_report_summary_free (VpcReportSummary *summary);
@@ -241,6 +269,10 @@ typedef struct VpcReport VpcReport;
 VpcReport *vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *db);
 void vpc_report_free (VpcReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReport, vpc_report_free)
+
+/* Look up the country and AS of external addresses in geoip (not owned;
+ * before the first flow). */
+void vpc_report_set_geoip (VpcReport *report, VpcGeoip *geoip);
 
 /* Count one flow (its elements in mask, as vpc_mapper_map() returns).
  * The flow's strings need to live only during the call. */
@@ -273,6 +305,16 @@ char *vpc_report_terminal_text (const char *text);
 /* A CSV cell's text with formula injection neutralised (OWASP): a cell
  * starting with =, +, -, @, tab or CR gets a leading apostrophe. */
 char *vpc_report_csv_text (const char *text);
+/* What the databases say of an address of a table, or NULL (no --geoip, or
+ * nothing known). */
+const VpcReportAddrGeo *vpc_report_addr_geo (const VpcReportSummary *s, const char *address);
+/* "US AS64500 Example Org" (what is known of it), or NULL. */
+char *vpc_report_geo_label (const VpcReportSummary *s, const char *address);
+/* How to add a database, for a report made without one. */
+#define VPC_REPORT_GEO_HINT \
+  "no geography: add --geoip FILE.mmdb with a country and/or ASN database in MaxMind DB " \
+  "format (GeoLite2-Country and GeoLite2-ASN from maxmind.com with a free account, or " \
+  "DB-IP's free dbip-country-lite and dbip-asn-lite from db-ip.com)"
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
 const char *vpc_report_way_name (VpcReportWay way); /* "unknown", "inbound", "outbound" */
