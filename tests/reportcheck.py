@@ -28,6 +28,14 @@ VPC, subnet and interface.  Then it compares the two documents key by key: every
 number, string and list; shares to 1e-6.  Only "generator", feeds' "age"
 and "state" (checked for plausibility) are not recomputed.
 
+--geoip FILE (repeatable, as given to vpc-report): the geography section and
+the country and AS of every external address of a table, looked up here with
+python3-maxminddb (Debian's, not libmaxminddb): per database in order, the
+first answer wins field by field (country.iso_code, else
+registered_country.iso_code; autonomous_system_number); traffic by the
+external address of each accepted or rejected flow (its source when public,
+else its destination).  Without --geoip the section must say it is off.
+
 --no-inputs: do not compare "inputs" (the report read IPFIX files converted
 from INPUT..., whose input counts differ by nature).
 
@@ -636,10 +644,146 @@ def daily(a, records, feeds):
     }
 
 
+# ---------------------------------------------------------------- geography
+
+# Not public beyond ipaddress's is_global (whose registry differs between
+# Python versions): multicast and the newer IPv6 special-purpose blocks.
+NOT_PUBLIC_V6 = [ipaddress.ip_network(n) for n in
+                 ("ff00::/8", "2002::/16", "2620:4f:8000::/48", "3fff::/20", "5f00::/16",
+                  "64:ff9b:1::/48", "2001::/23")]
+
+
+def is_public(addr):
+    if not addr.is_global or addr.is_multicast:
+        return False
+    return addr.version == 4 or not any(addr in n for n in NOT_PUBLIC_V6)
+
+
+class Geo:
+    """The --geoip databases, read with python3-maxminddb."""
+
+    def __init__(self, paths):
+        try:
+            import maxminddb
+        except ImportError:
+            raise SystemExit("reportcheck: --geoip needs python3-maxminddb (Debian package)")
+        self.paths = paths
+        self.readers = [maxminddb.open_database(p) for p in paths]
+        self.cache = {}
+
+    def databases(self):
+        import datetime
+        out = []
+        for p, r in zip(self.paths, self.readers):
+            md = r.metadata()
+            day = datetime.datetime.fromtimestamp(md.build_epoch, datetime.timezone.utc)
+            out.append(f"{p}: {md.database_type}, built {day:%Y-%m-%d}")
+        return out
+
+    def lookup(self, addr):
+        """(country or None, country name, asn or 0, AS name)."""
+        if addr in self.cache:
+            return self.cache[addr]
+        country = cname = asname = None
+        asn = 0
+        for r in self.readers:
+            if country is not None and asn:
+                break
+            rec = r.get(str(addr))
+            if not isinstance(rec, dict):
+                continue
+            if country is None:
+                code = ((rec.get("country") or {}).get("iso_code")
+                        or (rec.get("registered_country") or {}).get("iso_code"))
+                if (isinstance(code, str) and len(code) >= 2 and code[:2].isascii()
+                        and code[:2].isalpha()):
+                    country = code[:2].upper()
+                    cname = ((rec.get("country") or {}).get("names") or {}).get("en")
+            if not asn:
+                n = rec.get("autonomous_system_number")
+                if isinstance(n, int) and n:
+                    asn = n
+                    asname = rec.get("autonomous_system_organization")
+        self.cache[addr] = (country, cname, asn, asname)
+        return self.cache[addr]
+
+    def member(self, text):
+        """The "geo" object of an address of a table, or None."""
+        addr = ipaddress.ip_address(text)
+        if not is_public(addr):
+            return None
+        country, cname, asn, asname = self.lookup(addr)
+        if country is None and not asn:
+            return None
+        return {"country": country, "country_name": cname, "asn": asn or None,
+                "as_name": asname if asn else None}
+
+
+def geography(a, records, doc, geo):
+    """The geography section, and "geo" members in every table with addresses."""
+    if geo is None:
+        doc["geography"] = {"enabled": False}
+        return
+    internal = tally()
+    countries, networks = {}, {}
+    for r in records:
+        fs = r.get("forwardingStatus")
+        if fs is None:
+            continue
+        action = 2 if fs == 129 else 1
+        pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
+        src, dst = flow_addr(r, True), flow_addr(r, False)
+        ext = (src if src is not None and is_public(src)
+               else dst if dst is not None and is_public(dst) else None)
+        if ext is None:
+            add(internal, pk, by)
+            continue
+        country, _cn, asn, _an = geo.lookup(ext)
+        for table, k in ((countries, country), (networks, asn)):
+            e = table.setdefault(k, {"accepted": tally(), "rejected": tally()})
+            add(e["accepted" if action == 1 else "rejected"], pk, by)
+
+    def order(kv, code):
+        e = kv[1]
+        flows = satsum(e["accepted"]["flows"], e["rejected"]["flows"])
+        by = satsum(e["accepted"]["bytes"], e["rejected"]["bytes"])
+        return (-flows, -by, code.encode())
+    crows = sorted(countries.items(), key=lambda kv: order(kv, kv[0] or "??"))
+    nrows = sorted(networks.items(), key=lambda kv: (order(kv, "")[:2], kv[0]))
+    cname = {}
+    asname = {}
+    for (country, cn, asn, an) in geo.cache.values():
+        if country is not None and cn is not None:
+            cname.setdefault(country, cn)
+        if asn and an is not None:
+            asname.setdefault(asn, an)
+    doc["geography"] = {
+        "enabled": True,
+        "databases": geo.databases(),
+        "failed_lookups": 0,
+        "without_public_address": internal,
+        "countries": {"distinct": len(countries), "rows": [
+            {"country": k, "name": cname.get(k) if k else None, **e} for k, e in crows]},
+        "networks": {"distinct": len(networks), "top": [
+            {"asn": k or None, "name": asname.get(k) if k else None, **e}
+            for k, e in nrows[:a.top]]},
+    }
+    for row in (doc["rejects"]["sources"]["top"] + doc["rejects"]["destinations"]["top"]
+                + doc["scanners"]["top"] + doc["threats"]["list"]
+                + doc["egress"]["destinations"]
+                + [x for t in ("sources", "destinations") for by in ("by_bytes", "by_flows")
+                   for x in doc["talkers"][t][by]]):
+        row["geo"] = geo.member(row["address"])
+    for by in ("by_bytes", "by_flows"):
+        for row in doc["talkers"]["conversations"][by]:
+            row["geo_a"] = geo.member(row["address_a"])
+            row["geo_b"] = geo.member(row["address_b"])
+
+
 # ---------------------------------------------------------------- compare
 
 # Keys checked apart (plausibility) or not at all: the rest must match exactly.
-NOT_RECOMPUTED = {"generator", "age", "state", "compressed", "skipped_files", "inputs"}
+NOT_RECOMPUTED = {"generator", "age", "state", "compressed", "skipped_files", "inputs", "hint"}
 
 
 def compare(path, exp, act, errors, fuzzy):
@@ -699,6 +843,8 @@ def check_csv(path, exp, errors):
             errors.append(f"csv {name}: {len(got)} rows, expected {len(want)}")
         for i, (g, w) in enumerate(zip(got, want)):
             for k, v in w.items():
+                if k in ("geo", "geo_a", "geo_b"):
+                    continue  # CSV: the address_geo section (check_csv_geo)
                 if g.get(k) != s(v):
                     errors.append(f"csv {name}[{i}].{k}: {g.get(k)!r}, expected {s(v)!r}")
 
@@ -762,6 +908,64 @@ def check_csv(path, exp, errors):
                       for k in ("flows", "packets", "bytes")},
                    rejected_share=f"{g['rejected_share']:.6f}")
               for g in exp["groups"][name]["top"]])
+    check_csv_geo(sec, exp, errors)
+
+
+def csv_cell(v):
+    """vpc-report's CSV neutralisation of formulas (OWASP)."""
+    v = "" if v is None else str(v)
+    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+
+
+def check_csv_geo(sec, exp, errors):
+    g = exp["geography"]
+    status = sec.get("geo_status", [])
+    if len(status) != 1 or status[0].get("enabled") != ("yes" if g["enabled"] else "no"):
+        errors.append(f"csv geo_status: {status!r}")
+    if not g["enabled"]:
+        return
+    want = {"databases": "; ".join(g["databases"]), "failed_lookups": "0",
+            "flows_without_public_address": str(g["without_public_address"]["flows"])}
+    for k, v in want.items():
+        if status[0].get(k) != csv_cell(v):
+            errors.append(f"csv geo_status.{k}: {status[0].get(k)!r}, expected {v!r}")
+    for name, key, rows in (("geo_countries", "country", g["countries"]["rows"]),
+                            ("geo_networks", "asn", g["networks"]["top"])):
+        got = sec.get(name, [])
+        if len(got) != len(rows):
+            errors.append(f"csv {name}: {len(got)} rows, expected {len(rows)}")
+        for i, (gr, w) in enumerate(zip(got, rows)):
+            want = {key: w[key] if w[key] is not None else ("??" if key == "country" else 0),
+                    "name": w["name"],
+                    **{f"{x}_{k}": w[x][k] for x in ("accepted", "rejected")
+                       for k in ("flows", "packets", "bytes")}}
+            for k, v in want.items():
+                if gr.get(k) != csv_cell(v):
+                    errors.append(f"csv {name}[{i}].{k}: {gr.get(k)!r}, expected {csv_cell(v)!r}")
+    # address_geo: every address of a table, once, sorted (bytewise).
+    seen = {}
+    for sec_rows in (exp["rejects"]["sources"]["top"], exp["rejects"]["destinations"]["top"],
+                     exp["scanners"]["top"], exp["threats"]["list"], exp["egress"]["destinations"],
+                     *[exp["talkers"][t][by] for t in ("sources", "destinations")
+                       for by in ("by_bytes", "by_flows")]):
+        for r in sec_rows:
+            if r.get("geo") is not None:
+                seen[r["address"]] = r["geo"]
+    for by in ("by_bytes", "by_flows"):
+        for r in exp["talkers"]["conversations"][by]:
+            for k in ("a", "b"):
+                if r.get("geo_" + k) is not None:
+                    seen[r["address_" + k]] = r["geo_" + k]
+    want = [{"address": k, "country": v["country"], "country_name": v["country_name"],
+             "asn": v["asn"], "as_name": v["as_name"]}
+            for k, v in sorted(seen.items(), key=lambda kv: kv[0].encode())]
+    got = sec.get("address_geo", [])
+    if len(got) != len(want):
+        errors.append(f"csv address_geo: {len(got)} rows, expected {len(want)}")
+    for i, (gr, w) in enumerate(zip(got, want)):
+        for k, v in w.items():
+            if gr.get(k) != csv_cell(v):
+                errors.append(f"csv address_geo[{i}].{k}: {gr.get(k)!r}, expected {csv_cell(v)!r}")
 
 
 def count_leaves(x):
@@ -789,6 +993,7 @@ def main(argv=None):
     ap.add_argument("-f", "--format")
     ap.add_argument("--input-format", default="auto")
     ap.add_argument("--packet-addresses-as-key", action="store_true")
+    ap.add_argument("--geoip", action="append", metavar="FILE.mmdb")
     a = ap.parse_args(argv)
     try:
         with open(a.json, encoding="utf-8") as f:
@@ -804,6 +1009,7 @@ def main(argv=None):
     recs = [r[3] for r in records]
     feeds = Feeds(a.feeds) if a.feeds else None
     exp = expected(a, recs, None if a.no_inputs else stats, feeds)
+    geography(a, recs, exp, Geo(a.geoip) if a.geoip else None)
     errors = []
     compare("$", exp, act, errors, False)
     if a.csv:
@@ -820,6 +1026,9 @@ def main(argv=None):
         age = f.get("age")
         if f.get("enabled") and not (isinstance(age, int) and age >= 0):
             errors.append(f"$.threats.feeds[{i}].age: {age!r}")
+    g = act.get("geography", {})
+    if not a.geoip and not (isinstance(g.get("hint"), str) and "--geoip" in g["hint"]):
+        errors.append(f"$.geography.hint: {g.get('hint')!r}, expected how to add --geoip")
     if errors:
         for e in errors[:60]:
             print(f"reportcheck: {e}")

@@ -501,14 +501,22 @@ svg_countries (GString *out, const VpcReportSummary *s)
           g_autofree char *name = g_utf8_substring (r->name, 0, MIN (g_utf8_strlen (r->name, -1), 24));
           html_text (out, name);
         }
-      g_string_append_printf (out,
-                              "</text><rect class=\"acc\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
-                              "height=\"%.0f\"><title>accepted flows: %" G_GUINT64_FORMAT
-                              "</title></rect><rect class=\"rej\" x=\"%.1f\" y=\"%.0f\" "
-                              "width=\"%.1f\" height=\"%.0f\"><title>rejected flows: %" G_GUINT64_FORMAT
-                              "</title></rect><text x=\"%.1f\" y=\"%.0f\">%" G_GUINT64_FORMAT "</text>\n",
-                              label, y, wa, bar, r->accepted.flows, label + wa, y, wr, bar,
-                              r->rejected.flows, label + wa + wr + 4, y + bar - 4, geo_flows (r));
+      g_string_append (out, "</text>");
+      /* A part is drawn when it has flows (at least a pixel wide). */
+      if (r->accepted.flows > 0)
+        g_string_append_printf (out,
+                                "<rect class=\"acc\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
+                                "height=\"%.0f\"><title>accepted flows: %" G_GUINT64_FORMAT
+                                "</title></rect>",
+                                label, y, MAX (wa, 1.0), bar, r->accepted.flows);
+      if (r->rejected.flows > 0)
+        g_string_append_printf (out,
+                                "<rect class=\"rej\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" "
+                                "height=\"%.0f\"><title>rejected flows: %" G_GUINT64_FORMAT
+                                "</title></rect>",
+                                label + wa, y, MAX (wr, 1.0), bar, r->rejected.flows);
+      g_string_append_printf (out, "<text x=\"%.1f\" y=\"%.0f\">%" G_GUINT64_FORMAT "</text>\n",
+                              label + wa + wr + 6, y + bar - 4, geo_flows (r));
     }
   g_string_append_printf (out,
                           "<text x=\"%.0f\" y=\"%.0f\">flows: accepted (green), rejected (red)</text>\n"
