@@ -75,6 +75,11 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
       if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
         fprintf (stderr, "vpc-report: feed %s: %s%s%s\n", f->name, vpc_feed_state_name (f->state),
                  f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
+      if (f->over_limit > 0)
+        fprintf (stderr,
+                 "vpc-report: feed %s: %" G_GUINT64_FORMAT " entries refused: the feeds together "
+                 "reached --max-feed-entries (%" G_GUINT64_FORMAT ")\n",
+                 f->name, f->over_limit, feed_options->max_entries);
       if (f->too_wide > 0)
         fprintf (stderr,
                  "vpc-report: feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
@@ -124,7 +129,9 @@ main (int argc, char **argv)
   VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
   gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
   gint64 feeds_deadline = feed_options.deadline;
+  gint64 max_feed_entries = (gint64) feed_options.max_entries;
   gint64 egress_threshold = (gint64) options.egress_threshold;
+  gint64 max_keys = options.max_keys;
 
   GOptionEntry main_entries[] = {
     { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
@@ -155,6 +162,11 @@ main (int argc, char **argv)
       "FILE: a MaxMind DB country, city or ASN database (GeoLite2, DB-IP lite); repeat it for "
       "a country and an ASN database",
       "FILE.mmdb" },
+    { "max-keys", 0, 0, G_OPTION_ARG_INT64, &max_keys,
+      "Count the rejected sources and destinations exactly up to N distinct addresses each; "
+      "beyond, approximately with a stated bound (Space-Saving; default 420000: about "
+      "256 MiB at most)",
+      "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
@@ -188,6 +200,10 @@ main (int argc, char **argv)
       "SECONDS" },
     { "feed-timeout", 0, 0, G_OPTION_ARG_INT64, &feed_timeout,
       "Seconds one feed download may take (default 60)", "SECONDS" },
+    { "max-feed-entries", 0, 0, G_OPTION_ARG_INT64, &max_feed_entries,
+      "Entries of all the feeds together at most (memory); more are refused with a warning "
+      "(default 2000000, about 100 MiB)",
+      "N" },
     { "max-feed-size", 0, 0, G_OPTION_ARG_INT64, &max_feed_size,
       "A feed larger than BYTES is refused; its cached copy stays (default 67108864)", "BYTES" },
     { NULL }
@@ -245,6 +261,7 @@ main (int argc, char **argv)
                                &error)
       || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
       || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !vpc_cli_check_range ("max-keys", max_keys, 1, 1 << 30, &options.max_keys, &error)
       || (exposure_ports != NULL && !vpc_report_parse_ports (exposure_ports, &options, &error))
       || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
                                &error)
@@ -292,6 +309,13 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   feed_options.max_size = (guint64) max_feed_size;
+  if (max_feed_entries < 1)
+    {
+      fprintf (stderr, "vpc-report: --max-feed-entries: %" G_GINT64_FORMAT " is not positive\n"
+                       "Try 'vpc-report --help'.\n", max_feed_entries);
+      return EXIT_USAGE;
+    }
+  feed_options.max_entries = (guint64) max_feed_entries;
   feed_options.cache_dir = cache_dir;
   feed_options.offline = offline;
   feed_options.force = refresh;

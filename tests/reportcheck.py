@@ -36,6 +36,15 @@ registered_country.iso_code; autonomous_system_number); traffic by the
 external address of each accepted or rejected flow (its source when public,
 else its destination).  Without --geoip the section must say it is off.
 
+--max-keys K (as given to vpc-report; default its default): a rejected
+sources or destinations table with more than K distinct addresses must say
+it is approximate; its rows are checked against the true counts: flows
+within [flows - error, flows], error within N/K (N the table's flows),
+packets and bytes not under value - error, and no address with more flows
+than the last row left out; the scanners are then not recomputed.  The
+(source, port) and (source, destination) sets hold 4K pairs each: beyond,
+pairs are refused and counted (recomputed here in exact mode).
+
 --no-inputs: do not compare "inputs" (the report read IPFIX files converted
 from INPUT..., whose input counts differ by nature).
 
@@ -278,6 +287,7 @@ def expected(a, records, stats, feeds):
     unit = a.bucket if a.bucket else 60
     units, without_time = {}, 0
     threats, t_flows, t_acc = {}, tally(), tally()
+    pair_counts = {"ports": 0, "hosts": 0, "refused": 0}
 
     for r in records:
         pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
@@ -305,10 +315,16 @@ def expected(a, records, stats, feeds):
                 sc = scan.setdefault(src, {"ports": set(), "hosts": set(),
                                            "first": None, "last": None})
                 span(sc, r)
-                if pkey:
-                    sc["ports"].add(pkey)
-                if dst is not None:
-                    sc["hosts"].add(dst)
+                # vpc-report keeps at most --max-keys * 4 pairs per set: a new
+                # pair beyond is not stored, not counted, and counted as refused.
+                for kind, what, present in (("ports", pkey, pkey), ("hosts", dst, dst is not None)):
+                    if not present or what in sc[kind]:
+                        continue
+                    if pair_counts[kind] < 4 * a.max_keys:
+                        pair_counts[kind] += 1
+                        sc[kind].add(what)
+                    else:
+                        pair_counts["refused"] += 1
             if pkey:
                 add(ports.setdefault(pkey, tally()), pk, by)
             else:
@@ -413,7 +429,16 @@ def expected(a, records, stats, feeds):
         },
         "scanners": {"min_ports": a.scan_ports, "min_hosts": a.scan_hosts,
                      "count": len(scanners), "top": scan_rows},
+        "limits": {"max_keys": a.max_keys, "max_pairs": 4 * a.max_keys,
+                   "pairs_refused": pair_counts["refused"], "tables": [
+                       {"table": name, "approximate": len(d) > a.max_keys, "keys": len(d),
+                        "flows": sum(v["flows"] for v in d.values()),
+                        "bound": sum(v["flows"] for v in d.values()) // a.max_keys, "error": 0}
+                       for name, d in (("rejected_sources", src_rej),
+                                       ("rejected_destinations", dst_rej))]},
     }
+    # The true counts, for the bounds of approximate tables (check_bounded).
+    doc["_true"] = {"rejected_sources": src_rej, "rejected_destinations": dst_rej}
     if stats is not None:
         keys = flowcheck.StatKeys + flowcheck.ContainerKeys
         files = []
@@ -448,7 +473,8 @@ def expected(a, records, stats, feeds):
         "intervals": feeds.intervals(),
         "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
                    "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
-                   "too_wide": f["too_wide"], "error": None} for f in feeds.feeds],
+                   "too_wide": f["too_wide"], "over_limit": 0, "error": None}
+                  for f in feeds.feeds],
         "addresses": len(rows),
         "flagged": sum(1 for r in rows if r[2]),
         "flows": t_flows,
@@ -780,6 +806,66 @@ def geography(a, records, doc, geo):
             row["geo_b"] = geo.member(row["address_b"])
 
 
+# ------------------------------------------------------- bounded memory
+
+def check_bounded(exp, act, errors, top):
+    """Tables with more distinct keys than --max-keys are Space-Saving
+    summaries: instead of equal values, check the stated bounds against the
+    true counts, then take them out of the exact comparison (with the
+    scanners, whose ports and hosts then come from shared entries)."""
+    true = exp.pop("_true")
+    al = act.get("limits", {})
+    approx_sources = False
+    for i, t in enumerate(exp["limits"]["tables"]):
+        name = t["table"]
+        key = "sources" if name == "rejected_sources" else "destinations"
+        if not t["approximate"]:
+            continue
+        approx_sources |= key == "sources"
+        at = (al.get("tables") or [{}, {}])[i]
+        n, k = t["flows"], exp["limits"]["max_keys"]
+        if not at.get("approximate"):
+            errors.append(f"$.limits.tables[{i}]: {t['keys']} keys > {k}, not said approximate")
+            continue
+        if at.get("flows") != n or at.get("bound") != n // k or not 0 <= at.get("error", -1) <= n // k:
+            errors.append(f"$.limits.tables[{i}]: {at}, expected flows {n}, bound {n // k}, "
+                          f"error <= bound")
+        if not at.get("keys", 0) >= t["keys"]:
+            errors.append(f"$.limits.tables[{i}].keys: {at.get('keys')} < {t['keys']} distinct")
+        t.update({x: at.get(x) for x in ("keys", "error")})
+        rows = act["rejects"][key]["top"]
+        d = true[name]
+        if len(rows) != min(top, len(d)):
+            errors.append(f"$.rejects.{key}.top: {len(rows)} rows")
+        shown = set()
+        for j, row in enumerate(rows):
+            addr = ipaddress.ip_address(row["address"])
+            shown.add(addr)
+            tv = d.get(addr, tally())
+            e = row.get("error", {})
+            if not (row["flows"] - e.get("flows", 0) <= tv["flows"] <= row["flows"]):
+                errors.append(f"$.rejects.{key}.top[{j}]: {row['address']} true flows {tv['flows']} "
+                              f"outside [{row['flows']} - {e.get('flows')}, {row['flows']}]")
+            if e.get("flows", 0) > at.get("error", 0):
+                errors.append(f"$.rejects.{key}.top[{j}].error.flows over the table's error")
+            for m in ("packets", "bytes"):
+                if tv[m] < row[m] - e.get(m, 0):
+                    errors.append(f"$.rejects.{key}.top[{j}].{m}: true {tv[m]} under "
+                                  f"{row[m]} - {e.get(m)}")
+        if len(rows) == top:
+            last = rows[-1]["flows"]
+            missing = [str(x) for x, v in d.items() if v["flows"] > last and x not in shown]
+            if missing:
+                errors.append(f"$.rejects.{key}: {len(missing)} addresses with more than {last} "
+                              f"flows not shown: {missing[:5]}")
+        exp["rejects"][key] = act["rejects"][key]
+        print(f"reportcheck: {name} approximate: {len(rows)} rows within their bounds "
+              f"(N {n}, k {k}, N/k {n // k}, largest error {at.get('error')})")
+    if approx_sources:
+        exp["scanners"] = act["scanners"]
+        exp["limits"]["pairs_refused"] = al.get("pairs_refused")
+
+
 # ---------------------------------------------------------------- compare
 
 # Keys checked apart (plausibility) or not at all: the rest must match exactly.
@@ -843,8 +929,8 @@ def check_csv(path, exp, errors):
             errors.append(f"csv {name}: {len(got)} rows, expected {len(want)}")
         for i, (g, w) in enumerate(zip(got, want)):
             for k, v in w.items():
-                if k in ("geo", "geo_a", "geo_b"):
-                    continue  # CSV: the address_geo section (check_csv_geo)
+                if k in ("geo", "geo_a", "geo_b", "error", "ports_error", "hosts_error"):
+                    continue  # CSV: the address_geo and limits sections
                 if g.get(k) != s(v):
                     errors.append(f"csv {name}[{i}].{k}: {g.get(k)!r}, expected {s(v)!r}")
 
@@ -909,6 +995,18 @@ def check_csv(path, exp, errors):
                    rejected_share=f"{g['rejected_share']:.6f}")
               for g in exp["groups"][name]["top"]])
     check_csv_geo(sec, exp, errors)
+    lim = exp["limits"]
+    same("limits", sec.get("limits", []),
+         [dict(table=t["table"], approximate="yes" if t["approximate"] else "no", keys=t["keys"],
+               flows=t["flows"], max_keys=lim["max_keys"], bound=t["bound"], error=t["error"])
+          for t in lim["tables"]])
+    same("limit_pairs", sec.get("limit_pairs", []),
+         [dict(max_pairs=lim["max_pairs"], pairs_refused=lim["pairs_refused"])])
+    for i, key in enumerate(("sources", "destinations")):
+        if lim["tables"][i]["approximate"]:
+            same(f"rejected_{key} errors", sec.get(f"rejected_{key}", []),
+                 [{f"error_{m}": r["error"][m] for m in ("flows", "packets", "bytes")}
+                  for r in exp["rejects"][key]["top"]])
 
 
 def csv_cell(v):
@@ -994,6 +1092,7 @@ def main(argv=None):
     ap.add_argument("--input-format", default="auto")
     ap.add_argument("--packet-addresses-as-key", action="store_true")
     ap.add_argument("--geoip", action="append", metavar="FILE.mmdb")
+    ap.add_argument("--max-keys", type=int, default=420000)  # vpc-report's default
     a = ap.parse_args(argv)
     try:
         with open(a.json, encoding="utf-8") as f:
@@ -1011,6 +1110,7 @@ def main(argv=None):
     exp = expected(a, recs, None if a.no_inputs else stats, feeds)
     geography(a, recs, exp, Geo(a.geoip) if a.geoip else None)
     errors = []
+    check_bounded(exp, act, errors, a.top)
     compare("$", exp, act, errors, False)
     if a.csv:
         check_csv(a.csv, exp, errors)

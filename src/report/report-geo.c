@@ -14,6 +14,7 @@ geo_init (VpcReport *report)
 {
   report->geo_countries = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   report->geo_networks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  report->geo_cache = NULL; /* allocated with --geoip */
 }
 
 void
@@ -21,6 +22,7 @@ geo_clear (VpcReport *report)
 {
   g_clear_pointer (&report->geo_countries, g_hash_table_unref);
   g_clear_pointer (&report->geo_networks, g_hash_table_unref);
+  g_clear_pointer (&report->geo_cache, g_free);
 }
 
 void
@@ -28,6 +30,8 @@ vpc_report_set_geoip (VpcReport *report, VpcGeoip *geoip)
 {
   report->geoip = geoip;
   report->s->geo_enabled = geoip != NULL;
+  if (geoip != NULL && report->geo_cache == NULL)
+    report->geo_cache = g_new0 (GeoCacheEntry, GEO_CACHE_SIZE);
 }
 
 static GeoStat *
@@ -56,15 +60,21 @@ geo_add_flow (VpcReport *report, const VpcAddr *src, const VpcAddr *dst, int act
       tally_add (&report->s->geo_internal, packets, bytes);
       return;
     }
-  AddrStat *a = addr_get (report, external);
-  if (!a->geo_looked)
+  /* A direct-mapped cache of the last lookups: bounded, and most flows'
+   * external addresses repeat. */
+  guint32 h = 0;
+  for (guint i = 0; i < (external->family == 4 ? 4u : 16u); i++)
+    h = (h ^ external->bytes[i]) * 16777619u;
+  GeoCacheEntry *a = &report->geo_cache[(h ^ (h >> 16)) & (GEO_CACHE_SIZE - 1)];
+  if (a->addr.family != external->family
+      || memcmp (a->addr.bytes, external->bytes, external->family == 4 ? 4 : 16) != 0)
     {
       VpcGeo geo;
       vpc_geoip_lookup (report->geoip, external, &geo);
+      a->addr = *external;
       a->asn = geo.asn;
       a->country[0] = geo.country[0];
       a->country[1] = geo.country[1];
-      a->geo_looked = TRUE;
     }
   guint country_key = ((guint) (guint8) a->country[0] << 8) | (guint8) a->country[1];
   GeoStat *c = geo_stat_get (report->geo_countries, country_key);

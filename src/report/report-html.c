@@ -161,10 +161,42 @@ tally_cells (GString *out, const VpcTally *t)
   g_string_append (out, "</td>");
 }
 
+/* Which tables are approximate, and by how much at most. */
+static void
+html_limits (GString *out, const VpcReportSummary *s)
+{
+  g_string_append (out, "<p id=\"limits\" class=\"note\">");
+  gboolean any = FALSE;
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      if (!l->approximate)
+        continue;
+      any = TRUE;
+      g_string_append_printf (out,
+                              "<strong>Approximate:</strong> %s (more than %u distinct addresses; "
+                              "Space-Saving): a row's flows are at most %" G_GUINT64_FORMAT
+                              " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " = %"
+                              G_GUINT64_FORMAT "), never under. ",
+                              l->name, s->options.max_keys, l->error, l->flows, l->max_keys, l->bound);
+    }
+  if (s->pairs_refused > 0)
+    {
+      any = TRUE;
+      g_string_append_printf (out, "Scanners' ports and hosts may be low by at most %" G_GUINT64_FORMAT
+                                   " in all. ",
+                              s->pairs_refused);
+    }
+  if (!any)
+    g_string_append_printf (out, "All tables exact (up to %u distinct keys each).", s->options.max_keys);
+  g_string_append (out, "</p>\n");
+}
+
 static void
 html_table (GString *out, const VpcReportSummary *s, const char *id, const char *title,
-            const char *key, const VpcReportTable *t)
+            const char *key, const VpcReportTable *t, const VpcReportLimit *limit)
 {
+  gboolean approximate = limit != NULL && limit->approximate;
   g_string_append_printf (out, "<h2>%s</h2>\n<p class=\"note\">%" G_GUINT64_FORMAT " distinct</p>\n",
                           title, t->distinct);
   svg_top_bars (out, id, t);
@@ -176,7 +208,10 @@ html_table (GString *out, const VpcReportSummary *s, const char *id, const char 
   else
     g_string_append_printf (out, "<th>%s</th>", key);
   g_string_append (out, "<th class=\"n\">flows</th><th class=\"n\">packets</th>"
-                        "<th class=\"n\">bytes</th></tr>\n");
+                        "<th class=\"n\">bytes</th>");
+  if (approximate)
+    g_string_append (out, "<th class=\"n\">flows over by at most</th>");
+  g_string_append (out, "</tr>\n");
   for (guint i = 0; i < t->rows->len; i++)
     {
       const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
@@ -191,6 +226,8 @@ html_table (GString *out, const VpcReportSummary *s, const char *id, const char 
         }
       g_string_append (out, "</td>");
       tally_cells (out, &row->tally);
+      if (approximate)
+        g_string_append_printf (out, "<td class=\"n\">%" G_GUINT64_FORMAT "</td>", row->error.flows);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</table>\n");
@@ -672,10 +709,13 @@ vpc_report_to_html (const VpcReportSummary *s)
                           s->bucket_seconds);
   svg_histogram (out, s);
 
-  html_table (out, s, "sources", "Top rejected sources", "address", &s->sources);
-  html_table (out, s, "ports", "Top rejected destination ports", NULL, &s->ports);
-  html_table (out, s, "destinations", "Top rejected destinations", "address", &s->destinations);
-  html_table (out, s, "interfaces", "Top interfaces with rejected flows", "interface", &s->interfaces);
+  html_limits (out, s);
+  html_table (out, s, "sources", "Top rejected sources", "address", &s->sources, &s->limits[0]);
+  html_table (out, s, "ports", "Top rejected destination ports", NULL, &s->ports, NULL);
+  html_table (out, s, "destinations", "Top rejected destinations", "address", &s->destinations,
+              &s->limits[1]);
+  html_table (out, s, "interfaces", "Top interfaces with rejected flows", "interface", &s->interfaces,
+              NULL);
 
   g_string_append_printf (out,
                           "<h2>Scanners</h2>\n<p>%" G_GUINT64_FORMAT " sources whose rejected flows "

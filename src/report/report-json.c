@@ -156,7 +156,7 @@ json_totals (GString *out, const VpcReportSummary *s)
 /* "name": {"distinct": N, [extra,] "top": [rows]} */
 static void
 json_table (GString *out, const VpcReportSummary *s, const char *name, const char *key, const VpcReportTable *t,
-            const char *extra, gboolean last)
+            const char *extra, gboolean last, const VpcReportLimit *limit)
 {
   g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ", %s\"top\": [",
                           name, t->distinct, extra != NULL ? extra : "");
@@ -180,6 +180,11 @@ json_table (GString *out, const VpcReportSummary *s, const char *name, const cha
         }
       g_string_append (out, ", ");
       json_tally_members (out, &row->tally);
+      if (limit != NULL && limit->approximate)
+        {
+          g_string_append (out, ", ");
+          json_tally (out, "error", &row->error);
+        }
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]}%s\n", t->rows->len > 0 ? "\n    " : "", last ? "" : ",");
@@ -189,12 +194,12 @@ static void
 json_rejects (GString *out, const VpcReportSummary *s)
 {
   g_string_append (out, "  \"rejects\": {\n");
-  json_table (out, s, "sources", "address", &s->sources, NULL, FALSE);
+  json_table (out, s, "sources", "address", &s->sources, NULL, FALSE, &s->limits[0]);
   g_autofree char *extra = g_strdup_printf ("\"without_port\": %" G_GUINT64_FORMAT ", ",
                                             s->rejected_without_port);
-  json_table (out, s, "ports", NULL, &s->ports, extra, FALSE);
-  json_table (out, s, "destinations", "address", &s->destinations, NULL, FALSE);
-  json_table (out, s, "interfaces", "interface", &s->interfaces, NULL, FALSE);
+  json_table (out, s, "ports", NULL, &s->ports, extra, FALSE, NULL);
+  json_table (out, s, "destinations", "address", &s->destinations, NULL, FALSE, &s->limits[1]);
+  json_table (out, s, "interfaces", "interface", &s->interfaces, NULL, FALSE, NULL);
   g_string_append_printf (out,
                           "    \"histogram\": {\"bucket_seconds\": %u, \"without_time\": %" G_GUINT64_FORMAT
                           ", \"buckets\": [",
@@ -235,6 +240,14 @@ json_scanners (GString *out, const VpcReportSummary *s)
       json_time (out, "first", known, r->first_ms);
       g_string_append (out, ", ");
       json_time (out, "last", known, r->last_ms);
+      if (s->limits[0].approximate)
+        {
+          g_string_append (out, ", ");
+          json_tally (out, "error", &r->error);
+          g_string_append_printf (out, ", \"ports_error\": %" G_GUINT64_FORMAT
+                                       ", \"hosts_error\": %" G_GUINT64_FORMAT,
+                                  r->ports_error, r->hosts_error);
+        }
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]},\n", s->scanners->len > 0 ? "\n  " : "");
@@ -275,8 +288,9 @@ json_threats (GString *out, const VpcReportSummary *s)
       g_string_append_printf (out,
                               ", \"entries\": %" G_GUINT64_FORMAT ", \"garbage\": %" G_GUINT64_FORMAT
                               ", \"special\": %" G_GUINT64_FORMAT
-                              ", \"too_wide\": %" G_GUINT64_FORMAT ", \"error\": ",
-                              f->entries, f->garbage, f->special, f->too_wide);
+                              ", \"too_wide\": %" G_GUINT64_FORMAT
+                              ", \"over_limit\": %" G_GUINT64_FORMAT ", \"error\": ",
+                              f->entries, f->garbage, f->special, f->too_wide, f->over_limit);
       json_string (out, f->error);
       g_string_append_c (out, '}');
     }
@@ -524,6 +538,27 @@ json_groups (GString *out, const VpcReportSummary *s)
   g_string_append (out, "  }\n");
 }
 
+/* Which tables are approximate, and by how much at most. */
+static void
+json_limits (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out,
+                          "  \"limits\": {\"max_keys\": %u, \"max_pairs\": %" G_GUINT64_FORMAT
+                          ", \"pairs_refused\": %" G_GUINT64_FORMAT ", \"tables\": [",
+                          s->options.max_keys, s->max_pairs, s->pairs_refused);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      g_string_append_printf (out,
+                              "%s\n    {\"table\": \"%s\", \"approximate\": %s, \"keys\": %" G_GUINT64_FORMAT
+                              ", \"flows\": %" G_GUINT64_FORMAT ", \"bound\": %" G_GUINT64_FORMAT
+                              ", \"error\": %" G_GUINT64_FORMAT "}",
+                              i > 0 ? "," : "", l->name, l->approximate ? "true" : "false", l->keys,
+                              l->flows, l->bound, l->error);
+    }
+  g_string_append (out, "\n  ]},\n");
+}
+
 char *
 vpc_report_to_json (const VpcReportSummary *s)
 {
@@ -547,6 +582,7 @@ vpc_report_to_json (const VpcReportSummary *s)
   json_talkers (out, s);
   json_exposure (out, s);
   json_egress (out, s);
+  json_limits (out, s);
   geo_render_json (out, s);
   json_groups (out, s);
   g_string_append (out, "}\n");

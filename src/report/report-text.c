@@ -91,11 +91,49 @@ time_or_dash (guint64 ms)
   return ms != 0 ? vpc_report_time_text (ms) : g_strdup ("-");
 }
 
+/* Which tables are approximate, and by how much at most. */
+static void
+text_limits (GString *out, const VpcReportSummary *s)
+{
+  gboolean any = s->pairs_refused > 0;
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    any |= s->limits[i].approximate;
+  if (!any)
+    {
+      g_string_append_printf (out, "\nAll tables exact (up to %u distinct keys each, --max-keys)\n",
+                              s->options.max_keys);
+      return;
+    }
+  g_string_append_printf (out, "\nApproximate tables (more than %u distinct keys, --max-keys; "
+                               "Space-Saving: a row's flows are never under the true count)\n",
+                          s->options.max_keys);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      if (l->approximate)
+        g_string_append_printf (out,
+                                "  %s: a row's flows at most %" G_GUINT64_FORMAT
+                                " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+                                " = %" G_GUINT64_FORMAT "); each row's own error is shown\n",
+                                l->name, l->error, l->flows, l->max_keys, l->bound);
+    }
+  if (s->pairs_refused > 0)
+    g_string_append_printf (out,
+                            "  scanners: ports and hosts may be low by at most %" G_GUINT64_FORMAT
+                            " in all (pairs not stored beyond %" G_GUINT64_FORMAT ")\n",
+                            s->pairs_refused, s->max_pairs);
+  else if (s->limits[0].approximate)
+    g_string_append (out, "  scanners: ports and hosts include those of the replaced sources "
+                          "(the error column)\n");
+}
+
 static void
 tally_table (GString *out, const VpcReportSummary *s, const char *title, const char *key,
-             const VpcReportTable *t, const char *empty)
+             const VpcReportTable *t, const char *empty, const VpcReportLimit *limit)
 {
-  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, t->distinct);
+  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " %s)\n", title, t->distinct,
+                          limit != NULL && limit->approximate ? "keys counted, approximate"
+                                                              : "distinct");
   if (t->rows->len == 0)
     {
       g_string_append_printf (out, "  %s\n", empty);
@@ -104,13 +142,20 @@ tally_table (GString *out, const VpcReportSummary *s, const char *title, const c
   gboolean ports = key == NULL;
   const char *header_ports[] = { "port", "service", "flows", "packets", "bytes", NULL };
   const char *header_named[] = { key, "flows", "packets", "bytes", NULL };
-  TextTable *tt = ports ? text_table_new (header_ports, 0x1c) : text_table_new (header_named, 0xe);
+  const char *header_error[] = { key, "flows", "packets", "bytes", "flows over by at most", NULL };
+  gboolean approximate = limit != NULL && limit->approximate;
+  TextTable *tt = ports         ? text_table_new (header_ports, 0x1c)
+                  : approximate ? text_table_new (header_error, 0x1e)
+                                : text_table_new (header_named, 0xe);
   for (guint i = 0; i < t->rows->len; i++)
     {
       const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
       if (ports)
         text_table_add (tt, g_strdup (row->name), g_strdup (row->service != NULL ? row->service : "-"),
                         u64 (row->tally.flows), u64 (row->tally.packets), u64 (row->tally.bytes));
+      else if (approximate)
+        text_table_add (tt, geo_address_text (s, row->name), u64 (row->tally.flows),
+                        u64 (row->tally.packets), u64 (row->tally.bytes), u64 (row->error.flows));
       else
         text_table_add (tt,
                         strcmp (key, "address") == 0 ? geo_address_text (s, row->name)
@@ -324,14 +369,18 @@ vpc_report_to_table (const VpcReportSummary *s)
                     vpc_report_share_text (totals[i].t->bytes, s->all.bytes));
   text_table_render (tt, out);
 
-  tally_table (out, s, "Top rejected sources", "address", &s->sources, "no rejected flows");
-  tally_table (out, s, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports");
+  text_limits (out, s);
+  tally_table (out, s, "Top rejected sources", "address", &s->sources, "no rejected flows",
+               &s->limits[0]);
+  tally_table (out, s, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports",
+               NULL);
   if (s->rejected_without_port > 0)
     g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without protocol or port)\n",
                             s->rejected_without_port);
-  tally_table (out, s, "Top rejected destinations", "address", &s->destinations, "no rejected flows");
+  tally_table (out, s, "Top rejected destinations", "address", &s->destinations, "no rejected flows",
+               &s->limits[1]);
   tally_table (out, s, "Top interfaces with rejected flows", "interface", &s->interfaces,
-               "no rejected flows with an interface");
+               "no rejected flows with an interface", NULL);
 
   g_string_append_printf (out,
                           "\nScanners: %" G_GUINT64_FORMAT " sources with rejected flows to >= %u "
@@ -478,10 +527,15 @@ csv_row (GString *out, const char *section, ...)
 #define S(x) g_strdup (x)
 
 static void
-csv_tally_section (GString *out, const char *section, const char *key, const VpcReportTable *t)
+csv_tally_section (GString *out, const char *section, const char *key, const VpcReportTable *t,
+                   const VpcReportLimit *limit)
 {
   g_string_append (out, "\r\n");
-  if (key == NULL)
+  gboolean approximate = limit != NULL && limit->approximate;
+  if (approximate)
+    csv_row (out, "section", S (key), S ("flows"), S ("packets"), S ("bytes"), S ("error_flows"),
+             S ("error_packets"), S ("error_bytes"), NULL);
+  else if (key == NULL)
     csv_row (out, "section", S ("protocol"), S ("protocol_name"), S ("port"), S ("service"),
              S ("flows"), S ("packets"), S ("bytes"), NULL);
   else
@@ -493,6 +547,10 @@ csv_tally_section (GString *out, const char *section, const char *key, const Vpc
         csv_row (out, section, u64 (row->protocol), S (row->protocol_name ? row->protocol_name : ""),
                  u64 (row->port), S (row->service ? row->service : ""), u64 (row->tally.flows),
                  u64 (row->tally.packets), u64 (row->tally.bytes), NULL);
+      else if (approximate)
+        csv_row (out, section, S (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+                 u64 (row->tally.bytes), u64 (row->error.flows), u64 (row->error.packets),
+                 u64 (row->error.bytes), NULL);
       else
         csv_row (out, section, S (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
                  u64 (row->tally.bytes), NULL);
@@ -650,10 +708,21 @@ vpc_report_to_csv (const VpcReportSummary *s)
                S (in->error ? in->error : ""), NULL);
     }
 
-  csv_tally_section (out, "rejected_sources", "address", &s->sources);
-  csv_tally_section (out, "rejected_ports", NULL, &s->ports);
-  csv_tally_section (out, "rejected_destinations", "address", &s->destinations);
-  csv_tally_section (out, "rejected_interfaces", "interface", &s->interfaces);
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("table"), S ("approximate"), S ("keys"), S ("flows"), S ("max_keys"),
+           S ("bound"), S ("error"), NULL);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      csv_row (out, "limits", S (l->name), S (l->approximate ? "yes" : "no"), u64 (l->keys),
+               u64 (l->flows), u64 (l->max_keys), u64 (l->bound), u64 (l->error), NULL);
+    }
+  csv_row (out, "section", S ("max_pairs"), S ("pairs_refused"), NULL);
+  csv_row (out, "limit_pairs", u64 (s->max_pairs), u64 (s->pairs_refused), NULL);
+  csv_tally_section (out, "rejected_sources", "address", &s->sources, &s->limits[0]);
+  csv_tally_section (out, "rejected_ports", NULL, &s->ports, NULL);
+  csv_tally_section (out, "rejected_destinations", "address", &s->destinations, &s->limits[1]);
+  csv_tally_section (out, "rejected_interfaces", "interface", &s->interfaces, NULL);
 
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("address"), S ("ports"), S ("hosts"), S ("flows"), S ("packets"),
@@ -706,7 +775,8 @@ vpc_report_to_csv (const VpcReportSummary *s)
   csv_row (out, "threat_coverage", S (coverage), S (missing), NULL);
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
-           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"), NULL);
+           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"),
+           S ("over_limit"), NULL);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -714,7 +784,7 @@ vpc_report_to_csv (const VpcReportSummary *s)
                S (f->severity),
                f->age >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, f->age) : g_strdup (""),
                u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
-               S (f->error ? f->error : ""),
+               S (f->error ? f->error : ""), u64 (f->over_limit),
                NULL);
     }
   return g_string_free (out, FALSE);

@@ -31,7 +31,18 @@ typedef struct {
   guint exposure_port_count;
   guint64 egress_threshold; /* egress: an interface sending this many bytes
                                or more outside is flagged */
+  /* Bounded memory: distinct keys of each bounded table counted exactly;
+   * beyond, Space-Saving (report-bounded.c). */
+  guint max_keys;
 } VpcReportOptions;
+
+/* --max-keys default: about 256 MiB at most with both tables and both pair
+ * sets full, at the measured 576 bytes per key
+ * (README "Memory"). */
+#define VPC_REPORT_DEFAULT_MAX_KEYS 420000
+/* Each (source, port) and (source, destination) set holds up to this many
+ * entries per key of the tables. */
+#define VPC_REPORT_PAIRS_PER_KEY 4
 
 #define VPC_REPORT_DEFAULT_EXPOSURE_PORTS \
   22, 23, 1433, 1521, 2375, 3306, 3389, 5432, 5900, 6379, 9200, 11211, 27017
@@ -40,7 +51,8 @@ typedef struct {
 #define VPC_REPORT_OPTIONS_INIT \
   { .top = 10, .top_threats = 100, .scan_ports = 20, .scan_hosts = 20, .bucket_seconds = 0, \
     .exposure_ports = { VPC_REPORT_DEFAULT_EXPOSURE_PORTS }, .exposure_port_count = 13, \
-    .egress_threshold = VPC_REPORT_DEFAULT_EGRESS_THRESHOLD }
+    .egress_threshold = VPC_REPORT_DEFAULT_EGRESS_THRESHOLD, \
+    .max_keys = VPC_REPORT_DEFAULT_MAX_KEYS }
 
 /* Parse a comma-separated list of ports ("" = none) into options, sorted
  * and without duplicates; VPC_ERROR_USAGE for a bad or too long list. */
@@ -62,6 +74,9 @@ typedef struct {
   char *service;       /* ports only: from the services database, or NULL */
   VpcTally tally;
   guint64 inbound_bytes, outbound_bytes; /* talkers only: by VpcReportWay */
+  VpcTally error;      /* approximate tables: of tally, counted for keys this row's
+                          entry replaced; the key's true flows are within
+                          [flows - error.flows, flows] (0 when exact) */
 } VpcReportRow;
 
 typedef struct {
@@ -136,7 +151,22 @@ typedef struct {
   VpcTally rejected;
   guint64 accepted_flows; /* flows from it that were accepted */
   guint64 first_ms, last_ms; /* of its rejected flows (0 when unknown) */
+  VpcTally error;         /* as VpcReportRow.error */
+  guint64 ports_error, hosts_error; /* of ports and hosts, from replaced keys */
 } VpcReportScanner;
+
+/* A table of bounded size (rejects.sources, rejects.destinations). */
+typedef struct {
+  const char *name;       /* "rejected_sources", "rejected_destinations" */
+  gboolean approximate;   /* more distinct keys than max_keys were seen */
+  guint64 keys;           /* keys counted in: distinct while exact, else an upper bound */
+  guint64 flows;          /* N: flows counted */
+  guint64 max_keys;       /* k */
+  guint64 bound;          /* N / k: no row's flows are over by more */
+  guint64 error;          /* the largest error of an entry (<= bound) */
+} VpcReportLimit;
+
+#define VPC_REPORT_LIMITS 2
 
 typedef struct {
   guint64 start_ms;
@@ -182,7 +212,7 @@ typedef struct {
   const char *severity;
   gboolean enabled;
   gint64 age;
-  guint64 entries, garbage, special, too_wide;
+  guint64 entries, garbage, special, too_wide, over_limit;
   char *error;
 } VpcReportFeed;
 
@@ -248,6 +278,11 @@ typedef struct {
   GArray *egress_interfaces, *egress_destinations; /* VpcReportEgress */
 
   VpcReportGroup groups[VPC_REPORT_GROUPS];
+
+  /* Bounded memory. */
+  VpcReportLimit limits[VPC_REPORT_LIMITS];
+  guint64 max_pairs;      /* entries of each (source, port) / (source, destination) set */
+  guint64 pairs_refused;  /* pairs not stored: scanners' ports and hosts are low by at most this */
 
   /* Geography: geo_enabled FALSE without --geoip (the renderers say how to add one). */
   gboolean geo_enabled;

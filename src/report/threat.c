@@ -207,7 +207,21 @@ typedef struct {
 struct VpcThreatDb {
   Family v4, v6;
   gboolean built;
+  guint64 max_ranges;
 };
+
+void
+vpc_threat_db_set_max_ranges (VpcThreatDb *db, guint64 max)
+{
+  db->max_ranges = max;
+}
+
+gboolean
+vpc_threat_db_is_full (const VpcThreatDb *db)
+{
+  return db->max_ranges > 0 && !db->built
+         && (guint64) db->v4.raw->len + db->v6.raw->len >= db->max_ranges;
+}
 
 VpcThreatDb *
 vpc_threat_db_new (void)
