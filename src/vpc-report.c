@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "export/output-path.h"
@@ -24,9 +25,43 @@ on_signal (int signum)
   g_atomic_int_set (&interrupted, 1);
 }
 
+/* The progress line: on a terminal only (stderr), at most 5 times a second,
+ * one line rewritten in place, cleared before any message and at the end. */
+typedef struct {
+  gboolean shown;
+  gint64 last;
+} Progress;
+
+static Progress progress_line;
+
+static void
+progress_clear (void)
+{
+  if (progress_line.shown)
+    fputs ("\r\033[K", stderr);
+  progress_line.shown = FALSE;
+}
+
+static void
+on_progress (gpointer data, const char *text)
+{
+  Progress *p = data;
+  gint64 now = g_get_monotonic_time ();
+  if (p->shown && now - p->last < G_USEC_PER_SEC / 5)
+    return;
+  p->last = now;
+  /* Terminal-safe (a path may hold escapes) and one line of 79 columns. */
+  g_autofree char *safe = vpc_report_terminal_text (text);
+  g_autofree char *cut = g_utf8_substring (safe, 0, MIN (g_utf8_strlen (safe, -1), 66));
+  fprintf (stderr, "\r\033[Kvpc-report: %s", cut);
+  fflush (stderr);
+  p->shown = TRUE;
+}
+
 static void
 print_diag (const char *message, gpointer user_data)
 {
+  progress_clear ();
   fprintf (stderr, "vpc-report: %s\n", message);
 }
 
@@ -62,6 +97,7 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
     return NULL;
   if (!vpc_feeds_update (feeds, feed_options, error))
     return NULL;
+  progress_clear ();
   if (!quiet && vpc_feeds_get_cache_warning (feeds) != NULL)
     fprintf (stderr, "vpc-report: %s\n", vpc_feeds_get_cache_warning (feeds));
   VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
@@ -319,6 +355,12 @@ main (int argc, char **argv)
   feed_options.cache_dir = cache_dir;
   feed_options.offline = offline;
   feed_options.force = refresh;
+  gboolean show_progress = !quiet && isatty (STDERR_FILENO);
+  if (show_progress)
+    {
+      feed_options.progress = on_progress;
+      feed_options.progress_data = &progress_line;
+    }
 
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
   sigemptyset (&sa.sa_mask);
@@ -340,6 +382,7 @@ main (int argc, char **argv)
       && (db = load_threats (feeds_path, &feed_options, quiet, require_feeds, &feeds, &error))
              == NULL)
     {
+      progress_clear ();
       fprintf (stderr, "vpc-report: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
@@ -354,12 +397,16 @@ main (int argc, char **argv)
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,
+    .progress = show_progress ? on_progress : NULL,
+    .progress_data = &progress_line,
   };
   if (!vpc_report_read (&read_options, (const char *const *) inputs, report, &error))
     {
+      progress_clear ();
       fprintf (stderr, "vpc-report: %s\n", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
+  progress_clear ();
   g_autoptr (VpcReportSummary) summary = vpc_report_finish (report, feeds);
   g_autofree char *text = render (summary);
   if (output != NULL && strcmp (output, "-") != 0)

@@ -541,6 +541,14 @@ vpc_feed_cache_update_all (GPtrArray *feeds, const char *dir, const VpcFeedOptio
   int running = (int) jobs->len;
   while (running > 0)
     {
+      if (options->progress != NULL)
+        {
+          gint64 left_s = MAX (0, (deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC);
+          g_autofree char *text = g_strdup_printf (
+              "feeds: %u of %u downloaded, %d downloading, %" G_GINT64_FORMAT " s left",
+              jobs->len - (guint) running, jobs->len, running, left_s);
+          options->progress (options->progress_data, text);
+        }
       if (curl_multi_perform (multi, &running) != CURLM_OK)
         break;
       CURLMsg *msg;

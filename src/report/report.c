@@ -186,6 +186,12 @@ vpc_report_free (VpcReport *report)
   g_free (report);
 }
 
+guint64
+vpc_report_get_flows (const VpcReport *report)
+{
+  return report->s->all.flows;
+}
+
 VpcReportInput *
 vpc_report_begin_input (VpcReport *report, const char *name, const char *kind)
 {

@@ -313,6 +313,9 @@ void vpc_report_set_geoip (VpcReport *report, VpcGeoip *geoip);
  * The flow's strings need to live only during the call. */
 void vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask);
 
+/* Flows counted so far. */
+guint64 vpc_report_get_flows (const VpcReport *report);
+
 /* An input begins: the entry belongs to the report; fill its counts. */
 VpcReportInput *vpc_report_begin_input (VpcReport *report, const char *name, const char *kind);
 /* Files a directory walk left out ("path (reason)"). */
