@@ -109,6 +109,8 @@ struct VpcReport {
   GHashTable *egress;        /* EgressStat* -> itself */
   GHashTable *groups[VPC_REPORT_GROUPS]; /* name -> GroupStat* */
   guint64 group_without[VPC_REPORT_GROUPS];
+  struct GroupStat *group_last[VPC_REPORT_GROUPS]; /* the last flow's entries, or NULL */
+  gsize group_last_len[VPC_REPORT_GROUPS];
   guint8 exposure_bits[65536 / 8];
   GString *scratch;          /* lookup keys, reused */
 
@@ -164,7 +166,7 @@ typedef struct {
   VpcTally tally;
 } EgressStat;
 
-typedef struct {
+typedef struct GroupStat {
   char *name;
   VpcTally all, accepted, rejected;
 } GroupStat;
