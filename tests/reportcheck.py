@@ -318,6 +318,8 @@ def expected(a, records, stats, feeds):
                 # vpc-report keeps at most --max-keys * 4 pairs per set: a new
                 # pair beyond is not stored, not counted, and counted as refused.
                 for kind, what, present in (("ports", pkey, pkey), ("hosts", dst, dst is not None)):
+                    if present:
+                        sc.setdefault("all_" + kind, set()).add(what)
                     if not present or what in sc[kind]:
                         continue
                     if pair_counts[kind] < 4 * a.max_keys:
@@ -439,6 +441,7 @@ def expected(a, records, stats, feeds):
     }
     # The true counts, for the bounds of approximate tables (check_bounded).
     doc["_true"] = {"rejected_sources": src_rej, "rejected_destinations": dst_rej}
+    doc["_scan"] = scan
     if stats is not None:
         keys = flowcheck.StatKeys + flowcheck.ContainerKeys
         files = []
@@ -862,8 +865,23 @@ def check_bounded(exp, act, errors, top):
         print(f"reportcheck: {name} approximate: {len(rows)} rows within their bounds "
               f"(N {n}, k {k}, N/k {n // k}, largest error {at.get('error')})")
     if approx_sources:
+        # Scanner rows: their flows within their error as above, their ports and hosts
+        # not over the true distinct counts plus what they inherited.
+        d, sc = true["rejected_sources"], exp.pop("_scan")
+        for j, row in enumerate(act["scanners"]["top"]):
+            addr = ipaddress.ip_address(row["address"])
+            tv, e = d.get(addr, tally()), row.get("error", {})
+            ok = row["flows"] - e.get("flows", 0) <= tv["flows"] <= row["flows"]
+            st = sc.get(addr, {})
+            ports, hosts = len(st.get("all_ports", ())), len(st.get("all_hosts", ()))
+            ok = ok and row["ports"] - row.get("ports_error", 0) <= ports
+            ok = ok and row["hosts"] - row.get("hosts_error", 0) <= hosts
+            if not ok:
+                errors.append(f"$.scanners.top[{j}]: {row} outside its bounds (true flows "
+                              f"{tv['flows']}, ports {ports}, hosts {hosts})")
         exp["scanners"] = act["scanners"]
         exp["limits"]["pairs_refused"] = al.get("pairs_refused")
+    exp.pop("_scan", None)
 
 
 # ---------------------------------------------------------------- compare
