@@ -14,8 +14,8 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
-  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev
-  libfixbuf-tools tshark nfdump python3 python3-prometheus-client curl nginx-light chromium netbase
+  libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev libmaxminddb-dev
+  libfixbuf-tools tshark nfdump python3 python3-prometheus-client python3-maxminddb libmaxmind-db-writer-perl curl nginx-light chromium netbase
   clang libclang-rt-14-dev"
 # check: npm installs the pinned Parquet writers of tests/package.json (test-side only).
 # A machine that has node and npm already (from any source) keeps them.

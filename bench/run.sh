@@ -164,6 +164,18 @@ if [ -x "$VPC_REPORT" ]; then
             "$tmp/vpc-report.err" -- "$VPC_REPORT" -q --offline --feeds "$tmp/feeds.conf" \
             --cache-dir "$tmp/feed-cache" -O json -o "$tmp/out.ipfix" "$tmp/default.log"
         report_ok=1
+        # The same with --geoip: the made-up country and ASN databases of the tests
+        # (tests/make-mmdb.pl, Debian's libmaxmind-db-writer-perl), every public IPv4 /8.
+        if perl "$here/../tests/make-mmdb.pl" "$tmp" 2>"$tmp/mmdb.err"; then
+            measure vpc-report-geo "vpc-report plain default, $feed_n feed entries, --geoip" \
+                "$dsize" "$runs" "$tmp/vpc-report.err" -- "$VPC_REPORT" -q --offline \
+                --feeds "$tmp/feeds.conf" --cache-dir "$tmp/feed-cache" \
+                --geoip "$tmp/country.mmdb" --geoip "$tmp/asn.mmdb" -O json \
+                -o "$tmp/out.ipfix" "$tmp/default.log"
+        else
+            echo "  (vpc-report --geoip row skipped: tests/make-mmdb.pl failed; install" \
+                "libmaxmind-db-writer-perl)" >&2
+        fi
     else
         echo "  vpc-report failed:" >&2
         sed -n '1,5s/^/    | /p' "$tmp/vpc-report.err" >&2

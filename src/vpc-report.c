@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
@@ -25,9 +26,43 @@ on_signal (int signum)
   g_atomic_int_set (&interrupted, 1);
 }
 
+/* The progress line: on a terminal only (stderr), at most 5 times a second,
+ * one line rewritten in place, cleared before any message and at the end. */
+typedef struct {
+  gboolean shown;
+  gint64 last;
+} Progress;
+
+static Progress progress_line;
+
+static void
+progress_clear (void)
+{
+  if (progress_line.shown)
+    fputs ("\r\033[K", stderr);
+  progress_line.shown = FALSE;
+}
+
+static void
+on_progress (gpointer data, const char *text)
+{
+  Progress *p = data;
+  gint64 now = g_get_monotonic_time ();
+  if (p->shown && now - p->last < G_USEC_PER_SEC / 5)
+    return;
+  p->last = now;
+  /* Terminal-safe (a path may hold escapes) and one line of 79 columns. */
+  g_autofree char *safe = vpc_report_terminal_text (text);
+  g_autofree char *cut = g_utf8_substring (safe, 0, MIN (g_utf8_strlen (safe, -1), 66));
+  fprintf (stderr, "\r\033[Kvpc-report: %s", cut);
+  fflush (stderr);
+  p->shown = TRUE;
+}
+
 static void
 print_diag (const char *message, gpointer user_data)
 {
+  progress_clear ();
   vpc_log (VPC_LOG_WARNING, "%s", message);
 }
 
@@ -63,6 +98,7 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
     return NULL;
   if (!vpc_feeds_update (feeds, feed_options, error))
     return NULL;
+  progress_clear ();
   if (!quiet && vpc_feeds_get_cache_warning (feeds) != NULL)
     vpc_log (VPC_LOG_WARNING, "%s", vpc_feeds_get_cache_warning (feeds));
   VpcThreatDb *db = vpc_feeds_build_db (feeds, feed_options, error);
@@ -76,6 +112,11 @@ load_threats (const char *feeds_path, const VpcFeedOptions *feed_options, gboole
       if (f->state == VPC_FEED_MISSING || f->state == VPC_FEED_CACHED)
         vpc_log (VPC_LOG_WARNING, "feed %s: %s%s%s", f->name, vpc_feed_state_name (f->state),
                  f->error != NULL ? ": " : "", f->error != NULL ? f->error : "");
+      if (f->over_limit > 0)
+        vpc_log (VPC_LOG_WARNING,
+                 "feed %s: %" G_GUINT64_FORMAT " entries refused: the feeds together "
+                 "reached --max-feed-entries (%" G_GUINT64_FORMAT ")",
+                 f->name, f->over_limit, feed_options->max_entries);
       if (f->too_wide > 0)
         vpc_log (VPC_LOG_WARNING, "feed %s: %" G_GUINT64_FORMAT " entries wider than /%d (IPv4) or /%d "
                  "(IPv6) refused",
@@ -117,6 +158,7 @@ main (int argc, char **argv)
   g_autofree char *exposure_ports = NULL;
   g_autofree char *log_level = NULL;
   g_auto (GStrv) inputs = NULL;
+  g_auto (GStrv) geoip_paths = NULL;
   gboolean quiet = FALSE, version = FALSE, offline = FALSE;
   gboolean no_threats = FALSE, refresh = FALSE, require_feeds = FALSE;
   VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
@@ -125,7 +167,9 @@ main (int argc, char **argv)
   VpcFeedOptions feed_options = VPC_FEED_OPTIONS_INIT;
   gint64 feed_timeout = feed_options.timeout, max_feed_size = (gint64) feed_options.max_size;
   gint64 feeds_deadline = feed_options.deadline;
+  gint64 max_feed_entries = (gint64) feed_options.max_entries;
   gint64 egress_threshold = (gint64) options.egress_threshold;
+  gint64 max_keys = options.max_keys;
 
   GOptionEntry main_entries[] = {
     { "output-format", 'O', 0, G_OPTION_ARG_STRING, &output_format,
@@ -151,6 +195,16 @@ main (int argc, char **argv)
       "Flag an interface sending BYTES or more to public, non-AWS addresses (default "
       "1000000000)",
       "BYTES" },
+    { "geoip", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &geoip_paths,
+      "Show the country and AS of external addresses, and traffic per country and AS, from "
+      "FILE: a MaxMind DB country, city or ASN database (GeoLite2, DB-IP lite); repeat it for "
+      "a country and an ASN database",
+      "FILE.mmdb" },
+    { "max-keys", 0, 0, G_OPTION_ARG_INT64, &max_keys,
+      "Count the rejected sources and destinations exactly up to N distinct addresses each; "
+      "beyond, approximately with a stated bound (Space-Saving; default 420000: about "
+      "256 MiB at most)",
+      "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,
       "Print messages of LEVEL and above: error, warning (feeds, lines), info (the default: "
@@ -188,6 +242,10 @@ main (int argc, char **argv)
       "SECONDS" },
     { "feed-timeout", 0, 0, G_OPTION_ARG_INT64, &feed_timeout,
       "Seconds one feed download may take (default 60)", "SECONDS" },
+    { "max-feed-entries", 0, 0, G_OPTION_ARG_INT64, &max_feed_entries,
+      "Entries of all the feeds together at most (memory); more are refused with a warning "
+      "(default 2000000, about 100 MiB)",
+      "N" },
     { "max-feed-size", 0, 0, G_OPTION_ARG_INT64, &max_feed_size,
       "A feed larger than BYTES is refused; its cached copy stays (default 67108864)", "BYTES" },
     { NULL }
@@ -205,7 +263,8 @@ main (int argc, char **argv)
       "and cached; see --feeds), with the accepted traffic to or from high-severity\n"
       "addresses flagged first; the top talkers of accepted traffic; sensitive ports\n"
       "exposed to public addresses; egress to public, non-AWS addresses; and totals per\n"
-      "account, VPC, subnet and interface.");
+      "account, VPC, subnet and interface; with --geoip, the country and AS of external\n"
+      "addresses and the traffic per country and AS.");
   g_option_context_set_description (
       context,
       "Examples:\n"
@@ -244,6 +303,7 @@ main (int argc, char **argv)
                                &error)
       || !vpc_cli_check_range ("scan-hosts", scan_hosts, 1, G_MAXINT32, &options.scan_hosts, &error)
       || !vpc_cli_check_range ("bucket", bucket, 0, 86400 * 366, &options.bucket_seconds, &error)
+      || !vpc_cli_check_range ("max-keys", max_keys, 1, 1 << 30, &options.max_keys, &error)
       || (exposure_ports != NULL && !vpc_report_parse_ports (exposure_ports, &options, &error))
       || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
                                &error)
@@ -296,14 +356,35 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   feed_options.max_size = (guint64) max_feed_size;
+  if (max_feed_entries < 1)
+    {
+      vpc_log (VPC_LOG_ERROR, "--max-feed-entries: %" G_GINT64_FORMAT " is not positive\n"
+                              "Try 'vpc-report --help'.", max_feed_entries);
+      return EXIT_USAGE;
+    }
+  feed_options.max_entries = (guint64) max_feed_entries;
   feed_options.cache_dir = cache_dir;
   feed_options.offline = offline;
   feed_options.force = refresh;
+  gboolean show_progress = !quiet && isatty (STDERR_FILENO);
+  if (show_progress)
+    {
+      feed_options.progress = on_progress;
+      feed_options.progress_data = &progress_line;
+    }
 
   struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+
+  g_autoptr (VpcGeoip) geoip = NULL;
+  if (geoip_paths != NULL
+      && (geoip = vpc_geoip_open ((const char *const *) geoip_paths, &error)) == NULL)
+    {
+      vpc_log (VPC_LOG_ERROR, "%s", error->message);
+      return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
+    }
 
   VpcDiag diag = { print_diag, NULL };
   g_autoptr (VpcFeeds) feeds = NULL;
@@ -312,11 +393,13 @@ main (int argc, char **argv)
       && (db = load_threats (feeds_path, &feed_options, quiet, require_feeds, &feeds, &error))
              == NULL)
     {
+      progress_clear ();
       vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
 
   g_autoptr (VpcReport) report = vpc_report_new (&options, db);
+  vpc_report_set_geoip (report, geoip);
   VpcReportReadOptions read_options = {
     .format = input.format,
     .container = input.container,
@@ -325,12 +408,16 @@ main (int argc, char **argv)
     .diag = &diag,
     .max_line_messages = 100,
     .interrupted = &interrupted,
+    .progress = show_progress ? on_progress : NULL,
+    .progress_data = &progress_line,
   };
   if (!vpc_report_read (&read_options, (const char *const *) inputs, report, &error))
     {
+      progress_clear ();
       vpc_log (VPC_LOG_ERROR, "%s", error->message);
       return g_error_matches (error, VPC_ERROR, VPC_ERROR_USAGE) ? EXIT_USAGE : EXIT_FAILURE;
     }
+  progress_clear ();
   g_autoptr (VpcReportSummary) summary = vpc_report_finish (report, feeds);
   g_autofree char *text = render (summary);
   if (output != NULL && strcmp (output, "-") != 0)

@@ -54,7 +54,11 @@ http {
     default_type text/plain;
     server {
         listen 127.0.0.1:$PORT;
+        # A second loopback address: the other end of the redirect tests (section 8b).
+        listen 127.0.0.2:$PORT;
         root $WWW;
+        location = /to-lo2.txt { return 302 http://127.0.0.2:$PORT/list.txt; }
+        location = /to-lo1.txt { return 302 http://127.0.0.1:$PORT/list.txt; }
         location = /moved/list.txt { return 301 /list.txt; }
         location = /loop.txt { return 302 /loop.txt; }
         # Compressed on the fly: chunked, no Content-Length ahead of the body.
@@ -264,6 +268,36 @@ expect_grep '^lookup 50.0.0.1 none$' "$OUT" "nothing of it is used"
 run "$FEEDS_TOOL" --feeds "$WORK/big.conf" --cache-dir "$CACHE" 50.0.78.31
 expect_feed big 'state=fetched .*entries=20000 garbage=0' "the same feed under the default limit: fetched and decompressed"
 expect_grep '^lookup 50.0.78.31 feeds=big ' "$OUT" "its last entry is listed"
+
+# 8b. Redirects to loopback, link-local or private addresses: only when the feed's own
+# URL is on one of that kind.  Allowed: a feed on 127.0.0.1 redirected to 127.0.0.2.
+# Refused: a public feed redirected to 127.0.0.1.  Offline there is no public server,
+# so VPC_REPORT_TEST_PUBLIC (a test hook, read by vpc_feed_address_kind()) makes
+# 127.0.0.2 count as public: libcurl's connection, the pre-request check and the
+# refusal are the real ones; only that one address's classification is declared.
+# (The rule itself, for every kind of address, is unit-tested in test-feeds.)
+cat >"$WORK/redirect.conf" <<EOF
+[lo-to-lo]
+url=$URL:$PORT/to-lo2.txt
+min-interval=0
+[public-to-lo]
+url=http://127.0.0.2:$PORT/to-lo1.txt
+min-interval=0
+EOF
+run "$FEEDS_TOOL" --feeds "$WORK/redirect.conf" --cache-dir "$WORK/cache-redirect" 46.1.1.1
+expect_rc 0 "redirects between loopback addresses"
+expect_feed lo-to-lo 'state=fetched .*error=-' "127.0.0.1 redirected to 127.0.0.2 (both loopback): followed"
+expect_feed public-to-lo 'state=fetched .*error=-' "127.0.0.2 redirected to 127.0.0.1 (both loopback): followed"
+lists_before=$(requests /list.txt)
+run env VPC_REPORT_TEST_PUBLIC=127.0.0.2 "$FEEDS_TOOL" --feeds "$WORK/redirect.conf" \
+    --cache-dir "$WORK/cache-redirect2" 46.1.1.1
+expect_rc 0 "a feed declared public redirected to the loopback"
+expect_feed public-to-lo "state=missing .*error=a redirect to 127.0.0.1, a loopback address, refused \(the feed's URL is on 127.0.0.2, a public one\)" \
+    "127.0.0.2 (declared public) redirected to 127.0.0.1: refused, the reason named"
+expect_feed lo-to-lo 'state=fetched .*error=-' \
+    "127.0.0.1 redirected to 127.0.0.2 (declared public): followed (public targets always are)"
+check "the refused redirect was never requested (one /list.txt request: lo-to-lo's)" \
+    "$([ "$(requests /list.txt)" = $((lists_before + 1)) ]; echo $?)"
 stop_pid "$NGINX_PID"
 
 # 9. Timeouts: a server that accepts and never answers.

@@ -35,13 +35,19 @@ chromium_run() {
         --disable-dev-shm-usage --user-data-dir="$WORK/profile" --window-size=1280,2400 "$@"
 }
 
-# The daily view needs a log with instances, flow-direction and planted findings.
+# The daily view needs a log with instances, flow-direction and planted findings;
+# with the --geoip test databases (tests/make-mmdb.pl), the geography section.
 "$PYTHON3" "$R/gen-daily-log.py" --records 3000 >"$WORK/daily.log"
+run perl "$srcdir/make-mmdb.pl" "$WORK"
+expect_rc 0 "make-mmdb.pl: the --geoip test databases"
+GEO="--geoip $WORK/country.mmdb --geoip $WORK/asn.mmdb"
+# shellcheck disable=SC2086 # the options are split on purpose
 run "$VPC_REPORT" -q -O html -o "$WORK/daily.html" --feeds "$WORK/feeds.conf" \
-    --cache-dir "$WORK/cache" --offline "$WORK/daily.log"
+    --cache-dir "$WORK/cache" --offline $GEO "$WORK/daily.log"
 expect_rc 0 "vpc-report -O html daily.log"
+# shellcheck disable=SC2086
 run "$VPC_REPORT" -q -O json -o "$WORK/daily.json" --feeds "$WORK/feeds.conf" \
-    --cache-dir "$WORK/cache" --offline "$WORK/daily.log"
+    --cache-dir "$WORK/cache" --offline $GEO "$WORK/daily.log"
 expect_rc 0 "vpc-report -O json daily.log"
 
 # check_dom NAME [ID...]: the rendered DOM of NAME.html against NAME.json: every section's
@@ -56,7 +62,8 @@ check_dom() {
         interfaces-table inputs-table histogram sources ports share \
         talkers talker-directions-table talker-sources talker-destinations talker-conversations \
         talker-ports talker-sources-bytes-table talker-sources-flows-table \
-        talker-conversations-bytes-table talker-ports-flows-table exposure egress-section groups; do
+        talker-conversations-bytes-table talker-ports-flows-table exposure egress-section groups \
+        geography; do
         expect_grep "id=\"$id\"" "$WORK/$_name-dom.html" "$_name: rendered DOM has #$id"
     done
     _rc=0
@@ -114,6 +121,12 @@ for k in ("sources", "destinations", "conversations", "ports"):
     rows = len(doc["talkers"][k]["by_bytes"])
     got = p.bars.get(f"talker-{k}", 0)
     assert rows <= got <= 3 * rows and (rows == 0 or got > 0), f"talker-{k}: {got} parts, {rows} rows"
+# Geography: an accepted and/or a rejected part per country of the chart (20 at most).
+if doc["geography"]["enabled"]:
+    rows = min(len(doc["geography"]["countries"]["rows"]), 20)
+    got = p.bars.get("geo-chart", 0)
+    assert rows <= got <= 2 * rows and rows > 0, f"geo-chart: {got} parts, {rows} rows"
+    assert {"geo-countries-table", "geo-networks-table"} <= p.tables, p.tables
 flagged = [t["address"] for t in doc["threats"]["list"] if t["flagged"]]
 assert p.flagged.get("threats-table", []) == flagged, f"flagged rows {p.flagged}, expected {flagged}"
 exposed = [e["interface"] for e in doc["exposure"]["list"] if e["listed_sources"] > 0]
@@ -133,6 +146,9 @@ check_dom report scanners-table
 check_dom daily exposure-table egress egress-table egress-destinations-table
 expect_grep 'id="exposure-table"' "$WORK/daily-dom.html" "daily: the exposure table is there"
 expect_grep 'id="group-subnets-table"' "$WORK/daily-dom.html" "daily: the per-subnet table is there"
+expect_grep '<span class="geo">IN AS64522 Test Network 64522</span>' "$WORK/daily-dom.html" \
+    "daily: an address with its country and AS"
+expect_grep 'id="geo-hint"' "$WORK/report-dom.html" "without --geoip: how to add a database"
 
 rm -f "$WORK/shot.png"
 chromium_run --screenshot="$WORK/shot.png" "file://$WORK/daily.html"

@@ -28,6 +28,23 @@ VPC, subnet and interface.  Then it compares the two documents key by key: every
 number, string and list; shares to 1e-6.  Only "generator", feeds' "age"
 and "state" (checked for plausibility) are not recomputed.
 
+--geoip FILE (repeatable, as given to vpc-report): the geography section and
+the country and AS of every external address of a table, looked up here with
+python3-maxminddb (Debian's, not libmaxminddb): per database in order, the
+first answer wins field by field (country.iso_code, else
+registered_country.iso_code; autonomous_system_number); traffic by the
+external address of each accepted or rejected flow (its source when public,
+else its destination).  Without --geoip the section must say it is off.
+
+--max-keys K (as given to vpc-report; default its default): a rejected
+sources or destinations table with more than K distinct addresses must say
+it is approximate; its rows are checked against the true counts: flows
+within [flows - error, flows], error within N/K (N the table's flows),
+packets and bytes not under value - error, and no address with more flows
+than the last row left out; the scanners are then not recomputed.  The
+(source, port) and (source, destination) sets hold 4K pairs each: beyond,
+pairs are refused and counted (recomputed here in exact mode).
+
 --no-inputs: do not compare "inputs" (the report read IPFIX files converted
 from INPUT..., whose input counts differ by nature).
 
@@ -270,6 +287,7 @@ def expected(a, records, stats, feeds):
     unit = a.bucket if a.bucket else 60
     units, without_time = {}, 0
     threats, t_flows, t_acc = {}, tally(), tally()
+    pair_counts = {"ports": 0, "hosts": 0, "refused": 0}
 
     for r in records:
         pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
@@ -297,10 +315,18 @@ def expected(a, records, stats, feeds):
                 sc = scan.setdefault(src, {"ports": set(), "hosts": set(),
                                            "first": None, "last": None})
                 span(sc, r)
-                if pkey:
-                    sc["ports"].add(pkey)
-                if dst is not None:
-                    sc["hosts"].add(dst)
+                # vpc-report keeps at most --max-keys * 4 pairs per set: a new
+                # pair beyond is not stored, not counted, and counted as refused.
+                for kind, what, present in (("ports", pkey, pkey), ("hosts", dst, dst is not None)):
+                    if present:
+                        sc.setdefault("all_" + kind, set()).add(what)
+                    if not present or what in sc[kind]:
+                        continue
+                    if pair_counts[kind] < 4 * a.max_keys:
+                        pair_counts[kind] += 1
+                        sc[kind].add(what)
+                    else:
+                        pair_counts["refused"] += 1
             if pkey:
                 add(ports.setdefault(pkey, tally()), pk, by)
             else:
@@ -405,7 +431,17 @@ def expected(a, records, stats, feeds):
         },
         "scanners": {"min_ports": a.scan_ports, "min_hosts": a.scan_hosts,
                      "count": len(scanners), "top": scan_rows},
+        "limits": {"max_keys": a.max_keys, "max_pairs": 4 * a.max_keys,
+                   "pairs_refused": pair_counts["refused"], "tables": [
+                       {"table": name, "approximate": len(d) > a.max_keys, "keys": len(d),
+                        "flows": sum(v["flows"] for v in d.values()),
+                        "bound": sum(v["flows"] for v in d.values()) // a.max_keys, "error": 0}
+                       for name, d in (("rejected_sources", src_rej),
+                                       ("rejected_destinations", dst_rej))]},
     }
+    # The true counts, for the bounds of approximate tables (check_bounded).
+    doc["_true"] = {"rejected_sources": src_rej, "rejected_destinations": dst_rej}
+    doc["_scan"] = scan
     if stats is not None:
         keys = flowcheck.StatKeys + flowcheck.ContainerKeys
         files = []
@@ -440,7 +476,8 @@ def expected(a, records, stats, feeds):
         "intervals": feeds.intervals(),
         "feeds": [{"name": f["name"], "enabled": f["enabled"], "severity": f["severity"],
                    "entries": f["entries"], "garbage": f["garbage"], "special": f["special"],
-                   "too_wide": f["too_wide"], "error": None} for f in feeds.feeds],
+                   "too_wide": f["too_wide"], "over_limit": 0, "error": None}
+                  for f in feeds.feeds],
         "addresses": len(rows),
         "flagged": sum(1 for r in rows if r[2]),
         "flows": t_flows,
@@ -636,10 +673,221 @@ def daily(a, records, feeds):
     }
 
 
+# ---------------------------------------------------------------- geography
+
+# Not public beyond ipaddress's is_global (whose registry differs between
+# Python versions): multicast and the newer IPv6 special-purpose blocks.
+NOT_PUBLIC_V6 = [ipaddress.ip_network(n) for n in
+                 ("ff00::/8", "2002::/16", "2620:4f:8000::/48", "3fff::/20", "5f00::/16",
+                  "64:ff9b:1::/48", "2001::/23")]
+
+
+def is_public(addr):
+    if not addr.is_global or addr.is_multicast:
+        return False
+    return addr.version == 4 or not any(addr in n for n in NOT_PUBLIC_V6)
+
+
+class Geo:
+    """The --geoip databases, read with python3-maxminddb."""
+
+    def __init__(self, paths):
+        try:
+            import maxminddb
+        except ImportError:
+            raise SystemExit("reportcheck: --geoip needs python3-maxminddb (Debian package)")
+        self.paths = paths
+        self.readers = [maxminddb.open_database(p) for p in paths]
+        self.cache = {}
+
+    def databases(self):
+        import datetime
+        out = []
+        for p, r in zip(self.paths, self.readers):
+            md = r.metadata()
+            day = datetime.datetime.fromtimestamp(md.build_epoch, datetime.timezone.utc)
+            out.append(f"{p}: {md.database_type}, built {day:%Y-%m-%d}")
+        return out
+
+    def lookup(self, addr):
+        """(country or None, country name, asn or 0, AS name)."""
+        if addr in self.cache:
+            return self.cache[addr]
+        country = cname = asname = None
+        asn = 0
+        for r in self.readers:
+            if country is not None and asn:
+                break
+            rec = r.get(str(addr))
+            if not isinstance(rec, dict):
+                continue
+            if country is None:
+                code = ((rec.get("country") or {}).get("iso_code")
+                        or (rec.get("registered_country") or {}).get("iso_code"))
+                if (isinstance(code, str) and len(code) >= 2 and code[:2].isascii()
+                        and code[:2].isalpha()):
+                    country = code[:2].upper()
+                    cname = ((rec.get("country") or {}).get("names") or {}).get("en")
+            if not asn:
+                n = rec.get("autonomous_system_number")
+                if isinstance(n, int) and n:
+                    asn = n
+                    asname = rec.get("autonomous_system_organization")
+        self.cache[addr] = (country, cname, asn, asname)
+        return self.cache[addr]
+
+    def member(self, text):
+        """The "geo" object of an address of a table, or None."""
+        addr = ipaddress.ip_address(text)
+        if not is_public(addr):
+            return None
+        country, cname, asn, asname = self.lookup(addr)
+        if country is None and not asn:
+            return None
+        return {"country": country, "country_name": cname, "asn": asn or None,
+                "as_name": asname if asn else None}
+
+
+def geography(a, records, doc, geo):
+    """The geography section, and "geo" members in every table with addresses."""
+    if geo is None:
+        doc["geography"] = {"enabled": False}
+        return
+    internal = tally()
+    countries, networks = {}, {}
+    for r in records:
+        fs = r.get("forwardingStatus")
+        if fs is None:
+            continue
+        action = 2 if fs == 129 else 1
+        pk, by = r.get("packetDeltaCount", 0), r.get("octetDeltaCount", 0)
+        src, dst = flow_addr(r, True), flow_addr(r, False)
+        ext = (src if src is not None and is_public(src)
+               else dst if dst is not None and is_public(dst) else None)
+        if ext is None:
+            add(internal, pk, by)
+            continue
+        country, _cn, asn, _an = geo.lookup(ext)
+        for table, k in ((countries, country), (networks, asn)):
+            e = table.setdefault(k, {"accepted": tally(), "rejected": tally()})
+            add(e["accepted" if action == 1 else "rejected"], pk, by)
+
+    def order(kv, code):
+        e = kv[1]
+        flows = satsum(e["accepted"]["flows"], e["rejected"]["flows"])
+        by = satsum(e["accepted"]["bytes"], e["rejected"]["bytes"])
+        return (-flows, -by, code.encode())
+    crows = sorted(countries.items(), key=lambda kv: order(kv, kv[0] or "??"))
+    nrows = sorted(networks.items(), key=lambda kv: (order(kv, "")[:2], kv[0]))
+    cname = {}
+    asname = {}
+    for (country, cn, asn, an) in geo.cache.values():
+        if country is not None and cn is not None:
+            cname.setdefault(country, cn)
+        if asn and an is not None:
+            asname.setdefault(asn, an)
+    doc["geography"] = {
+        "enabled": True,
+        "databases": geo.databases(),
+        "failed_lookups": 0,
+        "without_public_address": internal,
+        "countries": {"distinct": len(countries), "rows": [
+            {"country": k, "name": cname.get(k) if k else None, **e} for k, e in crows]},
+        "networks": {"distinct": len(networks), "top": [
+            {"asn": k or None, "name": asname.get(k) if k else None, **e}
+            for k, e in nrows[:a.top]]},
+    }
+    for row in (doc["rejects"]["sources"]["top"] + doc["rejects"]["destinations"]["top"]
+                + doc["scanners"]["top"] + doc["threats"]["list"]
+                + doc["egress"]["destinations"]
+                + [x for t in ("sources", "destinations") for by in ("by_bytes", "by_flows")
+                   for x in doc["talkers"][t][by]]):
+        row["geo"] = geo.member(row["address"])
+    for by in ("by_bytes", "by_flows"):
+        for row in doc["talkers"]["conversations"][by]:
+            row["geo_a"] = geo.member(row["address_a"])
+            row["geo_b"] = geo.member(row["address_b"])
+
+
+# ------------------------------------------------------- bounded memory
+
+def check_bounded(exp, act, errors, top):
+    """Tables with more distinct keys than --max-keys are Space-Saving
+    summaries: instead of equal values, check the stated bounds against the
+    true counts, then take them out of the exact comparison (with the
+    scanners, whose ports and hosts then come from shared entries)."""
+    true = exp.pop("_true")
+    al = act.get("limits", {})
+    approx_sources = False
+    for i, t in enumerate(exp["limits"]["tables"]):
+        name = t["table"]
+        key = "sources" if name == "rejected_sources" else "destinations"
+        if not t["approximate"]:
+            continue
+        approx_sources |= key == "sources"
+        at = (al.get("tables") or [{}, {}])[i]
+        n, k = t["flows"], exp["limits"]["max_keys"]
+        if not at.get("approximate"):
+            errors.append(f"$.limits.tables[{i}]: {t['keys']} keys > {k}, not said approximate")
+            continue
+        if at.get("flows") != n or at.get("bound") != n // k or not 0 <= at.get("error", -1) <= n // k:
+            errors.append(f"$.limits.tables[{i}]: {at}, expected flows {n}, bound {n // k}, "
+                          f"error <= bound")
+        if not at.get("keys", 0) >= t["keys"]:
+            errors.append(f"$.limits.tables[{i}].keys: {at.get('keys')} < {t['keys']} distinct")
+        t.update({x: at.get(x) for x in ("keys", "error")})
+        rows = act["rejects"][key]["top"]
+        d = true[name]
+        if len(rows) != min(top, len(d)):
+            errors.append(f"$.rejects.{key}.top: {len(rows)} rows")
+        shown = set()
+        for j, row in enumerate(rows):
+            addr = ipaddress.ip_address(row["address"])
+            shown.add(addr)
+            tv = d.get(addr, tally())
+            e = row.get("error", {})
+            if not (row["flows"] - e.get("flows", 0) <= tv["flows"] <= row["flows"]):
+                errors.append(f"$.rejects.{key}.top[{j}]: {row['address']} true flows {tv['flows']} "
+                              f"outside [{row['flows']} - {e.get('flows')}, {row['flows']}]")
+            if e.get("flows", 0) > at.get("error", 0):
+                errors.append(f"$.rejects.{key}.top[{j}].error.flows over the table's error")
+            for m in ("packets", "bytes"):
+                if tv[m] < row[m] - e.get(m, 0):
+                    errors.append(f"$.rejects.{key}.top[{j}].{m}: true {tv[m]} under "
+                                  f"{row[m]} - {e.get(m)}")
+        if len(rows) == top:
+            last = rows[-1]["flows"]
+            missing = [str(x) for x, v in d.items() if v["flows"] > last and x not in shown]
+            if missing:
+                errors.append(f"$.rejects.{key}: {len(missing)} addresses with more than {last} "
+                              f"flows not shown: {missing[:5]}")
+        exp["rejects"][key] = act["rejects"][key]
+        print(f"reportcheck: {name} approximate: {len(rows)} rows within their bounds "
+              f"(N {n}, k {k}, N/k {n // k}, largest error {at.get('error')})")
+    if approx_sources:
+        # Scanner rows: their flows within their error as above, their ports and hosts
+        # not over the true distinct counts plus what they inherited.
+        d, sc = true["rejected_sources"], exp.pop("_scan")
+        for j, row in enumerate(act["scanners"]["top"]):
+            addr = ipaddress.ip_address(row["address"])
+            tv, e = d.get(addr, tally()), row.get("error", {})
+            ok = row["flows"] - e.get("flows", 0) <= tv["flows"] <= row["flows"]
+            st = sc.get(addr, {})
+            ports, hosts = len(st.get("all_ports", ())), len(st.get("all_hosts", ()))
+            ok = ok and row["ports"] - row.get("ports_error", 0) <= ports
+            ok = ok and row["hosts"] - row.get("hosts_error", 0) <= hosts
+            if not ok:
+                errors.append(f"$.scanners.top[{j}]: {row} outside its bounds (true flows "
+                              f"{tv['flows']}, ports {ports}, hosts {hosts})")
+        exp["scanners"] = act["scanners"]
+        exp["limits"]["pairs_refused"] = al.get("pairs_refused")
+    exp.pop("_scan", None)
+
+
 # ---------------------------------------------------------------- compare
 
 # Keys checked apart (plausibility) or not at all: the rest must match exactly.
-NOT_RECOMPUTED = {"generator", "age", "state", "compressed", "skipped_files", "inputs"}
+NOT_RECOMPUTED = {"generator", "age", "state", "compressed", "skipped_files", "inputs", "hint"}
 
 
 def compare(path, exp, act, errors, fuzzy):
@@ -699,6 +947,8 @@ def check_csv(path, exp, errors):
             errors.append(f"csv {name}: {len(got)} rows, expected {len(want)}")
         for i, (g, w) in enumerate(zip(got, want)):
             for k, v in w.items():
+                if k in ("geo", "geo_a", "geo_b", "error", "ports_error", "hosts_error"):
+                    continue  # CSV: the address_geo and limits sections
                 if g.get(k) != s(v):
                     errors.append(f"csv {name}[{i}].{k}: {g.get(k)!r}, expected {s(v)!r}")
 
@@ -762,6 +1012,76 @@ def check_csv(path, exp, errors):
                       for k in ("flows", "packets", "bytes")},
                    rejected_share=f"{g['rejected_share']:.6f}")
               for g in exp["groups"][name]["top"]])
+    check_csv_geo(sec, exp, errors)
+    lim = exp["limits"]
+    same("limits", sec.get("limits", []),
+         [dict(table=t["table"], approximate="yes" if t["approximate"] else "no", keys=t["keys"],
+               flows=t["flows"], max_keys=lim["max_keys"], bound=t["bound"], error=t["error"])
+          for t in lim["tables"]])
+    same("limit_pairs", sec.get("limit_pairs", []),
+         [dict(max_pairs=lim["max_pairs"], pairs_refused=lim["pairs_refused"])])
+    for i, key in enumerate(("sources", "destinations")):
+        if lim["tables"][i]["approximate"]:
+            same(f"rejected_{key} errors", sec.get(f"rejected_{key}", []),
+                 [{f"error_{m}": r["error"][m] for m in ("flows", "packets", "bytes")}
+                  for r in exp["rejects"][key]["top"]])
+
+
+def csv_cell(v):
+    """vpc-report's CSV neutralisation of formulas (OWASP)."""
+    v = "" if v is None else str(v)
+    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+
+
+def check_csv_geo(sec, exp, errors):
+    g = exp["geography"]
+    status = sec.get("geo_status", [])
+    if len(status) != 1 or status[0].get("enabled") != ("yes" if g["enabled"] else "no"):
+        errors.append(f"csv geo_status: {status!r}")
+    if not g["enabled"]:
+        return
+    want = {"databases": "; ".join(g["databases"]), "failed_lookups": "0",
+            "flows_without_public_address": str(g["without_public_address"]["flows"])}
+    for k, v in want.items():
+        if status[0].get(k) != csv_cell(v):
+            errors.append(f"csv geo_status.{k}: {status[0].get(k)!r}, expected {v!r}")
+    for name, key, rows in (("geo_countries", "country", g["countries"]["rows"]),
+                            ("geo_networks", "asn", g["networks"]["top"])):
+        got = sec.get(name, [])
+        if len(got) != len(rows):
+            errors.append(f"csv {name}: {len(got)} rows, expected {len(rows)}")
+        for i, (gr, w) in enumerate(zip(got, rows)):
+            want = {key: w[key] if w[key] is not None else ("??" if key == "country" else 0),
+                    "name": w["name"],
+                    **{f"{x}_{k}": w[x][k] for x in ("accepted", "rejected")
+                       for k in ("flows", "packets", "bytes")}}
+            for k, v in want.items():
+                if gr.get(k) != csv_cell(v):
+                    errors.append(f"csv {name}[{i}].{k}: {gr.get(k)!r}, expected {csv_cell(v)!r}")
+    # address_geo: every address of a table, once, sorted (bytewise).
+    seen = {}
+    for sec_rows in (exp["rejects"]["sources"]["top"], exp["rejects"]["destinations"]["top"],
+                     exp["scanners"]["top"], exp["threats"]["list"], exp["egress"]["destinations"],
+                     *[exp["talkers"][t][by] for t in ("sources", "destinations")
+                       for by in ("by_bytes", "by_flows")]):
+        for r in sec_rows:
+            if r.get("geo") is not None:
+                seen[r["address"]] = r["geo"]
+    for by in ("by_bytes", "by_flows"):
+        for r in exp["talkers"]["conversations"][by]:
+            for k in ("a", "b"):
+                if r.get("geo_" + k) is not None:
+                    seen[r["address_" + k]] = r["geo_" + k]
+    want = [{"address": k, "country": v["country"], "country_name": v["country_name"],
+             "asn": v["asn"], "as_name": v["as_name"]}
+            for k, v in sorted(seen.items(), key=lambda kv: kv[0].encode())]
+    got = sec.get("address_geo", [])
+    if len(got) != len(want):
+        errors.append(f"csv address_geo: {len(got)} rows, expected {len(want)}")
+    for i, (gr, w) in enumerate(zip(got, want)):
+        for k, v in w.items():
+            if gr.get(k) != csv_cell(v):
+                errors.append(f"csv address_geo[{i}].{k}: {gr.get(k)!r}, expected {csv_cell(v)!r}")
 
 
 def count_leaves(x):
@@ -789,6 +1109,8 @@ def main(argv=None):
     ap.add_argument("-f", "--format")
     ap.add_argument("--input-format", default="auto")
     ap.add_argument("--packet-addresses-as-key", action="store_true")
+    ap.add_argument("--geoip", action="append", metavar="FILE.mmdb")
+    ap.add_argument("--max-keys", type=int, default=420000)  # vpc-report's default
     a = ap.parse_args(argv)
     try:
         with open(a.json, encoding="utf-8") as f:
@@ -804,7 +1126,9 @@ def main(argv=None):
     recs = [r[3] for r in records]
     feeds = Feeds(a.feeds) if a.feeds else None
     exp = expected(a, recs, None if a.no_inputs else stats, feeds)
+    geography(a, recs, exp, Geo(a.geoip) if a.geoip else None)
     errors = []
+    check_bounded(exp, act, errors, a.top)
     compare("$", exp, act, errors, False)
     if a.csv:
         check_csv(a.csv, exp, errors)
@@ -820,6 +1144,9 @@ def main(argv=None):
         age = f.get("age")
         if f.get("enabled") and not (isinstance(age, int) and age >= 0):
             errors.append(f"$.threats.feeds[{i}].age: {age!r}")
+    g = act.get("geography", {})
+    if not a.geoip and not (isinstance(g.get("hint"), str) and "--geoip" in g["hint"]):
+        errors.append(f"$.geography.hint: {g.get('hint')!r}, expected how to add --geoip")
     if errors:
         for e in errors[:60]:
             print(f"reportcheck: {e}")

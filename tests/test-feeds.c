@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "report/feed-cache.h"
 #include "report/feeds.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -516,6 +517,54 @@ test_several_feeds (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lookup (db, "45.0.0.4", NULL), ==, 0);
 }
 
+/* The redirect rule: public targets always; loopback, link-local and
+ * private ones only from a feed URL of the same kind. */
+static void
+test_redirect_addresses (void)
+{
+  static const struct {
+    const char *address;
+    VpcFeedAddressKind kind;
+  } kinds[] = {
+    { "127.0.0.1", VPC_FEED_ADDRESS_LOOPBACK },      { "127.255.0.9", VPC_FEED_ADDRESS_LOOPBACK },
+    { "::1", VPC_FEED_ADDRESS_LOOPBACK },            { "::ffff:127.0.0.1", VPC_FEED_ADDRESS_LOOPBACK },
+    { "169.254.169.254", VPC_FEED_ADDRESS_LINK_LOCAL }, { "fe80::1", VPC_FEED_ADDRESS_LINK_LOCAL },
+    { "febf::1", VPC_FEED_ADDRESS_LINK_LOCAL },      { "fec0::1", VPC_FEED_ADDRESS_PUBLIC },
+    { "10.1.2.3", VPC_FEED_ADDRESS_PRIVATE },        { "172.16.0.1", VPC_FEED_ADDRESS_PRIVATE },
+    { "172.31.255.255", VPC_FEED_ADDRESS_PRIVATE },  { "172.32.0.1", VPC_FEED_ADDRESS_PUBLIC },
+    { "192.168.1.1", VPC_FEED_ADDRESS_PRIVATE },     { "100.64.0.1", VPC_FEED_ADDRESS_PRIVATE },
+    { "100.128.0.1", VPC_FEED_ADDRESS_PUBLIC },      { "0.0.0.0", VPC_FEED_ADDRESS_PRIVATE },
+    { "::", VPC_FEED_ADDRESS_PRIVATE },              { "fd00::1", VPC_FEED_ADDRESS_PRIVATE },
+    { "::ffff:10.0.0.1", VPC_FEED_ADDRESS_PRIVATE }, { "198.51.100.7", VPC_FEED_ADDRESS_PUBLIC },
+    { "2a00:1450::1", VPC_FEED_ADDRESS_PUBLIC },     { "not an address", VPC_FEED_ADDRESS_PRIVATE },
+  };
+  g_unsetenv ("VPC_REPORT_TEST_PUBLIC");
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_test_message ("%s", kinds[i].address);
+      g_assert_cmpint (vpc_feed_address_kind (kinds[i].address), ==, kinds[i].kind);
+    }
+  /* A public feed: to public addresses only. */
+  g_assert_true (vpc_feed_redirect_allowed ("198.51.100.7", "203.0.113.9"));
+  g_assert_false (vpc_feed_redirect_allowed ("198.51.100.7", "127.0.0.1"));
+  g_assert_false (vpc_feed_redirect_allowed ("198.51.100.7", "::1"));
+  g_assert_false (vpc_feed_redirect_allowed ("198.51.100.7", "169.254.169.254"));
+  g_assert_false (vpc_feed_redirect_allowed ("2a00:1450::1", "fd00::1"));
+  g_assert_false (vpc_feed_redirect_allowed ("198.51.100.7", "::ffff:192.168.1.1"));
+  /* A feed on the loopback may stay there, not go to the LAN or the metadata service. */
+  g_assert_true (vpc_feed_redirect_allowed ("127.0.0.1", "127.0.0.2"));
+  g_assert_true (vpc_feed_redirect_allowed ("127.0.0.1", "198.51.100.7"));
+  g_assert_false (vpc_feed_redirect_allowed ("127.0.0.1", "10.0.0.1"));
+  g_assert_false (vpc_feed_redirect_allowed ("10.0.0.1", "169.254.169.254"));
+  g_assert_true (vpc_feed_redirect_allowed ("10.0.0.1", "192.168.3.4"));
+  /* The test hook: listed addresses count as public. */
+  g_setenv ("VPC_REPORT_TEST_PUBLIC", "127.0.0.2, 10.9.9.9", TRUE);
+  g_assert_cmpint (vpc_feed_address_kind ("127.0.0.2"), ==, VPC_FEED_ADDRESS_PUBLIC);
+  g_assert_cmpint (vpc_feed_address_kind ("10.9.9.9"), ==, VPC_FEED_ADDRESS_PUBLIC);
+  g_assert_false (vpc_feed_redirect_allowed ("127.0.0.2", "127.0.0.1"));
+  g_unsetenv ("VPC_REPORT_TEST_PUBLIC");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -524,6 +573,7 @@ main (int argc, char **argv)
   g_test_add ("/feeds/list-values", Fixture, NULL, fixture_set_up, test_list_values, fixture_tear_down);
   g_test_add ("/feeds/list-errors", Fixture, NULL, fixture_set_up, test_list_errors, fixture_tear_down);
   g_test_add_func ("/feeds/names", test_names);
+  g_test_add_func ("/feeds/redirect-addresses", test_redirect_addresses);
   g_test_add_func ("/feeds/parse-plain", test_parse_plain);
   g_test_add_func ("/feeds/parse-spamhaus-json", test_parse_spamhaus);
   g_test_add_func ("/feeds/parse-dshield", test_parse_dshield);

@@ -4,6 +4,7 @@
 
 #include "feed-cache.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -195,7 +196,101 @@ typedef struct {
   char errbuf[CURL_ERROR_SIZE];
   CURLcode rc;
   gboolean done;          /* the transfer ended (rc is set) */
+  guint requests;         /* requests sent (the first: the feed's URL) */
+  char *first_ip;         /* the address the feed's URL connected to */
+  char *refused;          /* why a redirect was refused, or NULL */
 } Job;
+
+/* ---- redirects to loopback, link-local or private addresses ---------------- */
+
+VpcFeedAddressKind
+vpc_feed_address_kind (const char *address)
+{
+  const char *test_public = g_getenv ("VPC_REPORT_TEST_PUBLIC");
+  if (test_public != NULL)
+    {
+      g_auto (GStrv) list = g_strsplit (test_public, ",", -1);
+      for (guint i = 0; list[i] != NULL; i++)
+        if (strcmp (g_strstrip (list[i]), address) == 0)
+          return VPC_FEED_ADDRESS_PUBLIC;
+    }
+  guint8 b[16];
+  if (inet_pton (AF_INET6, address, b) == 1)
+    {
+      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+      if (memcmp (b, mapped, 12) != 0)
+        {
+          static const guint8 zero[16] = { 0 };
+          static const guint8 one[16] = { [15] = 1 };
+          if (memcmp (b, one, 16) == 0)
+            return VPC_FEED_ADDRESS_LOOPBACK;
+          if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+            return VPC_FEED_ADDRESS_LINK_LOCAL;
+          if ((b[0] & 0xfe) == 0xfc || memcmp (b, zero, 16) == 0)
+            return VPC_FEED_ADDRESS_PRIVATE;
+          return VPC_FEED_ADDRESS_PUBLIC;
+        }
+      memmove (b, b + 12, 4); /* IPv4-mapped: the IPv4 address decides */
+    }
+  else if (inet_pton (AF_INET, address, b) != 1)
+    return VPC_FEED_ADDRESS_PRIVATE;
+  if (b[0] == 127)
+    return VPC_FEED_ADDRESS_LOOPBACK;
+  if (b[0] == 169 && b[1] == 254)
+    return VPC_FEED_ADDRESS_LINK_LOCAL;
+  if (b[0] == 10 || b[0] == 0 || (b[0] == 172 && (b[1] & 0xf0) == 16)
+      || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && (b[1] & 0xc0) == 64))
+    return VPC_FEED_ADDRESS_PRIVATE;
+  return VPC_FEED_ADDRESS_PUBLIC;
+}
+
+const char *
+vpc_feed_address_kind_name (VpcFeedAddressKind kind)
+{
+  switch (kind)
+    {
+    case VPC_FEED_ADDRESS_LOOPBACK:
+      return "loopback";
+    case VPC_FEED_ADDRESS_LINK_LOCAL:
+      return "link-local";
+    case VPC_FEED_ADDRESS_PRIVATE:
+      return "private";
+    case VPC_FEED_ADDRESS_PUBLIC:
+    default:
+      return "public";
+    }
+}
+
+gboolean
+vpc_feed_redirect_allowed (const char *configured_ip, const char *target_ip)
+{
+  VpcFeedAddressKind target = vpc_feed_address_kind (target_ip);
+  return target == VPC_FEED_ADDRESS_PUBLIC || target == vpc_feed_address_kind (configured_ip);
+}
+
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0: CURLOPT_PREREQFUNCTION */
+/* Each request, once connected (or a connection reused), before it is sent. */
+static int
+on_prereq (void *data, char *primary_ip, char *local_ip, int primary_port, int local_port)
+{
+  Job *job = data;
+  if (job->requests++ == 0)
+    {
+      job->first_ip = g_strdup (primary_ip);
+      return CURL_PREREQFUNC_OK;
+    }
+  if (vpc_feed_redirect_allowed (job->first_ip, primary_ip))
+    return CURL_PREREQFUNC_OK;
+  g_free (job->refused);
+  job->refused = g_strdup_printf ("a redirect to %s, a %s address, refused (the feed's URL is "
+                                  "on %s, a %s one)",
+                                  primary_ip,
+                                  vpc_feed_address_kind_name (vpc_feed_address_kind (primary_ip)),
+                                  job->first_ip,
+                                  vpc_feed_address_kind_name (vpc_feed_address_kind (job->first_ip)));
+  return CURL_PREREQFUNC_ABORT;
+}
+#endif
 
 static void
 job_free (gpointer data)
@@ -209,6 +304,8 @@ job_free (gpointer data)
   if (job->tmp_path != NULL)
     g_unlink (job->tmp_path);
   g_free (job->tmp_path);
+  g_free (job->first_ip);
+  g_free (job->refused);
   g_free (job->list_path);
   g_free (job->meta_path);
   meta_clear (&job->old);
@@ -288,7 +385,14 @@ job_new (VpcFeed *feed, const char *dir, const VpcFeedOptions *options, gint64 n
   curl_easy_setopt (curl, CURLOPT_URL, feed->url);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, USER_AGENT);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, job->headers);
+  /* Redirects only where each request's address can be checked (above). */
+#if LIBCURL_VERSION_NUM >= 0x075000
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (curl, CURLOPT_PREREQFUNCTION, on_prereq);
+  curl_easy_setopt (curl, CURLOPT_PREREQDATA, job);
+#else
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+#endif
   curl_easy_setopt (curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
   /* Never from https down to http. */
   gboolean https = g_ascii_strncasecmp (feed->url, "https:", 6) == 0;
@@ -335,6 +439,8 @@ job_result (Job *job, const VpcFeedOptions *options, FetchResult *result, GError
     return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "cannot write the cache: %s",
                         g_strerror (close_errno != 0 ? close_errno : EIO)),
            FALSE;
+  if (job->refused != NULL)
+    return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s", job->refused), FALSE;
   if (job->rc != CURLE_OK)
     return g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s",
                         job->errbuf[0] != '\0' ? job->errbuf : curl_easy_strerror (job->rc)),
@@ -435,6 +541,14 @@ vpc_feed_cache_update_all (GPtrArray *feeds, const char *dir, const VpcFeedOptio
   int running = (int) jobs->len;
   while (running > 0)
     {
+      if (options->progress != NULL)
+        {
+          gint64 left_s = MAX (0, (deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC);
+          g_autofree char *text = g_strdup_printf (
+              "feeds: %u of %u downloaded, %d downloading, %" G_GINT64_FORMAT " s left",
+              jobs->len - (guint) running, jobs->len, running, left_s);
+          options->progress (options->progress_data, text);
+        }
       if (curl_multi_perform (multi, &running) != CURLM_OK)
         break;
       CURLMsg *msg;

@@ -82,6 +82,8 @@ add_entry (VpcFeed *feed, guint bit, VpcThreatDb *db, const VpcAddr *first, cons
 {
   if (entry_too_wide (first, last))
     feed->too_wide++;
+  else if (db != NULL && vpc_threat_db_is_full (db))
+    feed->over_limit++;
   else if (db == NULL || vpc_threat_db_add_range (db, bit, feed->severity, first, last) > 0)
     feed->entries++;
   else

@@ -318,10 +318,11 @@ vpc_feeds_build_db (VpcFeeds *feeds, const VpcFeedOptions *options, GError **err
 {
   g_autofree char *dir = cache_dir (feeds, options);
   g_autoptr (VpcThreatDb) db = vpc_threat_db_new ();
+  vpc_threat_db_set_max_ranges (db, options->max_entries);
   for (guint i = 0; i < feeds->feeds->len; i++)
     {
       VpcFeed *feed = g_ptr_array_index (feeds->feeds, i);
-      feed->entries = feed->garbage = feed->special = feed->too_wide = 0;
+      feed->entries = feed->garbage = feed->special = feed->too_wide = feed->over_limit = 0;
       if (feed->state == VPC_FEED_DISABLED || feed->state == VPC_FEED_MISSING)
         continue;
       g_autofree char *list_path = g_strdup_printf ("%s/%s.list", dir, feed->name);

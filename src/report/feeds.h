@@ -42,6 +42,7 @@ typedef struct {
   guint64 garbage;       /* lines that are neither an entry nor a comment (skipped) */
   guint64 special;       /* entries in private or reserved space (skipped) */
   guint64 too_wide;      /* entries wider than VPC_FEED_WIDEST_V4 / _V6 (refused) */
+  guint64 over_limit;    /* entries refused: the feeds together reached max_entries */
 } VpcFeed;
 
 /* The widest entry a feed may list: a /8 (IPv4) or a /16 (IPv6).  A feed
@@ -58,10 +59,20 @@ typedef struct {
   guint timeout;           /* seconds for one download, connection included */
   guint connect_timeout;   /* seconds */
   guint deadline;          /* seconds for all the downloads together (they run at once) */
+  guint64 max_entries;     /* entries of all the feeds together; more are refused */
+  /* Called while the downloads run (at least once a second), or NULL:
+   * "feeds: 3 of 8 loaded, 5 downloading, 80 s left". */
+  void (*progress) (gpointer data, const char *text);
+  gpointer progress_data;
 } VpcFeedOptions;
 
+/* Feed memory in total: 2,000,000 entries take about 100 MiB (the ranges
+ * and their sorted copy); a feed's text is read one at a time (max_size). */
+#define VPC_FEED_DEFAULT_MAX_ENTRIES 2000000
+
 #define VPC_FEED_OPTIONS_INIT \
-  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10, .deadline = 90 }
+  { .max_size = 64u << 20, .timeout = 60, .connect_timeout = 10, .deadline = 90, \
+    .max_entries = VPC_FEED_DEFAULT_MAX_ENTRIES }
 
 typedef struct VpcFeeds VpcFeeds;
 

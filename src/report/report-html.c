@@ -2,7 +2,7 @@
 /* vpc-report as one self-contained HTML page: inline CSS and SVG charts, no scripts, no external resources. */
 #include "config.h"
 
-#include "report.h"
+#include "report-private.h"
 
 #include <string.h>
 
@@ -44,6 +44,7 @@ static const char style[] =
     ".note{color:#666;font-size:.9em}"
     "svg{display:block;margin:.5em 0}svg text{font-size:11px;fill:#333}"
     "rect.bar{fill:#c0392b}rect.hbar{fill:#2e86c1}rect.acc{fill:#27ae60}rect.rej{fill:#c0392b}"
+    ".geo{color:#666;font-size:.85em}"
     "rect.in{fill:#8e44ad}rect.out{fill:#e67e22}rect.unk{fill:#95a5a6}";
 
 /* Horizontal bars of a top table: label and flows. */
@@ -160,10 +161,42 @@ tally_cells (GString *out, const VpcTally *t)
   g_string_append (out, "</td>");
 }
 
+/* Which tables are approximate, and by how much at most. */
 static void
-html_table (GString *out, const char *id, const char *title, const char *key,
-            const VpcReportTable *t)
+html_limits (GString *out, const VpcReportSummary *s)
 {
+  g_string_append (out, "<p id=\"limits\" class=\"note\">");
+  gboolean any = FALSE;
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      if (!l->approximate)
+        continue;
+      any = TRUE;
+      g_string_append_printf (out,
+                              "<strong>Approximate:</strong> %s (more than %u distinct addresses; "
+                              "Space-Saving): a row's flows are at most %" G_GUINT64_FORMAT
+                              " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " = %"
+                              G_GUINT64_FORMAT "), never under. ",
+                              l->name, s->options.max_keys, l->error, l->flows, l->max_keys, l->bound);
+    }
+  if (s->pairs_refused > 0)
+    {
+      any = TRUE;
+      g_string_append_printf (out, "Scanners' ports and hosts may be low by at most %" G_GUINT64_FORMAT
+                                   " in all. ",
+                              s->pairs_refused);
+    }
+  if (!any)
+    g_string_append_printf (out, "All tables exact (up to %u distinct keys each).", s->options.max_keys);
+  g_string_append (out, "</p>\n");
+}
+
+static void
+html_table (GString *out, const VpcReportSummary *s, const char *id, const char *title,
+            const char *key, const VpcReportTable *t, const VpcReportLimit *limit)
+{
+  gboolean approximate = limit != NULL && limit->approximate;
   g_string_append_printf (out, "<h2>%s</h2>\n<p class=\"note\">%" G_GUINT64_FORMAT " distinct</p>\n",
                           title, t->distinct);
   svg_top_bars (out, id, t);
@@ -175,12 +208,17 @@ html_table (GString *out, const char *id, const char *title, const char *key,
   else
     g_string_append_printf (out, "<th>%s</th>", key);
   g_string_append (out, "<th class=\"n\">flows</th><th class=\"n\">packets</th>"
-                        "<th class=\"n\">bytes</th></tr>\n");
+                        "<th class=\"n\">bytes</th>");
+  if (approximate)
+    g_string_append (out, "<th class=\"n\">flows over by at most</th>");
+  g_string_append (out, "</tr>\n");
   for (guint i = 0; i < t->rows->len; i++)
     {
       const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
       g_string_append (out, "<tr><td>");
       put (out, row->name);
+      if (key != NULL && strcmp (key, "address") == 0)
+        geo_html_note (out, s, row->name);
       if (key == NULL)
         {
           g_string_append (out, "</td><td>");
@@ -188,6 +226,8 @@ html_table (GString *out, const char *id, const char *title, const char *key,
         }
       g_string_append (out, "</td>");
       tally_cells (out, &row->tally);
+      if (approximate)
+        g_string_append_printf (out, "<td class=\"n\">%" G_GUINT64_FORMAT "</td>", row->error.flows);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</table>\n");
@@ -258,7 +298,8 @@ svg_talker_bars (GString *out, const char *id, const GArray *rows)
 }
 
 static void
-html_talker_rows (GString *out, const char *id, const GArray *rows, const char *key)
+html_talker_rows (GString *out, const VpcReportSummary *s, const char *id, const GArray *rows,
+                  const char *key)
 {
   if (rows->len == 0)
     {
@@ -274,9 +315,15 @@ html_talker_rows (GString *out, const char *id, const GArray *rows, const char *
   for (guint i = 0; i < rows->len; i++)
     {
       const VpcReportRow *row = &g_array_index (rows, VpcReportRow, i);
-      g_autofree char *label = talker_label (row);
       g_string_append (out, "<tr><td>");
-      put (out, label);
+      put (out, row->name);
+      geo_html_note (out, s, row->name);
+      if (row->peer != NULL)
+        {
+          g_string_append (out, " \u2194 ");
+          put (out, row->peer);
+          geo_html_note (out, s, row->peer);
+        }
       if (row->service != NULL)
         {
           g_string_append (out, " (");
@@ -326,10 +373,10 @@ html_talkers (GString *out, const VpcReportSummary *s)
                               tables[i].title, tables[i].t->distinct);
       svg_talker_bars (out, tables[i].id, tables[i].t->by_bytes);
       g_autofree char *id_bytes = g_strdup_printf ("%s-bytes-table", tables[i].id);
-      html_talker_rows (out, id_bytes, tables[i].t->by_bytes, tables[i].key);
+      html_talker_rows (out, s, id_bytes, tables[i].t->by_bytes, tables[i].key);
       g_string_append (out, "<p class=\"note\">by flows</p>\n");
       g_autofree char *id_flows = g_strdup_printf ("%s-flows-table", tables[i].id);
-      html_talker_rows (out, id_flows, tables[i].t->by_flows, tables[i].key);
+      html_talker_rows (out, s, id_flows, tables[i].t->by_flows, tables[i].key);
     }
 }
 
@@ -456,6 +503,7 @@ html_egress (GString *out, const VpcReportSummary *s)
       put (out, e->place.interface != NULL ? e->place.interface : "-");
       g_string_append (out, "</td><td>");
       put (out, e->address);
+      geo_html_note (out, s, e->address);
       g_string_append (out, "</td>");
       tally_cells (out, &e->tally);
       g_string_append (out, "</tr>\n");
@@ -547,6 +595,7 @@ html_threats (GString *out, const VpcReportSummary *s)
           const char *sev = vpc_severity_name (t->severity);
           g_string_append_printf (out, "<tr%s><td>", t->flagged ? " class=\"flagged\"" : "");
           put (out, t->address);
+          geo_html_note (out, s, t->address);
           g_string_append_printf (out, "</td><td class=\"sev-%s\">%s</td><td>%s</td><td class=\"n\">",
                                   sev, sev, vpc_threat_direction_name (t->direction));
           put_u64 (out, t->total.flows);
@@ -660,10 +709,13 @@ vpc_report_to_html (const VpcReportSummary *s)
                           s->bucket_seconds);
   svg_histogram (out, s);
 
-  html_table (out, "sources", "Top rejected sources", "address", &s->sources);
-  html_table (out, "ports", "Top rejected destination ports", NULL, &s->ports);
-  html_table (out, "destinations", "Top rejected destinations", "address", &s->destinations);
-  html_table (out, "interfaces", "Top interfaces with rejected flows", "interface", &s->interfaces);
+  html_limits (out, s);
+  html_table (out, s, "sources", "Top rejected sources", "address", &s->sources, &s->limits[0]);
+  html_table (out, s, "ports", "Top rejected destination ports", NULL, &s->ports, NULL);
+  html_table (out, s, "destinations", "Top rejected destinations", "address", &s->destinations,
+              &s->limits[1]);
+  html_table (out, s, "interfaces", "Top interfaces with rejected flows", "interface", &s->interfaces,
+              NULL);
 
   g_string_append_printf (out,
                           "<h2>Scanners</h2>\n<p>%" G_GUINT64_FORMAT " sources whose rejected flows "
@@ -679,6 +731,7 @@ vpc_report_to_html (const VpcReportSummary *s)
           const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
           g_string_append (out, "<tr><td>");
           put (out, r->address);
+          geo_html_note (out, s, r->address);
           g_string_append_printf (out, "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                        "</td><td class=\"n\">%" G_GUINT64_FORMAT
                                        "</td><td class=\"n\">%" G_GUINT64_FORMAT
@@ -693,6 +746,7 @@ vpc_report_to_html (const VpcReportSummary *s)
     }
 
   html_groups (out, s);
+  geo_render_html (out, s);
 
   g_string_append (out, "<h2>Inputs</h2>\n<table id=\"inputs-table\"><tr><th>input</th><th>kind</th>"
                         "<th class=\"n\">lines</th><th class=\"n\">flows</th>"

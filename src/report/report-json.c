@@ -2,9 +2,11 @@
 /* vpc-report as JSON: the stable document of schema "vpc-report/2" (vpc-report(1) describes every key). */
 #include "config.h"
 
-#include "report.h"
+#include "report-private.h"
 
-static void
+#include <string.h>
+
+void
 json_string (GString *out, const char *s)
 {
   if (s == NULL)
@@ -153,8 +155,8 @@ json_totals (GString *out, const VpcReportSummary *s)
 
 /* "name": {"distinct": N, [extra,] "top": [rows]} */
 static void
-json_table (GString *out, const char *name, const char *key, const VpcReportTable *t,
-            const char *extra, gboolean last)
+json_table (GString *out, const VpcReportSummary *s, const char *name, const char *key, const VpcReportTable *t,
+            const char *extra, gboolean last, const VpcReportLimit *limit)
 {
   g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ", %s\"top\": [",
                           name, t->distinct, extra != NULL ? extra : "");
@@ -166,6 +168,8 @@ json_table (GString *out, const char *name, const char *key, const VpcReportTabl
         {
           json_key (out, key);
           json_string (out, row->name);
+          if (strcmp (key, "address") == 0)
+            geo_json_member (out, s, "geo", row->name);
         }
       else
         {
@@ -176,6 +180,11 @@ json_table (GString *out, const char *name, const char *key, const VpcReportTabl
         }
       g_string_append (out, ", ");
       json_tally_members (out, &row->tally);
+      if (limit != NULL && limit->approximate)
+        {
+          g_string_append (out, ", ");
+          json_tally (out, "error", &row->error);
+        }
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]}%s\n", t->rows->len > 0 ? "\n    " : "", last ? "" : ",");
@@ -185,12 +194,12 @@ static void
 json_rejects (GString *out, const VpcReportSummary *s)
 {
   g_string_append (out, "  \"rejects\": {\n");
-  json_table (out, "sources", "address", &s->sources, NULL, FALSE);
+  json_table (out, s, "sources", "address", &s->sources, NULL, FALSE, &s->limits[0]);
   g_autofree char *extra = g_strdup_printf ("\"without_port\": %" G_GUINT64_FORMAT ", ",
                                             s->rejected_without_port);
-  json_table (out, "ports", NULL, &s->ports, extra, FALSE);
-  json_table (out, "destinations", "address", &s->destinations, NULL, FALSE);
-  json_table (out, "interfaces", "interface", &s->interfaces, NULL, FALSE);
+  json_table (out, s, "ports", NULL, &s->ports, extra, FALSE, NULL);
+  json_table (out, s, "destinations", "address", &s->destinations, NULL, FALSE, &s->limits[1]);
+  json_table (out, s, "interfaces", "interface", &s->interfaces, NULL, FALSE, NULL);
   g_string_append_printf (out,
                           "    \"histogram\": {\"bucket_seconds\": %u, \"without_time\": %" G_GUINT64_FORMAT
                           ", \"buckets\": [",
@@ -220,6 +229,7 @@ json_scanners (GString *out, const VpcReportSummary *s)
       g_string_append (out, i == 0 ? "\n    {" : ",\n    {");
       json_key (out, "address");
       json_string (out, r->address);
+      geo_json_member (out, s, "geo", r->address);
       g_string_append_printf (out, ", \"ports\": %" G_GUINT64_FORMAT ", \"hosts\": %" G_GUINT64_FORMAT ", ",
                               r->ports, r->hosts);
       json_tally_members (out, &r->rejected);
@@ -230,6 +240,14 @@ json_scanners (GString *out, const VpcReportSummary *s)
       json_time (out, "first", known, r->first_ms);
       g_string_append (out, ", ");
       json_time (out, "last", known, r->last_ms);
+      if (s->limits[0].approximate)
+        {
+          g_string_append (out, ", ");
+          json_tally (out, "error", &r->error);
+          g_string_append_printf (out, ", \"ports_error\": %" G_GUINT64_FORMAT
+                                       ", \"hosts_error\": %" G_GUINT64_FORMAT,
+                                  r->ports_error, r->hosts_error);
+        }
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]},\n", s->scanners->len > 0 ? "\n  " : "");
@@ -270,8 +288,9 @@ json_threats (GString *out, const VpcReportSummary *s)
       g_string_append_printf (out,
                               ", \"entries\": %" G_GUINT64_FORMAT ", \"garbage\": %" G_GUINT64_FORMAT
                               ", \"special\": %" G_GUINT64_FORMAT
-                              ", \"too_wide\": %" G_GUINT64_FORMAT ", \"error\": ",
-                              f->entries, f->garbage, f->special, f->too_wide);
+                              ", \"too_wide\": %" G_GUINT64_FORMAT
+                              ", \"over_limit\": %" G_GUINT64_FORMAT ", \"error\": ",
+                              f->entries, f->garbage, f->special, f->too_wide, f->over_limit);
       json_string (out, f->error);
       g_string_append_c (out, '}');
     }
@@ -288,6 +307,7 @@ json_threats (GString *out, const VpcReportSummary *s)
       g_string_append (out, i == 0 ? "\n      {" : ",\n      {");
       json_key (out, "address");
       json_string (out, t->address);
+      geo_json_member (out, s, "geo", t->address);
       g_string_append_printf (out, ", \"severity\": \"%s\", \"flagged\": %s, \"direction\": \"%s\", \"feeds\": [",
                               vpc_severity_name (t->severity), t->flagged ? "true" : "false",
                               vpc_threat_direction_name (t->direction));
@@ -323,15 +343,17 @@ json_threats (GString *out, const VpcReportSummary *s)
 
 /* "flows": F, ..., "inbound_bytes": I, "outbound_bytes": O */
 static void
-json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
+json_talker_row (GString *out, const VpcReportSummary *s, const VpcReportRow *row, gboolean ports)
 {
   if (row->peer != NULL)
     {
       json_key (out, "address_a");
       json_string (out, row->name);
+      geo_json_member (out, s, "geo_a", row->name);
       g_string_append (out, ", ");
       json_key (out, "address_b");
       json_string (out, row->peer);
+      geo_json_member (out, s, "geo_b", row->peer);
     }
   else if (ports)
     {
@@ -344,6 +366,7 @@ json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
     {
       json_key (out, "address");
       json_string (out, row->name);
+      geo_json_member (out, s, "geo", row->name);
     }
   g_string_append (out, ", ");
   json_tally_members (out, &row->tally);
@@ -354,27 +377,27 @@ json_talker_row (GString *out, const VpcReportRow *row, gboolean ports)
 }
 
 static void
-json_talker_rows (GString *out, const char *key, const GArray *rows, gboolean ports)
+json_talker_rows (GString *out, const VpcReportSummary *s, const char *key, const GArray *rows, gboolean ports)
 {
   g_string_append_printf (out, "\"%s\": [", key);
   for (guint i = 0; i < rows->len; i++)
     {
       g_string_append (out, i == 0 ? "\n        {" : ",\n        {");
-      json_talker_row (out, &g_array_index (rows, VpcReportRow, i), ports);
+      json_talker_row (out, s, &g_array_index (rows, VpcReportRow, i), ports);
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "%s]", rows->len > 0 ? "\n      " : "");
 }
 
 static void
-json_talker_table (GString *out, const char *name, const VpcTalkerTable *t, gboolean ports,
+json_talker_table (GString *out, const VpcReportSummary *s, const char *name, const VpcTalkerTable *t, gboolean ports,
                    gboolean last)
 {
   g_string_append_printf (out, "    \"%s\": {\"distinct\": %" G_GUINT64_FORMAT ",\n      ", name,
                           t->distinct);
-  json_talker_rows (out, "by_bytes", t->by_bytes, ports);
+  json_talker_rows (out, s, "by_bytes", t->by_bytes, ports);
   g_string_append (out, ",\n      ");
-  json_talker_rows (out, "by_flows", t->by_flows, ports);
+  json_talker_rows (out, s, "by_flows", t->by_flows, ports);
   g_string_append_printf (out, "}%s\n", last ? "" : ",");
 }
 
@@ -389,10 +412,10 @@ json_talkers (GString *out, const VpcReportSummary *s)
       json_tally (out, vpc_report_way_name ((VpcReportWay) w), &s->talker_way[w]);
     }
   g_string_append (out, "},\n");
-  json_talker_table (out, "sources", &s->talker_sources, FALSE, FALSE);
-  json_talker_table (out, "destinations", &s->talker_destinations, FALSE, FALSE);
-  json_talker_table (out, "conversations", &s->talker_conversations, FALSE, FALSE);
-  json_talker_table (out, "ports", &s->talker_ports, TRUE, TRUE);
+  json_talker_table (out, s, "sources", &s->talker_sources, FALSE, FALSE);
+  json_talker_table (out, s, "destinations", &s->talker_destinations, FALSE, FALSE);
+  json_talker_table (out, s, "conversations", &s->talker_conversations, FALSE, FALSE);
+  json_talker_table (out, s, "ports", &s->talker_ports, TRUE, TRUE);
   g_string_append (out, "  },\n");
 }
 
@@ -437,7 +460,7 @@ json_exposure (GString *out, const VpcReportSummary *s)
 }
 
 static void
-json_egress_rows (GString *out, const char *key, const GArray *rows, gboolean interfaces)
+json_egress_rows (GString *out, const VpcReportSummary *s, const char *key, const GArray *rows, gboolean interfaces)
 {
   g_string_append_printf (out, "\"%s\": [", key);
   for (guint i = 0; i < rows->len; i++)
@@ -453,6 +476,7 @@ json_egress_rows (GString *out, const char *key, const GArray *rows, gboolean in
         {
           json_key (out, "address");
           json_string (out, e->address);
+          geo_json_member (out, s, "geo", e->address);
           g_string_append (out, ", ");
         }
       json_tally_members (out, &e->tally);
@@ -476,9 +500,9 @@ json_egress (GString *out, const VpcReportSummary *s)
                           ", \"destination_count\": %" G_GUINT64_FORMAT ",\n    ",
                           s->egress_interface_count, s->egress_over_threshold,
                           s->egress_destination_count);
-  json_egress_rows (out, "interfaces", s->egress_interfaces, TRUE);
+  json_egress_rows (out, s, "interfaces", s->egress_interfaces, TRUE);
   g_string_append (out, ",\n    ");
-  json_egress_rows (out, "destinations", s->egress_destinations, FALSE);
+  json_egress_rows (out, s, "destinations", s->egress_destinations, FALSE);
   g_string_append (out, "},\n");
 }
 
@@ -514,6 +538,27 @@ json_groups (GString *out, const VpcReportSummary *s)
   g_string_append (out, "  }\n");
 }
 
+/* Which tables are approximate, and by how much at most. */
+static void
+json_limits (GString *out, const VpcReportSummary *s)
+{
+  g_string_append_printf (out,
+                          "  \"limits\": {\"max_keys\": %u, \"max_pairs\": %" G_GUINT64_FORMAT
+                          ", \"pairs_refused\": %" G_GUINT64_FORMAT ", \"tables\": [",
+                          s->options.max_keys, s->max_pairs, s->pairs_refused);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      g_string_append_printf (out,
+                              "%s\n    {\"table\": \"%s\", \"approximate\": %s, \"keys\": %" G_GUINT64_FORMAT
+                              ", \"flows\": %" G_GUINT64_FORMAT ", \"bound\": %" G_GUINT64_FORMAT
+                              ", \"error\": %" G_GUINT64_FORMAT "}",
+                              i > 0 ? "," : "", l->name, l->approximate ? "true" : "false", l->keys,
+                              l->flows, l->bound, l->error);
+    }
+  g_string_append (out, "\n  ]},\n");
+}
+
 char *
 vpc_report_to_json (const VpcReportSummary *s)
 {
@@ -537,6 +582,8 @@ vpc_report_to_json (const VpcReportSummary *s)
   json_talkers (out, s);
   json_exposure (out, s);
   json_egress (out, s);
+  json_limits (out, s);
+  geo_render_json (out, s);
   json_groups (out, s);
   g_string_append (out, "}\n");
   return g_string_free (out, FALSE);

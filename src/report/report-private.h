@@ -31,19 +31,46 @@ typedef struct {
   guint64 sent_in, sent_out, received_in, received_out; /* bytes by VpcReportWay */
 } TalkStat;
 
-/* Per distinct address (first member: the hash key). */
+/* The last lookups of the geography (report-geo.c). */
+typedef struct {
+  VpcAddr addr;  /* family 0: empty */
+  char country[2];
+  guint32 asn;
+} GeoCacheEntry;
+#define GEO_CACHE_SIZE 65536
+
+/* Per distinct address of accepted or listed traffic (first member: the
+ * hash key); rejected traffic is in the RejTables. */
 typedef struct {
   VpcAddr addr;
   guint32 id;
-  VpcTally rejected_src;  /* rejected flows it sent */
-  VpcTally rejected_dst;  /* rejected flows sent to it */
   guint64 accepted_src;   /* accepted flows it sent */
-  guint64 ports, hosts;   /* distinct of its rejected flows */
-  guint64 first_ms, last_ms;
-  gboolean have_time;
   ThreatStat *threat;
   TalkStat *talk;
 } AddrStat;
+
+/* A rejected source or destination (report-bounded.c); first member: the key. */
+typedef struct {
+  VpcAddr addr;
+  guint32 slot;           /* the entry's number, kept when another key takes it */
+  guint32 heap;           /* position in the heap (approximate tables) */
+  VpcTally tally;         /* rejected flows from (sources) or to (destinations) it */
+  VpcTally inherited;     /* of tally, counted for the keys it replaced (0: exact) */
+  guint64 ports, hosts;   /* sources: distinct of its rejected flows */
+  guint64 inherited_ports, inherited_hosts;
+  guint64 first_ms, last_ms;
+  gboolean have_time;
+} RejStat;
+
+/* At most max_keys entries: exact until full, then Space-Saving by flows. */
+typedef struct {
+  GHashTable *index;      /* VpcAddr* (in the entry) -> RejStat* */
+  RejStat **heap;         /* by flows, the fewest first; NULL while exact */
+  guint max_keys;
+  guint32 next_slot;
+  guint64 inserted;       /* keys counted in (re-counted after an eviction) */
+  guint64 flows;          /* flows counted, the N of the N / k bound */
+} RejTable;
 
 /* A histogram bucket (first member: the gint64 key). */
 typedef struct {
@@ -61,7 +88,10 @@ struct VpcReport {
   const VpcThreatDb *db;
   GHashTable *addrs;      /* AddrStat* -> itself */
   guint32 next_id;
+  RejTable rej_src, rej_dst;  /* report-bounded.c */
   U64Set port_pairs, host_pairs;
+  guint64 max_pairs;          /* entries of each pair set at most */
+  guint64 pairs_refused;      /* new pairs not stored (a full set) */
   GHashTable *ports;      /* GUINT (protocol << 16 | port) -> VpcTally* */
   GHashTable *interfaces; /* name -> NamedTally* */
   GHashTable *buckets;    /* Bucket* -> itself */
@@ -79,9 +109,21 @@ struct VpcReport {
   GHashTable *egress;        /* EgressStat* -> itself */
   GHashTable *groups[VPC_REPORT_GROUPS]; /* name -> GroupStat* */
   guint64 group_without[VPC_REPORT_GROUPS];
+  struct GroupStat *group_last[VPC_REPORT_GROUPS]; /* the last flow's entries, or NULL */
+  gsize group_last_len[VPC_REPORT_GROUPS];
   guint8 exposure_bits[65536 / 8];
   GString *scratch;          /* lookup keys, reused */
+
+  /* report-geo.c */
+  VpcGeoip *geoip;           /* not owned, or NULL */
+  GHashTable *geo_countries; /* GUINT (letter << 8 | letter), 0 unknown -> GeoStat* */
+  GHashTable *geo_networks;  /* GUINT asn, 0 unknown -> GeoStat* */
+  GeoCacheEntry *geo_cache;  /* GEO_CACHE_SIZE, direct-mapped by address */
 };
+
+typedef struct {
+  VpcTally accepted, rejected;
+} GeoStat;
 
 /* Both directions of a session: the addresses in addr_cmp order (first
  * member: the key, id of a << 32 | id of b). */
@@ -124,7 +166,7 @@ typedef struct {
   VpcTally tally;
 } EgressStat;
 
-typedef struct {
+typedef struct GroupStat {
   char *name;
   VpcTally all, accepted, rejected;
 } GroupStat;
@@ -133,6 +175,21 @@ typedef struct {
 void u64set_init (U64Set *set);
 void u64set_clear (U64Set *set);
 gboolean u64set_add (U64Set *set, guint64 key);
+gboolean u64set_contains (const U64Set *set, guint64 key);
+
+/* report-bounded.c */
+void rej_table_init (RejTable *t, guint max_keys);
+void rej_table_clear (RejTable *t);
+/* The key's entry: found, new, or (full) the one with the fewest flows, now the key's. */
+RejStat *rej_table_get (RejTable *t, const VpcAddr *addr);
+/* After one more flow in e's tally. */
+void rej_table_counted (RejTable *t, RejStat *e);
+RejStat *rej_table_lookup (const RejTable *t, const VpcAddr *addr);
+gboolean rej_table_is_approximate (const RejTable *t);
+/* The largest inherited flows of an entry (0 for an exact table). */
+guint64 rej_table_error_bound (const RejTable *t);
+/* u64set_add, up to report->max_pairs entries (then counted as refused). */
+gboolean pair_set_add (VpcReport *report, U64Set *set, guint64 key);
 AddrStat *addr_get (VpcReport *report, const VpcAddr *addr);
 void tally_add (VpcTally *t, guint64 packets, guint64 bytes);
 void span_add (guint64 *first, guint64 *last, gboolean *have, guint64 ms);
@@ -155,6 +212,37 @@ void row_clear (gpointer p);
 /* report-talkers-summary.c */
 void talkers_finish (VpcReport *report);
 void talkers_summary_free (VpcReportSummary *s);
+
+/* report-geo.c */
+void geo_init (VpcReport *report);
+void geo_clear (VpcReport *report);
+void geo_add_flow (VpcReport *report, const VpcAddr *src, const VpcAddr *dst, int action,
+                   guint64 packets, guint64 bytes);
+void geo_finish (VpcReport *report);
+void geo_summary_free (VpcReportSummary *s);
+void geo_render_text (GString *out, const VpcReportSummary *s);
+void geo_render_csv (GString *out, const VpcReportSummary *s);
+void geo_render_json (GString *out, const VpcReportSummary *s);
+void geo_render_html (GString *out, const VpcReportSummary *s);
+/* An address of a table with its country and AS: "198.51.100.7 (US AS64500 Example)". */
+char *geo_address_text (const VpcReportSummary *s, const char *address);
+/* JSON: ', "KEY": {country, country_name, asn, as_name}' (null when unknown), nothing without --geoip. */
+void geo_json_member (GString *out, const VpcReportSummary *s, const char *key, const char *address);
+/* HTML: ' <span class="geo">US AS64500 Example</span>' after an address. */
+void geo_html_note (GString *out, const VpcReportSummary *s, const char *address);
+
+/* Renderer pieces shared with report-geo.c. */
+typedef struct TextTable TextTable;
+/* report-text.c: an aligned table (bit i of right: column i right-aligned);
+ * text_table_add takes one string per column (freed; shown terminal-safe);
+ * render frees the table. */
+TextTable *text_table_new (const char *const *header, guint64 right);
+void text_table_add (TextTable *t, ...);
+void text_table_render (TextTable *t, GString *out);
+/* report-text.c: one CSV row, the section name then the fields (NULL-terminated; taken). */
+void csv_row (GString *out, const char *section, ...);
+/* report-json.c: a JSON string (or null). */
+void json_string (GString *out, const char *s);
 
 /* Sums saturate at 2^64 - 1 (counters of flow logs can be that large). */
 static inline guint64

@@ -25,9 +25,27 @@ interrupted (const VpcReportReadOptions *options, GError **error)
   return FALSE;
 }
 
+/* Where the reading is, for options->progress. */
+typedef struct {
+  guint index, count;
+  const char *path;
+} Position;
+
+static void
+progress (const VpcReportReadOptions *options, const Position *at, VpcReport *report)
+{
+  if (options->progress == NULL)
+    return;
+  g_autofree char *text = g_strdup_printf ("reading %u of %u: %s, %" G_GUINT64_FORMAT " flows",
+                                           at->index, at->count, at->path,
+                                           vpc_report_get_flows (report));
+  options->progress (options->progress_data, text);
+}
+
 /* The report as the consumer of the shared record loop (records.h). */
 typedef struct {
   const VpcReportReadOptions *options;
+  const Position *at;
   VpcReport *report;
   VpcFlow flow;
 } TextReading;
@@ -49,7 +67,9 @@ text_push (gpointer data, guint64 mask, GError **error)
 static gboolean
 text_poll (gpointer data, gboolean idle, const VpcCounts *counts, GError **error)
 {
-  return !interrupted (((TextReading *) data)->options, error);
+  TextReading *r = data;
+  progress (r->options, r->at, r->report);
+  return !interrupted (r->options, error);
 }
 
 static const VpcRecordsConsumer text_consumer = {
@@ -60,8 +80,8 @@ static const VpcRecordsConsumer text_consumer = {
 
 /* One flow-log input, read and counted as vpc2ipfix reads it. */
 static gboolean
-read_text (const VpcReportReadOptions *options, VpcParser *parser, const char *path,
-           VpcReport *report, GError **error)
+read_text (const VpcReportReadOptions *options, const Position *at, VpcParser *parser,
+           const char *path, VpcReport *report, GError **error)
 {
   VpcReportInput *input = vpc_report_begin_input (report, path, "text");
   VpcRecordsOptions records = {
@@ -72,7 +92,7 @@ read_text (const VpcReportReadOptions *options, VpcParser *parser, const char *p
     .max_line_messages = options->max_line_messages,
     .filter = options->filter,
   };
-  TextReading reading = { .options = options, .report = report };
+  TextReading reading = { .options = options, .at = at, .report = report };
   VpcRecordsInput result = { 0 };
   gboolean ok = vpc_records_read (path, &records, parser, &text_consumer, &reading,
                                   &input->counts, &result, error);
@@ -83,8 +103,8 @@ read_text (const VpcReportReadOptions *options, VpcParser *parser, const char *p
 }
 
 static gboolean
-read_ipfix (const VpcReportReadOptions *options, const char *path, VpcReport *report,
-            GError **error)
+read_ipfix (const VpcReportReadOptions *options, const Position *at, const char *path,
+            VpcReport *report, GError **error)
 {
   VpcReportInput *input = vpc_report_begin_input (report, path, "ipfix");
   input->container = "ipfix";
@@ -110,6 +130,7 @@ read_ipfix (const VpcReportReadOptions *options, const char *path, VpcReport *re
       if (++since_poll == POLL_RECORDS)
         {
           since_poll = 0;
+          progress (options, at, report);
           if (interrupted (options, error))
             {
               ok = FALSE;
@@ -158,9 +179,11 @@ vpc_report_read (const VpcReportReadOptions *options, const char *const *inputs,
   for (guint i = 0; i < paths->len; i++)
     {
       const char *path = paths->pdata[i];
+      Position at = { .index = i + 1, .count = paths->len, .path = path };
+      progress (options, &at, report);
       gboolean ok = vpc_ipfix_input_probe (path)
-                        ? read_ipfix (options, path, report, error)
-                        : read_text (options, parser, path, report, error);
+                        ? read_ipfix (options, &at, path, report, error)
+                        : read_text (options, &at, parser, path, report, error);
       if (!ok)
         return FALSE;
     }

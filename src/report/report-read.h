@@ -20,6 +20,10 @@ typedef struct {
   guint max_line_messages;     /* per input; more malformed lines are only counted */
   const gint *interrupted;     /* non-zero: stop reading (VPC_ERROR_INTERRUPTED) */
   const VpcFilter *filter;     /* flows to report (--filter), or NULL for all */
+  /* Called at each input and every few thousand records, or NULL:
+   * "reading 2 of 5: PATH, 1200000 flows". */
+  void (*progress) (gpointer data, const char *text);
+  gpointer progress_data;
 } VpcReportReadOptions;
 
 /* Read every input (files, directories, "-"; no inputs = standard input)

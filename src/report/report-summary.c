@@ -49,7 +49,7 @@ tally_cmp (const VpcTally *a, const VpcTally *b)
 /* Sorting entries: the key (address, port key, name) breaks ties. */
 typedef struct {
   VpcTally tally;
-  const AddrStat *addr;
+  const RejStat *addr;
   guint port_key;
   const char *name;
 } SortItem;
@@ -121,29 +121,27 @@ finish_addr_tables (VpcReport *report)
   g_autoptr (GArray) dst = g_array_new (FALSE, TRUE, sizeof (SortItem));
   g_autoptr (GArray) scan = g_array_new (FALSE, TRUE, sizeof (SortItem));
   GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, report->addrs);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  gpointer value;
+  g_hash_table_iter_init (&iter, report->rej_src.index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      const AddrStat *a = key;
-      if (a->rejected_src.flows > 0)
+      const RejStat *a = value;
+      SortItem item = { .tally = a->tally, .addr = a };
+      g_array_append_val (src, item);
+      if (a->ports >= s->options.scan_ports || a->hosts >= s->options.scan_hosts)
         {
-          SortItem item = { .tally = a->rejected_src, .addr = a };
-          g_array_append_val (src, item);
-          if (a->ports >= s->options.scan_ports || a->hosts >= s->options.scan_hosts)
-            {
-              /* Scanners: by distinct ports + hosts, then rejected flows. */
-              SortItem si = { .tally = { a->ports + a->hosts, a->rejected_src.flows,
-                                         a->rejected_src.packets },
-                              .addr = a };
-              g_array_append_val (scan, si);
-            }
+          /* Scanners: by distinct ports + hosts, then rejected flows. */
+          SortItem si = { .tally = { a->ports + a->hosts, a->tally.flows, a->tally.packets },
+                          .addr = a };
+          g_array_append_val (scan, si);
         }
-      if (a->rejected_dst.flows > 0)
-        {
-          SortItem item = { .tally = a->rejected_dst, .addr = a };
-          g_array_append_val (dst, item);
-        }
+    }
+  g_hash_table_iter_init (&iter, report->rej_dst.index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const RejStat *a = value;
+      SortItem item = { .tally = a->tally, .addr = a };
+      g_array_append_val (dst, item);
     }
   g_array_sort (src, sort_by_tally);
   g_array_sort (dst, sort_by_tally);
@@ -151,25 +149,43 @@ finish_addr_tables (VpcReport *report)
   struct {
     GArray *items;
     VpcReportTable *table;
-  } t[] = { { src, &s->sources }, { dst, &s->destinations } };
+    const RejTable *rej;
+    const char *name;
+  } t[] = { { src, &s->sources, &report->rej_src, "rejected_sources" },
+            { dst, &s->destinations, &report->rej_dst, "rejected_destinations" } };
   for (guint k = 0; k < G_N_ELEMENTS (t); k++)
     {
-      t[k].table->distinct = t[k].items->len;
+      const RejTable *rej = t[k].rej;
+      VpcReportLimit *limit = &s->limits[k];
+      limit->name = t[k].name;
+      limit->approximate = rej_table_is_approximate (rej);
+      limit->keys = rej->inserted;
+      limit->flows = rej->flows;
+      limit->max_keys = rej->max_keys;
+      limit->bound = rej->flows / rej->max_keys;
+      limit->error = rej_table_error_bound (rej);
+      t[k].table->distinct = rej->inserted;
       for (guint i = 0; i < t[k].items->len && i < s->options.top; i++)
         {
           const SortItem *item = &g_array_index (t[k].items, SortItem, i);
-          VpcReportRow row = { .name = addr_text (&item->addr->addr), .tally = item->tally };
+          VpcReportRow row = { .name = addr_text (&item->addr->addr), .tally = item->tally,
+                               .error = item->addr->inherited };
           g_array_append_val (t[k].table->rows, row);
         }
     }
+  s->max_pairs = report->max_pairs;
+  s->pairs_refused = report->pairs_refused;
   s->scanner_count = scan->len;
   for (guint i = 0; i < scan->len && i < s->options.top; i++)
     {
-      const AddrStat *a = g_array_index (scan, SortItem, i).addr;
+      const RejStat *a = g_array_index (scan, SortItem, i).addr;
+      const AddrStat *accepted = g_hash_table_lookup (report->addrs, &a->addr);
       VpcReportScanner row = { .address = addr_text (&a->addr), .ports = a->ports,
-                               .hosts = a->hosts, .rejected = a->rejected_src,
-                               .accepted_flows = a->accepted_src, .first_ms = a->first_ms,
-                               .last_ms = a->last_ms };
+                               .hosts = a->hosts, .rejected = a->tally,
+                               .accepted_flows = accepted != NULL ? accepted->accepted_src : 0,
+                               .first_ms = a->first_ms, .last_ms = a->last_ms,
+                               .error = a->inherited, .ports_error = a->inherited_ports,
+                               .hosts_error = a->inherited_hosts };
       g_array_append_val (s->scanners, row);
     }
 }
@@ -342,7 +358,7 @@ finish_threats (VpcReport *report, VpcFeeds *feeds)
                               .severity = vpc_severity_name (f->severity),
                               .enabled = f->enabled, .age = f->age, .entries = f->entries,
                               .garbage = f->garbage, .special = f->special,
-                              .too_wide = f->too_wide,
+                              .too_wide = f->too_wide, .over_limit = f->over_limit,
                               .error = g_strdup (f->error) };
         g_array_append_val (s->feeds, row);
       }
@@ -441,6 +457,7 @@ vpc_report_finish (VpcReport *report, VpcFeeds *feeds)
   finish_histogram (report);
   finish_threats (report, feeds);
   talkers_finish (report);
+  geo_finish (report);
   report->s = NULL;
   return s;
 }
@@ -461,5 +478,6 @@ vpc_report_summary_free (VpcReportSummary *s)
     if (arrays[i] != NULL)
       g_array_unref (arrays[i]);
   talkers_summary_free (s);
+  geo_summary_free (s);
   g_free (s);
 }

@@ -129,9 +129,14 @@ key_part (GString *key, const fbVarfield_t *v)
       g_string_append (key, "-|");
       return;
     }
+  /* The length in decimal, then ':' (g_snprintf costs more than the rest). */
   char len[24];
-  g_snprintf (len, sizeof len, "%zu:", v->len);
-  g_string_append (key, len);
+  gsize n = sizeof len, x = v->len;
+  len[--n] = ':';
+  do
+    len[--n] = (char) ('0' + x % 10);
+  while ((x /= 10) > 0);
+  g_string_append_len (key, len + n, (gssize) (sizeof len - n));
   g_string_append_len (key, (const char *) v->buf, (gssize) v->len);
   g_string_append_c (key, '|');
 }
@@ -277,17 +282,35 @@ group_count (VpcReport *report, const VpcFlow *flow, guint64 mask, int action, g
           report->group_without[i]++;
           continue;
         }
+      /* Flows come in runs of one account, VPC, subnet, interface: the last
+       * one's entry first. */
+      GroupStat *g = report->group_last[i];
+      /* (Only names without a NUL byte are remembered: g->name then has
+       * exactly group_last_len bytes.) */
+      if (g != NULL && v->len == report->group_last_len[i]
+          && memcmp (v->buf, g->name, v->len) == 0)
+        {
+          tally_add (&g->all, packets, bytes);
+          if (action == 1)
+            tally_add (&g->accepted, packets, bytes);
+          else if (action == 2)
+            tally_add (&g->rejected, packets, bytes);
+          continue;
+        }
       /* A name with a NUL byte is cut there, as g_strndup() cuts it. */
       GString *name = report->scratch;
       g_string_truncate (name, 0);
       g_string_append_len (name, (const char *) v->buf, (gssize) v->len);
-      GroupStat *g = g_hash_table_lookup (report->groups[i], name->str);
+      g = g_hash_table_lookup (report->groups[i], name->str);
       if (g == NULL)
         {
           g = g_new0 (GroupStat, 1);
           g->name = g_strdup (name->str);
           g_hash_table_insert (report->groups[i], g->name, g);
         }
+      gboolean plain = memchr (v->buf, 0, v->len) == NULL;
+      report->group_last[i] = plain ? g : NULL;
+      report->group_last_len[i] = v->len;
       tally_add (&g->all, packets, bytes);
       if (action == 1)
         tally_add (&g->accepted, packets, bytes);

@@ -2,19 +2,19 @@
 /* vpc-report as a terminal table and as CSV (one section per table, every row led by its section name). */
 #include "config.h"
 
-#include "report.h"
+#include "report-private.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------- aligned tables */
 
-typedef struct {
+struct TextTable {
   guint columns;
   guint64 right;     /* bit i: column i is right-aligned (numbers) */
   GPtrArray *rows;   /* GStrv; the first is the header */
-} TextTable;
+};
 
-static TextTable *
+TextTable *
 text_table_new (const char *const *header, guint64 right)
 {
   TextTable *t = g_new0 (TextTable, 1);
@@ -26,7 +26,7 @@ text_table_new (const char *const *header, guint64 right)
 }
 
 /* Takes the strings (columns of them, NULL-terminated list not needed). */
-static void
+void
 text_table_add (TextTable *t, ...)
 {
   char **row = g_new0 (char *, t->columns + 1);
@@ -42,7 +42,7 @@ text_table_add (TextTable *t, ...)
   g_ptr_array_add (t->rows, row);
 }
 
-static void
+void
 text_table_render (TextTable *t, GString *out)
 {
   g_autofree guint *width = g_new0 (guint, t->columns);
@@ -91,11 +91,49 @@ time_or_dash (guint64 ms)
   return ms != 0 ? vpc_report_time_text (ms) : g_strdup ("-");
 }
 
+/* Which tables are approximate, and by how much at most. */
 static void
-tally_table (GString *out, const char *title, const char *key, const VpcReportTable *t,
-             const char *empty)
+text_limits (GString *out, const VpcReportSummary *s)
 {
-  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, t->distinct);
+  gboolean any = s->pairs_refused > 0;
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    any |= s->limits[i].approximate;
+  if (!any)
+    {
+      g_string_append_printf (out, "\nAll tables exact (up to %u distinct keys each, --max-keys)\n",
+                              s->options.max_keys);
+      return;
+    }
+  g_string_append_printf (out, "\nApproximate tables (more than %u distinct keys, --max-keys; "
+                               "Space-Saving: a row's flows are never under the true count)\n",
+                          s->options.max_keys);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      if (l->approximate)
+        g_string_append_printf (out,
+                                "  %s: a row's flows at most %" G_GUINT64_FORMAT
+                                " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+                                " = %" G_GUINT64_FORMAT "); each row's own error is shown\n",
+                                l->name, l->error, l->flows, l->max_keys, l->bound);
+    }
+  if (s->pairs_refused > 0)
+    g_string_append_printf (out,
+                            "  scanners: ports and hosts may be low by at most %" G_GUINT64_FORMAT
+                            " in all (pairs not stored beyond %" G_GUINT64_FORMAT ")\n",
+                            s->pairs_refused, s->max_pairs);
+  else if (s->limits[0].approximate)
+    g_string_append (out, "  scanners: ports and hosts include those of the replaced sources "
+                          "(the error column)\n");
+}
+
+static void
+tally_table (GString *out, const VpcReportSummary *s, const char *title, const char *key,
+             const VpcReportTable *t, const char *empty, const VpcReportLimit *limit)
+{
+  g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " %s)\n", title, t->distinct,
+                          limit != NULL && limit->approximate ? "keys counted, approximate"
+                                                              : "distinct");
   if (t->rows->len == 0)
     {
       g_string_append_printf (out, "  %s\n", empty);
@@ -104,15 +142,25 @@ tally_table (GString *out, const char *title, const char *key, const VpcReportTa
   gboolean ports = key == NULL;
   const char *header_ports[] = { "port", "service", "flows", "packets", "bytes", NULL };
   const char *header_named[] = { key, "flows", "packets", "bytes", NULL };
-  TextTable *tt = ports ? text_table_new (header_ports, 0x1c) : text_table_new (header_named, 0xe);
+  const char *header_error[] = { key, "flows", "packets", "bytes", "flows over by at most", NULL };
+  gboolean approximate = limit != NULL && limit->approximate;
+  TextTable *tt = ports         ? text_table_new (header_ports, 0x1c)
+                  : approximate ? text_table_new (header_error, 0x1e)
+                                : text_table_new (header_named, 0xe);
   for (guint i = 0; i < t->rows->len; i++)
     {
       const VpcReportRow *row = &g_array_index (t->rows, VpcReportRow, i);
       if (ports)
         text_table_add (tt, g_strdup (row->name), g_strdup (row->service != NULL ? row->service : "-"),
                         u64 (row->tally.flows), u64 (row->tally.packets), u64 (row->tally.bytes));
+      else if (approximate)
+        text_table_add (tt, geo_address_text (s, row->name), u64 (row->tally.flows),
+                        u64 (row->tally.packets), u64 (row->tally.bytes), u64 (row->error.flows));
       else
-        text_table_add (tt, g_strdup (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+        text_table_add (tt,
+                        strcmp (key, "address") == 0 ? geo_address_text (s, row->name)
+                                                     : g_strdup (row->name),
+                        u64 (row->tally.flows), u64 (row->tally.packets),
                         u64 (row->tally.bytes));
     }
   text_table_render (tt, out);
@@ -142,7 +190,7 @@ or_dash (const char *text)
 }
 
 static void
-talker_table (GString *out, const char *title, const GArray *rows, guint64 distinct,
+talker_table (GString *out, const VpcReportSummary *s, const char *title, const GArray *rows, guint64 distinct,
               gboolean ports)
 {
   g_string_append_printf (out, "\n%s (%" G_GUINT64_FORMAT " distinct)\n", title, distinct);
@@ -157,9 +205,11 @@ talker_table (GString *out, const char *title, const GArray *rows, guint64 disti
   for (guint i = 0; i < rows->len; i++)
     {
       const VpcReportRow *r = &g_array_index (rows, VpcReportRow, i);
-      char *name = r->peer != NULL ? g_strdup_printf ("%s <-> %s", r->name, r->peer)
+      g_autofree char *a = ports ? g_strdup (r->name) : geo_address_text (s, r->name);
+      g_autofree char *b = r->peer != NULL ? geo_address_text (s, r->peer) : NULL;
+      char *name = r->peer != NULL ? g_strdup_printf ("%s <-> %s", a, b)
                    : r->service != NULL ? g_strdup_printf ("%s (%s)", r->name, r->service)
-                                        : g_strdup (r->name);
+                                        : g_strdup (a);
       text_table_add (tt, name, u64 (r->tally.flows), u64 (r->tally.packets), u64 (r->tally.bytes),
                       u64 (r->inbound_bytes), u64 (r->outbound_bytes));
     }
@@ -190,7 +240,7 @@ daily_tables (GString *out, const VpcReportSummary *s)
       {
         g_autofree char *title = g_strdup_printf ("Top talkers: %s by %s", talkers[i].title,
                                                   by == 0 ? "bytes" : "flows");
-        talker_table (out, title, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
+        talker_table (out, s, title, by == 0 ? talkers[i].t->by_bytes : talkers[i].t->by_flows,
                       talkers[i].t->distinct, i == 3);
       }
 
@@ -248,7 +298,7 @@ daily_tables (GString *out, const VpcReportSummary *s)
       for (guint i = 0; i < s->egress_destinations->len; i++)
         {
           const VpcReportEgress *e = &g_array_index (s->egress_destinations, VpcReportEgress, i);
-          text_table_add (tt, or_dash (e->place.interface), g_strdup (e->address),
+          text_table_add (tt, or_dash (e->place.interface), geo_address_text (s, e->address),
                           u64 (e->tally.flows), u64 (e->tally.packets), u64 (e->tally.bytes));
         }
       text_table_render (tt, out);
@@ -319,14 +369,18 @@ vpc_report_to_table (const VpcReportSummary *s)
                     vpc_report_share_text (totals[i].t->bytes, s->all.bytes));
   text_table_render (tt, out);
 
-  tally_table (out, "Top rejected sources", "address", &s->sources, "no rejected flows");
-  tally_table (out, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports");
+  text_limits (out, s);
+  tally_table (out, s, "Top rejected sources", "address", &s->sources, "no rejected flows",
+               &s->limits[0]);
+  tally_table (out, s, "Top rejected destination ports", NULL, &s->ports, "no rejected flows with ports",
+               NULL);
   if (s->rejected_without_port > 0)
     g_string_append_printf (out, "  (%" G_GUINT64_FORMAT " rejected flows without protocol or port)\n",
                             s->rejected_without_port);
-  tally_table (out, "Top rejected destinations", "address", &s->destinations, "no rejected flows");
-  tally_table (out, "Top interfaces with rejected flows", "interface", &s->interfaces,
-               "no rejected flows with an interface");
+  tally_table (out, s, "Top rejected destinations", "address", &s->destinations, "no rejected flows",
+               &s->limits[1]);
+  tally_table (out, s, "Top interfaces with rejected flows", "interface", &s->interfaces,
+               "no rejected flows with an interface", NULL);
 
   g_string_append_printf (out,
                           "\nScanners: %" G_GUINT64_FORMAT " sources with rejected flows to >= %u "
@@ -339,7 +393,7 @@ vpc_report_to_table (const VpcReportSummary *s)
       for (guint i = 0; i < s->scanners->len; i++)
         {
           const VpcReportScanner *r = &g_array_index (s->scanners, VpcReportScanner, i);
-          text_table_add (tt, g_strdup (r->address), u64 (r->ports), u64 (r->hosts),
+          text_table_add (tt, geo_address_text (s, r->address), u64 (r->ports), u64 (r->hosts),
                           u64 (r->rejected.flows), u64 (r->accepted_flows),
                           time_or_dash (r->first_ms), time_or_dash (r->last_ms));
         }
@@ -368,6 +422,7 @@ vpc_report_to_table (const VpcReportSummary *s)
                             s->rejected_without_time);
 
   daily_tables (out, s);
+  geo_render_text (out, s);
 
   if (!s->threats_enabled)
     {
@@ -400,7 +455,7 @@ vpc_report_to_table (const VpcReportSummary *s)
       for (guint i = 0; i < s->threats->len; i++)
         {
           const VpcReportThreat *t = &g_array_index (s->threats, VpcReportThreat, i);
-          text_table_add (tt, g_strdup (t->flagged ? "!" : ""), g_strdup (t->address),
+          text_table_add (tt, g_strdup (t->flagged ? "!" : ""), geo_address_text (s, t->address),
                           g_strdup (vpc_severity_name (t->severity)),
                           g_strdup (vpc_threat_direction_name (t->direction)), u64 (t->total.flows),
                           u64 (t->accepted.flows), u64 (t->rejected.flows),
@@ -453,7 +508,7 @@ csv_field (GString *out, const char *text)
 }
 
 /* One row: the section name, then the fields (NULL-terminated; taken). */
-static void
+void
 csv_row (GString *out, const char *section, ...)
 {
   g_string_append (out, section);
@@ -472,10 +527,15 @@ csv_row (GString *out, const char *section, ...)
 #define S(x) g_strdup (x)
 
 static void
-csv_tally_section (GString *out, const char *section, const char *key, const VpcReportTable *t)
+csv_tally_section (GString *out, const char *section, const char *key, const VpcReportTable *t,
+                   const VpcReportLimit *limit)
 {
   g_string_append (out, "\r\n");
-  if (key == NULL)
+  gboolean approximate = limit != NULL && limit->approximate;
+  if (approximate)
+    csv_row (out, "section", S (key), S ("flows"), S ("packets"), S ("bytes"), S ("error_flows"),
+             S ("error_packets"), S ("error_bytes"), NULL);
+  else if (key == NULL)
     csv_row (out, "section", S ("protocol"), S ("protocol_name"), S ("port"), S ("service"),
              S ("flows"), S ("packets"), S ("bytes"), NULL);
   else
@@ -487,6 +547,10 @@ csv_tally_section (GString *out, const char *section, const char *key, const Vpc
         csv_row (out, section, u64 (row->protocol), S (row->protocol_name ? row->protocol_name : ""),
                  u64 (row->port), S (row->service ? row->service : ""), u64 (row->tally.flows),
                  u64 (row->tally.packets), u64 (row->tally.bytes), NULL);
+      else if (approximate)
+        csv_row (out, section, S (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
+                 u64 (row->tally.bytes), u64 (row->error.flows), u64 (row->error.packets),
+                 u64 (row->error.bytes), NULL);
       else
         csv_row (out, section, S (row->name), u64 (row->tally.flows), u64 (row->tally.packets),
                  u64 (row->tally.bytes), NULL);
@@ -644,10 +708,21 @@ vpc_report_to_csv (const VpcReportSummary *s)
                S (in->error ? in->error : ""), NULL);
     }
 
-  csv_tally_section (out, "rejected_sources", "address", &s->sources);
-  csv_tally_section (out, "rejected_ports", NULL, &s->ports);
-  csv_tally_section (out, "rejected_destinations", "address", &s->destinations);
-  csv_tally_section (out, "rejected_interfaces", "interface", &s->interfaces);
+  g_string_append (out, "\r\n");
+  csv_row (out, "section", S ("table"), S ("approximate"), S ("keys"), S ("flows"), S ("max_keys"),
+           S ("bound"), S ("error"), NULL);
+  for (guint i = 0; i < VPC_REPORT_LIMITS; i++)
+    {
+      const VpcReportLimit *l = &s->limits[i];
+      csv_row (out, "limits", S (l->name), S (l->approximate ? "yes" : "no"), u64 (l->keys),
+               u64 (l->flows), u64 (l->max_keys), u64 (l->bound), u64 (l->error), NULL);
+    }
+  csv_row (out, "section", S ("max_pairs"), S ("pairs_refused"), NULL);
+  csv_row (out, "limit_pairs", u64 (s->max_pairs), u64 (s->pairs_refused), NULL);
+  csv_tally_section (out, "rejected_sources", "address", &s->sources, &s->limits[0]);
+  csv_tally_section (out, "rejected_ports", NULL, &s->ports, NULL);
+  csv_tally_section (out, "rejected_destinations", "address", &s->destinations, &s->limits[1]);
+  csv_tally_section (out, "rejected_interfaces", "interface", &s->interfaces, NULL);
 
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("address"), S ("ports"), S ("hosts"), S ("flows"), S ("packets"),
@@ -690,6 +765,8 @@ vpc_report_to_csv (const VpcReportSummary *s)
     }
 
   csv_daily (out, s);
+  g_string_append (out, "\r\n");
+  geo_render_csv (out, s);
 
   g_string_append (out, "\r\n");
   g_autofree char *missing = NULL;
@@ -698,7 +775,8 @@ vpc_report_to_csv (const VpcReportSummary *s)
   csv_row (out, "threat_coverage", S (coverage), S (missing), NULL);
   g_string_append (out, "\r\n");
   csv_row (out, "section", S ("name"), S ("enabled"), S ("state"), S ("severity"), S ("age"),
-           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"), NULL);
+           S ("entries"), S ("garbage"), S ("special"), S ("too_wide"), S ("error"),
+           S ("over_limit"), NULL);
   for (guint i = 0; i < s->feeds->len; i++)
     {
       const VpcReportFeed *f = &g_array_index (s->feeds, VpcReportFeed, i);
@@ -706,7 +784,7 @@ vpc_report_to_csv (const VpcReportSummary *s)
                S (f->severity),
                f->age >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, f->age) : g_strdup (""),
                u64 (f->entries), u64 (f->garbage), u64 (f->special), u64 (f->too_wide),
-               S (f->error ? f->error : ""),
+               S (f->error ? f->error : ""), u64 (f->over_limit),
                NULL);
     }
   return g_string_free (out, FALSE);

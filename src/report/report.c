@@ -52,6 +52,18 @@ u64set_grow (U64Set *set)
   g_free (old);
 }
 
+gboolean
+u64set_contains (const U64Set *set, guint64 key)
+{
+  for (gsize i = mix64 (key) & set->mask;; i = (i + 1) & set->mask)
+    {
+      if (set->slots[i] == key)
+        return TRUE;
+      if (set->slots[i] == 0)
+        return FALSE;
+    }
+}
+
 /* TRUE if key was not there. */
 gboolean
 u64set_add (U64Set *set, guint64 key)
@@ -137,11 +149,15 @@ vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *db)
   report->next_id = 1;
   u64set_init (&report->port_pairs);
   u64set_init (&report->host_pairs);
+  rej_table_init (&report->rej_src, options->max_keys);
+  rej_table_init (&report->rej_dst, options->max_keys);
+  report->max_pairs = (guint64) MAX (options->max_keys, 1) * VPC_REPORT_PAIRS_PER_KEY;
   report->ports = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   report->interfaces = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, named_tally_free);
   report->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   report->bucket_unit = options->bucket_seconds > 0 ? options->bucket_seconds : 60;
   talkers_init (report);
+  geo_init (report);
   VpcReportSummary *s = g_new0 (VpcReportSummary, 1);
   s->options = *options;
   s->inputs = g_ptr_array_new_with_free_func (report_input_free);
@@ -159,12 +175,21 @@ vpc_report_free (VpcReport *report)
   g_hash_table_unref (report->addrs);
   u64set_clear (&report->port_pairs);
   u64set_clear (&report->host_pairs);
+  rej_table_clear (&report->rej_src);
+  rej_table_clear (&report->rej_dst);
   g_hash_table_unref (report->ports);
   g_hash_table_unref (report->interfaces);
   g_hash_table_unref (report->buckets);
   talkers_clear (report);
+  geo_clear (report);
   vpc_report_summary_free (report->s);
   g_free (report);
+}
+
+guint64
+vpc_report_get_flows (const VpcReport *report)
+{
+  return report->s->all.flows;
 }
 
 VpcReportInput *
@@ -304,15 +329,16 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
   flow_addr (flow, mask, TRUE, &src, &has_src);
   flow_addr (flow, mask, FALSE, &dst, &has_dst);
   talkers_add_flow (report, flow, mask, action, has_src ? &src : NULL, has_dst ? &dst : NULL);
+  geo_add_flow (report, has_src ? &src : NULL, has_dst ? &dst : NULL, action, packets, bytes);
 
-  AddrStat *sa = NULL; /* accepted_src: counted by talkers_add_flow() */
   if (action == 2)
     {
-      AddrStat *da = NULL;
+      RejStat *da = NULL, *sa = NULL;
       if (has_dst)
         {
-          da = addr_get (report, &dst);
-          tally_add (&da->rejected_dst, packets, bytes);
+          da = rej_table_get (&report->rej_dst, &dst);
+          tally_add (&da->tally, packets, bytes);
+          rej_table_counted (&report->rej_dst, da);
         }
       gboolean has_port = HAS (mask, PROTOCOL) && HAS (mask, DSTPORT);
       guint port_key = has_port ? ((guint) flow->protocolIdentifier << 16)
@@ -320,15 +346,18 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
                                 : 0;
       if (has_src)
         {
-          sa = addr_get (report, &src);
-          tally_add (&sa->rejected_src, packets, bytes);
+          sa = rej_table_get (&report->rej_src, &src);
+          tally_add (&sa->tally, packets, bytes);
+          rej_table_counted (&report->rej_src, sa);
           if (HAS (mask, START))
             span_add (&sa->first_ms, &sa->last_ms, &sa->have_time, flow->flowStartMilliseconds);
           if (HAS (mask, END))
             span_add (&sa->first_ms, &sa->last_ms, &sa->have_time, flow->flowEndMilliseconds);
-          if (has_port && u64set_add (&report->port_pairs, ((guint64) sa->id << 32) | port_key))
+          if (has_port
+              && pair_set_add (report, &report->port_pairs, ((guint64) sa->slot << 32) | port_key))
             sa->ports++;
-          if (da != NULL && u64set_add (&report->host_pairs, ((guint64) sa->id << 32) | da->id))
+          if (da != NULL
+              && pair_set_add (report, &report->host_pairs, ((guint64) sa->slot << 32) | da->slot))
             sa->hosts++;
         }
       if (has_port)

@@ -6,6 +6,7 @@
 
 #include "feeds.h"
 #include "flow/mapper.h"
+#include "geoip.h"
 #include "common/stats.h"
 #include "threat.h"
 
@@ -30,7 +31,18 @@ typedef struct {
   guint exposure_port_count;
   guint64 egress_threshold; /* egress: an interface sending this many bytes
                                or more outside is flagged */
+  /* Bounded memory: distinct keys of each bounded table counted exactly;
+   * beyond, Space-Saving (report-bounded.c). */
+  guint max_keys;
 } VpcReportOptions;
+
+/* --max-keys default: about 256 MiB at most with both tables and both pair
+ * sets full, at the measured 576 bytes per key
+ * (README "Memory"). */
+#define VPC_REPORT_DEFAULT_MAX_KEYS 420000
+/* Each (source, port) and (source, destination) set holds up to this many
+ * entries per key of the tables. */
+#define VPC_REPORT_PAIRS_PER_KEY 4
 
 #define VPC_REPORT_DEFAULT_EXPOSURE_PORTS \
   22, 23, 1433, 1521, 2375, 3306, 3389, 5432, 5900, 6379, 9200, 11211, 27017
@@ -39,7 +51,8 @@ typedef struct {
 #define VPC_REPORT_OPTIONS_INIT \
   { .top = 10, .top_threats = 100, .scan_ports = 20, .scan_hosts = 20, .bucket_seconds = 0, \
     .exposure_ports = { VPC_REPORT_DEFAULT_EXPOSURE_PORTS }, .exposure_port_count = 13, \
-    .egress_threshold = VPC_REPORT_DEFAULT_EGRESS_THRESHOLD }
+    .egress_threshold = VPC_REPORT_DEFAULT_EGRESS_THRESHOLD, \
+    .max_keys = VPC_REPORT_DEFAULT_MAX_KEYS }
 
 /* Parse a comma-separated list of ports ("" = none) into options, sorted
  * and without duplicates; VPC_ERROR_USAGE for a bad or too long list. */
@@ -61,6 +74,9 @@ typedef struct {
   char *service;       /* ports only: from the services database, or NULL */
   VpcTally tally;
   guint64 inbound_bytes, outbound_bytes; /* talkers only: by VpcReportWay */
+  VpcTally error;      /* approximate tables: of tally, counted for keys this row's
+                          entry replaced; the key's true flows are within
+                          [flows - error.flows, flows] (0 when exact) */
 } VpcReportRow;
 
 typedef struct {
@@ -135,7 +151,22 @@ typedef struct {
   VpcTally rejected;
   guint64 accepted_flows; /* flows from it that were accepted */
   guint64 first_ms, last_ms; /* of its rejected flows (0 when unknown) */
+  VpcTally error;         /* as VpcReportRow.error */
+  guint64 ports_error, hosts_error; /* of ports and hosts, from replaced keys */
 } VpcReportScanner;
+
+/* A table of bounded size (rejects.sources, rejects.destinations). */
+typedef struct {
+  const char *name;       /* "rejected_sources", "rejected_destinations" */
+  gboolean approximate;   /* more distinct keys than max_keys were seen */
+  guint64 keys;           /* keys counted in: distinct while exact, else an upper bound */
+  guint64 flows;          /* N: flows counted */
+  guint64 max_keys;       /* k */
+  guint64 bound;          /* N / k: no row's flows are over by more */
+  guint64 error;          /* the largest error of an entry (<= bound) */
+} VpcReportLimit;
+
+#define VPC_REPORT_LIMITS 2
 
 typedef struct {
   guint64 start_ms;
@@ -181,9 +212,26 @@ typedef struct {
   const char *severity;
   gboolean enabled;
   gint64 age;
-  guint64 entries, garbage, special, too_wide;
+  guint64 entries, garbage, special, too_wide, over_limit;
   char *error;
 } VpcReportFeed;
+
+/* Geography (--geoip): traffic by the country or AS of its external
+ * address (the source when public, else the destination when public). */
+typedef struct {
+  char *code;          /* countries: "US", or "??" unknown; networks: "AS64500", or "AS?" */
+  char *name;          /* the country's English name or the AS organisation, or NULL */
+  guint32 asn;         /* networks: the AS number, 0 unknown */
+  VpcTally accepted, rejected;
+} VpcReportGeoRow;
+
+/* What the databases say of one address shown in a table. */
+typedef struct {
+  char country[3];     /* "" unknown */
+  const char *country_name; /* or NULL */
+  guint32 asn;         /* 0 unknown */
+  const char *as_name; /* or NULL */
+} VpcReportAddrGeo;
 
 /* Everything the renderers show. */
 typedef struct {
@@ -230,6 +278,21 @@ typedef struct {
   GArray *egress_interfaces, *egress_destinations; /* VpcReportEgress */
 
   VpcReportGroup groups[VPC_REPORT_GROUPS];
+
+  /* Bounded memory. */
+  VpcReportLimit limits[VPC_REPORT_LIMITS];
+  guint64 max_pairs;      /* entries of each (source, port) / (source, destination) set */
+  guint64 pairs_refused;  /* pairs not stored: scanners' ports and hosts are low by at most this */
+
+  /* Geography: geo_enabled FALSE without --geoip (the renderers say how to add one). */
+  gboolean geo_enabled;
+  char **geo_databases;    /* "PATH: TYPE, built YYYY-MM-DD" */
+  guint64 geo_errors;      /* failed lookups (a corrupt database) */
+  VpcTally geo_internal;   /* accepted or rejected flows without a public address */
+  guint64 geo_country_count, geo_network_count;
+  GArray *geo_countries;   /* VpcReportGeoRow, by flows, every country */
+  GArray *geo_networks;    /* VpcReportGeoRow, by flows, at most options.top */
+  GHashTable *geo_addresses; /* address text -> VpcReportAddrGeo*, every address of a table */
 } VpcReportSummary;
 
 void vpc_report_summary_free (VpcReportSummary *summary);
@@ -242,9 +305,16 @@ VpcReport *vpc_report_new (const VpcReportOptions *options, const VpcThreatDb *d
 void vpc_report_free (VpcReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcReport, vpc_report_free)
 
+/* Look up the country and AS of external addresses in geoip (not owned;
+ * before the first flow). */
+void vpc_report_set_geoip (VpcReport *report, VpcGeoip *geoip);
+
 /* Count one flow (its elements in mask, as vpc_mapper_map() returns).
  * The flow's strings need to live only during the call. */
 void vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask);
+
+/* Flows counted so far. */
+guint64 vpc_report_get_flows (const VpcReport *report);
 
 /* An input begins: the entry belongs to the report; fill its counts. */
 VpcReportInput *vpc_report_begin_input (VpcReport *report, const char *name, const char *kind);
@@ -273,6 +343,16 @@ char *vpc_report_terminal_text (const char *text);
 /* A CSV cell's text with formula injection neutralised (OWASP): a cell
  * starting with =, +, -, @, tab or CR gets a leading apostrophe. */
 char *vpc_report_csv_text (const char *text);
+/* What the databases say of an address of a table, or NULL (no --geoip, or
+ * nothing known). */
+const VpcReportAddrGeo *vpc_report_addr_geo (const VpcReportSummary *s, const char *address);
+/* "US AS64500 Example Org" (what is known of it), or NULL. */
+char *vpc_report_geo_label (const VpcReportSummary *s, const char *address);
+/* How to add a database, for a report made without one. */
+#define VPC_REPORT_GEO_HINT \
+  "no geography: add --geoip FILE.mmdb with a country and/or ASN database in MaxMind DB " \
+  "format (GeoLite2-Country and GeoLite2-ASN from maxmind.com with a free account, or " \
+  "DB-IP's free dbip-country-lite and dbip-asn-lite from db-ip.com)"
 double vpc_report_share (guint64 part, guint64 whole); /* 0..1, 0 for whole 0 */
 const char *vpc_threat_direction_name (guint direction); /* "inbound", "outbound", "both" */
 const char *vpc_report_way_name (VpcReportWay way); /* "unknown", "inbound", "outbound" */

@@ -105,6 +105,9 @@ typedef struct {
   guint n4;
   Range v6[G_N_ELEMENTS (special_v6)];
   guint n6;
+  /* IPv4 by first byte: 0 no special block in that /8 (most public
+   * addresses answer here), 1 all of it special, 2 look at the ranges. */
+  guint8 v4_octet[256];
 } SpecialSpace;
 
 static SpecialSpace special;
@@ -173,6 +176,17 @@ special_get (void)
     {
       special.n4 = special_fill (special_v4, G_N_ELEMENTS (special_v4), AF_INET, special.v4);
       special.n6 = special_fill (special_v6, G_N_ELEMENTS (special_v6), AF_INET6, special.v6);
+      for (guint o = 0; o < 256; o++)
+        {
+          VpcU128 lo = (VpcU128) o << 24, hi = lo | 0xffffff;
+          guint8 kind = 0;
+          for (guint i = 0; i < special.n4; i++)
+            if (special.v4[i].first <= lo && special.v4[i].last >= hi)
+              kind = 1;
+            else if (kind == 0 && special.v4[i].first <= hi && special.v4[i].last >= lo)
+              kind = 2;
+          special.v4_octet[o] = kind;
+        }
       g_once_init_leave (&once, 1);
     }
   return &special;
@@ -182,6 +196,8 @@ gboolean
 vpc_addr_is_special (const VpcAddr *addr)
 {
   const SpecialSpace *sp = special_get ();
+  if (addr->family == 4 && sp->v4_octet[addr->bytes[0]] != 2)
+    return sp->v4_octet[addr->bytes[0]] == 1;
   const Range *r = addr->family == 4 ? sp->v4 : sp->v6;
   guint n = addr->family == 4 ? sp->n4 : sp->n6;
   VpcU128 v = addr_to_u128 (addr);
@@ -207,7 +223,21 @@ typedef struct {
 struct VpcThreatDb {
   Family v4, v6;
   gboolean built;
+  guint64 max_ranges;
 };
+
+void
+vpc_threat_db_set_max_ranges (VpcThreatDb *db, guint64 max)
+{
+  db->max_ranges = max;
+}
+
+gboolean
+vpc_threat_db_is_full (const VpcThreatDb *db)
+{
+  return db->max_ranges > 0 && !db->built
+         && (guint64) db->v4.raw->len + db->v6.raw->len >= db->max_ranges;
+}
 
 VpcThreatDb *
 vpc_threat_db_new (void)

@@ -45,6 +45,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcThreatDb, vpc_threat_db_free)
 guint vpc_threat_db_add_range (VpcThreatDb *db, guint feed, VpcSeverity severity,
                                const VpcAddr *first, const VpcAddr *last);
 
+/* At most max ranges added in all (0: no limit); vpc_threat_db_is_full()
+ * says when an add would go over. */
+void vpc_threat_db_set_max_ranges (VpcThreatDb *db, guint64 max);
+gboolean vpc_threat_db_is_full (const VpcThreatDb *db);
+
 /* After the last add and before the first lookup: sort and merge into
  * disjoint intervals. */
 void vpc_threat_db_build (VpcThreatDb *db);
