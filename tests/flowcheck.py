@@ -203,12 +203,43 @@ def normalize_name(tok):
     return tok.lower().replace("_", "-")
 
 
+# values AWS writes that are words without digits: never header names
+VALUE_WORDS = {"accept", "reject", "ok", "nodata", "skipdata", "ingress", "egress", "efa",
+               "transitgateway", "wavelength", "outpost", "localzone", "unknown"}
+NAME_SHAPE = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
+LOWER_NAME_SHAPE = re.compile(r"^[a-z][a-z_-]*$")
+
+
+def header_shape(tokens):
+    """(every token a field name, how many are known names): a known name in
+    any case, or a lower-case word of letters, '-', '_' that is no value word;
+    no AWS field name has a digit."""
+    known = 0
+    for t in tokens:
+        if not NAME_SHAPE.match(t):
+            return False, 0
+        if normalize_name(t) in FIELDS:
+            known += 1
+        elif not LOWER_NAME_SHAPE.match(t) or t.lower() in VALUE_WORDS:
+            return False, 0
+    return bool(tokens), known
+
+
 def is_header(tokens):
-    """Field names, not values: every token is a name, at least half known."""
-    if not tokens or not all(NAME_CHARS.match(t) for t in tokens):
+    """The shape alone (what vpc_parser_line_is_header says)."""
+    return header_shape(tokens)[0]
+
+
+def reads_as_record(tokens, cols):
+    if len(tokens) != len(cols):
         return False
-    known = sum(1 for t in tokens if normalize_name(t) in FIELDS)
-    return known * 2 >= len(tokens)
+    try:
+        for col, tok in zip(cols, tokens):
+            if col in FIELDS and tok != "-":
+                check_value(col, tok)
+    except Malformed:
+        return False
+    return True
 
 
 def parse_format(text):
@@ -927,7 +958,11 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
         if not tokens:
             st["blank"] += 1
             return
-        if headers_ok and is_header(tokens):
+        shape, known = header_shape(tokens) if headers_ok else (False, 0)
+        # a line of unknown lower-case words only is a header when the
+        # columns in force cannot read it as a record (free-text fields)
+        if shape and (known > 0 or len(to_bytes(line)) > MAX_LINE
+                      or not reads_as_record(tokens, cols)):
             st["headers"] += 1
             cols = [normalize_name(t) for t in tokens]
             return
@@ -1524,6 +1559,9 @@ def selftest():
     expect("is_header(record)", is_header("2 123 eni-1 - - - - - - - 1 2 - NODATA".split()), False)
     expect("is_header(words)", is_header(["ACCEPT", "OK"]), False)
     expect("is_header(mixed case)", is_header(["SrcAddr", "Flow_Direction"]), True)
+    expect("is_header(unknown names)", is_header(["brand-new", "other_field"]), True)
+    expect("is_header(value words)", is_header(["wavelength", "egress"]), False)
+    expect("is_header(ids)", is_header(["tgw-0a1b", "vpc-0abc"]), False)
     expect("parse_format", parse_format("${srcaddr} ${Pkt_SrcAddr}"), ["srcaddr", "pkt-srcaddr"])
     for field, text in (("srcport", "70000"), ("packets", "-1"), ("bytes", str(2 ** 64)),
                         ("srcaddr", "1.2.3.256"), ("action", "ALLOW"), ("protocol", "0x06"),

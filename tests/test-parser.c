@@ -251,16 +251,68 @@ test_header_detection (void)
     "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
     "start end action log-status",
     "srcaddr", "Vpc_Id subnet_id", "tgw-id srcaddr",
+    /* Only unknown names: the shape decides. */
+    "brand-new-field another_new_field",
   };
   static const char *records[] = {
     "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 1 1 1 ACCEPT OK",
     "vpc-0abc ACCEPT", "eni-1235b8ca123456789 REJECT", "us-east-1 use1-az1 egress",
-    "- - NODATA", "IPv4 ingress", "unknown",
+    "- - NODATA", "IPv4 ingress", "unknown", "TransitGateway tgw-0a1b2c", "AMAZON S3",
+    "wavelength egress", "BPA",
   };
   for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
     g_assert_true (vpc_parser_line_is_header (headers[i], strlen (headers[i])));
   for (guint i = 0; i < G_N_ELEMENTS (records); i++)
     g_assert_false (vpc_parser_line_is_header (records[i], strlen (records[i])));
+}
+
+/* Count the messages that name 'name'. */
+static guint
+warnings_naming (Fixture *f, const char *name)
+{
+  g_autofree char *quoted = g_strdup_printf ("'%s'", name);
+  guint n = 0;
+  for (guint i = 0; i < f->messages->len; i++)
+    if (strstr (f->messages->pdata[i], quoted) != NULL)
+      n++;
+  return n;
+}
+
+/* Issue 16: a header is recognised by its shape, not by how many of its
+ * names are known; each unknown name is warned about once, its column
+ * carried past, and the lines after it parse. */
+static void
+test_header_shape (Fixture *f, gconstpointer data)
+{
+  /* Only unknown names (the old rule read this as a record, then every
+   * line after it as malformed). */
+  g_assert_cmpint (feed_ok (f, "next-hop-thing other-new-field third-one"), ==,
+                   VPC_LINE_HEADER);
+  g_assert_cmpuint (f->messages->len, ==, 3);
+  g_assert_cmpuint (warnings_naming (f, "next-hop-thing"), ==, 1);
+  g_assert_cmpint (feed_ok (f, "eni-0a1b 10.0.0.1 x"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->record.present, ==, 0);
+  g_assert_cmpint (feed_ok (f, "eni-0a1c 10.0.0.2 y"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->messages->len, ==, 3);
+
+  /* A v5 header with names AWS may add later: one warning each. */
+  vpc_parser_begin_input (f->parser);
+  g_assert_cmpint (feed_ok (f, "version srcaddr future-field dstaddr another-field action "
+                               "future-field"),
+                   ==, VPC_LINE_HEADER);
+  g_assert_cmpuint (f->messages->len, ==, 5);
+  g_assert_cmpuint (warnings_naming (f, "future-field"), ==, 1);
+  g_assert_cmpuint (warnings_naming (f, "another-field"), ==, 1);
+  g_assert_cmpint (feed_ok (f, "5 10.0.0.1 abc 10.0.0.2 - ACCEPT 7"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_DSTADDR].addr.bytes[3], ==, 2);
+
+  /* A line of lower-case words that the columns in force read is a
+   * record (free-text fields), not a header. */
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_parser_set_format (f->parser, "ecs-cluster-name ecs-service-name", &error));
+  g_assert_cmpint (feed_ok (f, "prod web-frontend"), ==, VPC_LINE_RECORD);
+  g_assert_true (vpc_record_has (&f->record, VPC_FIELD_ECS_SERVICE_NAME));
+  g_assert_cmpint (feed_ok (f, "prod web-frontend extra"), ==, VPC_LINE_HEADER);
 }
 
 static void
@@ -358,6 +410,7 @@ main (int argc, char **argv)
   ADD ("/parser/bad-lines", test_bad_lines);
   ADD ("/parser/crlf-and-blank", test_crlf_and_blank);
   ADD ("/parser/headers", test_headers);
+  ADD ("/parser/header-shape", test_header_shape);
   ADD ("/parser/format-option", test_format_option);
   ADD ("/parser/padded-line", test_padded_line);
   ADD ("/parser/refused-field-list-frees", test_refused_field_list_frees);
