@@ -976,6 +976,10 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
                 if col not in FIELDS or tok == "-":
                     continue
                 values[col] = check_value(col, tok)
+            # one packet, one IP version: a mixed pair is no flow
+            for a, b in (("srcaddr", "dstaddr"), ("pkt-srcaddr", "pkt-dstaddr")):
+                if a in values and b in values and values[a].version != values[b].version:
+                    raise Malformed(f"{a} and {b} are of different address families")
         except Malformed as e:
             st["malformed"] += 1
             malformed.append((path, lineno, str(e)))

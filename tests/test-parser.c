@@ -73,7 +73,8 @@ test_field_lookup (void)
   g_assert_cmpint (vpc_field_lookup ("srcaddr", 7), ==, VPC_FIELD_SRCADDR);
   g_assert_cmpint (vpc_field_lookup ("PKT_SRCADDR", 11), ==, VPC_FIELD_PKT_SRCADDR);
   g_assert_cmpint (vpc_field_lookup ("Log-Status", 10), ==, VPC_FIELD_LOG_STATUS);
-  g_assert_cmpint (vpc_field_lookup ("tgw-id", 6), ==, VPC_FIELD_UNKNOWN);
+  g_assert_cmpint (vpc_field_lookup ("tgw-id", 6), ==, VPC_FIELD_TGW_ID);
+  g_assert_cmpint (vpc_field_lookup ("next-hop", 8), ==, VPC_FIELD_UNKNOWN);
   g_assert_cmpint (vpc_field_lookup ("srcaddrx", 8), ==, VPC_FIELD_UNKNOWN);
   /* Every table entry is found by its own name and has the right id. */
   for (guint i = 0; i < VPC_FIELD_COUNT; i++)
@@ -217,16 +218,16 @@ static void
 test_headers (Fixture *f, gconstpointer data)
 {
   /* Upper case and underscores, unknown columns carried past with one warning. */
-  g_assert_cmpint (feed_ok (f, "VERSION Account_ID tgw-id SRCADDR bogus-field"), ==,
+  g_assert_cmpint (feed_ok (f, "VERSION Account_ID new-field SRCADDR bogus-field"), ==,
                    VPC_LINE_HEADER);
   g_assert_cmpuint (f->messages->len, ==, 2);
-  g_assert_nonnull (strstr (f->messages->pdata[0], "'tgw-id'"));
-  feed_ok (f, "5 123 tgw-0abc 10.0.0.9 whatever");
+  g_assert_nonnull (strstr (f->messages->pdata[0], "'new-field'"));
+  feed_ok (f, "5 123 x-0abc 10.0.0.9 whatever");
   g_assert_cmpuint (f->record.present, ==,
                     (1u << VPC_FIELD_VERSION) | (1u << VPC_FIELD_ACCOUNT_ID)
                         | (1u << VPC_FIELD_SRCADDR));
   /* The same unknown names again: no new warning. */
-  feed_ok (f, "version account-id tgw-id srcaddr bogus-field");
+  feed_ok (f, "version account-id new-field srcaddr bogus-field");
   g_assert_cmpuint (f->messages->len, ==, 2);
 
   /* A header may come back mid-stream with other columns. */
@@ -315,6 +316,26 @@ test_header_shape (Fixture *f, gconstpointer data)
   g_assert_cmpint (feed_ok (f, "prod web-frontend extra"), ==, VPC_LINE_HEADER);
 }
 
+/* Issue 16: a source and destination of different families are refused. */
+static void
+test_mixed_families (Fixture *f, gconstpointer data)
+{
+  g_autofree char *m1 = feed_bad (
+      f, "2 123456789010 eni-1 10.0.0.1 2001:db8::1 1 2 6 1 1 1 1 ACCEPT OK", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m1, "different address families"));
+  g_autofree char *m2 = feed_bad (
+      f, "2 123456789010 eni-1 2001:db8::1 10.0.0.1 1 2 6 1 1 1 1 ACCEPT OK", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m2, "IPv6 and IPv4"));
+  g_assert_cmpint (feed_ok (f, "srcaddr dstaddr pkt-srcaddr pkt-dstaddr"), ==, VPC_LINE_HEADER);
+  g_autofree char *m3 = feed_bad (f, "10.0.0.1 10.0.0.2 10.0.0.1 ::1", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m3, "pkt-srcaddr and pkt-dstaddr"));
+  /* Interface and packet addresses may differ in family (NAT64). */
+  g_assert_cmpint (feed_ok (f, "10.0.0.1 10.0.0.2 64:ff9b::a00:1 64:ff9b::a00:2"), ==,
+                   VPC_LINE_RECORD);
+  /* One address alone is no mixture. */
+  g_assert_cmpint (feed_ok (f, "10.0.0.1 - ::1 -"), ==, VPC_LINE_RECORD);
+}
+
 static void
 test_format_option (Fixture *f, gconstpointer data)
 {
@@ -373,8 +394,8 @@ test_padded_line (Fixture *f, gconstpointer data)
 static void
 test_refused_field_list_frees (Fixture *f, gconstpointer data)
 {
-  static const char *const refused[] = { "tgw-id x-y srcaddr srcaddr", "tgw-id 9x",
-                                         "tgw-id ${srcaddr" };
+  static const char *const refused[] = { "new-field x-y srcaddr srcaddr", "new-field 9x",
+                                         "new-field ${srcaddr" };
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       VpcFieldId columns[VPC_MAX_COLUMNS];
@@ -388,9 +409,9 @@ test_refused_field_list_frees (Fixture *f, gconstpointer data)
         g_assert_null (unknown[c]);
     }
   /* Through the parser: a header line and --format. */
-  g_free (feed_bad (f, "tgw-id srcaddr srcaddr", VPC_ERROR_HEADER));
+  g_free (feed_bad (f, "new-field srcaddr srcaddr", VPC_ERROR_HEADER));
   g_autoptr (GError) error = NULL;
-  g_assert_false (vpc_parser_set_format (f->parser, "${tgw-id} ${srcaddr} ${srcaddr}", &error));
+  g_assert_false (vpc_parser_set_format (f->parser, "${tgw-id} ${new-field} ${srcaddr} ${srcaddr}", &error));
   g_assert_error (error, VPC_ERROR, VPC_ERROR_HEADER);
   /* Nothing was warned about: the names were never in force. */
   g_assert_cmpuint (f->messages->len, ==, 0);
@@ -411,6 +432,7 @@ main (int argc, char **argv)
   ADD ("/parser/crlf-and-blank", test_crlf_and_blank);
   ADD ("/parser/headers", test_headers);
   ADD ("/parser/header-shape", test_header_shape);
+  ADD ("/parser/mixed-families", test_mixed_families);
   ADD ("/parser/format-option", test_format_option);
   ADD ("/parser/padded-line", test_padded_line);
   ADD ("/parser/refused-field-list-frees", test_refused_field_list_frees);

@@ -241,8 +241,7 @@ format_names_known (const char *format, GError **error)
   gboolean known = TRUE;
   for (guint i = 0; i < n; i++)
     {
-      if (known && unknown[i] != NULL
-          && !vpc_field_is_known_unparsed (unknown[i], strlen (unknown[i])))
+      if (known && unknown[i] != NULL)
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                        "--format: unknown field '%s' (column %u); the fields are listed in "
@@ -441,6 +440,23 @@ ok:
   return TRUE;
 }
 
+/* A packet has one IP version: a source and destination of different
+ * families are no flow AWS could have seen, and no IPFIX record could
+ * carry them consistently (one ipVersion, one family per flow key).  Such
+ * a line is malformed.  (srcaddr and pkt-srcaddr may differ: NAT64.) */
+static gboolean
+addresses_agree (const VpcRecord *record, VpcFieldId src, VpcFieldId dst, GError **error)
+{
+  if (!vpc_record_has (record, src) || !vpc_record_has (record, dst)
+      || record->value[src].addr.family == record->value[dst].addr.family)
+    return TRUE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+               "%s and %s are of different address families (IPv%u and IPv%u)",
+               vpc_field_info (src)->name, vpc_field_info (dst)->name,
+               record->value[src].addr.family, record->value[dst].addr.family);
+  return FALSE;
+}
+
 /* The record part of vpc_parser_feed(): the line from p to end (trimmed). */
 static gboolean
 parse_record (VpcParser *parser, char *p, char *end, VpcRecord *record, GError **error)
@@ -476,7 +492,8 @@ parse_record (VpcParser *parser, char *p, char *end, VpcRecord *record, GError *
                    parser->n_columns, column);
       return FALSE;
     }
-  return TRUE;
+  return addresses_agree (record, VPC_FIELD_SRCADDR, VPC_FIELD_DSTADDR, error)
+         && addresses_agree (record, VPC_FIELD_PKT_SRCADDR, VPC_FIELD_PKT_DSTADDR, error);
 }
 
 gboolean
