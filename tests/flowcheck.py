@@ -109,7 +109,30 @@ FIELDS = {
     "reject-reason": ("str", None),
     "resource-id": ("str", None),
     "encryption-status": ("uint", U8),
+    # Transit Gateway flow logs (AWS Transit Gateway guide, "Available fields")
+    "resource-type": ("str", None),
+    "tgw-id": ("str", None),
+    "tgw-attachment-id": ("str", None),
+    "tgw-src-vpc-account-id": ("str", None),
+    "tgw-dst-vpc-account-id": ("str", None),
+    "tgw-src-vpc-id": ("str", None),
+    "tgw-dst-vpc-id": ("str", None),
+    "tgw-src-subnet-id": ("str", None),
+    "tgw-dst-subnet-id": ("str", None),
+    "tgw-src-eni": ("str", None),
+    "tgw-dst-eni": ("str", None),
+    "tgw-src-az-id": ("str", None),
+    "tgw-dst-az-id": ("str", None),
+    "tgw-pair-attachment-id": ("str", None),
+    "packets-lost-no-route": ("uint", U64),
+    "packets-lost-blackhole": ("uint", U64),
+    "packets-lost-mtu-exceeded": ("uint", U64),
+    "packets-lost-ttl-expired": ("uint", U64),
 }
+
+# exported together: when a record has one, all four go out (a missing one as 0)
+PACKETS_LOST = ("packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded",
+                "packets-lost-ttl-expired")
 
 DEFAULT_FORMAT = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol "
                   "packets bytes start end action log-status").split()
@@ -168,7 +191,27 @@ ENTERPRISE = [  # id, name, kind, VPC field
     (24, "awsResourceId", "str", "resource-id"),
     (25, "awsEncryptionStatus", "uint", "encryption-status"),
     (26, "awsTrafficType", "str", None),  # from "type" when not IPv4/IPv6
+    (27, "awsResourceType", "str", "resource-type"),
+    (28, "awsTgwId", "str", "tgw-id"),
+    (29, "awsTgwAttachmentId", "str", "tgw-attachment-id"),
+    (30, "awsTgwSrcVpcAccountId", "str", "tgw-src-vpc-account-id"),
+    (31, "awsTgwDstVpcAccountId", "str", "tgw-dst-vpc-account-id"),
+    (32, "awsTgwSrcVpcId", "str", "tgw-src-vpc-id"),
+    (33, "awsTgwDstVpcId", "str", "tgw-dst-vpc-id"),
+    (34, "awsTgwSrcSubnetId", "str", "tgw-src-subnet-id"),
+    (35, "awsTgwDstSubnetId", "str", "tgw-dst-subnet-id"),
+    (36, "awsTgwSrcEni", "str", "tgw-src-eni"),
+    (37, "awsTgwDstEni", "str", "tgw-dst-eni"),
+    (38, "awsTgwSrcAzId", "str", "tgw-src-az-id"),
+    (39, "awsTgwDstAzId", "str", "tgw-dst-az-id"),
+    (40, "awsTgwPairAttachmentId", "str", "tgw-pair-attachment-id"),
+    (41, "awsPacketsLostNoRoute", "uint", None),  # the four: see PACKETS_LOST
+    (42, "awsPacketsLostBlackhole", "uint", None),
+    (43, "awsPacketsLostMtuExceeded", "uint", None),
+    (44, "awsPacketsLostTtlExpired", "uint", None),
 ]
+PACKETS_LOST_ELEMENTS = ("awsPacketsLostNoRoute", "awsPacketsLostBlackhole",
+                         "awsPacketsLostMtuExceeded", "awsPacketsLostTtlExpired")
 for _id, _name, _kind, _field in ENTERPRISE:
     ELEMENTS[(PEN, _id)] = (_name, _kind)
 NAME_TO_KEY = {name: key for key, (name, _kind) in ELEMENTS.items()}
@@ -339,6 +382,9 @@ def expected_record(values, swap):
     for field, name in FIELD_TO_ENTERPRISE.items():
         if field in values:
             rec[name] = values[field]
+    if any(f in values for f in PACKETS_LOST):
+        for field, name in zip(PACKETS_LOST, PACKETS_LOST_ELEMENTS):
+            rec[name] = values.get(field, 0)
     return rec
 
 
