@@ -996,6 +996,7 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
     st["truncated"] = truncated
     st["container"] = container
     cols = list(fmt_cols)
+    seen_line = [False]  # a non-blank line of this input was read
 
     def record(lineno, line, headers_ok, stream):
         nonlocal cols
@@ -1005,10 +1006,13 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
             st["blank"] += 1
             return
         shape, known = header_shape(tokens) if headers_ok else (False, 0)
-        # a line of unknown lower-case words only is a header when the
-        # columns in force cannot read it as a record (free-text fields)
-        if shape and (known > 0 or len(to_bytes(line)) > MAX_LINE
-                      or not reads_as_record(tokens, cols)):
+        first_line = not seen_line[0]
+        seen_line[0] = True
+        # a line of unknown lower-case words only is a header only as the
+        # first line of the input, and when the columns in force cannot read
+        # it as a record (free-text fields)
+        if shape and (known > 0 or (first_line and (len(to_bytes(line)) > MAX_LINE
+                                                   or not reads_as_record(tokens, cols)))):
             st["headers"] += 1
             cols = [normalize_name(t) for t in tokens]
             return

@@ -313,7 +313,15 @@ test_header_shape (Fixture *f, gconstpointer data)
   g_assert_true (vpc_parser_set_format (f->parser, "ecs-cluster-name ecs-service-name", &error));
   g_assert_cmpint (feed_ok (f, "prod web-frontend"), ==, VPC_LINE_RECORD);
   g_assert_true (vpc_record_has (&f->record, VPC_FIELD_ECS_SERVICE_NAME));
+  /* Past the first line, unknown words alone are no header: a stray
+   * sentence is a malformed line, the columns stay. */
+  g_free (feed_bad (f, "this is not a flow record", VPC_ERROR_MALFORMED));
+  g_assert_cmpint (feed_ok (f, "dev api"), ==, VPC_LINE_RECORD);
+  /* As the first line of an input, they are its header. */
+  vpc_parser_begin_input (f->parser);
   g_assert_cmpint (feed_ok (f, "prod web-frontend extra"), ==, VPC_LINE_HEADER);
+  /* A header with a known name is a header anywhere. */
+  g_assert_cmpint (feed_ok (f, "srcaddr other-new-field"), ==, VPC_LINE_HEADER);
 }
 
 /* Issue 16: a source and destination of different families are refused. */

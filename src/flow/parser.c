@@ -14,6 +14,7 @@ struct VpcParser {
   VpcFieldId columns[VPC_MAX_COLUMNS];      /* in force for the current input */
   guint n_columns;
   GHashTable *warned_unknown;               /* lower-cased unknown names already reported */
+  gboolean seen_line;                       /* a non-blank line of this input was fed */
 };
 
 static gboolean
@@ -274,6 +275,7 @@ vpc_parser_begin_input (VpcParser *parser)
 {
   memcpy (parser->columns, parser->base_columns, parser->n_base * sizeof parser->columns[0]);
   parser->n_columns = parser->n_base;
+  parser->seen_line = FALSE;
 }
 
 guint
@@ -515,12 +517,17 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
       return TRUE;
     }
   guint known_names;
+  gboolean first_line = !parser->seen_line;
+  parser->seen_line = TRUE;
   if (g_ascii_isalpha (*p) && line_has_header_shape (p, (gsize) (end - p), &known_names)
       /* A line of lower-case words only, none a field name, could be a
-       * record of free-text fields (an ECS service name, say): it is a
-       * header only when the columns in force cannot read it. */
-      && (known_names > 0 || whole_len > VPC_MAX_LINE_LENGTH
-          || !parse_record (parser, p, end, record, NULL)))
+       * record of free-text fields (an ECS service name, say) or a stray
+       * sentence: it is a header only as the first line of an input (where
+       * AWS writes the header), and only when the columns in force cannot
+       * read it. */
+      && (known_names > 0
+          || (first_line
+              && (whole_len > VPC_MAX_LINE_LENGTH || !parse_record (parser, p, end, record, NULL)))))
     {
       if (!parser_set_columns (parser, p, (gsize) (end - p), FALSE, parser->columns,
                                &parser->n_columns, error))
