@@ -394,9 +394,25 @@ def expected_record(values, swap):
 
 # Directory walks (the containers contract): these suffixes, and names without
 # any extension (Firehose objects); hidden files and other names are skipped.
-# vpc2ipfix also takes *.parquet, which this oracle does not read: Parquet
-# inputs are checked against their text twins (tests/e2e-parquet.sh).
-TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt", ".json", ".b64")
+# Parquet inputs (recognised by their magic) are read by DuckDB, an independent
+# reader, through tests/parquet/parquet-to-text.mjs (Debian 12 packages no
+# Parquet library for Python): node and tests/node_modules (npm ci) are needed.
+TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt", ".json", ".b64", ".parquet")
+PARQUET_MAGIC = b"PAR1"
+PARQUET_TO_TEXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parquet",
+                               "parquet-to-text.mjs")
+
+
+def parquet_text(path):
+    """A Parquet file as flow-log text (header line, rows, null as '-'), by DuckDB."""
+    try:
+        p = subprocess.run(["node", PARQUET_TO_TEXT, path], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SystemExit(f"flowcheck: {path}: cannot run node for Parquet: {e}") from None
+    if p.returncode != 0:
+        raise SystemExit(f"flowcheck: {path}: parquet-to-text.mjs failed: "
+                         f"{p.stderr.decode(errors='replace').strip()}")
+    return p.stdout
 
 
 def taken_name(entry):
@@ -1095,6 +1111,13 @@ def parse_inputs(paths, fmt_cols, swap, stdin_file=None, allow_truncated=False,
     records, stats, malformed = [], [], []
     for path in paths:
         data, truncated = read_bytes(path, stdin_file, allow_truncated)
+        if data[:4] == PARQUET_MAGIC and path != "-":
+            r, st, m = parse_data(parquet_text(path), path, "text", fmt_cols, swap)
+            st["container"] = "parquet"
+            records += r
+            stats.append(st)
+            malformed += m
+            continue
         container = detect_container(data) if input_format == "auto" else input_format
         stream = export_stream(path) if container == "cloudwatch-export" else None
         r, st, m = parse_data(data, path, container, fmt_cols, swap, truncated, stream)
