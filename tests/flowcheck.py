@@ -1694,7 +1694,7 @@ def selftest_containers(expect):
     expect("export_stream", export_stream("/x/task/eni-0a1b-all/000000.gz"), "eni-0a1b-all")
     for name, want in (("a.log", True), ("a.log.gz", True), ("a.json", True), ("a.b64", True),
                        ("vpc-flows-1-2026-11-20-00-00-00-6f1c2a3b", True), ("README.md", False),
-                       ("a.parquet", False)):
+                       ("a.parquet", True)):
         expect(f"taken_name({name})", taken_name(name), want)
     expect("b64decode unpadded", b64decode("QUI"), b"AB")
 
