@@ -225,6 +225,8 @@ FIXED_LENGTH = {"octetDeltaCount": 8, "packetDeltaCount": 8, "forwardingStatus":
 # a record line longer than this cannot fit one IPFIX record (strings are at
 # most 65535 bytes, a message too): the line is malformed
 MAX_LINE = 60000
+# the reader's limit: a longer line is malformed before the parser sees it
+READER_MAX_LINE = 1024 * 1024
 MS_THRESHOLD = 100000000000  # start/end at or above this are milliseconds already
 NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 DIGITS = re.compile(r"^[0-9]+$")
@@ -1023,12 +1025,14 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
             return
         shape, known = header_shape(tokens) if headers_ok else (False, 0)
         first_line = not seen_line[0]
-        seen_line[0] = True
+        nbytes = len(to_bytes(line))
+        if nbytes <= READER_MAX_LINE:  # longer ones never reach vpc2ipfix's parser
+            seen_line[0] = True
         # a line of unknown lower-case words only is a header only as the
-        # first line of the input, and when the columns in force cannot read
-        # it as a record (free-text fields)
-        if shape and (known > 0 or (first_line and (len(to_bytes(line)) > MAX_LINE
-                                                   or not reads_as_record(tokens, cols)))):
+        # first line of the input, not longer than a record may be, and when
+        # the columns in force cannot read it as a record (free-text fields)
+        if shape and (known > 0 or (first_line and nbytes <= MAX_LINE
+                                    and not reads_as_record(tokens, cols))):
             st["headers"] += 1
             cols = [normalize_name(t) for t in tokens]
             return

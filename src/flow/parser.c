@@ -526,8 +526,8 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
        * AWS writes the header), and only when the columns in force cannot
        * read it. */
       && (known_names > 0
-          || (first_line
-              && (whole_len > VPC_MAX_LINE_LENGTH || !parse_record (parser, p, end, record, NULL)))))
+          || (first_line && whole_len <= VPC_MAX_LINE_LENGTH
+              && !parse_record (parser, p, end, record, NULL))))
     {
       if (!parser_set_columns (parser, p, (gsize) (end - p), FALSE, parser->columns,
                                &parser->n_columns, error))
