@@ -47,15 +47,26 @@ for name in brand-new-field another-new-field; do
 done
 
 # --- the same records in every container (header-less: --format) ----------------
+# (the log stream, an attachment ID, names the interface: the flows are those of
+# the text plus interfaceName and its index, which the oracle checks)
 container() {
-    convert_check "Transit Gateway, $1" "--format=$TGW" -- "$2"
+    convert_check "Transit Gateway, $1" "--format=$TGW" -- "$3"
+    if [ -s "$_stats" ]; then
+        expect_grep "\"container\": \"$2\"" "$_stats" "Transit Gateway, $1: detected as $2"
+    fi
 }
-container "CloudWatch export tree" "$G/containers/cwl-export"
-container "filter-log-events pages" "$G/containers/cwl-filter-log-events.json"
-container "subscription payloads" "$G/containers/cwl-subscription.b64"
-container "Firehose object" "$G/containers/firehose"
-flowcheck "Transit Gateway Firehose object: the flows of the text (tshark)" --ipfix "$_out" \
-    --same-flows "$WORK/tgw.ipfix"
+C=$G/containers
+container "CloudWatch export tree" cloudwatch-export "$C/cwl-export"
+container "filter-log-events pages" json "$C/cwl-filter-log-events.json"
+container "get-log-events pages" json "$C/cwl-get-log-events.json"
+container "events array" json "$C/cwl-events-array.json"
+container "subscription payloads" base64 "$C/cwl-subscription.b64"
+container "Lambda events" json "$C/cwl-lambda-event.json"
+container "Kinesis event" json "$C/kinesis-event.json"
+container "Firehose object" json "$C/firehose"
+flowcheck "Transit Gateway Firehose object (no stream): the flows of the text (tshark)" \
+    --ipfix "$_out" --same-flows "$WORK/tgw.ipfix"
+container "Firehose object of subscription messages" json "$C/firehose-cwl.gz"
 
 # --- source and destination of different address families -----------------------
 {

@@ -32,9 +32,9 @@ Files:
   tgw/tgw-new-names.log
                    the same records after a header with two names AWS does
                    not document (carried past with a warning each)
-  tgw/containers/  the same records, header-less (--format), as a CloudWatch
-                   export tree, filter-log-events pages, subscription
-                   payloads and a Firehose object
+  tgw/containers/  the same records, header-less (--format), in every container
+                   of containers/ (the same names), one log stream per
+                   attachment
   AWSLogs/...      an S3-like tree: three objects of one day + README.md (not a
                    flow log, and a name a directory walk skips)
 
@@ -607,11 +607,8 @@ def filter_pages(ev, events, sizes):
     return pages
 
 
-def containers(outdir):
-    records = default_v2_lines()[1:]
-    ev = Events(records)
-    base = "containers"
-
+def every_container(outdir, base, records, ev, page_sizes):
+    """The records in every CloudWatch Logs and Firehose container, under base."""
     # create-export-task: <prefix>/<task-id>/<stream>/000000.gz
     task = "4a1b2c3d-5e6f-4071-8293-a4b5c6d7e8f9"
     for stream in ev.streams:
@@ -620,8 +617,8 @@ def containers(outdir):
                     gz("".join(lines).encode()))
 
     # aws logs filter-log-events, paged by hand: three outputs one after the other
-    pages = filter_pages(ev, ev.by_time(), [9, 9])
-    assert len(pages) == 3
+    pages = filter_pages(ev, ev.by_time(), page_sizes)
+    assert len(pages) == len(page_sizes) + 1
     write_bytes(outdir, f"{base}/cwl-filter-log-events.json",
                 "".join(pretty(p) for p in pages).encode())
 
@@ -680,6 +677,13 @@ def containers(outdir):
     members = [gz(compact(ev.control_message()).encode())]
     members += [gz(compact(ev.data_message(s)).encode()) for s in ev.streams]
     write_bytes(outdir, f"{base}/firehose-cwl.gz", b"".join(members))
+
+
+def containers(outdir):
+    records = default_v2_lines()[1:]
+    ev = Events(records)
+    base = "containers"
+    every_container(outdir, base, records, ev, [9, 9])
 
     # No interface-id in the format: the log stream names the interface.  The
     # records of eni-0c0ffee0ddba11000 go to a stream that is not an ENI name.
@@ -837,20 +841,7 @@ def tgw(outdir):
     records = lines[1:]
     att_index = TGW_ORDER.index("tgw-attachment-id")
     ev = Events(records, lambda i, f: f[att_index], seed=7, start_index=TGW_START)
-    base = "tgw/containers"
-    task = "7b1c2d3e-4f50-4617-8293-a4b5c6d7e8f0"
-    for stream in ev.streams:
-        ls = [f"{iso(e['timestamp'] // 1000)} {e['message']}\n" for e in ev.of_stream(stream)]
-        write_bytes(outdir, f"{base}/cwl-export/{task}/{stream}/000000.gz", gz("".join(ls).encode()))
-    pages = filter_pages(ev, ev.by_time(), [4, 4])
-    write_bytes(outdir, f"{base}/cwl-filter-log-events.json",
-                "".join(pretty(p) for p in pages).encode())
-    sub = [b64gz(ev.control_message())] + [b64gz(ev.data_message(s)) for s in ev.streams]
-    write_bytes(outdir, f"{base}/cwl-subscription.b64", "".join(l + "\n" for l in sub).encode())
-    write_bytes(outdir, f"{base}/firehose/2026/11/20/04/"
-                "tgw-flows-1-2026-11-20-04-00-00-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                "".join(compact({"message": r}) for r in records).encode())
-
+    every_container(outdir, "tgw/containers", records, ev, [4, 4])
 
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
