@@ -316,6 +316,7 @@ def check_sequences(dump, rep):
 
 
 ENTERPRISE_TYPES = {"uint": 1, "str": 13}   # unsigned8, string (RFC 5610 / IANA)
+# (the Transit Gateway packet-loss counters are unsigned64, 4)
 
 
 def check_options(dump, expected, rep, notes, want_table):
@@ -346,7 +347,7 @@ def check_options(dump, expected, rep, notes, want_table):
                 if name != known[0]:
                     rep.error(f"{d.where}: element {pen}/{num} named {name!r}, expected "
                               f"{known[0]!r}")
-                want = ENTERPRISE_TYPES.get(known[1])
+                want = 4 if known[0] in fc.PACKETS_LOST_ELEMENTS else ENTERPRISE_TYPES.get(known[1])
                 if want is not None and r.get("informationElementDataType") != want:
                     rep.error(f"{d.where}: element {known[0]} has data type "
                               f"{r.get('informationElementDataType')!r}, expected {want}")

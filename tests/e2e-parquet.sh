@@ -42,7 +42,18 @@ parquet_twin() {
         --same-flows "$WORK/$3.text.ipfix"
     same_totals "$1: the same counts as its text twin (every row accounted for)" \
         "$_o.json" "$WORK/$3.text.json" total
+    # The oracle reads the Parquet itself, through DuckDB (tests/parquet/parquet-to-text.mjs).
+    if [ "$HAVE_DUCKDB" = yes ]; then
+        flowcheck "$1: every record and element against the oracle (DuckDB reads it)" \
+            --ipfix "$_o.ipfix" --stats "$_o.json" "$2"
+    else
+        skip "$1: the oracle reading Parquet (tests/node_modules missing: cd tests && npm ci)"
+    fi
 }
+HAVE_DUCKDB=no
+if [ -d "$srcdir/node_modules/@duckdb/node-api" ] && command -v node >/dev/null 2>&1; then
+    HAVE_DUCKDB=yes
+fi
 n=0
 for f in "$P"/*.parquet; do
     name=$(basename "$f")

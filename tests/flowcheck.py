@@ -109,7 +109,30 @@ FIELDS = {
     "reject-reason": ("str", None),
     "resource-id": ("str", None),
     "encryption-status": ("uint", U8),
+    # Transit Gateway flow logs (AWS Transit Gateway guide, "Available fields")
+    "resource-type": ("str", None),
+    "tgw-id": ("str", None),
+    "tgw-attachment-id": ("str", None),
+    "tgw-src-vpc-account-id": ("str", None),
+    "tgw-dst-vpc-account-id": ("str", None),
+    "tgw-src-vpc-id": ("str", None),
+    "tgw-dst-vpc-id": ("str", None),
+    "tgw-src-subnet-id": ("str", None),
+    "tgw-dst-subnet-id": ("str", None),
+    "tgw-src-eni": ("str", None),
+    "tgw-dst-eni": ("str", None),
+    "tgw-src-az-id": ("str", None),
+    "tgw-dst-az-id": ("str", None),
+    "tgw-pair-attachment-id": ("str", None),
+    "packets-lost-no-route": ("uint", U64),
+    "packets-lost-blackhole": ("uint", U64),
+    "packets-lost-mtu-exceeded": ("uint", U64),
+    "packets-lost-ttl-expired": ("uint", U64),
 }
+
+# exported together: when a record has one, all four go out (a missing one as 0)
+PACKETS_LOST = ("packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded",
+                "packets-lost-ttl-expired")
 
 DEFAULT_FORMAT = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol "
                   "packets bytes start end action log-status").split()
@@ -168,7 +191,27 @@ ENTERPRISE = [  # id, name, kind, VPC field
     (24, "awsResourceId", "str", "resource-id"),
     (25, "awsEncryptionStatus", "uint", "encryption-status"),
     (26, "awsTrafficType", "str", None),  # from "type" when not IPv4/IPv6
+    (27, "awsResourceType", "str", "resource-type"),
+    (28, "awsTgwId", "str", "tgw-id"),
+    (29, "awsTgwAttachmentId", "str", "tgw-attachment-id"),
+    (30, "awsTgwSrcVpcAccountId", "str", "tgw-src-vpc-account-id"),
+    (31, "awsTgwDstVpcAccountId", "str", "tgw-dst-vpc-account-id"),
+    (32, "awsTgwSrcVpcId", "str", "tgw-src-vpc-id"),
+    (33, "awsTgwDstVpcId", "str", "tgw-dst-vpc-id"),
+    (34, "awsTgwSrcSubnetId", "str", "tgw-src-subnet-id"),
+    (35, "awsTgwDstSubnetId", "str", "tgw-dst-subnet-id"),
+    (36, "awsTgwSrcEni", "str", "tgw-src-eni"),
+    (37, "awsTgwDstEni", "str", "tgw-dst-eni"),
+    (38, "awsTgwSrcAzId", "str", "tgw-src-az-id"),
+    (39, "awsTgwDstAzId", "str", "tgw-dst-az-id"),
+    (40, "awsTgwPairAttachmentId", "str", "tgw-pair-attachment-id"),
+    (41, "awsPacketsLostNoRoute", "uint", None),  # the four: see PACKETS_LOST
+    (42, "awsPacketsLostBlackhole", "uint", None),
+    (43, "awsPacketsLostMtuExceeded", "uint", None),
+    (44, "awsPacketsLostTtlExpired", "uint", None),
 ]
+PACKETS_LOST_ELEMENTS = ("awsPacketsLostNoRoute", "awsPacketsLostBlackhole",
+                         "awsPacketsLostMtuExceeded", "awsPacketsLostTtlExpired")
 for _id, _name, _kind, _field in ENTERPRISE:
     ELEMENTS[(PEN, _id)] = (_name, _kind)
 NAME_TO_KEY = {name: key for key, (name, _kind) in ELEMENTS.items()}
@@ -182,6 +225,8 @@ FIXED_LENGTH = {"octetDeltaCount": 8, "packetDeltaCount": 8, "forwardingStatus":
 # a record line longer than this cannot fit one IPFIX record (strings are at
 # most 65535 bytes, a message too): the line is malformed
 MAX_LINE = 60000
+# the reader's limit: a longer line is malformed before the parser sees it
+READER_MAX_LINE = 1024 * 1024
 MS_THRESHOLD = 100000000000  # start/end at or above this are milliseconds already
 NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 DIGITS = re.compile(r"^[0-9]+$")
@@ -203,12 +248,43 @@ def normalize_name(tok):
     return tok.lower().replace("_", "-")
 
 
+# values AWS writes that are words without digits: never header names
+VALUE_WORDS = {"accept", "reject", "ok", "nodata", "skipdata", "ingress", "egress", "efa",
+               "transitgateway", "wavelength", "outpost", "localzone", "unknown"}
+NAME_SHAPE = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
+LOWER_NAME_SHAPE = re.compile(r"^[a-z][a-z_-]*$")
+
+
+def header_shape(tokens):
+    """(every token a field name, how many are known names): a known name in
+    any case, or a lower-case word of letters, '-', '_' that is no value word;
+    no AWS field name has a digit."""
+    known = 0
+    for t in tokens:
+        if not NAME_SHAPE.match(t):
+            return False, 0
+        if normalize_name(t) in FIELDS:
+            known += 1
+        elif not LOWER_NAME_SHAPE.match(t) or t.lower() in VALUE_WORDS:
+            return False, 0
+    return bool(tokens), known
+
+
 def is_header(tokens):
-    """Field names, not values: every token is a name, at least half known."""
-    if not tokens or not all(NAME_CHARS.match(t) for t in tokens):
+    """The shape alone (what vpc_parser_line_is_header says)."""
+    return header_shape(tokens)[0]
+
+
+def reads_as_record(tokens, cols):
+    if len(tokens) != len(cols):
         return False
-    known = sum(1 for t in tokens if normalize_name(t) in FIELDS)
-    return known * 2 >= len(tokens)
+    try:
+        for col, tok in zip(cols, tokens):
+            if col in FIELDS and tok != "-":
+                check_value(col, tok)
+    except Malformed:
+        return False
+    return True
 
 
 def parse_format(text):
@@ -308,6 +384,9 @@ def expected_record(values, swap):
     for field, name in FIELD_TO_ENTERPRISE.items():
         if field in values:
             rec[name] = values[field]
+    if any(f in values for f in PACKETS_LOST):
+        for field, name in zip(PACKETS_LOST, PACKETS_LOST_ELEMENTS):
+            rec[name] = values.get(field, 0)
     return rec
 
 
@@ -317,9 +396,25 @@ def expected_record(values, swap):
 
 # Directory walks (the containers contract): these suffixes, and names without
 # any extension (Firehose objects); hidden files and other names are skipped.
-# vpc2ipfix also takes *.parquet, which this oracle does not read: Parquet
-# inputs are checked against their text twins (tests/e2e-parquet.sh).
-TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt", ".json", ".b64")
+# Parquet inputs (recognised by their magic) are read by DuckDB, an independent
+# reader, through tests/parquet/parquet-to-text.mjs (Debian 12 packages no
+# Parquet library for Python): node and tests/node_modules (npm ci) are needed.
+TAKEN_SUFFIXES = (".log", ".log.gz", ".gz", ".txt", ".json", ".b64", ".parquet")
+PARQUET_MAGIC = b"PAR1"
+PARQUET_TO_TEXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parquet",
+                               "parquet-to-text.mjs")
+
+
+def parquet_text(path):
+    """A Parquet file as flow-log text (header line, rows, null as '-'), by DuckDB."""
+    try:
+        p = subprocess.run(["node", PARQUET_TO_TEXT, path], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SystemExit(f"flowcheck: {path}: cannot run node for Parquet: {e}") from None
+    if p.returncode != 0:
+        raise SystemExit(f"flowcheck: {path}: parquet-to-text.mjs failed: "
+                         f"{p.stderr.decode(errors='replace').strip()}")
+    return p.stdout
 
 
 def taken_name(entry):
@@ -919,6 +1014,7 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
     st["truncated"] = truncated
     st["container"] = container
     cols = list(fmt_cols)
+    seen_line = [False]  # a non-blank line of this input was read
 
     def record(lineno, line, headers_ok, stream):
         nonlocal cols
@@ -927,7 +1023,16 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
         if not tokens:
             st["blank"] += 1
             return
-        if headers_ok and is_header(tokens):
+        shape, known = header_shape(tokens) if headers_ok else (False, 0)
+        first_line = not seen_line[0]
+        nbytes = len(to_bytes(line))
+        if nbytes <= READER_MAX_LINE:  # longer ones never reach vpc2ipfix's parser
+            seen_line[0] = True
+        # a line of unknown lower-case words only is a header only as the
+        # first line of the input, not longer than a record may be, and when
+        # the columns in force cannot read it as a record (free-text fields)
+        if shape and (known > 0 or (first_line and nbytes <= MAX_LINE
+                                    and not reads_as_record(tokens, cols))):
             st["headers"] += 1
             cols = [normalize_name(t) for t in tokens]
             return
@@ -941,6 +1046,10 @@ def parse_data(data, path, container, fmt_cols, swap, truncated=False, stream=No
                 if col not in FIELDS or tok == "-":
                     continue
                 values[col] = check_value(col, tok)
+            # one packet, one IP version: a mixed pair is no flow
+            for a, b in (("srcaddr", "dstaddr"), ("pkt-srcaddr", "pkt-dstaddr")):
+                if a in values and b in values and values[a].version != values[b].version:
+                    raise Malformed(f"{a} and {b} are of different address families")
         except Malformed as e:
             st["malformed"] += 1
             malformed.append((path, lineno, str(e)))
@@ -1006,6 +1115,13 @@ def parse_inputs(paths, fmt_cols, swap, stdin_file=None, allow_truncated=False,
     records, stats, malformed = [], [], []
     for path in paths:
         data, truncated = read_bytes(path, stdin_file, allow_truncated)
+        if data[:4] == PARQUET_MAGIC and path != "-":
+            r, st, m = parse_data(parquet_text(path), path, "text", fmt_cols, swap)
+            st["container"] = "parquet"
+            records += r
+            stats.append(st)
+            malformed += m
+            continue
         container = detect_container(data) if input_format == "auto" else input_format
         stream = export_stream(path) if container == "cloudwatch-export" else None
         r, st, m = parse_data(data, path, container, fmt_cols, swap, truncated, stream)
@@ -1524,6 +1640,9 @@ def selftest():
     expect("is_header(record)", is_header("2 123 eni-1 - - - - - - - 1 2 - NODATA".split()), False)
     expect("is_header(words)", is_header(["ACCEPT", "OK"]), False)
     expect("is_header(mixed case)", is_header(["SrcAddr", "Flow_Direction"]), True)
+    expect("is_header(unknown names)", is_header(["brand-new", "other_field"]), True)
+    expect("is_header(value words)", is_header(["wavelength", "egress"]), False)
+    expect("is_header(ids)", is_header(["tgw-0a1b", "vpc-0abc"]), False)
     expect("parse_format", parse_format("${srcaddr} ${Pkt_SrcAddr}"), ["srcaddr", "pkt-srcaddr"])
     for field, text in (("srcport", "70000"), ("packets", "-1"), ("bytes", str(2 ** 64)),
                         ("srcaddr", "1.2.3.256"), ("action", "ALLOW"), ("protocol", "0x06"),
@@ -1579,7 +1698,7 @@ def selftest_containers(expect):
     expect("export_stream", export_stream("/x/task/eni-0a1b-all/000000.gz"), "eni-0a1b-all")
     for name, want in (("a.log", True), ("a.log.gz", True), ("a.json", True), ("a.b64", True),
                        ("vpc-flows-1-2026-11-20-00-00-00-6f1c2a3b", True), ("README.md", False),
-                       ("a.parquet", False)):
+                       ("a.parquet", True)):
         expect(f"taken_name({name})", taken_name(name), want)
     expect("b64decode unpadded", b64decode("QUI"), b"AB")
 

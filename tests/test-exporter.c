@@ -99,7 +99,7 @@ test_atomic_file_and_templates (void)
 
   guint64 total = 0;
   g_autoptr (GHashTable) counts = read_back (path, &total);
-  g_assert_cmpuint (total, ==, 3000 + 26);
+  g_assert_cmpuint (total, ==, 3000 + 44);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (
                         counts, GUINT_TO_POINTER (vpc_template_id_for_mask (v4_mask)))),
                     ==, 2000);
@@ -107,7 +107,7 @@ test_atomic_file_and_templates (void)
                         counts, GUINT_TO_POINTER (vpc_template_id_for_mask (v6_mask)))),
                     ==, 1000);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (256))),
-                    ==, 26);
+                    ==, 44);
 
   /* The file gets the mode a plain creat() under the umask would give. */
   struct stat st;
@@ -170,7 +170,7 @@ check_interface_table (gboolean publish)
   guint table = publish ? 3 : 0;
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (257))),
                     ==, table);
-  g_assert_cmpuint (total, ==, 26 + table + G_N_ELEMENTS (names));
+  g_assert_cmpuint (total, ==, 44 + table + G_N_ELEMENTS (names));
   g_free (a);
   g_free (b);
   g_remove (path);

@@ -73,7 +73,8 @@ test_field_lookup (void)
   g_assert_cmpint (vpc_field_lookup ("srcaddr", 7), ==, VPC_FIELD_SRCADDR);
   g_assert_cmpint (vpc_field_lookup ("PKT_SRCADDR", 11), ==, VPC_FIELD_PKT_SRCADDR);
   g_assert_cmpint (vpc_field_lookup ("Log-Status", 10), ==, VPC_FIELD_LOG_STATUS);
-  g_assert_cmpint (vpc_field_lookup ("tgw-id", 6), ==, VPC_FIELD_UNKNOWN);
+  g_assert_cmpint (vpc_field_lookup ("tgw-id", 6), ==, VPC_FIELD_TGW_ID);
+  g_assert_cmpint (vpc_field_lookup ("next-hop", 8), ==, VPC_FIELD_UNKNOWN);
   g_assert_cmpint (vpc_field_lookup ("srcaddrx", 8), ==, VPC_FIELD_UNKNOWN);
   /* Every table entry is found by its own name and has the right id. */
   for (guint i = 0; i < VPC_FIELD_COUNT; i++)
@@ -217,16 +218,16 @@ static void
 test_headers (Fixture *f, gconstpointer data)
 {
   /* Upper case and underscores, unknown columns carried past with one warning. */
-  g_assert_cmpint (feed_ok (f, "VERSION Account_ID tgw-id SRCADDR bogus-field"), ==,
+  g_assert_cmpint (feed_ok (f, "VERSION Account_ID new-field SRCADDR bogus-field"), ==,
                    VPC_LINE_HEADER);
   g_assert_cmpuint (f->messages->len, ==, 2);
-  g_assert_nonnull (strstr (f->messages->pdata[0], "'tgw-id'"));
-  feed_ok (f, "5 123 tgw-0abc 10.0.0.9 whatever");
+  g_assert_nonnull (strstr (f->messages->pdata[0], "'new-field'"));
+  feed_ok (f, "5 123 x-0abc 10.0.0.9 whatever");
   g_assert_cmpuint (f->record.present, ==,
                     (1u << VPC_FIELD_VERSION) | (1u << VPC_FIELD_ACCOUNT_ID)
                         | (1u << VPC_FIELD_SRCADDR));
   /* The same unknown names again: no new warning. */
-  feed_ok (f, "version account-id tgw-id srcaddr bogus-field");
+  feed_ok (f, "version account-id new-field srcaddr bogus-field");
   g_assert_cmpuint (f->messages->len, ==, 2);
 
   /* A header may come back mid-stream with other columns. */
@@ -251,16 +252,96 @@ test_header_detection (void)
     "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
     "start end action log-status",
     "srcaddr", "Vpc_Id subnet_id", "tgw-id srcaddr",
+    /* Only unknown names: the shape decides. */
+    "brand-new-field another_new_field",
   };
   static const char *records[] = {
     "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 1 1 1 ACCEPT OK",
     "vpc-0abc ACCEPT", "eni-1235b8ca123456789 REJECT", "us-east-1 use1-az1 egress",
-    "- - NODATA", "IPv4 ingress", "unknown",
+    "- - NODATA", "IPv4 ingress", "unknown", "TransitGateway tgw-0a1b2c", "AMAZON S3",
+    "wavelength egress", "BPA",
   };
   for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
     g_assert_true (vpc_parser_line_is_header (headers[i], strlen (headers[i])));
   for (guint i = 0; i < G_N_ELEMENTS (records); i++)
     g_assert_false (vpc_parser_line_is_header (records[i], strlen (records[i])));
+}
+
+/* Count the messages that name 'name'. */
+static guint
+warnings_naming (Fixture *f, const char *name)
+{
+  g_autofree char *quoted = g_strdup_printf ("'%s'", name);
+  guint n = 0;
+  for (guint i = 0; i < f->messages->len; i++)
+    if (strstr (f->messages->pdata[i], quoted) != NULL)
+      n++;
+  return n;
+}
+
+/* Issue 16: a header is recognised by its shape, not by how many of its
+ * names are known; each unknown name is warned about once, its column
+ * carried past, and the lines after it parse. */
+static void
+test_header_shape (Fixture *f, gconstpointer data)
+{
+  /* Only unknown names (the old rule read this as a record, then every
+   * line after it as malformed). */
+  g_assert_cmpint (feed_ok (f, "next-hop-thing other-new-field third-one"), ==,
+                   VPC_LINE_HEADER);
+  g_assert_cmpuint (f->messages->len, ==, 3);
+  g_assert_cmpuint (warnings_naming (f, "next-hop-thing"), ==, 1);
+  g_assert_cmpint (feed_ok (f, "eni-0a1b 10.0.0.1 x"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->record.present, ==, 0);
+  g_assert_cmpint (feed_ok (f, "eni-0a1c 10.0.0.2 y"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->messages->len, ==, 3);
+
+  /* A v5 header with names AWS may add later: one warning each. */
+  vpc_parser_begin_input (f->parser);
+  g_assert_cmpint (feed_ok (f, "version srcaddr future-field dstaddr another-field action "
+                               "future-field"),
+                   ==, VPC_LINE_HEADER);
+  g_assert_cmpuint (f->messages->len, ==, 5);
+  g_assert_cmpuint (warnings_naming (f, "future-field"), ==, 1);
+  g_assert_cmpuint (warnings_naming (f, "another-field"), ==, 1);
+  g_assert_cmpint (feed_ok (f, "5 10.0.0.1 abc 10.0.0.2 - ACCEPT 7"), ==, VPC_LINE_RECORD);
+  g_assert_cmpuint (f->record.value[VPC_FIELD_DSTADDR].addr.bytes[3], ==, 2);
+
+  /* A line of lower-case words that the columns in force read is a
+   * record (free-text fields), not a header. */
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_parser_set_format (f->parser, "ecs-cluster-name ecs-service-name", &error));
+  g_assert_cmpint (feed_ok (f, "prod web-frontend"), ==, VPC_LINE_RECORD);
+  g_assert_true (vpc_record_has (&f->record, VPC_FIELD_ECS_SERVICE_NAME));
+  /* Past the first line, unknown words alone are no header: a stray
+   * sentence is a malformed line, the columns stay. */
+  g_free (feed_bad (f, "this is not a flow record", VPC_ERROR_MALFORMED));
+  g_assert_cmpint (feed_ok (f, "dev api"), ==, VPC_LINE_RECORD);
+  /* As the first line of an input, they are its header. */
+  vpc_parser_begin_input (f->parser);
+  g_assert_cmpint (feed_ok (f, "prod web-frontend extra"), ==, VPC_LINE_HEADER);
+  /* A header with a known name is a header anywhere. */
+  g_assert_cmpint (feed_ok (f, "srcaddr other-new-field"), ==, VPC_LINE_HEADER);
+}
+
+/* Issue 16: a source and destination of different families are refused. */
+static void
+test_mixed_families (Fixture *f, gconstpointer data)
+{
+  g_autofree char *m1 = feed_bad (
+      f, "2 123456789010 eni-1 10.0.0.1 2001:db8::1 1 2 6 1 1 1 1 ACCEPT OK", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m1, "different address families"));
+  g_autofree char *m2 = feed_bad (
+      f, "2 123456789010 eni-1 2001:db8::1 10.0.0.1 1 2 6 1 1 1 1 ACCEPT OK", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m2, "IPv6 and IPv4"));
+  g_assert_cmpint (feed_ok (f, "srcaddr dstaddr pkt-srcaddr pkt-dstaddr"), ==, VPC_LINE_HEADER);
+  g_autofree char *m3 = feed_bad (f, "10.0.0.1 10.0.0.2 10.0.0.1 ::1", VPC_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (m3, "pkt-srcaddr and pkt-dstaddr"));
+  /* Interface and packet addresses may differ in family (NAT64). */
+  g_assert_cmpint (feed_ok (f, "10.0.0.1 10.0.0.2 64:ff9b::a00:1 64:ff9b::a00:2"), ==,
+                   VPC_LINE_RECORD);
+  /* One address alone is no mixture. */
+  g_assert_cmpint (feed_ok (f, "10.0.0.1 - ::1 -"), ==, VPC_LINE_RECORD);
 }
 
 static void
@@ -321,8 +402,8 @@ test_padded_line (Fixture *f, gconstpointer data)
 static void
 test_refused_field_list_frees (Fixture *f, gconstpointer data)
 {
-  static const char *const refused[] = { "tgw-id x-y srcaddr srcaddr", "tgw-id 9x",
-                                         "tgw-id ${srcaddr" };
+  static const char *const refused[] = { "new-field x-y srcaddr srcaddr", "new-field 9x",
+                                         "new-field ${srcaddr" };
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       VpcFieldId columns[VPC_MAX_COLUMNS];
@@ -336,9 +417,9 @@ test_refused_field_list_frees (Fixture *f, gconstpointer data)
         g_assert_null (unknown[c]);
     }
   /* Through the parser: a header line and --format. */
-  g_free (feed_bad (f, "tgw-id srcaddr srcaddr", VPC_ERROR_HEADER));
+  g_free (feed_bad (f, "new-field srcaddr srcaddr", VPC_ERROR_HEADER));
   g_autoptr (GError) error = NULL;
-  g_assert_false (vpc_parser_set_format (f->parser, "${tgw-id} ${srcaddr} ${srcaddr}", &error));
+  g_assert_false (vpc_parser_set_format (f->parser, "${tgw-id} ${new-field} ${srcaddr} ${srcaddr}", &error));
   g_assert_error (error, VPC_ERROR, VPC_ERROR_HEADER);
   /* Nothing was warned about: the names were never in force. */
   g_assert_cmpuint (f->messages->len, ==, 0);
@@ -358,6 +439,8 @@ main (int argc, char **argv)
   ADD ("/parser/bad-lines", test_bad_lines);
   ADD ("/parser/crlf-and-blank", test_crlf_and_blank);
   ADD ("/parser/headers", test_headers);
+  ADD ("/parser/header-shape", test_header_shape);
+  ADD ("/parser/mixed-families", test_mixed_families);
   ADD ("/parser/format-option", test_format_option);
   ADD ("/parser/padded-line", test_padded_line);
   ADD ("/parser/refused-field-list-frees", test_refused_field_list_frees);

@@ -24,7 +24,17 @@ Files:
   headerless.log   no header; columns: srcaddr dstaddr srcport dstport protocol action
   millis.log       start/end in milliseconds (and the 1e11 boundary)
   midheader.log    header-less v2 lines, then headers mid-file: mixed case,
-                   '_' for '-', an unknown (Transit Gateway) column
+                   '_' for '-', a Transit Gateway column (tgw-id) and an
+                   unknown one (future-field)
+  tgw/tgw-default.log, tgw/tgw-default.log.gz
+                   Transit Gateway flow logs, default format (every field of
+                   versions 2 to 6): drops of each reason, IPv6, '-', NODATA
+  tgw/tgw-new-names.log
+                   the same records after a header with two names AWS does
+                   not document (carried past with a warning each)
+  tgw/containers/  the same records, header-less (--format), in every container
+                   of containers/ (the same names), one log stream per
+                   attachment
   AWSLogs/...      an S3-like tree: three objects of one day + README.md (not a
                    flow log, and a name a directory walk skips)
 
@@ -456,9 +466,9 @@ def midheader(outdir):
               f"4 {ACCOUNT} eni-0a1b2c3d4e5f60718 10.0.2.15 10.0.1.23 REJECT OK ingress",
               ""]
     # a Transit Gateway column the tool does not know: carried past, never exported
-    lines.append("version interface-id tgw-id srcaddr dstaddr packets bytes")
-    lines += [f"6 eni-0f9e8d7c6b5a43210 tgw-0123456789abcdef0 10.0.3.200 10.0.1.87 4 320",
-              f"6 eni-0f9e8d7c6b5a43210 tgw-0123456789abcdef0 10.0.1.87 10.0.3.200 3 1200"]
+    lines.append("version interface-id tgw-id future-field srcaddr dstaddr packets bytes")
+    lines += [f"6 eni-0f9e8d7c6b5a43210 tgw-0123456789abcdef0 x1 10.0.3.200 10.0.1.87 4 320",
+              f"6 eni-0f9e8d7c6b5a43210 tgw-0123456789abcdef0 - 10.0.1.87 10.0.3.200 3 1200"]
     lines.append(" ".join(DEFAULT))
     lines += filler(rng, 3, t + 60)
     write(outdir, "midheader.log", lines)
@@ -526,13 +536,13 @@ class Events:
     """The records as CloudWatch Logs events: one log stream per ENI
     ("<eni>-all"), timestamp = start time (ms), ingestion a little later."""
 
-    def __init__(self, records, stream_of=None, seed=4):
+    def __init__(self, records, stream_of=None, seed=4, start_index=10):
         rng = random.Random(seed)
         self.events = []
         for i, rec in enumerate(records):
             f = rec.split()
             stream = stream_of(i, f) if stream_of else f[2] + "-all"
-            ts = int(f[10]) * 1000
+            ts = int(f[start_index]) * 1000
             self.events.append({
                 "index": i, "stream": stream, "timestamp": ts, "message": rec,
                 "ingestionTime": ts + 60000 + rng.randint(1000, 9999),
@@ -597,11 +607,8 @@ def filter_pages(ev, events, sizes):
     return pages
 
 
-def containers(outdir):
-    records = default_v2_lines()[1:]
-    ev = Events(records)
-    base = "containers"
-
+def every_container(outdir, base, records, ev, page_sizes):
+    """The records in every CloudWatch Logs and Firehose container, under base."""
     # create-export-task: <prefix>/<task-id>/<stream>/000000.gz
     task = "4a1b2c3d-5e6f-4071-8293-a4b5c6d7e8f9"
     for stream in ev.streams:
@@ -610,8 +617,8 @@ def containers(outdir):
                     gz("".join(lines).encode()))
 
     # aws logs filter-log-events, paged by hand: three outputs one after the other
-    pages = filter_pages(ev, ev.by_time(), [9, 9])
-    assert len(pages) == 3
+    pages = filter_pages(ev, ev.by_time(), page_sizes)
+    assert len(pages) == len(page_sizes) + 1
     write_bytes(outdir, f"{base}/cwl-filter-log-events.json",
                 "".join(pretty(p) for p in pages).encode())
 
@@ -670,6 +677,13 @@ def containers(outdir):
     members = [gz(compact(ev.control_message()).encode())]
     members += [gz(compact(ev.data_message(s)).encode()) for s in ev.streams]
     write_bytes(outdir, f"{base}/firehose-cwl.gz", b"".join(members))
+
+
+def containers(outdir):
+    records = default_v2_lines()[1:]
+    ev = Events(records)
+    base = "containers"
+    every_container(outdir, base, records, ev, [9, 9])
 
     # No interface-id in the format: the log stream names the interface.  The
     # records of eni-0c0ffee0ddba11000 go to a stream that is not an ENI name.
@@ -734,11 +748,105 @@ def bad_containers(outdir, ev, base):
     text = "".join(o + ("\n" if k % 4 == 3 else "") for k, o in enumerate(objs)) + "\n"
     write_bytes(outdir, f"{base}/bad-firehose.json", text.encode())
 
+# The Transit Gateway default format: every field of versions 2 to 6, in the
+# order of the "Available fields" table of the AWS Transit Gateway guide.
+TGW_ORDER = ("version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id "
+             "tgw-dst-vpc-account-id tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id "
+             "tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id tgw-dst-az-id "
+             "tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start "
+             "end log-status type packets-lost-no-route packets-lost-blackhole "
+             "packets-lost-mtu-exceeded packets-lost-ttl-expired tcp-flags region flow-direction "
+             "pkt-src-aws-service pkt-dst-aws-service").split()
+TGW_START = TGW_ORDER.index("start")
+
+
+def tgw_lines():
+    """Transit Gateway records: two VPC attachments and a VPN attachment,
+    both directions, drops of every reason, IPv6, '-' values, NODATA."""
+    rng = random.Random(6)
+    t = DAY + 14400
+    tgw = "tgw-0a1b2c3d4e5f60718"
+    att = {"a": "tgw-attach-0a1b2c3d4e5f6a001", "b": "tgw-attach-0a1b2c3d4e5f6b002",
+           "vpn": "tgw-attach-0a1b2c3d4e5f6c003"}
+    vpc = {"a": ("111122223333", "vpc-0a1b2c3d4e5f6a0a1", "subnet-0a1b2c3d4e5f6a0a1",
+                 "eni-0a1b2c3d4e5f6a0a1", "use1-az1"),
+           "b": ("444455556666", "vpc-0a1b2c3d4e5f6b0b2", "subnet-0a1b2c3d4e5f6b0b2",
+                 "eni-0a1b2c3d4e5f6b0b2", "use1-az2")}
+    specs = [
+        # (from, to, src, dst, sport, dport, proto, lost (no-route, blackhole, mtu, ttl), flags, dir)
+        ("a", "b", "10.1.0.10", "10.2.0.20", 40001, 443, 6, (0, 0, 0, 0), "2", "ingress"),
+        ("b", "a", "10.2.0.20", "10.1.0.10", 443, 40001, 6, (0, 0, 0, 0), "18", "egress"),
+        ("a", "b", "10.1.0.11", "10.2.0.21", 40002, 5432, 6, (3, 0, 0, 0), "2", "ingress"),
+        ("a", "b", "10.1.0.12", "10.2.0.99", 40003, 80, 6, (0, 7, 0, 0), "2", "ingress"),
+        ("a", "b", "10.1.0.13", "10.2.0.22", 40004, 9000, 6, (0, 0, 12, 0), "24", "ingress"),
+        ("a", "vpn", "10.1.0.14", "192.168.10.5", 0, 0, 1, (0, 0, 0, 2), "-", "ingress"),
+        ("vpn", "a", "192.168.10.5", "10.1.0.14", 53000, 53, 17, (0, 0, 0, 0), "-", "egress"),
+        ("a", "b", "2600:1f18:1:a::10", "2600:1f18:2:b::20", 40005, 443, 6, (0, 0, 0, 0), "19",
+         "ingress"),
+        ("b", "a", "2600:1f18:2:b::20", "2600:1f18:1:a::10", 443, 40005, 6, (1, 2, 3, 4), "27",
+         "egress"),
+        ("a", "b", "10.1.0.15", "10.2.0.23", 40006, 22, 6, (0, 0, 0, 0), "63", "ingress"),
+    ]
+    lines = [" ".join(TGW_ORDER)]
+    for i, (fr, to, src, dst, sp, dp, proto, lost, flags, direction) in enumerate(specs):
+        here = att[fr] if direction == "ingress" else att[to]
+        pair = att[to] if direction == "ingress" else att[fr]
+        rec = {f: "-" for f in TGW_ORDER}
+        rec.update({
+            "version": "6", "resource-type": "TransitGateway", "account-id": ACCOUNT,
+            "tgw-id": tgw, "tgw-attachment-id": here, "tgw-pair-attachment-id": pair,
+            "srcaddr": src, "dstaddr": dst, "srcport": str(sp), "dstport": str(dp),
+            "protocol": str(proto), "packets": str(rng.randint(1, 9000)),
+            "bytes": str(rng.randint(64, 9000000)), "start": str(t + 60 * i),
+            "end": str(t + 60 * i + 59), "log-status": "OK",
+            "type": "IPv6" if ":" in src else "IPv4", "tcp-flags": flags, "region": "us-east-1",
+            "flow-direction": direction,
+            "packets-lost-no-route": str(lost[0]), "packets-lost-blackhole": str(lost[1]),
+            "packets-lost-mtu-exceeded": str(lost[2]), "packets-lost-ttl-expired": str(lost[3]),
+        })
+        for side, key in (("src", fr), ("dst", to)):
+            if key in vpc:
+                acct, v, sub, eni, az = vpc[key]
+                rec.update({f"tgw-{side}-vpc-account-id": acct, f"tgw-{side}-vpc-id": v,
+                            f"tgw-{side}-subnet-id": sub, f"tgw-{side}-eni": eni,
+                            f"tgw-{side}-az-id": az})
+        if i == 9:  # counters AWS could not compute
+            rec["packets-lost-mtu-exceeded"] = "-"
+            rec["packets-lost-ttl-expired"] = "-"
+        lines.append(" ".join(rec[f] for f in TGW_ORDER))
+    nodata = {f: "-" for f in TGW_ORDER}
+    nodata.update({"version": "6", "resource-type": "TransitGateway", "account-id": ACCOUNT,
+                   "tgw-id": tgw, "tgw-attachment-id": att["a"], "start": str(t + 900),
+                   "end": str(t + 960), "log-status": "NODATA"})
+    lines.append(" ".join(nodata[f] for f in TGW_ORDER))
+    return lines
+
+
+def tgw(outdir):
+    """tgw/: Transit Gateway records as text, gzip and in every container."""
+    lines = tgw_lines()
+    write(outdir, "tgw/tgw-default.log", lines)
+    write_bytes(outdir, "tgw/tgw-default.log.gz", gz("".join(l + "\n" for l in lines).encode()))
+    # The same records after a header with names AWS does not document (yet):
+    # each is warned about once and its column carried past.
+    extra = ["future-field-one", "future-field-two"]
+    names = lines[0].split()
+    wide = [" ".join(names[:3] + extra[:1] + names[3:] + extra[1:])]
+    for l in lines[1:]:
+        f = l.split()
+        wide.append(" ".join(f[:3] + ["x-1"] + f[3:] + ["-"]))
+    write(outdir, "tgw/tgw-new-names.log", wide)
+    # Containers: header-less records (convert with --format), one log stream
+    # per attachment (a stream that is no ENI name names no interface).
+    records = lines[1:]
+    att_index = TGW_ORDER.index("tgw-attachment-id")
+    ev = Events(records, lambda i, f: f[att_index], seed=7, start_index=TGW_START)
+    every_container(outdir, "tgw/containers", records, ev, [4, 4])
 
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     for gen in (default_v2, v5_custom, v8_all, ipv6, malformed, crlf, headerless, millis,
-                midheader, s3_tree, containers):
+                midheader, s3_tree, containers, tgw):
         gen(outdir)
 
 

@@ -52,6 +52,26 @@ const VpcFieldInfo vpc_field_table[VPC_FIELD_COUNT] = {
   T (REJECT_REASON, "reject-reason", STRING, 8),
   T (RESOURCE_ID, "resource-id", STRING, 0),
   U (ENCRYPTION_STATUS, "encryption-status", 0, 3),
+  /* Transit Gateway flow logs: their version 6 fields that VPC flow logs
+   * do not have (the others, srcaddr to pkt-dst-aws-service, are shared). */
+  T (RESOURCE_TYPE, "resource-type", STRING, 6),
+  T (TGW_ID, "tgw-id", STRING, 6),
+  T (TGW_ATTACHMENT_ID, "tgw-attachment-id", STRING, 6),
+  T (TGW_SRC_VPC_ACCOUNT_ID, "tgw-src-vpc-account-id", STRING, 6),
+  T (TGW_DST_VPC_ACCOUNT_ID, "tgw-dst-vpc-account-id", STRING, 6),
+  T (TGW_SRC_VPC_ID, "tgw-src-vpc-id", STRING, 6),
+  T (TGW_DST_VPC_ID, "tgw-dst-vpc-id", STRING, 6),
+  T (TGW_SRC_SUBNET_ID, "tgw-src-subnet-id", STRING, 6),
+  T (TGW_DST_SUBNET_ID, "tgw-dst-subnet-id", STRING, 6),
+  T (TGW_SRC_ENI, "tgw-src-eni", STRING, 6),
+  T (TGW_DST_ENI, "tgw-dst-eni", STRING, 6),
+  T (TGW_SRC_AZ_ID, "tgw-src-az-id", STRING, 6),
+  T (TGW_DST_AZ_ID, "tgw-dst-az-id", STRING, 6),
+  T (TGW_PAIR_ATTACHMENT_ID, "tgw-pair-attachment-id", STRING, 6),
+  U (PACKETS_LOST_NO_ROUTE, "packets-lost-no-route", 6, G_MAXUINT64),
+  U (PACKETS_LOST_BLACKHOLE, "packets-lost-blackhole", 6, G_MAXUINT64),
+  U (PACKETS_LOST_MTU_EXCEEDED, "packets-lost-mtu-exceeded", 6, G_MAXUINT64),
+  U (PACKETS_LOST_TTL_EXPIRED, "packets-lost-ttl-expired", 6, G_MAXUINT64),
 };
 
 static gboolean
@@ -68,25 +88,6 @@ name_matches (const char *field_name, const char *name, gsize len)
         return FALSE;
     }
   return TRUE;
-}
-
-/* Transit Gateway flow log fields (AWS Transit Gateway guide, "Transit
- * Gateway Flow Logs records") that VPC flow logs do not have. */
-static const char *const unparsed_fields[] = {
-  "resource-type", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id",
-  "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id",
-  "tgw-dst-subnet-id", "tgw-src-eni", "tgw-dst-eni", "tgw-src-az-id", "tgw-dst-az-id",
-  "tgw-pair-attachment-id", "packets-lost-no-route", "packets-lost-blackhole",
-  "packets-lost-mtu-exceeded", "packets-lost-ttl-expired",
-};
-
-gboolean
-vpc_field_is_known_unparsed (const char *name, gsize len)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (unparsed_fields); i++)
-    if (name_matches (unparsed_fields[i], name, len))
-      return TRUE;
-  return FALSE;
 }
 
 VpcFieldId

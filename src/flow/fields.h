@@ -49,6 +49,26 @@ typedef enum {
   VPC_FIELD_REJECT_REASON,
   VPC_FIELD_RESOURCE_ID,
   VPC_FIELD_ENCRYPTION_STATUS,
+  /* Transit Gateway flow logs (AWS Transit Gateway guide, "Available
+   * fields"), version 6 of that product. */
+  VPC_FIELD_RESOURCE_TYPE,
+  VPC_FIELD_TGW_ID,
+  VPC_FIELD_TGW_ATTACHMENT_ID,
+  VPC_FIELD_TGW_SRC_VPC_ACCOUNT_ID,
+  VPC_FIELD_TGW_DST_VPC_ACCOUNT_ID,
+  VPC_FIELD_TGW_SRC_VPC_ID,
+  VPC_FIELD_TGW_DST_VPC_ID,
+  VPC_FIELD_TGW_SRC_SUBNET_ID,
+  VPC_FIELD_TGW_DST_SUBNET_ID,
+  VPC_FIELD_TGW_SRC_ENI,
+  VPC_FIELD_TGW_DST_ENI,
+  VPC_FIELD_TGW_SRC_AZ_ID,
+  VPC_FIELD_TGW_DST_AZ_ID,
+  VPC_FIELD_TGW_PAIR_ATTACHMENT_ID,
+  VPC_FIELD_PACKETS_LOST_NO_ROUTE,
+  VPC_FIELD_PACKETS_LOST_BLACKHOLE,
+  VPC_FIELD_PACKETS_LOST_MTU_EXCEEDED,
+  VPC_FIELD_PACKETS_LOST_TTL_EXPIRED,
   VPC_FIELD_COUNT,
   VPC_FIELD_UNKNOWN = VPC_FIELD_COUNT /* a column the parser carries past */
 } VpcFieldId;
@@ -87,11 +107,6 @@ vpc_field_info (VpcFieldId id)
 /* Look a field name up: case-insensitive, '_' matches '-'.  Returns
  * VPC_FIELD_UNKNOWN for a name that is not a VPC field. */
 VpcFieldId vpc_field_lookup (const char *name, gsize len);
-
-/* Whether name (case-insensitive, '_' for '-') is a field AWS writes that
- * vpc2ipfix does not parse yet (the Transit Gateway flow log fields): a
- * header or --format may name it; its column is ignored with a warning. */
-gboolean vpc_field_is_known_unparsed (const char *name, gsize len);
 
 /* The default (version 2) format, 14 fields. */
 #define VPC_DEFAULT_FORMAT                                                                       \

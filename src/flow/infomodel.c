@@ -6,6 +6,9 @@
 
 #define STR(name, id, desc)                                                                     \
   FB_IE_INIT_FULL (name, VPC_PEN, id, FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, desc)
+#define U64_PACKETS(name, id, desc)                                                             \
+  FB_IE_INIT_FULL (name, VPC_PEN, id, 8, FB_IE_F_ENDIAN | FB_IE_DELTACOUNTER | FB_UNITS_PACKETS, \
+                   0, 0, FB_UINT_64, desc)
 #define U8(name, id, flags, max, desc)                                                          \
   FB_IE_INIT_FULL (name, VPC_PEN, id, 1, FB_IE_F_ENDIAN | (flags), 0, max, FB_UINT_8, desc)
 
@@ -37,6 +40,24 @@ static fbInfoElement_t enterprise_elements[] = {
   STR ("awsResourceId", 24, "resource ID (resource-id)"),
   U8 ("awsEncryptionStatus", 25, FB_IE_IDENTIFIER, 3, "0 none, 1 Nitro, 2 application, 3 both (encryption-status)"),
   STR ("awsTrafficType", 26, "traffic type when it is not IPv4 or IPv6, e.g. EFA (type)"),
+  STR ("awsResourceType", 27, "type of resource the flow log is created on: TransitGateway (resource-type)"),
+  STR ("awsTgwId", 28, "transit gateway ID (tgw-id)"),
+  STR ("awsTgwAttachmentId", 29, "transit gateway attachment ID the traffic is recorded for (tgw-attachment-id)"),
+  STR ("awsTgwSrcVpcAccountId", 30, "AWS account ID of the source VPC traffic (tgw-src-vpc-account-id)"),
+  STR ("awsTgwDstVpcAccountId", 31, "AWS account ID of the destination VPC traffic (tgw-dst-vpc-account-id)"),
+  STR ("awsTgwSrcVpcId", 32, "source VPC ID (tgw-src-vpc-id)"),
+  STR ("awsTgwDstVpcId", 33, "destination VPC ID (tgw-dst-vpc-id)"),
+  STR ("awsTgwSrcSubnetId", 34, "subnet ID of the source traffic (tgw-src-subnet-id)"),
+  STR ("awsTgwDstSubnetId", 35, "subnet ID of the destination traffic (tgw-dst-subnet-id)"),
+  STR ("awsTgwSrcEni", 36, "source transit gateway attachment ENI ID (tgw-src-eni)"),
+  STR ("awsTgwDstEni", 37, "destination transit gateway attachment ENI ID (tgw-dst-eni)"),
+  STR ("awsTgwSrcAzId", 38, "Availability Zone ID of the source transit gateway (tgw-src-az-id)"),
+  STR ("awsTgwDstAzId", 39, "Availability Zone ID of the destination transit gateway (tgw-dst-az-id)"),
+  STR ("awsTgwPairAttachmentId", 40, "the other attachment of the flow: egress or ingress, by flow direction (tgw-pair-attachment-id)"),
+  U64_PACKETS ("awsPacketsLostNoRoute", 41, "packets the transit gateway dropped: no route (packets-lost-no-route)"),
+  U64_PACKETS ("awsPacketsLostBlackhole", 42, "packets the transit gateway dropped: blackhole route (packets-lost-blackhole)"),
+  U64_PACKETS ("awsPacketsLostMtuExceeded", 43, "packets the transit gateway dropped: larger than the MTU (packets-lost-mtu-exceeded)"),
+  U64_PACKETS ("awsPacketsLostTtlExpired", 44, "packets the transit gateway dropped: TTL expired (packets-lost-ttl-expired)"),
   FB_IE_NULL
 };
 

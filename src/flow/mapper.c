@@ -11,6 +11,11 @@
 #define M(field) offsetof (VpcFlow, field)
 #define TEXT(i) (offsetof (VpcFlow, text) + (i) * sizeof (fbVarfield_t))
 
+/* The elements after awsPacketsLostNoRoute under VPC_EL_PACKETS_LOST. */
+static const char *const packets_lost_more[] = { "awsPacketsLostBlackhole",
+                                                 "awsPacketsLostMtuExceeded",
+                                                 "awsPacketsLostTtlExpired", NULL };
+
 static const VpcElementSpec elements[VPC_EL_COUNT] = {
   [VPC_EL_SRC4] = { "sourceIPv4Address", 4, M (sourceIPv4Address) },
   [VPC_EL_DST4] = { "destinationIPv4Address", 4, M (destinationIPv4Address) },
@@ -61,6 +66,21 @@ static const VpcElementSpec elements[VPC_EL_COUNT] = {
   [VPC_EL_RESOURCE_ID] = { "awsResourceId", FB_IE_VARLEN, TEXT (21) },
   [VPC_EL_ENCRYPTION_STATUS] = { "awsEncryptionStatus", 1, M (awsEncryptionStatus) },
   [VPC_EL_TRAFFIC_TYPE] = { "awsTrafficType", FB_IE_VARLEN, TEXT (22) },
+  [VPC_EL_RESOURCE_TYPE] = { "awsResourceType", FB_IE_VARLEN, TEXT (23) },
+  [VPC_EL_TGW_ID] = { "awsTgwId", FB_IE_VARLEN, TEXT (24) },
+  [VPC_EL_TGW_ATTACHMENT_ID] = { "awsTgwAttachmentId", FB_IE_VARLEN, TEXT (25) },
+  [VPC_EL_TGW_SRC_VPC_ACCOUNT_ID] = { "awsTgwSrcVpcAccountId", FB_IE_VARLEN, TEXT (26) },
+  [VPC_EL_TGW_DST_VPC_ACCOUNT_ID] = { "awsTgwDstVpcAccountId", FB_IE_VARLEN, TEXT (27) },
+  [VPC_EL_TGW_SRC_VPC_ID] = { "awsTgwSrcVpcId", FB_IE_VARLEN, TEXT (28) },
+  [VPC_EL_TGW_DST_VPC_ID] = { "awsTgwDstVpcId", FB_IE_VARLEN, TEXT (29) },
+  [VPC_EL_TGW_SRC_SUBNET_ID] = { "awsTgwSrcSubnetId", FB_IE_VARLEN, TEXT (30) },
+  [VPC_EL_TGW_DST_SUBNET_ID] = { "awsTgwDstSubnetId", FB_IE_VARLEN, TEXT (31) },
+  [VPC_EL_TGW_SRC_ENI] = { "awsTgwSrcEni", FB_IE_VARLEN, TEXT (32) },
+  [VPC_EL_TGW_DST_ENI] = { "awsTgwDstEni", FB_IE_VARLEN, TEXT (33) },
+  [VPC_EL_TGW_SRC_AZ_ID] = { "awsTgwSrcAzId", FB_IE_VARLEN, TEXT (34) },
+  [VPC_EL_TGW_DST_AZ_ID] = { "awsTgwDstAzId", FB_IE_VARLEN, TEXT (35) },
+  [VPC_EL_TGW_PAIR_ATTACHMENT_ID] = { "awsTgwPairAttachmentId", FB_IE_VARLEN, TEXT (36) },
+  [VPC_EL_PACKETS_LOST] = { "awsPacketsLostNoRoute", 8, M (packetsLost), packets_lost_more },
 };
 
 const VpcElementSpec *
@@ -96,6 +116,26 @@ static const struct {
   { VPC_FIELD_ECS_TASK_ID, VPC_EL_ECS_TASK_ID },
   { VPC_FIELD_REJECT_REASON, VPC_EL_REJECT_REASON },
   { VPC_FIELD_RESOURCE_ID, VPC_EL_RESOURCE_ID },
+  { VPC_FIELD_RESOURCE_TYPE, VPC_EL_RESOURCE_TYPE },
+  { VPC_FIELD_TGW_ID, VPC_EL_TGW_ID },
+  { VPC_FIELD_TGW_ATTACHMENT_ID, VPC_EL_TGW_ATTACHMENT_ID },
+  { VPC_FIELD_TGW_SRC_VPC_ACCOUNT_ID, VPC_EL_TGW_SRC_VPC_ACCOUNT_ID },
+  { VPC_FIELD_TGW_DST_VPC_ACCOUNT_ID, VPC_EL_TGW_DST_VPC_ACCOUNT_ID },
+  { VPC_FIELD_TGW_SRC_VPC_ID, VPC_EL_TGW_SRC_VPC_ID },
+  { VPC_FIELD_TGW_DST_VPC_ID, VPC_EL_TGW_DST_VPC_ID },
+  { VPC_FIELD_TGW_SRC_SUBNET_ID, VPC_EL_TGW_SRC_SUBNET_ID },
+  { VPC_FIELD_TGW_DST_SUBNET_ID, VPC_EL_TGW_DST_SUBNET_ID },
+  { VPC_FIELD_TGW_SRC_ENI, VPC_EL_TGW_SRC_ENI },
+  { VPC_FIELD_TGW_DST_ENI, VPC_EL_TGW_DST_ENI },
+  { VPC_FIELD_TGW_SRC_AZ_ID, VPC_EL_TGW_SRC_AZ_ID },
+  { VPC_FIELD_TGW_DST_AZ_ID, VPC_EL_TGW_DST_AZ_ID },
+  { VPC_FIELD_TGW_PAIR_ATTACHMENT_ID, VPC_EL_TGW_PAIR_ATTACHMENT_ID },
+};
+
+/* The Transit Gateway packet-loss counters, in VpcFlow.packetsLost order. */
+static const VpcFieldId packets_lost_fields[4] = {
+  VPC_FIELD_PACKETS_LOST_NO_ROUTE, VPC_FIELD_PACKETS_LOST_BLACKHOLE,
+  VPC_FIELD_PACKETS_LOST_MTU_EXCEEDED, VPC_FIELD_PACKETS_LOST_TTL_EXPIRED,
 };
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
@@ -259,6 +299,15 @@ vpc_mapper_map (const VpcMapperOptions *options, const VpcRecord *record, VpcFlo
       flow->awsEncryptionStatus = (guint8) v[VPC_FIELD_ENCRYPTION_STATUS].u;
       mask |= BIT (VPC_EL_ENCRYPTION_STATUS);
     }
+  if (present & (BIT (VPC_FIELD_PACKETS_LOST_NO_ROUTE) | BIT (VPC_FIELD_PACKETS_LOST_BLACKHOLE)
+                 | BIT (VPC_FIELD_PACKETS_LOST_MTU_EXCEEDED)
+                 | BIT (VPC_FIELD_PACKETS_LOST_TTL_EXPIRED)))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (packets_lost_fields); i++)
+        flow->packetsLost[i] =
+            (present & BIT (packets_lost_fields[i])) ? v[packets_lost_fields[i]].u : 0;
+      mask |= BIT (VPC_EL_PACKETS_LOST);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
     if (present & BIT (text_fields[i].field))
       {
@@ -296,7 +345,7 @@ vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error)
     order[i] = i;
   gboolean internal = mask == VPC_FLOW_INTERNAL;
   if (internal)
-    /* Memory order (insertion sort of 49 entries). */
+    /* Memory order (insertion sort of the entries). */
     for (guint i = 1; i < VPC_EL_COUNT; i++)
       for (guint j = i; j > 0 && elements[order[j]].offset < elements[order[j - 1]].offset; j--)
         {
@@ -318,6 +367,15 @@ vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error)
         {
           fbTemplateFreeUnused (tmpl);
           return NULL;
+        }
+      for (const char *const *more = e->more; more != NULL && *more != NULL; more++)
+        {
+          end += e->length;
+          if (!vpc_template_append (tmpl, *more, e->length, error))
+            {
+              fbTemplateFreeUnused (tmpl);
+              return NULL;
+            }
         }
     }
   if (internal && end < sizeof (VpcFlow)

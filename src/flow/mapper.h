@@ -29,6 +29,15 @@ typedef enum {
   VPC_EL_ECS_SERVICE_NAME, VPC_EL_ECS_TASK_DEFINITION_ARN, VPC_EL_ECS_TASK_ARN,
   VPC_EL_ECS_TASK_ID, VPC_EL_REJECT_REASON, VPC_EL_RESOURCE_ID, VPC_EL_ENCRYPTION_STATUS,
   VPC_EL_TRAFFIC_TYPE,
+  VPC_EL_RESOURCE_TYPE, VPC_EL_TGW_ID, VPC_EL_TGW_ATTACHMENT_ID,
+  VPC_EL_TGW_SRC_VPC_ACCOUNT_ID, VPC_EL_TGW_DST_VPC_ACCOUNT_ID, VPC_EL_TGW_SRC_VPC_ID,
+  VPC_EL_TGW_DST_VPC_ID, VPC_EL_TGW_SRC_SUBNET_ID, VPC_EL_TGW_DST_SUBNET_ID, VPC_EL_TGW_SRC_ENI,
+  VPC_EL_TGW_DST_ENI, VPC_EL_TGW_SRC_AZ_ID, VPC_EL_TGW_DST_AZ_ID, VPC_EL_TGW_PAIR_ATTACHMENT_ID,
+  /* One bit, four elements (VpcElementSpec.more): the Transit Gateway
+   * packet-loss counters, awsPacketsLostNoRoute .. awsPacketsLostTtlExpired,
+   * always exported together (a counter the record lacks is 0).  The mask
+   * has 64 bits: the 18 Transit Gateway fields could not have one each. */
+  VPC_EL_PACKETS_LOST,
   VPC_EL_COUNT
 } VpcElementIndex;
 
@@ -36,7 +45,7 @@ G_STATIC_ASSERT (VPC_EL_COUNT <= 64);
 
 /* Strings, by VpcElementIndex - VPC_EL_FIRST_TEXT, are in VpcFlow.text. */
 #define VPC_EL_FIRST_TEXT VPC_EL_ACCOUNT_ID
-#define VPC_FLOW_TEXTS 23
+#define VPC_FLOW_TEXTS 37
 
 /* The internal record handed to libfixbuf: 8-byte members first, then
  * varfields, arrays, 4-, 2- and 1-byte members, so there is no padding
@@ -46,8 +55,10 @@ typedef struct {
   guint64 flowEndMilliseconds;
   guint64 packetDeltaCount;
   guint64 octetDeltaCount;
+  guint64 packetsLost[4];            /* awsPacketsLostNoRoute, Blackhole, MtuExceeded, TtlExpired */
   fbVarfield_t interfaceName;
-  fbVarfield_t text[VPC_FLOW_TEXTS]; /* awsAccountId .. awsResourceId, then awsTrafficType */
+  fbVarfield_t text[VPC_FLOW_TEXTS]; /* awsAccountId .. awsResourceId, awsTrafficType, then
+                                        awsResourceType .. awsTgwPairAttachmentId */
   guint8 sourceIPv6Address[16];
   guint8 destinationIPv6Address[16];
   guint8 postNATSourceIPv6Address[16];
@@ -72,11 +83,13 @@ typedef struct {
 } VpcFlow;
 
 /* One element: its IPFIX name, its length in VpcFlow (FB_IE_VARLEN for a
- * string) and its offset there. */
+ * string) and its offset there; more (NULL for most) names the elements of
+ * the same length that follow it in VpcFlow under the same mask bit. */
 typedef struct {
   const char *name;
   guint16 length;
   gsize offset;
+  const char *const *more;
 } VpcElementSpec;
 
 /* The element table, indexed by VpcElementIndex. */
@@ -87,7 +100,7 @@ const VpcElementSpec *vpc_mapper_elements (void);
  * (every element in memory order, then padding), for fBufSetInternalTemplate
  * on export or collection.  Free with fbTemplateFreeUnused() unless it was
  * added to a session.  Failure is VPC_ERROR_IPFIX. */
-#define VPC_FLOW_INTERNAL G_MAXUINT64
+#define VPC_FLOW_INTERNAL G_MAXUINT64 /* no flow has every bit: SRC4 and SRC6 exclude each other */
 fbTemplate_t *vpc_flow_template_new (fbInfoModel_t *model, guint64 mask, GError **error);
 
 /* Append element name with length to tmpl; VPC_ERROR_IPFIX on failure. */

@@ -14,6 +14,7 @@ struct VpcParser {
   VpcFieldId columns[VPC_MAX_COLUMNS];      /* in force for the current input */
   guint n_columns;
   GHashTable *warned_unknown;               /* lower-cased unknown names already reported */
+  gboolean seen_line;                       /* a non-blank line of this input was fed */
 };
 
 static gboolean
@@ -102,12 +103,52 @@ vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, 
   return n;
 }
 
-gboolean
-vpc_parser_line_is_header (const char *line, gsize len)
+/* Values that are words without digits, as AWS writes them (keywords of
+ * action, log-status, flow-direction, type, resource-type,
+ * sublocation-type, and the account-id of AWS-managed interfaces): a line
+ * made of them is a record, never a header. */
+static const char *const value_words[] = {
+  "accept", "reject", "ok", "nodata", "skipdata", "ingress", "egress", "efa",
+  "transitgateway", "wavelength", "outpost", "localzone", "unknown",
+};
+
+/* Whether a token has the shape of a field name: a known name in any case
+ * (AWS spells them lower case with '-', Athena and Parquet with '_'), or
+ * else a lower-case word of letters, '-' and '_' that is no value word.
+ * No field AWS documents has a digit in its name, and nearly every value
+ * that is a word has one (resource IDs, regions, AZ IDs, addresses) or is
+ * upper case (ACCEPT, AMAZON, BPA) or a value word. */
+static gboolean
+token_is_name (const char *tok, gsize len, gboolean *known)
 {
-  guint tokens = 0, known = 0;
+  *known = FALSE;
+  if (len == 0 || !g_ascii_isalpha (tok[0]))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalpha (tok[i]) && tok[i] != '-' && tok[i] != '_')
+      return FALSE;
+  if (vpc_field_lookup (tok, len) != VPC_FIELD_UNKNOWN)
+    {
+      *known = TRUE;
+      return TRUE;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_isupper (tok[i]))
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (value_words); i++)
+    if (strlen (value_words[i]) == len && g_ascii_strncasecmp (tok, value_words[i], len) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The shape rule; *known_names counts the tokens that are known names. */
+static gboolean
+line_has_header_shape (const char *line, gsize len, guint *known_names)
+{
+  guint tokens = 0;
   const char *p = line, *end = line + len;
 
+  *known_names = 0;
   while (p < end)
     {
       while (p < end && is_space (*p))
@@ -115,25 +156,26 @@ vpc_parser_line_is_header (const char *line, gsize len)
       if (p == end)
         break;
       const char *tok = p;
-      if (!g_ascii_isalpha (*p))
-        return FALSE;
       while (p < end && !is_space (*p))
-        {
-          if (!is_name_char (*p) && *p != '\r')
-            return FALSE;
-          p++;
-        }
+        p++;
       gsize tok_len = (gsize) (p - tok);
       if (tok_len > 0 && tok[tok_len - 1] == '\r')
         tok_len--;
+      gboolean known;
+      if (!token_is_name (tok, tok_len, &known))
+        return FALSE;
       tokens++;
-      if (vpc_field_lookup (tok, tok_len) != VPC_FIELD_UNKNOWN)
-        known++;
+      if (known)
+        (*known_names)++;
     }
-  /* Values are never all field names; require a majority of known names so
-   * that a record of plain words (a custom format of strings) is not taken
-   * for a header. */
-  return tokens > 0 && known * 2 >= tokens;
+  return tokens > 0;
+}
+
+gboolean
+vpc_parser_line_is_header (const char *line, gsize len)
+{
+  guint known_names;
+  return line_has_header_shape (line, len, &known_names);
 }
 
 /* Install columns, warning once per run about each unknown name. */
@@ -200,8 +242,7 @@ format_names_known (const char *format, GError **error)
   gboolean known = TRUE;
   for (guint i = 0; i < n; i++)
     {
-      if (known && unknown[i] != NULL
-          && !vpc_field_is_known_unparsed (unknown[i], strlen (unknown[i])))
+      if (known && unknown[i] != NULL)
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                        "--format: unknown field '%s' (column %u); the fields are listed in "
@@ -234,6 +275,7 @@ vpc_parser_begin_input (VpcParser *parser)
 {
   memcpy (parser->columns, parser->base_columns, parser->n_base * sizeof parser->columns[0]);
   parser->n_columns = parser->n_base;
+  parser->seen_line = FALSE;
 }
 
 guint
@@ -400,44 +442,27 @@ ok:
   return TRUE;
 }
 
-gboolean
-vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
-                 VpcRecord *record, GError **error)
+/* A packet has one IP version: a source and destination of different
+ * families are no flow AWS could have seen, and no IPFIX record could
+ * carry them consistently (one ipVersion, one family per flow key).  Such
+ * a line is malformed.  (srcaddr and pkt-srcaddr may differ: NAT64.) */
+static gboolean
+addresses_agree (const VpcRecord *record, VpcFieldId src, VpcFieldId dst, GError **error)
 {
-  /* The limit applies to the line as given (without a CR ending it),
-   * white space included: that is what the caller copies for the flow to
-   * point into. */
-  gsize whole_len = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-  while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
-    len--;
-  char *p = line, *end = line + len;
-  while (p < end && is_space (*p))
-    p++;
-  if (p == end)
-    {
-      *kind = VPC_LINE_BLANK;
-      return TRUE;
-    }
-  if (g_ascii_isalpha (*p) && vpc_parser_line_is_header (p, (gsize) (end - p)))
-    {
-      if (!parser_set_columns (parser, p, (gsize) (end - p), FALSE, parser->columns,
-                               &parser->n_columns, error))
-        {
-          g_prefix_error (error, "header line: ");
-          return FALSE;
-        }
-      *kind = VPC_LINE_HEADER;
-      return TRUE;
-    }
+  if (!vpc_record_has (record, src) || !vpc_record_has (record, dst)
+      || record->value[src].addr.family == record->value[dst].addr.family)
+    return TRUE;
+  g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+               "%s and %s are of different address families (IPv%u and IPv%u)",
+               vpc_field_info (src)->name, vpc_field_info (dst)->name,
+               record->value[src].addr.family, record->value[dst].addr.family);
+  return FALSE;
+}
 
-  *kind = VPC_LINE_RECORD;
-  if (G_UNLIKELY (whole_len > VPC_MAX_LINE_LENGTH))
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
-                   "line longer than %d bytes: too large for one IPFIX record",
-                   VPC_MAX_LINE_LENGTH);
-      return FALSE;
-    }
+/* The record part of vpc_parser_feed(): the line from p to end (trimmed). */
+static gboolean
+parse_record (VpcParser *parser, char *p, char *end, VpcRecord *record, GError **error)
+{
   /* AWS separates fields with single spaces: split with memchr.  A line
    * with tabs (hand-edited files) has them turned into spaces, in place. */
   if (G_UNLIKELY (memchr (p, '\t', (gsize) (end - p)) != NULL))
@@ -469,5 +494,58 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
                    parser->n_columns, column);
       return FALSE;
     }
-  return TRUE;
+  return addresses_agree (record, VPC_FIELD_SRCADDR, VPC_FIELD_DSTADDR, error)
+         && addresses_agree (record, VPC_FIELD_PKT_SRCADDR, VPC_FIELD_PKT_DSTADDR, error);
+}
+
+gboolean
+vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
+                 VpcRecord *record, GError **error)
+{
+  /* The limit applies to the line as given (without a CR ending it),
+   * white space included: that is what the caller copies for the flow to
+   * point into. */
+  gsize whole_len = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+  while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
+    len--;
+  char *p = line, *end = line + len;
+  while (p < end && is_space (*p))
+    p++;
+  if (p == end)
+    {
+      *kind = VPC_LINE_BLANK;
+      return TRUE;
+    }
+  guint known_names;
+  gboolean first_line = !parser->seen_line;
+  parser->seen_line = TRUE;
+  if (g_ascii_isalpha (*p) && line_has_header_shape (p, (gsize) (end - p), &known_names)
+      /* A line of lower-case words only, none a field name, could be a
+       * record of free-text fields (an ECS service name, say) or a stray
+       * sentence: it is a header only as the first line of an input (where
+       * AWS writes the header), and only when the columns in force cannot
+       * read it. */
+      && (known_names > 0
+          || (first_line && whole_len <= VPC_MAX_LINE_LENGTH
+              && !parse_record (parser, p, end, record, NULL))))
+    {
+      if (!parser_set_columns (parser, p, (gsize) (end - p), FALSE, parser->columns,
+                               &parser->n_columns, error))
+        {
+          g_prefix_error (error, "header line: ");
+          return FALSE;
+        }
+      *kind = VPC_LINE_HEADER;
+      return TRUE;
+    }
+
+  *kind = VPC_LINE_RECORD;
+  if (G_UNLIKELY (whole_len > VPC_MAX_LINE_LENGTH))
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_MALFORMED,
+                   "line longer than %d bytes: too large for one IPFIX record",
+                   VPC_MAX_LINE_LENGTH);
+      return FALSE;
+    }
+  return parse_record (parser, p, end, record, error);
 }

@@ -70,7 +70,12 @@ gboolean vpc_parser_set_format (VpcParser *parser, const char *format, GError **
 /* A new input begins: its columns go back to the --format or default. */
 void vpc_parser_begin_input (VpcParser *parser);
 
-/* TRUE if line looks like a header line (field names, not values). */
+/* TRUE if line has the shape of a header line: every token a field name
+ * (a known name in any case, or a lower-case word of letters, '-' and '_'
+ * that is no value word such as "ingress"), none a value.  How many of its
+ * names are known does not matter.  vpc_parser_feed() takes a line of
+ * unknown names only for a header only as the first non-blank line of an
+ * input and when the columns in force cannot read it as a record. */
 gboolean vpc_parser_line_is_header (const char *line, gsize len);
 
 /* Parse one line (without its line terminator).  The line is modified in

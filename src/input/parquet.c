@@ -274,14 +274,17 @@ parse_schema (VpcParquet *pq, VpcThrift *t, VpcThriftType type, GError **error)
       PqSchemaElement e;
       parse_schema_element (t, &e);
       PqColumn *column = &pq->columns[i];
-      /* '_' becomes '-'; anything that would break the header line, '_'. */
-      column->name = e.name_len > 0 ? g_strndup ((const char *) e.name, e.name_len)
-                                     : g_strdup_printf ("column%u", i + 1);
+      /* The names become the header line the parser reads, so they take
+       * the shape of a field name (parser.c, token_is_name): lower case
+       * (names are matched in any case), '_' and any other character that
+       * is not a letter become '-', and a name that does not start with a
+       * letter gets "column-" before it.  AWS's column names keep their
+       * spelling; another's unknown column is still carried past. */
+      gboolean letter_first = e.name_len > 0 && g_ascii_isalpha (e.name[0]);
+      g_autofree char *raw = g_strndup ((const char *) e.name, e.name_len);
+      column->name = letter_first ? g_steal_pointer (&raw) : g_strconcat ("column-", raw, NULL);
       for (char *s = column->name; *s != '\0'; s++)
-        if (*s == '_')
-          *s = '-';
-        else if ((guchar) *s <= ' ' || *s == 0x7f)
-          *s = '_';
+        *s = g_ascii_isalpha (*s) ? g_ascii_tolower (*s) : '-';
       if (t->failed)
         break;
       if (e.num_children != 0 || !e.has_type)

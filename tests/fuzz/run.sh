@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=$here/corpus
 : "${FUZZ_DIR:=.}"
-: "${FUZZ_TARGETS:=parser container reader ipfix feeds threat state}"
+: "${FUZZ_TARGETS:=parser container reader ipfix feeds threat state parquet}"
 : "${FUZZ_JOBS:=2}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"

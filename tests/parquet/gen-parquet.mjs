@@ -9,13 +9,14 @@
 // ports, tcp_flags, traffic_path (and encryption_status) int32; protocol,
 // packets, bytes, start, end int64; the rest UTF8 strings; "-" is a null.
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableToIPC, vectorFromArray, Table, Int32, Int64, Utf8 } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 
 const INT32 = new Set(['version', 'srcport', 'dstport', 'tcp-flags', 'traffic-path', 'encryption-status']);
-const INT64 = new Set(['protocol', 'packets', 'bytes', 'start', 'end']);
+const INT64 = new Set(['protocol', 'packets', 'bytes', 'start', 'end', 'packets-lost-no-route',
+  'packets-lost-blackhole', 'packets-lost-mtu-exceeded', 'packets-lost-ttl-expired']);
 const kind = (name) => (INT32.has(name) ? 'int32' : INT64.has(name) ? 'int64' : 'string');
 
 const [samples, outdir, twindir] = process.argv.slice(2).map((p) => resolve(p));
@@ -49,8 +50,8 @@ function readSample(name) {
 function writeTwin(sample) {
   const { names, rows } = readSample(sample);
   const text = [names.join(' '), ...rows.map((r) => r.map((v) => v ?? '-').join(' '))].join('\n') + '\n';
-  writeFileSync(join(twindir, sample), text);
-  return join(twindir, sample);
+  writeFileSync(join(twindir, basename(sample)), text);
+  return join(twindir, basename(sample));
 }
 
 // ---- parquet-wasm (arrow-rs) ----
@@ -112,6 +113,7 @@ const arrowRs = [
   ['ipv6.log', 'ipv6.arrow-zstd-v2-dlba.log.parquet',
     { codec: 'zstd', v2: true, dictionary: false, ints: 'DELTA_BINARY_PACKED', strings: 'DELTA_LENGTH_BYTE_ARRAY' }],
   ['v8-all.log', 'v8-all.arrow-gzip-v2-dict.log.parquet', { codec: 'gzip', v2: true, rowGroup: 4 }],
+  ['tgw/tgw-default.log', 'tgw-default.arrow-gzip-v2-dict.log.parquet', { codec: 'gzip', v2: true, rowGroup: 4 }],
 ];
 const duckdb = [
   ['default-v2.log', 'default-v2.duckdb-gzip.log.parquet', { codec: 'gzip' }],
@@ -119,6 +121,7 @@ const duckdb = [
   ['ipv6.log', 'ipv6.duckdb-zstd-v2.log.parquet', { codec: 'zstd', v2: true }],
   ['v8-all.log', 'v8-all.duckdb-none-nodict.log.parquet', { codec: 'none', dictionary: false }],
   ['default-v2.log', 'default-v2.duckdb-zstd-v2-nodict.log.parquet', { codec: 'zstd', v2: true, dictionary: false }],
+  ['tgw/tgw-default.log', 'tgw-default.duckdb-gzip.log.parquet', { codec: 'gzip' }],
 ];
 for (const [sample] of arrowRs) writeTwin(sample);
 for (const [sample, out, opts] of arrowRs) writeArrowRs(sample, out, opts);

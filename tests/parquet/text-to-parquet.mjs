@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const INT32 = new Set(['version', 'srcport', 'dstport', 'tcp-flags', 'traffic-path', 'encryption-status']);
-const INT64 = new Set(['protocol', 'packets', 'bytes', 'start', 'end']);
+const INT64 = new Set(['protocol', 'packets', 'bytes', 'start', 'end', 'packets-lost-no-route',
+  'packets-lost-blackhole', 'packets-lost-mtu-exceeded', 'packets-lost-ttl-expired']);
 const [input, output] = process.argv.slice(2).map((p) => resolve(p));
 if (!input || !output) {
   console.error('usage: text-to-parquet.mjs IN.log OUT.parquet');
