@@ -19,6 +19,11 @@
  * message to every output.  A second session holding only the external
  * templates encodes the template-only messages the outputs send before a
  * refresh or after a reconnection. */
+/* Templates found without a hash lookup. */
+#define TEMPLATE_CACHE 64
+/* Interfaces met recently, checked without a hash lookup nor a copy. */
+#define INTERFACE_CACHE 256
+
 struct VpcExporter {
   fbInfoModel_t *model;
   fBuf_t *fbuf;        /* owns session and the buffer exporter */
@@ -38,6 +43,7 @@ struct VpcExporter {
   guint64 current_mask;
   gboolean have_current;
   const struct FlowTemplate *current; /* of current_mask */
+  const struct FlowTemplate *recent[TEMPLATE_CACHE]; /* by vpc_mask_slot(), or NULL */
   gsize packed_len;         /* bytes of the data message being packed; 0: none */
   gsize set_start;          /* its open data set, 0: none */
   guint16 set_tid;
@@ -47,9 +53,11 @@ struct VpcExporter {
   gboolean interface_table; /* publish it (--interface-table) */
   GHashTable *interfaces;   /* index -> name (char*) of every interface met */
   GHashTable *collisions;   /* names whose index another name already had */
-  guint32 last_index;       /* the interface of the previous flow (fast path) */
-  const char *last_name;    /* its name, a key of interfaces or collisions */
-  gsize last_name_len;
+  struct {
+    guint32 index;
+    const char *name; /* the value of index in interfaces, or NULL */
+    gsize len;
+  } recent_interfaces[INTERFACE_CACHE]; /* by index % INTERFACE_CACHE */
   const VpcDiag *diag;      /* warnings, or NULL */
   guint64 mark;             /* the last delivery mark given (vpc_exporter_mark) */
   guint64 marked;           /* the last one passed on to the outputs */
@@ -62,6 +70,7 @@ typedef struct {
 
 /* The external template of an element set and the packer of its records. */
 typedef struct FlowTemplate {
+  guint64 mask;
   guint16 tid;
   VpcPacker *packer;
 } FlowTemplate;
@@ -390,35 +399,32 @@ static gboolean
 exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *name,
                          GError **error)
 {
-  if (index == self->last_index && self->last_name != NULL && self->last_name_len == name->len
-      && memcmp (self->last_name, name->buf, name->len) == 0)
+  __typeof__ (self->recent_interfaces[0]) *recent
+      = &self->recent_interfaces[index % INTERFACE_CACHE];
+  if (recent->name != NULL && recent->index == index && recent->len == name->len
+      && memcmp (recent->name, name->buf, name->len) == 0)
     return TRUE;
   const char *known = g_hash_table_lookup (self->interfaces, GUINT_TO_POINTER (index));
-  self->last_index = index;
   if (known != NULL)
     {
       if (strlen (known) == name->len && memcmp (known, name->buf, name->len) == 0)
         {
-          self->last_name = known;
-          self->last_name_len = name->len;
+          recent->index = index;
+          recent->name = known;
+          recent->len = name->len;
           return TRUE;
         }
       g_autofree char *text = g_strndup ((const char *) name->buf, name->len);
-      gpointer other = NULL;
-      if (!g_hash_table_lookup_extended (self->collisions, text, &other, NULL))
-        {
-          other = g_steal_pointer (&text);
-          g_hash_table_add (self->collisions, other);
-        }
-      self->last_name = other;
-      self->last_name_len = name->len;
+      if (!g_hash_table_contains (self->collisions, text))
+        g_hash_table_add (self->collisions, g_steal_pointer (&text));
       return TRUE;
     }
 
   char *text = g_strndup ((const char *) name->buf, name->len);
   g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), text);
-  self->last_name = text;
-  self->last_name_len = name->len;
+  recent->index = index;
+  recent->name = text;
+  recent->len = name->len;
   if (!self->interface_table)
     return TRUE;
   InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
@@ -645,10 +651,16 @@ static gboolean
 exporter_template_for (VpcExporter *self, guint64 mask, const FlowTemplate **out,
                        GError **error)
 {
+  const FlowTemplate **recent = &self->recent[vpc_mask_slot (mask, TEMPLATE_CACHE)];
+  if (*recent != NULL && (*recent)->mask == mask)
+    {
+      *out = *recent;
+      return TRUE;
+    }
   const FlowTemplate *found = g_hash_table_lookup (self->tid_by_mask, &mask);
   if (found != NULL)
     {
-      *out = found;
+      *out = *recent = found;
       return TRUE;
     }
   if (g_hash_table_size (self->tid_by_mask) >= VPC_EXPORTER_MAX_TEMPLATES)
@@ -678,10 +690,11 @@ exporter_template_for (VpcExporter *self, guint64 mask, const FlowTemplate **out
       return FALSE;
     }
   FlowTemplate *t = g_new (FlowTemplate, 1);
+  t->mask = mask;
   t->tid = tid;
   t->packer = packer;
   g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), t);
-  *out = t;
+  *out = *recent = t;
   return TRUE;
 }
 
