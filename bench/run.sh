@@ -353,10 +353,10 @@ if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
     fi
     awk -v k="$cglines" '{ n[$0] = $NF } END {
         d = v = r = 0
-        for (k in n) {
-            if (k ~ /^vpc2ipfix plain default/) d = n[k]
-            if (k ~ /^vpc2ipfix plain v5/) v = n[k]
-            if (k ~ /^reference/) r = n[k]
+        for (row in n) {
+            if (row ~ /^vpc2ipfix plain default/) d = n[row]
+            if (row ~ /^vpc2ipfix plain v5/) v = n[row]
+            if (row ~ /^reference/) r = n[row]
         }
         if (d && r) printf "  vpc2ipfix / reference: %.2fx the instructions\n", d / r
         printf "  %-4s  default <= 3,600 instructions/line                %s\n", (d && d / k <= 3600) ? "PASS" : "MISS", d ? sprintf("%.0f", d / k) : "not measured"

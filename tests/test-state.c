@@ -206,9 +206,10 @@ test_unsynced_batch (Fixture *f, gconstpointer data)
   g_autofree char *b = g_build_filename (f->dir, "b.log", NULL);
   g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
   g_assert_no_error (error);
-  vpc_state_add_unsynced (state, a, &one);
-  vpc_state_add_unsynced (state, b, &other);
-  vpc_state_add_unsynced (state, a, &one); /* once */
+  g_assert_true (vpc_state_add_unsynced (state, a, &one, &error));
+  g_assert_true (vpc_state_add_unsynced (state, b, &other, &error));
+  g_assert_true (vpc_state_add_unsynced (state, a, &one, &error)); /* once */
+  g_assert_no_error (error);
   g_assert_true (vpc_state_contains (state, b, &other));
   g_autofree char *before = NULL;
   g_assert_true (g_file_get_contents (f->path, &before, NULL, NULL));

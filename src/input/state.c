@@ -221,9 +221,9 @@ vpc_state_contains (const VpcState *state, const char *input, const VpcFileIdent
   return g_hash_table_contains (state->done, key);
 }
 
-/* Write len bytes of text at the end of the state file and sync it. */
+/* Write len bytes of text at the end of the state file. */
 static gboolean
-state_append (VpcState *state, const char *text, gsize len, GError **error)
+state_write (VpcState *state, const char *text, gsize len, GError **error)
 {
   gsize done = 0;
   while (done < len)
@@ -235,6 +235,15 @@ state_append (VpcState *state, const char *text, gsize len, GError **error)
         return state_error (error, state->path, "cannot write");
       done += (gsize) n;
     }
+  return TRUE;
+}
+
+/* Write len bytes of text at the end of the state file and sync it. */
+static gboolean
+state_append (VpcState *state, const char *text, gsize len, GError **error)
+{
+  if (!state_write (state, text, len, error))
+    return FALSE;
   if (fdatasync (state->fd) != 0)
     return state_error (error, state->path, "cannot sync");
   return TRUE;
@@ -252,17 +261,27 @@ vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identi
   return state_append (state, line, strlen (line), error);
 }
 
-void
-vpc_state_add_unsynced (VpcState *state, const char *input, const VpcFileIdentity *identity)
+/* Unsynced lines are written (not synced) past this much, so that a
+ * batch of many inputs does not grow the memory. */
+#define UNSYNCED_MAX (64 * 1024)
+
+gboolean
+vpc_state_add_unsynced (VpcState *state, const char *input, const VpcFileIdentity *identity,
+                        GError **error)
 {
   g_autofree char *name = state_name (input);
   char *key = state_key (name, identity);
   if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
-    return;
+    return TRUE;
   g_autofree char *line = state_line (key);
   if (state->unsynced == NULL)
     state->unsynced = g_string_new (NULL);
   g_string_append (state->unsynced, line);
+  if (state->unsynced->len < UNSYNCED_MAX)
+    return TRUE;
+  gboolean ok = state_write (state, state->unsynced->str, state->unsynced->len, error);
+  g_string_truncate (state->unsynced, 0);
+  return ok;
 }
 
 gboolean
