@@ -217,6 +217,12 @@ vpc_reader_get_line_number (const VpcReader *reader)
 }
 
 gboolean
+vpc_reader_is_threaded (const VpcReader *reader)
+{
+  return reader->thread != NULL;
+}
+
+gboolean
 vpc_reader_is_compressed (const VpcReader *reader)
 {
   return g_atomic_int_get (&reader->source->compressed);
