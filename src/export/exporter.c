@@ -11,6 +11,11 @@
 #include "netflow.h"
 #include "record-packer.h"
 
+/* Templates found without a hash lookup. */
+#define TEMPLATE_CACHE 64
+/* Interfaces met recently, checked without a hash lookup nor a copy. */
+#define INTERFACE_CACHE 256
+
 /* libfixbuf encodes the template messages and the RFC 5610 records into
  * message (fbExporterAllocBuffer, in manual mode: it says FB_ERROR_EOM when
  * the message is full, and starts a message of their own for templates);
@@ -19,11 +24,6 @@
  * message to every output.  A second session holding only the external
  * templates encodes the template-only messages the outputs send before a
  * refresh or after a reconnection. */
-/* Templates found without a hash lookup. */
-#define TEMPLATE_CACHE 64
-/* Interfaces met recently, checked without a hash lookup nor a copy. */
-#define INTERFACE_CACHE 256
-
 struct VpcExporter {
   fbInfoModel_t *model;
   fBuf_t *fbuf;        /* owns session and the buffer exporter */

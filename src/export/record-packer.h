@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * template; packing a record is then a loop over the steps (libfixbuf's
  * fBufAppend() recomputes the offsets of the internal template, with a
  * malloc and a free, for every record whose template has a
- * variable-length field: see README "Performance"). */
+ * variable-length field: see README "Why data records are packed by
+ * hand"). */
 
 typedef enum {
   VPC_PACK_U8,         /* guint8 */
