@@ -252,6 +252,23 @@ def cmd_report(args):
         print("  vpc2ipfix CloudWatch JSON vs plain default: %.2fx the records/s of plain"
               % json_ratio)
 
+    ref_ratio = cpu_ratio = one_core = None
+    if rate("ref-plain") and rate("vpc-plain"):
+        ref_ratio = rate("vpc-plain") / rate("ref-plain")
+        cpu_ratio = by["vpc-plain"]["cpu"] / by["ref-plain"]["cpu"]
+        print("  vpc2ipfix vs reference (plain default):    %.2fx the records/s, %.2fx the CPU time"
+              % (ref_ratio, cpu_ratio))
+    if wall("vpc-plain-1cpu") and plain:
+        one_core = wall("vpc-plain-1cpu") / plain
+        print("  vpc2ipfix taskset -c 0 vs 2 cores:         %.2fx the wall time (%.2fx the CPU time)"
+              % (one_core, by["vpc-plain-1cpu"]["cpu"] / by["vpc-plain"]["cpu"]))
+    if rate("ref-plain-1cpu") and rate("vpc-plain-1cpu"):
+        print("  vpc2ipfix vs reference, both taskset -c 0: %.2fx the records/s"
+              % (rate("vpc-plain-1cpu") / rate("ref-plain-1cpu")))
+    for group, name in (("vpc-small", "small files"), ("vpc-small-state", "small files, --state")):
+        if rate(group):
+            print("  vpc2ipfix %-31s %.0f files/s" % (name + ":", rate(group)))
+
     for group, name in (("vpc-tcp", "TCP to a loopback sink"),
                         ("vpc-udp", "UDP --rate 0 to a loopback sink"),
                         ("vpc-nf9", "NetFlow v9, UDP --rate 0"),
@@ -265,7 +282,8 @@ def cmd_report(args):
 
     print()
     print("Targets")
-    rss = [by[g]["rss_kib"] / 1024.0 for g in ("vpc-plain", "vpc-gzip", "vpc-v5", "vpc-json")
+    rss = [by[g]["rss_kib"] / 1024.0 for g in ("vpc-plain", "vpc-gzip", "vpc-v5", "vpc-json",
+                                                "vpc-plain-1cpu", "vpc-small", "vpc-small-state")
            if g in by and by[g]["ok"]]
     checks = [
         ("plain default  >= 2.5 M records/s", rate("vpc-plain"), 2.5e6,
@@ -278,6 +296,16 @@ def cmd_report(args):
          lambda v: "%.1f MiB" % v, lambda v, t: v < t),
         ("vs python3-ipfix >= 25x", speedup, 25.0,
          lambda v: "%.1fx" % v, lambda v, t: v >= t),
+        ("plain default  >= the reference's records/s", ref_ratio, 1.0,
+         lambda v: "%.2fx" % v, lambda v, t: v >= t),
+        ("plain default  <= 1.2x the reference's CPU", cpu_ratio, 1.2,
+         lambda v: "%.2fx" % v, lambda v, t: v <= t),
+        ("taskset -c 0   <= 1.3x the two-core wall time", one_core, 1.3,
+         lambda v: "%.2fx" % v, lambda v, t: v <= t),
+        ("v5 (29 fields) >= 2 M records/s", rate("vpc-v5"), 2e6,
+         lambda v: "%.2f M/s" % (v / 1e6), lambda v, t: v >= t),
+        ("small files    >= 5,000 files/s", rate("vpc-small"), 5000.0,
+         lambda v: "%.0f/s" % v, lambda v, t: v >= t),
     ]
     for name, value, target, show, good in checks:
         if value is None:

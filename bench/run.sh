@@ -16,6 +16,16 @@
 #                   if there is none)
 #   BENCH_FEED      entries of the generated threat feed of the vpc-report row (default 100000)
 #   TMPDIR          where the inputs are generated (removed at exit)
+#   REF_LIBFIXBUF   the reference converter (bench/ref-libfixbuf.c: parse + libfixbuf with a
+#                   fixed-size internal template, single-threaded; default: bench/ref-libfixbuf
+#                   next to VPC2IPFIX's build; make bench builds it); its row is skipped without it
+#   BENCH_CALLGRIND 0: skip the callgrind rows (default 1; they need valgrind): instructions
+#                   per line of vpc2ipfix (default and v5) and the reference on 100,000 lines
+#   BENCH_SMALL_FILES  files of the many-small-files rows (default 20000; 0 skips them): a
+#                   directory of header + one record files, converted with and without --state
+#
+# The reference row runs right after the vpc2ipfix plain default row, on the same input,
+# and a `taskset -c 0` row shows vpc2ipfix on one core: the ratios are printed at the end.
 #
 # Network rows: vpc2ipfix sends the plain default input over TCP, and over UDP with
 # --rate 0, to a loopback sink (measure.py sink: a Python receiver that only counts
@@ -73,6 +83,18 @@ echo "vpc2ipfix benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine:    $cpus CPUs, ${model:-unknown model}, $(uname -sr)"
 echo "load avg:   $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?') (at start)"
 echo "vpc2ipfix:  $VPC2IPFIX ($("$VPC2IPFIX" --version 2>&1 | head -n 1 || true))"
+if [ -z "${REF_LIBFIXBUF:-}" ]; then
+    for c in "$(dirname -- "$VPC2IPFIX")/../bench/ref-libfixbuf" "$here/../build/bench/ref-libfixbuf" \
+            "$here/ref-libfixbuf"; do
+        if [ -x "$c" ]; then REF_LIBFIXBUF=$c; break; fi
+    done
+fi
+if [ -n "${REF_LIBFIXBUF:-}" ] && [ -x "$REF_LIBFIXBUF" ]; then
+    echo "reference:  $REF_LIBFIXBUF (parse + libfixbuf $(pkg-config --modversion libfixbuf 2>/dev/null || echo '?'), fixed-size internal template, 1 thread)"
+else
+    REF_LIBFIXBUF=
+    echo "reference:  none (make bench builds bench/ref-libfixbuf): reference rows skipped"
+fi
 if [ -n "$pyipfix" ]; then
     pyver=$("$pyipfix" -c 'import sys, importlib.metadata as m; print("%d.%d.%d" % sys.version_info[:3], "with python3-ipfix", m.version("ipfix"))' 2>/dev/null || echo "(version unknown)")
     echo "python:     $pyipfix $pyver"
@@ -127,6 +149,20 @@ measure wc "wc -l (plain default)" "$dsize" "$runs" "$tmp/wc.err" -- wc -l "$tmp
 measure zcat "zcat >/dev/null (gzip default)" "$dsize" "$runs" "$tmp/zcat.err" -- \
     zcat "$tmp/default.log.gz"
 vpc vpc-plain "vpc2ipfix plain default" "$tmp/default.log" "$dsize"
+if [ -n "$REF_LIBFIXBUF" ]; then
+    measure ref-plain "reference (bench/ref-libfixbuf) plain default" "$dsize" "$runs" \
+        "$tmp/ref.err" -- "$REF_LIBFIXBUF" "$tmp/default.log" "$tmp/out.ipfix"
+fi
+if command -v taskset >/dev/null 2>&1; then
+    measure vpc-plain-1cpu "vpc2ipfix plain default, taskset -c 0" "$dsize" "$runs" \
+        "$tmp/vpc-plain-1cpu.err" -- taskset -c 0 "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/default.log"
+    if [ -n "$REF_LIBFIXBUF" ]; then
+        measure ref-plain-1cpu "reference plain default, taskset -c 0" "$dsize" "$runs" \
+            "$tmp/ref.err" -- taskset -c 0 "$REF_LIBFIXBUF" "$tmp/default.log" "$tmp/out.ipfix"
+    fi
+else
+    echo "  (taskset rows skipped: no taskset)" >&2
+fi
 vpc vpc-gzip "vpc2ipfix gzip default" "$tmp/default.log.gz" "$dsize"
 vpc vpc-v5 "vpc2ipfix plain v5 (29 fields)" "$tmp/v5.log" "$vsize"
 vpc vpc-json "vpc2ipfix json default (CloudWatch pages)" "$tmp/default.json" "$jsize"
@@ -259,6 +295,38 @@ print(s.getsockname()[1])')
     bg_stop "$nfpid"
 fi
 
+# Many small inputs: a directory of BENCH_SMALL_FILES files of a header and one record
+# (records = files in the table: records/s is files/s), without and with --state (removed
+# before each run, so that every run converts every file).
+small=${BENCH_SMALL_FILES:-20000}
+case $small in ''|*[!0-9]*) echo "run.sh: BENCH_SMALL_FILES must be a number" >&2; exit 2;; esac
+if [ "$small" -gt 0 ]; then
+    sbytes=$("$python" - "$tmp/small" "$small" <<'PY'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(d)
+total = 0
+head = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+        "bytes start end action log-status\n")
+for i in range(n):
+    with open(os.path.join(d, "f%06d.log" % i), "w") as f:
+        f.write(head + "2 123456789012 eni-0a1b2c3d4e5f6%05d 10.0.%d.%d 10.1.0.9 %d 443 6 %d %d "
+                "%d %d ACCEPT OK\n" % (i % 100000, i // 250 % 250, i % 250, 1024 + i % 60000,
+                                       1 + i % 50, 60 + i, 1700000000 + i, 1700000060 + i))
+        total += f.tell()
+print(total)
+PY
+)
+    saved_records=$records
+    records=$small
+    measure vpc-small "vpc2ipfix $small small files (dir/)" "$sbytes" "$runs" \
+        "$tmp/vpc-small.err" -- "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/small"
+    measure vpc-small-state "vpc2ipfix $small small files, --state" "$sbytes" "$runs" \
+        "$tmp/vpc-small-state.err" -- /bin/sh -c 'rm -f "$1"; exec "$2" -q --state "$1" -o "$3" "$4"' \
+        sh "$tmp/small.state" "$VPC2IPFIX" "$tmp/out.ipfix" "$tmp/small"
+    records=$saved_records
+fi
+
 if [ -n "$pyipfix" ]; then
     measure py-plain "py_vpc2ipfix.py (python3-ipfix) plain" "$dsize" 1 "$tmp/py.err" -- \
         "$pyipfix" "$here/py_vpc2ipfix.py" -o "$tmp/out.ipfix" "$tmp/default.log"
@@ -266,6 +334,50 @@ fi
 echo >&2
 
 "$python" "$here/measure.py" report --results "$results"
+
+# Instructions per line under callgrind (deterministic, unlike the timings): 100,000 lines
+# of each input (the header line and the NODATA/SKIPDATA records included), -o a file.
+if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+    echo
+    echo "Instructions per line (callgrind, the first 100,000 records of each input; the whole run:"
+    echo "start-up, templates and output included)"
+    head -n 100001 "$tmp/default.log" > "$tmp/default-100k.log"
+    head -n 100001 "$tmp/v5.log" > "$tmp/v5-100k.log"
+    cglines=$(($(wc -l < "$tmp/default-100k.log") - 1))  # record lines (BENCH_RECORDS may be fewer)
+    cg() {  # label command...
+        l=$1
+        shift
+        if valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>"$tmp/cg.err" >/dev/null; then
+            n=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/cg.err" | tail -n 1)
+            awk -v n="$n" -v l="$l" -v k="$cglines" 'BEGIN { printf "  %-46s %7.0f instructions/line (%d)\n", l, n / k, n }'
+            echo "$l $n" >> "$tmp/cg.results"
+        else
+            echo "  $l: callgrind run failed" >&2
+            sed -n '1,5s/^/    | /p' "$tmp/cg.err" >&2
+            failed=1
+        fi
+    }
+    : > "$tmp/cg.results"
+    cg "vpc2ipfix plain default" "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/default-100k.log"
+    cg "vpc2ipfix plain v5 (29 fields)" "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/v5-100k.log"
+    if [ -n "$REF_LIBFIXBUF" ]; then
+        cg "reference plain default" "$REF_LIBFIXBUF" "$tmp/default-100k.log" "$tmp/out.ipfix"
+    fi
+    awk -v k="$cglines" '{ n[$0] = $NF } END {
+        d = v = r = 0
+        for (row in n) {
+            if (row ~ /^vpc2ipfix plain default/) d = n[row]
+            if (row ~ /^vpc2ipfix plain v5/) v = n[row]
+            if (row ~ /^reference/) r = n[row]
+        }
+        if (d && r) printf "  vpc2ipfix / reference: %.2fx the instructions\n", d / r
+        printf "  %-4s  default <= 3,600 instructions/line                %s\n", (d && d / k <= 3600) ? "PASS" : "MISS", d ? sprintf("%.0f", d / k) : "not measured"
+        printf "  %-4s  v5      <= 5,500 instructions/line                %s\n", (v && v / k <= 5500) ? "PASS" : "MISS", v ? sprintf("%.0f", v / k) : "not measured"
+    }' "$tmp/cg.results"
+else
+    echo
+    echo "(callgrind rows skipped: BENCH_CALLGRIND=0 or no valgrind)"
+fi
 
 echo
 echo "Checks (converter statistics vs generator counts)"

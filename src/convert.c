@@ -107,11 +107,11 @@ job_record_delivered (Job *job, GError **error)
   Awaiting *a;
   while ((a = g_queue_peek_head (&job->awaiting)) != NULL && a->mark <= delivered)
     {
-      if (!vpc_state_add (job->state, a->path, &a->identity, error))
+      if (!vpc_state_add_unsynced (job->state, a->path, &a->identity, error))
         return FALSE;
       awaiting_free (g_queue_pop_head (&job->awaiting));
     }
-  return TRUE;
+  return vpc_state_sync (job->state, error); /* one sync for the inputs delivered together */
 }
 
 /* The outputs' statistics so far into stats->outputs. */

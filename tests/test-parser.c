@@ -2,6 +2,7 @@
 /* Unit tests for fields.c and parser.c. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "flow/parser.h"
@@ -425,6 +426,104 @@ test_refused_field_list_frees (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->messages->len, ==, 0);
 }
 
+/* The spellings the one-pass path reads and those it leaves to the full
+ * parse: the same values and the same refusals either way. */
+static void
+test_value_forms (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (vpc_parser_set_format (f->parser, "srcaddr bytes srcport action log-status "
+                                        "type flow-direction start", &error));
+  static const struct {
+    const char *addr;
+    const char *bytes16; /* the 16 address bytes in hex, or NULL: IPv4 a.b.c.d as given */
+  } addrs[] = {
+    { "::", "00000000000000000000000000000000" },
+    { "::1", "00000000000000000000000000000001" },
+    { "1::", "00010000000000000000000000000000" },
+    { "2001:DB8::a", "20010db800000000000000000000000a" },
+    { "1:2:3:4:5:6:7:8", "00010002000300040005000600070008" },
+    { "1:2:3:4:5:6:7::", "00010002000300040005000600070000" },
+    { "::2:3:4:5:6:7:8", "00000002000300040005000600070008" },
+    { "fe80::1ff:fe23:4567:890a", "fe8000000000000001fffe234567890a" },
+    { "::ffff:10.0.0.1", "00000000000000000000ffff0a000001" },
+    { "0.0.0.0", NULL },
+    { "255.255.255.255", NULL },
+    { "10.200.3.45", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (addrs); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s 1 2 ACCEPT OK IPv4 egress 1700000000",
+                                               addrs[i].addr);
+      feed_ok (f, line);
+      const VpcAddr *a = &f->record.value[VPC_FIELD_SRCADDR].addr;
+      if (addrs[i].bytes16 == NULL)
+        {
+          guint v[4];
+          g_assert_cmpint (sscanf (addrs[i].addr, "%u.%u.%u.%u", &v[0], &v[1], &v[2], &v[3]),
+                           ==, 4);
+          g_assert_cmpint (a->family, ==, 4);
+          for (guint k = 0; k < 4; k++)
+            g_assert_cmpuint (a->bytes[k], ==, v[k]);
+          continue;
+        }
+      g_assert_cmpint (a->family, ==, 6);
+      GString *hex = g_string_new (NULL);
+      for (guint k = 0; k < 16; k++)
+        g_string_append_printf (hex, "%02x", a->bytes[k]);
+      g_assert_cmpstr (hex->str, ==, addrs[i].bytes16);
+      g_string_free (hex, TRUE);
+    }
+  static const char *const bad_addrs[] = {
+    "1::2::3", "12345::1", "1:2:3:4:5:6:7:8:9", ":1::", "1:", "1:2:3:4:5:6:7", "g::1",
+    "010.0.0.1", "256.0.0.1", "1.2.3", "1.2.3.4.5", "1.2.3.4x", "1..2.3",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad_addrs); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s 1 2 ACCEPT OK IPv4 egress 1700000000",
+                                               bad_addrs[i]);
+      g_autofree char *message = feed_bad (f, line, VPC_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (message, "column 1 (srcaddr)"));
+    }
+
+  /* Integers: 20 digits through the careful path, leading zeros, limits. */
+  feed_ok (f, "10.0.0.1 18446744073709551615 65535 accept ok ipv6 EGRESS 1700000000123");
+  const VpcValue *v = f->record.value;
+  g_assert_cmpuint (v[VPC_FIELD_BYTES].u, ==, G_MAXUINT64);
+  g_assert_cmpuint (v[VPC_FIELD_SRCPORT].u, ==, 65535);
+  g_assert_cmpuint (v[VPC_FIELD_ACTION].u, ==, VPC_ACTION_ACCEPT);
+  g_assert_cmpuint (v[VPC_FIELD_LOG_STATUS].u, ==, VPC_STATUS_OK);
+  g_assert_cmpuint (v[VPC_FIELD_TYPE].u, ==, 6);
+  g_assert_cmpmem (f->record.traffic_type_text.ptr, f->record.traffic_type_text.len, "ipv6", 4);
+  g_assert_cmpuint (v[VPC_FIELD_FLOW_DIRECTION].u, ==, VPC_DIRECTION_EGRESS);
+  g_assert_cmpuint (v[VPC_FIELD_START].u, ==, G_GUINT64_CONSTANT (1700000000123));
+  feed_ok (f, "10.0.0.1 00000000000000000001 0065535 REJECT SKIPDATA EFA ingress 99999999999");
+  g_assert_cmpuint (v[VPC_FIELD_BYTES].u, ==, 1);
+  g_assert_cmpuint (v[VPC_FIELD_SRCPORT].u, ==, 65535);
+  g_assert_cmpuint (v[VPC_FIELD_ACTION].u, ==, VPC_ACTION_REJECT);
+  g_assert_cmpuint (v[VPC_FIELD_LOG_STATUS].u, ==, VPC_STATUS_SKIPDATA);
+  g_assert_cmpuint (v[VPC_FIELD_TYPE].u, ==, 0);
+  g_assert_cmpuint (v[VPC_FIELD_FLOW_DIRECTION].u, ==, VPC_DIRECTION_INGRESS);
+  g_assert_cmpuint (v[VPC_FIELD_START].u, ==, G_GUINT64_CONSTANT (99999999999000));
+  static const struct {
+    const char *line;
+    const char *column;
+  } bad[] = {
+    { "10.0.0.1 18446744073709551616 1 ACCEPT OK IPv4 egress 1", "column 2 (bytes)" },
+    { "10.0.0.1 1x 1 ACCEPT OK IPv4 egress 1", "column 2 (bytes)" },
+    { "10.0.0.1 1 65536 ACCEPT OK IPv4 egress 1", "column 3 (srcport)" },
+    { "10.0.0.1 1 1 ACCEPTED OK IPv4 egress 1", "column 4 (action)" },
+    { "10.0.0.1 1 1 ACCEPT OKAY IPv4 egress 1", "column 5 (log-status)" },
+    { "10.0.0.1 1 1 ACCEPT OK IPv4 egres 1", "column 7 (flow-direction)" },
+    { "10.0.0.1 1 1 ACCEPT OK IPv4 egress 123456789012345678901", "column 8 (start)" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *message = feed_bad (f, bad[i].line, VPC_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (message, bad[i].column));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +543,6 @@ main (int argc, char **argv)
   ADD ("/parser/format-option", test_format_option);
   ADD ("/parser/padded-line", test_padded_line);
   ADD ("/parser/refused-field-list-frees", test_refused_field_list_frees);
+  ADD ("/parser/value-forms", test_value_forms);
   return g_test_run ();
 }

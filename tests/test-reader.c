@@ -478,6 +478,54 @@ test_follow (Fixture *f, gconstpointer data)
   g_assert_cmpuint (vpc_reader_get_line_number (reader), >=, 5);
 }
 
+/* A small plain file is read at once, without a reading thread (many
+ * small inputs); a gzip one, and a larger one, still get their thread;
+ * the lines are the same either way. */
+static void
+test_small_without_thread (Fixture *f, gconstpointer data)
+{
+  const char *text = "version srcaddr\n2 10.0.0.1\r\n\n2 10.0.0.2";
+  g_autofree char *small = write_file (f, "small.log", text, strlen (text));
+  g_autoptr (GByteArray) gz = gzip_bytes (text);
+  g_autofree char *zipped = write_file (f, "small.log.gz", gz->data, gz->len);
+  GString *big_text = g_string_new (NULL);
+  while (big_text->len <= 64 * 1024)
+    g_string_append (big_text, "2 10.0.0.3\n");
+  g_autofree char *big = write_file (f, "big.log", big_text->str, big_text->len);
+  guint big_lines = (guint) (big_text->len / strlen ("2 10.0.0.3\n"));
+  g_string_free (big_text, TRUE);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VpcReader) reader = vpc_reader_open (small, VPC_CONTAINER_AUTO, &error);
+  g_assert_no_error (error);
+  g_assert_false (vpc_reader_is_threaded (reader));
+  g_clear_pointer (&reader, vpc_reader_free);
+  const char *threaded[] = { zipped, big };
+  for (guint i = 0; i < G_N_ELEMENTS (threaded); i++)
+    {
+      reader = vpc_reader_open (threaded[i], VPC_CONTAINER_AUTO, &error);
+      g_assert_no_error (error);
+      g_assert_true (vpc_reader_is_threaded (reader));
+      g_clear_pointer (&reader, vpc_reader_free);
+    }
+
+  static const char *const expected[] = { "version srcaddr", "2 10.0.0.1", "", "2 10.0.0.2" };
+  const char *paths[] = { small, zipped };
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    {
+      g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GError) end = read_all (paths[p], lines);
+      g_assert_true (g_error_matches (end, VPC_ERROR, VPC_ERROR_EOF));
+      g_assert_cmpuint (lines->len, ==, G_N_ELEMENTS (expected));
+      for (guint i = 0; i < lines->len; i++)
+        g_assert_cmpstr (lines->pdata[i], ==, expected[i]);
+    }
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) end = read_all (big, lines);
+  g_assert_true (g_error_matches (end, VPC_ERROR, VPC_ERROR_EOF));
+  g_assert_cmpuint (lines->len, ==, big_lines);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -495,5 +543,6 @@ main (int argc, char **argv)
   ADD ("/reader/json-long-message", test_json_long_message);
   ADD ("/reader/follow", test_follow);
   ADD ("/reader/memory", test_memory);
+  ADD ("/reader/small-without-thread", test_small_without_thread);
   return g_test_run ();
 }

@@ -196,6 +196,34 @@ test_from_text (void)
   g_assert_true (vpc_state_contains (state, "/data/cut", &any));
 }
 
+/* Lines added unsynced reach the file, all at once, at vpc_state_sync()
+ * (one sync for the inputs delivered together). */
+static void
+test_unsynced_batch (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *a = g_build_filename (f->dir, "a.log", NULL);
+  g_autofree char *b = g_build_filename (f->dir, "b.log", NULL);
+  g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_add_unsynced (state, a, &one, &error));
+  g_assert_true (vpc_state_add_unsynced (state, b, &other, &error));
+  g_assert_true (vpc_state_add_unsynced (state, a, &one, &error)); /* once */
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (state, b, &other));
+  g_autofree char *before = NULL;
+  g_assert_true (g_file_get_contents (f->path, &before, NULL, NULL));
+  g_assert_cmpstr (before, ==, "");
+  g_assert_true (vpc_state_sync (state, &error));
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_sync (state, &error)); /* nothing left: nothing written */
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
+  g_autofree char *expected = g_strconcat ("100 1700000000.123456789 ", a, "\n",
+                                           "101 1700000000.123456789 ", b, "\n", NULL);
+  g_assert_cmpstr (text, ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,6 +237,8 @@ main (int argc, char **argv)
   g_test_add ("/state/old-format", Fixture, NULL, fixture_set_up, test_old_format,
               fixture_tear_down);
   g_test_add ("/state/torn-last-line", Fixture, NULL, fixture_set_up, test_torn_last_line,
+              fixture_tear_down);
+  g_test_add ("/state/unsynced-batch", Fixture, NULL, fixture_set_up, test_unsynced_batch,
               fixture_tear_down);
   g_test_add_func ("/state/unwritable", test_unwritable);
   g_test_add_func ("/state/from-text", test_from_text);

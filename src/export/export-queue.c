@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define BATCH_FLOWS 1024
+/* Element sets remembered without a hash lookup. */
+#define MASK_CACHE 64
 #define BATCHES 3
 
 typedef struct {
@@ -50,6 +52,7 @@ struct VpcExportQueue {
   gboolean finished;
   GHashTable *masks;  /* guint64*: the element sets handed over (parsing thread) */
   guint64 last_mask;  /* the set of the last flow handed over */
+  guint64 recent[MASK_CACHE]; /* element sets in masks, by mask_slot() (G_MAXUINT64: none) */
   gboolean interrupted; /* a wait was given up: the caller stops */
   gboolean stuck;     /* the encoder did not end after a stop: left running */
   VpcExportQueueWaitFunc wait_func;
@@ -118,6 +121,8 @@ vpc_export_queue_new (VpcRoutes *routes)
   queue->empty = g_async_queue_new_full (g_free);
   queue->acks = g_async_queue_new ();
   queue->masks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < MASK_CACHE; i++)
+    queue->recent[i] = G_MAXUINT64; /* not a flow's element set (none has both SRC4 and SRC6) */
   queue->done = g_async_queue_new ();
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
@@ -213,10 +218,14 @@ export_queue_check (VpcExportQueue *queue, GError **error)
 static gboolean
 export_queue_admit (VpcExportQueue *queue, guint64 mask, GError **error)
 {
+  guint64 *recent = &queue->recent[vpc_mask_slot (mask, MASK_CACHE)];
+  if (*recent == mask)
+    return TRUE;
   if ((mask == queue->last_mask && g_hash_table_size (queue->masks) > 0)
       || g_hash_table_contains (queue->masks, &mask))
     {
       queue->last_mask = mask;
+      *recent = mask;
       return TRUE;
     }
   if (g_hash_table_size (queue->masks) >= VPC_EXPORTER_MAX_TEMPLATES)
@@ -229,6 +238,7 @@ export_queue_admit (VpcExportQueue *queue, guint64 mask, GError **error)
     }
   g_hash_table_add (queue->masks, g_memdup2 (&mask, sizeof mask));
   queue->last_mask = mask;
+  *recent = mask;
   return TRUE;
 }
 

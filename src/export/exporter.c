@@ -9,12 +9,21 @@
 
 #include "flow/infomodel.h"
 #include "netflow.h"
+#include "record-packer.h"
 
-/* libfixbuf encodes each message into message (fbExporterAllocBuffer, in
- * manual mode: fBufAppend says FB_ERROR_EOM when the message is full), and
- * the exporter hands it to every output.  A second session holding only
- * the external templates encodes the template-only messages the outputs
- * send before a refresh or after a reconnection. */
+/* Templates found without a hash lookup. */
+#define TEMPLATE_CACHE 64
+/* Interfaces met recently, checked without a hash lookup nor a copy. */
+#define INTERFACE_CACHE 256
+
+/* libfixbuf encodes the template messages and the RFC 5610 records into
+ * message (fbExporterAllocBuffer, in manual mode: it says FB_ERROR_EOM when
+ * the message is full, and starts a message of their own for templates);
+ * the data messages are packed by hand into the same buffer (see
+ * exporter_pack()), between libfixbuf's messages; the exporter hands each
+ * message to every output.  A second session holding only the external
+ * templates encodes the template-only messages the outputs send before a
+ * refresh or after a reconnection. */
 struct VpcExporter {
   fbInfoModel_t *model;
   fBuf_t *fbuf;        /* owns session and the buffer exporter */
@@ -29,18 +38,26 @@ struct VpcExporter {
   guint32 domain;
   GArray *external;    /* TemplateEntry: every external template, in order */
   GPtrArray *template_messages; /* GBytes*: the external templates encoded, or NULL */
-  guint16 internal_tid;
-  GHashTable *tid_by_mask; /* guint64* -> GUINT_TO_POINTER (tid) */
+  GHashTable *tid_by_mask; /* guint64* -> FlowTemplate* */
   GHashTable *used_tids;   /* GUINT_TO_POINTER (tid) */
   guint64 current_mask;
   gboolean have_current;
+  const struct FlowTemplate *current; /* of current_mask */
+  const struct FlowTemplate *recent[TEMPLATE_CACHE]; /* by vpc_mask_slot(), or NULL */
+  gsize packed_len;         /* bytes of the data message being packed; 0: none */
+  gsize set_start;          /* its open data set, 0: none */
+  guint16 set_tid;
+  VpcPacker *interface_packer; /* InterfaceRecord -> interface table record */
   guint64 records;
-  guint16 interface_itid;   /* internal template of the interface table */
+  guint32 sequence;         /* data records in the messages sent so far */
   gboolean interface_table; /* publish it (--interface-table) */
   GHashTable *interfaces;   /* index -> name (char*) of every interface met */
   GHashTable *collisions;   /* names whose index another name already had */
-  guint32 last_index;       /* the interface of the previous flow (fast path) */
-  char *last_name;
+  struct {
+    guint32 index;
+    const char *name; /* the value of index in interfaces, or NULL */
+    gsize len;
+  } recent_interfaces[INTERFACE_CACHE]; /* by index % INTERFACE_CACHE */
   const VpcDiag *diag;      /* warnings, or NULL */
   guint64 mark;             /* the last delivery mark given (vpc_exporter_mark) */
   guint64 marked;           /* the last one passed on to the outputs */
@@ -50,6 +67,20 @@ typedef struct {
   guint16 tid;
   fbTemplate_t *tmpl; /* owned by the session */
 } TemplateEntry;
+
+/* The external template of an element set and the packer of its records. */
+typedef struct FlowTemplate {
+  guint64 mask;
+  guint16 tid;
+  VpcPacker *packer;
+} FlowTemplate;
+
+static void
+flow_template_free (FlowTemplate *t)
+{
+  vpc_packer_free (t->packer);
+  g_free (t);
+}
 
 /* Whether fBufEmit() put a message into buffer, which was cleared before
  * (a message starts 00 0a, version 10; fBufEmit() writes nothing when
@@ -104,9 +135,29 @@ exporter_pass_mark (VpcExporter *self)
     vpc_output_mark (self->outputs->pdata[i], self->marked);
 }
 
-/* Hand the message built so far, if any, to every output. */
+/* Hand the message in message (len bytes) to every output.  Its sequence
+ * number is set here, libfixbuf's messages' too: the data records of the
+ * previous messages (RFC 7011), counted by the exporter, since libfixbuf
+ * does not count those packed by hand. */
 static gboolean
-exporter_emit (VpcExporter *self, GError **error)
+exporter_send (VpcExporter *self, gsize len, GError **error)
+{
+  vpc_pack_put32 (self->message + 8, self->sequence);
+  self->sequence += self->message_records;
+  guint records = self->message_records;
+  self->message_records = 0;
+  for (guint i = 0; i < self->ipfix_outputs->len; i++)
+    if (!vpc_output_send (self->ipfix_outputs->pdata[i], self->message, len, records, error))
+      return FALSE;
+  /* A full message holds every record added before the one that did not fit. */
+  if (self->netflow == NULL)
+    exporter_pass_mark (self);
+  return TRUE;
+}
+
+/* The message libfixbuf built, if any. */
+static gboolean
+exporter_emit_fixbuf (VpcExporter *self, GError **error)
 {
   GError *fb_error = NULL;
   message_clear (self->message);
@@ -118,14 +169,90 @@ exporter_emit (VpcExporter *self, GError **error)
                                         fbExporterGetMsgLen (self->fb_exporter));
   if (len == 16)
     return TRUE; /* only empty Sets */
-  guint records = self->message_records;
-  self->message_records = 0;
-  for (guint i = 0; i < self->ipfix_outputs->len; i++)
-    if (!vpc_output_send (self->ipfix_outputs->pdata[i], self->message, len, records, error))
-      return FALSE;
-  /* A full message holds every record added before the one that did not fit. */
-  if (self->netflow == NULL)
-    exporter_pass_mark (self);
+  return exporter_send (self, len, error);
+}
+
+/* Close the open data set of the packed message. */
+static void
+exporter_close_set (VpcExporter *self)
+{
+  if (self->set_start == 0)
+    return;
+  vpc_pack_put16 (self->message + self->set_start + 2,
+                  (guint16) (self->packed_len - self->set_start));
+  self->set_start = 0;
+}
+
+/* The data message packed by hand, if any. */
+static gboolean
+exporter_emit_packed (VpcExporter *self, GError **error)
+{
+  if (self->packed_len == 0)
+    return TRUE;
+  exporter_close_set (self);
+  gsize len = self->packed_len;
+  self->packed_len = 0;
+  vpc_pack_put16 (self->message + 2, (guint16) len);
+  return exporter_send (self, len, error);
+}
+
+/* Hand the message built so far, if any, to every output: a data message
+ * packed by hand, or one libfixbuf built (never both: each is sent before
+ * the other starts). */
+static gboolean
+exporter_emit (VpcExporter *self, GError **error)
+{
+  return exporter_emit_packed (self, error) && exporter_emit_fixbuf (self, error);
+}
+
+/* Append a data record of template tid, packed by packer from record, to
+ * the data message, starting a new one when it is full: the records,
+ * sets and messages libfixbuf's fBufAppend() makes (a set per run of
+ * records of one template; a message of their own after templates). */
+static gboolean
+exporter_pack (VpcExporter *self, guint16 tid, const VpcPacker *packer, const void *record,
+               const char *what, GError **error)
+{
+  if (self->packed_len == 0 && !exporter_emit_fixbuf (self, error))
+    return FALSE; /* the templates go first, in a message of their own */
+  gsize len = vpc_packer_record_length (packer, record);
+  gboolean new_set = self->set_start == 0 || self->set_tid != tid;
+  if (self->packed_len != 0 && self->packed_len + (new_set ? 4 : 0) + len > self->message_size)
+    {
+      if (!exporter_emit_packed (self, error))
+        return FALSE;
+      new_set = TRUE;
+    }
+  if (self->packed_len == 0)
+    {
+      if (16 + 4 + len > self->message_size)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
+                       "%s: the record does not fit in an IPFIX message of %" G_GSIZE_FORMAT
+                       " bytes (raise --mtu)",
+                       what, self->message_size);
+          return FALSE;
+        }
+      fbSession_t *session = fBufGetSession (self->fbuf);
+      guint8 *m = self->message;
+      vpc_pack_put16 (m, 10);
+      vpc_pack_put16 (m + 2, 0);
+      vpc_pack_put32 (m + 4, (guint32) time (NULL));
+      vpc_pack_put32 (m + 8, 0); /* exporter_send() */
+      vpc_pack_put32 (m + 12, fbSessionGetDomain (session));
+      self->packed_len = 16;
+    }
+  if (new_set)
+    {
+      exporter_close_set (self);
+      self->set_start = self->packed_len;
+      self->set_tid = tid;
+      vpc_pack_put16 (self->message + self->packed_len, tid);
+      self->packed_len += 4;
+    }
+  vpc_packer_pack (packer, record, self->message + self->packed_len);
+  self->packed_len += len;
+  self->message_records++;
   return TRUE;
 }
 
@@ -141,34 +268,6 @@ exporter_full (VpcExporter *self, GError **fb_error, const char *what, GError **
   return exporter_emit (self, error);
 }
 
-/* fBufAppend() in the current templates, starting a new message when full. */
-static gboolean
-exporter_append (VpcExporter *self, const void *record, gsize size, const char *what,
-                 GError **error)
-{
-  GError *fb_error = NULL;
-  if (!fBufAppend (self->fbuf, (uint8_t *) record, size, &fb_error))
-    {
-      if (!exporter_full (self, &fb_error, what, error))
-        return FALSE;
-      if (!fBufAppend (self->fbuf, (uint8_t *) record, size, &fb_error))
-        {
-          if (g_error_matches (fb_error, FB_ERROR_DOMAIN, FB_ERROR_EOM))
-            {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_IPFIX,
-                           "%s: the record does not fit in an IPFIX message of %" G_GSIZE_FORMAT
-                           " bytes (raise --mtu)",
-                           what, self->message_size);
-              g_error_free (fb_error);
-              return FALSE;
-            }
-          return vpc_fixbuf_error (error, fb_error, what);
-        }
-    }
-  self->message_records++;
-  return TRUE;
-}
-
 /* Add an external template (which goes into the message at once). */
 static gboolean
 exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const char *what,
@@ -176,6 +275,11 @@ exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const
 {
   GError *fb_error = NULL;
   fbSession_t *session = fBufGetSession (self->fbuf);
+  if (!exporter_emit_packed (self, error))
+    {
+      fbTemplateFreeUnused (tmpl);
+      return FALSE;
+    }
   if (fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0
       && (!exporter_full (self, &fb_error, what, error)
           || fbSessionAddTemplate (session, FALSE, tid, tmpl, &fb_error) == 0))
@@ -198,7 +302,6 @@ exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const
 typedef struct {
   fbVarfield_t interfaceName;
   guint32 ingressInterface;
-  guint8 padding[4];
 } InterfaceRecord;
 
 guint16
@@ -271,23 +374,6 @@ exporter_write_element_types (VpcExporter *self, GError **error)
 static gboolean
 exporter_add_interface_table (VpcExporter *self, GError **error)
 {
-  GError *fb_error = NULL;
-  fbSession_t *session = fBufGetSession (self->fbuf);
-  fbTemplate_t *internal = fbTemplateAlloc (self->model);
-  if (!vpc_template_append (internal, "interfaceName", FB_IE_VARLEN, error)
-      || !vpc_template_append (internal, "ingressInterface", 4, error)
-      || !vpc_template_append (internal, "paddingOctets", 4, error))
-    {
-      fbTemplateFreeUnused (internal);
-      return FALSE;
-    }
-  G_STATIC_ASSERT (sizeof (InterfaceRecord) == sizeof (fbVarfield_t) + 8);
-  self->interface_itid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, internal, &fb_error);
-  if (self->interface_itid == 0)
-    {
-      fbTemplateFreeUnused (internal);
-      return vpc_fixbuf_error (error, fb_error, "interface table template");
-    }
   fbTemplate_t *ext = fbTemplateAlloc (self->model);
   if (!vpc_template_append (ext, "ingressInterface", 4, error)
       || !vpc_template_append (ext, "interfaceName", FB_IE_VARLEN, error))
@@ -296,6 +382,12 @@ exporter_add_interface_table (VpcExporter *self, GError **error)
       return FALSE;
     }
   fbTemplateSetOptionsScope (ext, 1);
+  self->interface_packer = vpc_packer_new ();
+  if (!vpc_packer_add_element (self->interface_packer, fbTemplateGetIndexedIE (ext, 0),
+                               offsetof (InterfaceRecord, ingressInterface))
+      || !vpc_packer_add_element (self->interface_packer, fbTemplateGetIndexedIE (ext, 1),
+                                  offsetof (InterfaceRecord, interfaceName)))
+    g_assert_not_reached ();
   return exporter_add_external (self, INTERFACE_TABLE_TID, ext, "interface table template",
                                 error);
 }
@@ -307,44 +399,42 @@ static gboolean
 exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *name,
                          GError **error)
 {
-  if (index == self->last_index && self->last_name != NULL
-      && strlen (self->last_name) == name->len
-      && memcmp (self->last_name, name->buf, name->len) == 0)
+  __typeof__ (self->recent_interfaces[0]) *recent
+      = &self->recent_interfaces[index % INTERFACE_CACHE];
+  if (recent->name != NULL && recent->index == index && recent->len == name->len
+      && memcmp (recent->name, name->buf, name->len) == 0)
     return TRUE;
-  g_autofree char *text = g_strndup ((const char *) name->buf, name->len);
   const char *known = g_hash_table_lookup (self->interfaces, GUINT_TO_POINTER (index));
-  self->last_index = index;
   if (known != NULL)
     {
-      if (strcmp (known, text) != 0 && !g_hash_table_contains (self->collisions, text))
-        g_hash_table_add (self->collisions, g_strdup (text));
-      g_free (self->last_name);
-      self->last_name = g_steal_pointer (&text);
+      if (strlen (known) == name->len && memcmp (known, name->buf, name->len) == 0)
+        {
+          recent->index = index;
+          recent->name = known;
+          recent->len = name->len;
+          return TRUE;
+        }
+      g_autofree char *text = g_strndup ((const char *) name->buf, name->len);
+      if (!g_hash_table_contains (self->collisions, text))
+        g_hash_table_add (self->collisions, g_steal_pointer (&text));
       return TRUE;
     }
 
-  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), g_strdup (text));
-  g_free (self->last_name);
-  self->last_name = g_steal_pointer (&text);
+  char *text = g_strndup ((const char *) name->buf, name->len);
+  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), text);
+  recent->index = index;
+  recent->name = text;
+  recent->len = name->len;
   if (!self->interface_table)
     return TRUE;
-  GError *fb_error = NULL;
   InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
-  if (!fBufSetInternalTemplate (self->fbuf, self->interface_itid, &fb_error)
-      || !fBufSetExportTemplate (self->fbuf, INTERFACE_TABLE_TID, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, "interface table record");
-  if (!exporter_append (self, &record, sizeof record, "interface table record", error))
-    return FALSE;
-  if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, "interface table record");
-  self->have_current = FALSE;
-  return TRUE;
+  return exporter_pack (self, INTERFACE_TABLE_TID, self->interface_packer, &record,
+                        "interface table record", error);
 }
 
 static gboolean
 exporter_setup (VpcExporter *self, GError **error)
 {
-  GError *fb_error = NULL;
   self->model = vpc_infomodel_new ();
   fbSession_t *session = fbSessionAlloc (self->model);
   self->fb_exporter = fbExporterAllocBuffer (self->message, (uint16_t) self->message_size);
@@ -356,18 +446,8 @@ exporter_setup (VpcExporter *self, GError **error)
     return FALSE;
   if (!exporter_add_interface_table (self, error))
     return FALSE;
-
-  fbTemplate_t *tmpl = vpc_flow_template_new (self->model, VPC_FLOW_INTERNAL, error);
-  if (tmpl == NULL)
-    return FALSE;
-  self->internal_tid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
-  if (self->internal_tid == 0)
-    {
-      fbTemplateFreeUnused (tmpl);
-      return vpc_fixbuf_error (error, fb_error, "internal template");
-    }
-  if (!fBufSetInternalTemplate (self->fbuf, self->internal_tid, &fb_error))
-    return vpc_fixbuf_error (error, fb_error, "internal template");
+  /* The data records are packed by hand (exporter_pack()): libfixbuf
+   * needs no internal template for them. */
   return TRUE;
 }
 
@@ -454,7 +534,8 @@ vpc_exporter_new (GPtrArray *outputs, guint32 observation_domain, const VpcDiag 
   self->outputs = outputs;
   self->diag = diag;
   self->domain = observation_domain;
-  self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->tid_by_mask = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                             (GDestroyNotify) flow_template_free);
   self->used_tids = g_hash_table_new (NULL, NULL);
   self->interfaces = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->collisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -536,18 +617,25 @@ vpc_exporter_free (VpcExporter *self)
   g_hash_table_unref (self->interfaces);
   g_hash_table_unref (self->collisions);
   g_free (self->message);
-  g_free (self->last_name);
+  vpc_packer_free (self->interface_packer);
   g_free (self);
 }
 
-/* The external template ID for mask, adding the template on first use. */
+/* The external template for mask, adding it on first use. */
 static gboolean
-exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError **error)
+exporter_template_for (VpcExporter *self, guint64 mask, const FlowTemplate **out,
+                       GError **error)
 {
-  gpointer found = g_hash_table_lookup (self->tid_by_mask, &mask);
+  const FlowTemplate **recent = &self->recent[vpc_mask_slot (mask, TEMPLATE_CACHE)];
+  if (*recent != NULL && (*recent)->mask == mask)
+    {
+      *out = *recent;
+      return TRUE;
+    }
+  const FlowTemplate *found = g_hash_table_lookup (self->tid_by_mask, &mask);
   if (found != NULL)
     {
-      *tid_out = (guint16) GPOINTER_TO_UINT (found);
+      *out = *recent = found;
       return TRUE;
     }
   if (g_hash_table_size (self->tid_by_mask) >= VPC_EXPORTER_MAX_TEMPLATES)
@@ -561,14 +649,27 @@ exporter_template_for (VpcExporter *self, guint64 mask, guint16 *tid_out, GError
   fbTemplate_t *tmpl = vpc_flow_template_new (self->model, mask, error);
   if (tmpl == NULL)
     return FALSE;
+  VpcPacker *packer = vpc_flow_packer_new (tmpl, mask, error);
+  if (packer == NULL)
+    {
+      fbTemplateFreeUnused (tmpl);
+      return FALSE;
+    }
   guint16 tid = vpc_template_id_for_mask (mask);
   while (g_hash_table_contains (self->used_tids, GUINT_TO_POINTER (tid)))
     tid = tid == G_MAXUINT16 ? 256 : tid + 1;
 
   if (!exporter_add_external (self, tid, tmpl, "adding a template", error))
-    return FALSE;
-  g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), GUINT_TO_POINTER (tid));
-  *tid_out = tid;
+    {
+      vpc_packer_free (packer);
+      return FALSE;
+    }
+  FlowTemplate *t = g_new (FlowTemplate, 1);
+  t->mask = mask;
+  t->tid = tid;
+  t->packer = packer;
+  g_hash_table_insert (self->tid_by_mask, g_memdup2 (&mask, sizeof mask), t);
+  *out = *recent = t;
   return TRUE;
 }
 
@@ -582,7 +683,6 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
       self->records++;
       return TRUE;
     }
-  GError *fb_error = NULL;
   if (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_IF_NAME))
     {
       guint32 index = (mask & (G_GUINT64_CONSTANT (1) << VPC_EL_EGRESS_IF))
@@ -593,15 +693,13 @@ vpc_exporter_add (VpcExporter *self, const VpcFlow *flow, guint64 mask, GError *
     }
   if (!self->have_current || mask != self->current_mask)
     {
-      guint16 tid = 0;
-      if (!exporter_template_for (self, mask, &tid, error))
+      if (!exporter_template_for (self, mask, &self->current, error))
         return FALSE;
-      if (!fBufSetExportTemplate (self->fbuf, tid, &fb_error))
-        return vpc_fixbuf_error (error, fb_error, "selecting a template");
       self->current_mask = mask;
       self->have_current = TRUE;
     }
-  if (!exporter_append (self, flow, sizeof *flow, "encoding a flow", error))
+  if (!exporter_pack (self, self->current->tid, self->current->packer, flow, "encoding a flow",
+                      error))
     return FALSE;
   self->records++;
   return TRUE;

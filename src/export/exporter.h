@@ -88,4 +88,12 @@ guint vpc_exporter_get_template_count (const VpcExporter *exporter);
  * collision within one run the next free ID is taken. */
 guint16 vpc_template_id_for_mask (guint64 mask);
 
+/* A slot (0 .. slots - 1, slots a power of two) for mask in a small cache
+ * of element sets met recently: a flow's set usually is. */
+static inline guint
+vpc_mask_slot (guint64 mask, guint slots)
+{
+  return (guint) ((mask * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & (slots - 1);
+}
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "netflow.h"
 #include "output-private.h"
+#include "record-packer.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,8 @@ typedef struct {
   guint16 tid;
   guint16 record_len;
   guint32 key;
+  VpcPacker *packer;     /* its records (record-packer.h), First and Last left zero */
+  guint16 times_offset;  /* of First in a record (Last follows), if the key has them */
 } VpcNetflowV9Template;
 
 #define V9_HEADER 20
@@ -116,6 +119,9 @@ gboolean vpc_netflow_flow_times (VpcNetflow *self, const VpcFlow *flow, guint64 
 
 /* v9 (netflow-v9.c) */
 gboolean vpc_netflow_v9_add (VpcNetflow *self, const VpcFlow *flow, guint64 mask, GError **error);
+
+/* Free what a VpcNetflowV9Template holds (the templates array's clear function). */
+void vpc_netflow_v9_template_clear (gpointer template);
 gboolean vpc_netflow_v9_send_packet (VpcNetflow *self, GError **error);
 /* Template-only packets holding every template defined so far. */
 gboolean vpc_netflow_v9_refresh (VpcNetflow *self, GError **error);

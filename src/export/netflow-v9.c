@@ -199,6 +199,67 @@ vpc_netflow_v9_refresh (VpcNetflow *self, GError **error)
   return TRUE;
 }
 
+/* How each v9 field is packed (record-packer.h), from which element of
+ * VpcFlow (its place in the mapper's element table).  First and Last are
+ * left zero: they are uptimes, written when the packet's clock is known. */
+static const struct {
+  VpcPackKind kind;
+  VpcElementIndex element;
+} v9_steps[F_COUNT] = {
+  [F_SRC4] = { VPC_PACK_U32, VPC_EL_SRC4 },
+  [F_SRC6] = { VPC_PACK_BYTES, VPC_EL_SRC6 },
+  [F_DST4] = { VPC_PACK_U32, VPC_EL_DST4 },
+  [F_DST6] = { VPC_PACK_BYTES, VPC_EL_DST6 },
+  [F_SRCPORT] = { VPC_PACK_U16, VPC_EL_SRCPORT },
+  [F_DSTPORT] = { VPC_PACK_U16, VPC_EL_DSTPORT },
+  [F_PROTOCOL] = { VPC_PACK_U8, VPC_EL_PROTOCOL },
+  [F_PACKETS] = { VPC_PACK_U64, VPC_EL_PACKETS },
+  [F_OCTETS] = { VPC_PACK_U64, VPC_EL_OCTETS },
+  [F_FIRST] = { VPC_PACK_ZERO, VPC_EL_START },
+  [F_LAST] = { VPC_PACK_ZERO, VPC_EL_END },
+  [F_TCP_FLAGS] = { VPC_PACK_U8, VPC_EL_TCP_FLAGS },
+  [F_FORWARDING_STATUS] = { VPC_PACK_U8, VPC_EL_FORWARDING_STATUS },
+  [F_DIRECTION] = { VPC_PACK_U8, VPC_EL_FLOW_DIRECTION },
+  [F_INPUT] = { VPC_PACK_U32_AS_U16, VPC_EL_INGRESS_IF },
+  [F_OUTPUT] = { VPC_PACK_U32_AS_U16, VPC_EL_EGRESS_IF },
+  [F_IP_VERSION] = { VPC_PACK_U8, VPC_EL_IP_VERSION },
+  [F_ICMP_TYPE] = { VPC_PACK_U16, VPC_EL_DSTPORT }, /* type * 256 + code */
+  [F_NAT_SRC4] = { VPC_PACK_U32, VPC_EL_NAT_SRC4 },
+  [F_NAT_DST4] = { VPC_PACK_U32, VPC_EL_NAT_DST4 },
+  [F_NAT_SRC6] = { VPC_PACK_BYTES, VPC_EL_NAT_SRC6 },
+  [F_NAT_DST6] = { VPC_PACK_BYTES, VPC_EL_NAT_DST6 },
+  [F_FW_EVENT] = { VPC_PACK_U8, VPC_EL_FIREWALL_EVENT },
+};
+
+/* The packer of the records of template key; *times_offset: where First goes. */
+static VpcPacker *
+v9_packer_new (guint32 key, guint16 *times_offset)
+{
+  const VpcElementSpec *elements = vpc_mapper_elements ();
+  VpcPacker *packer = vpc_packer_new ();
+  gsize at = 0;
+  *times_offset = 0;
+  for (guint f = 0; f < F_COUNT; f++)
+    {
+      if (!(key & (1u << f)))
+        continue;
+      if (f == F_FIRST)
+        *times_offset = (guint16) at;
+      vpc_packer_add (packer, v9_steps[f].kind, elements[v9_steps[f].element].offset,
+                      v9_fields[f].length);
+      at += v9_fields[f].length;
+    }
+  g_assert (vpc_packer_get_fixed_length (packer) == at);
+  return packer;
+}
+
+void
+vpc_netflow_v9_template_clear (gpointer data)
+{
+  VpcNetflowV9Template *t = data;
+  g_clear_pointer (&t->packer, vpc_packer_free);
+}
+
 static const VpcNetflowV9Template *
 v9_template_for (VpcNetflow *self, guint32 key, guint *index)
 {
@@ -211,6 +272,7 @@ v9_template_for (VpcNetflow *self, guint32 key, guint *index)
   VpcNetflowV9Template t = { .tid = (guint16) (256 + self->templates->len),
                    .record_len = v9_record_len (key),
                    .key = key };
+  t.packer = v9_packer_new (key, &t.times_offset);
   g_array_append_val (self->templates, t);
   *index = self->templates->len - 1;
   g_hash_table_insert (self->template_by_key, GUINT_TO_POINTER (key),
@@ -269,42 +331,9 @@ vpc_netflow_v9_add (VpcNetflow *self, const VpcFlow *flow, guint64 mask, GError 
       p->len += 4;
     }
 
-  guint8 *at = p->buf + p->len;
-  for (guint f = 0; f < F_COUNT; f++)
-    {
-      if (!(key & (1u << f)))
-        continue;
-      switch ((V9Field) f)
-        {
-        case F_SRC4: put32 (at, flow->sourceIPv4Address); break;
-        case F_SRC6: memcpy (at, flow->sourceIPv6Address, 16); break;
-        case F_DST4: put32 (at, flow->destinationIPv4Address); break;
-        case F_DST6: memcpy (at, flow->destinationIPv6Address, 16); break;
-        case F_SRCPORT: put16 (at, flow->sourceTransportPort); break;
-        case F_DSTPORT: put16 (at, flow->destinationTransportPort); break;
-        case F_PROTOCOL: put8 (at, flow->protocolIdentifier); break;
-        case F_PACKETS: put64 (at, flow->packetDeltaCount); break;
-        case F_OCTETS: put64 (at, flow->octetDeltaCount); break;
-        case F_FIRST:
-          vpc_netflow_packet_note_times (p, (gsize) (at - p->buf), first, last);
-          break;
-        case F_LAST: break; /* with F_FIRST */
-        case F_TCP_FLAGS: put8 (at, flow->tcpControlBits); break;
-        case F_FORWARDING_STATUS: put8 (at, flow->forwardingStatus); break;
-        case F_DIRECTION: put8 (at, flow->flowDirection); break;
-        case F_INPUT: put16 (at, (guint16) flow->ingressInterface); break;
-        case F_OUTPUT: put16 (at, (guint16) flow->egressInterface); break;
-        case F_IP_VERSION: put8 (at, flow->ipVersion); break;
-        case F_ICMP_TYPE: put16 (at, flow->destinationTransportPort); break;
-        case F_NAT_SRC4: put32 (at, flow->postNATSourceIPv4Address); break;
-        case F_NAT_DST4: put32 (at, flow->postNATDestinationIPv4Address); break;
-        case F_NAT_SRC6: memcpy (at, flow->postNATSourceIPv6Address, 16); break;
-        case F_NAT_DST6: memcpy (at, flow->postNATDestinationIPv6Address, 16); break;
-        case F_FW_EVENT: put8 (at, flow->firewallEvent); break;
-        case F_COUNT: g_assert_not_reached ();
-        }
-      at += v9_fields[f].length;
-    }
+  vpc_packer_pack (t->packer, flow, p->buf + p->len);
+  if (key & (1u << F_FIRST))
+    vpc_netflow_packet_note_times (p, p->len + t->times_offset, first, last);
   p->len += t->record_len;
   p->records++;
   p->count++;

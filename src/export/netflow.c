@@ -190,6 +190,7 @@ vpc_netflow_new (VpcProtocol protocol, guint32 source_id, GPtrArray *outputs,
   for (guint i = 0; i < outputs->len; i++)
     self->max_packet = MIN (self->max_packet, vpc_output_get_max_message (outputs->pdata[i]));
   self->templates = g_array_new (FALSE, FALSE, sizeof (VpcNetflowV9Template));
+  g_array_set_clear_func (self->templates, vpc_netflow_v9_template_clear);
   self->template_by_key = g_hash_table_new (NULL, NULL);
   if (protocol == VPC_PROTOCOL_NETFLOW_V9)
     {

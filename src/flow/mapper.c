@@ -140,6 +140,29 @@ static const VpcFieldId packets_lost_fields[4] = {
 
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 
+/* text_fields by field id: the mask of those fields, each one's element. */
+typedef struct {
+  guint64 fields;
+  VpcElementIndex element[VPC_FIELD_COUNT];
+} TextFieldMap;
+
+static const TextFieldMap *
+text_field_map (void)
+{
+  static TextFieldMap map;
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+        {
+          map.fields |= BIT (text_fields[i].field);
+          map.element[text_fields[i].field] = text_fields[i].element;
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return &map;
+}
+
 static inline void
 set_text (VpcFlow *flow, VpcElementIndex element, const VpcText *text)
 {
@@ -308,12 +331,15 @@ vpc_mapper_map (const VpcMapperOptions *options, const VpcRecord *record, VpcFlo
             (present & BIT (packets_lost_fields[i])) ? v[packets_lost_fields[i]].u : 0;
       mask |= BIT (VPC_EL_PACKETS_LOST);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    if (present & BIT (text_fields[i].field))
-      {
-        set_text (flow, text_fields[i].element, &v[text_fields[i].field].text);
-        mask |= BIT (text_fields[i].element);
-      }
+  /* Only the text fields the record has: the table's order, by field id. */
+  const TextFieldMap *map = text_field_map ();
+  for (guint64 texts = present & map->fields; texts != 0; texts &= texts - 1)
+    {
+      guint field = (guint) __builtin_ctzll (texts);
+      VpcElementIndex element = map->element[field];
+      set_text (flow, element, &v[field].text);
+      mask |= BIT (element);
+    }
 #undef HAS
   return mask;
 }

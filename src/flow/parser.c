@@ -293,12 +293,19 @@ parse_uint (const char *s, gsize len, guint64 max, guint64 *out)
   if (len == 0 || len > 20)
     return FALSE;
   guint64 v = 0;
-  for (gsize i = 0; i < len; i++)
+  /* 19 digits cannot overflow: the overflow check is for the 20th. */
+  gsize short_len = MIN (len, 19);
+  for (gsize i = 0; i < short_len; i++)
     {
       unsigned d = (unsigned char) s[i] - '0';
       if (d > 9)
         return FALSE;
-      if (v > (G_MAXUINT64 - d) / 10)
+      v = v * 10 + d;
+    }
+  if (len == 20)
+    {
+      unsigned d = (unsigned char) s[19] - '0';
+      if (d > 9 || v > (G_MAXUINT64 - d) / 10)
         return FALSE;
       v = v * 10 + d;
     }
@@ -442,6 +449,239 @@ ok:
   return TRUE;
 }
 
+/* The end of a token at p: end or a space. */
+static inline gboolean
+token_ends (const char *p, const char *end)
+{
+  return p == end || *p == ' ';
+}
+
+static inline int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = (char) (c | 0x20);
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+/* An IPv6 address of hexadecimal groups with at most one "::" (RFC 4291
+ * 2.2 forms 1 and 2) at p, up to a space or end: its end, or NULL for
+ * anything else (the dotted-quad tail of form 3 included), which
+ * inet_pton() then judges. */
+__attribute__ ((noinline)) static const char *
+parse_ipv6_fast (const char *p, const char *end, guint8 *out)
+{
+  guint16 groups[8];
+  int n = 0, gap = -1;
+  if (*p == ':')
+    {
+      if (end - p < 2 || p[1] != ':')
+        return NULL;
+      gap = 0;
+      p += 2;
+      if (token_ends (p, end))
+        goto done;
+    }
+  for (;;)
+    {
+      unsigned v = 0;
+      int digits = 0, h;
+      while (p < end && (h = hex_value (*p)) >= 0)
+        {
+          if (++digits > 4)
+            return NULL;
+          v = v << 4 | (unsigned) h;
+          p++;
+        }
+      if (digits == 0 || n == 8)
+        return NULL;
+      groups[n++] = (guint16) v;
+      if (token_ends (p, end))
+        break;
+      if (*p != ':')
+        return NULL;
+      p++;
+      if (p < end && *p == ':')
+        {
+          if (gap >= 0)
+            return NULL;
+          gap = n;
+          p++;
+          if (token_ends (p, end))
+            break;
+        }
+      else if (token_ends (p, end))
+        return NULL;
+    }
+done:
+  if (gap < 0 ? n != 8 : n > 7)
+    return NULL;
+  int zeros = 8 - n, j = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (i == gap)
+        for (int z = 0; z < zeros; z++, j++)
+          out[2 * j] = out[2 * j + 1] = 0;
+      out[2 * j] = (guint8) (groups[i] >> 8);
+      out[2 * j + 1] = (guint8) groups[i];
+      j++;
+    }
+  if (gap == n)
+    for (; j < 8; j++)
+      out[2 * j] = out[2 * j + 1] = 0;
+  return p;
+}
+
+/* A dotted-quad IPv4 address at p (four decimal octets of 1 to 3 digits,
+ * no leading zero), up to a space or end: its end, or NULL. */
+static inline const char *
+parse_ipv4_fast (const char *p, const char *end, guint8 *out)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      if (p == end)
+        return NULL;
+      unsigned v = (unsigned) (unsigned char) *p - '0', d;
+      if (v > 9)
+        return NULL;
+      p++;
+      if (p < end && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+        {
+          if (v == 0)
+            return NULL;
+          v = v * 10 + d;
+          p++;
+          if (p < end && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+            {
+              v = v * 10 + d;
+              p++;
+              if (v > 255)
+                return NULL;
+            }
+        }
+      out[i] = (guint8) v;
+      if (i < 3)
+        {
+          if (p == end || *p != '.')
+            return NULL;
+          p++;
+        }
+    }
+  return token_ends (p, end) ? p : NULL;
+}
+
+/* Parse the value of field id starting at tok in one pass, for the
+ * values AWS writes most: decimal integers and times of up to 19 digits,
+ * dotted-quad IPv4 addresses, strings, the keywords as AWS spells them.
+ * Returns the end of the token, or NULL when parse_value() must decide
+ * (anything else, and every error: nothing is stored then but what
+ * parse_value() overwrites). */
+static inline const char *
+parse_value_fast (VpcFieldId id, const char *tok, const char *end, VpcRecord *record)
+{
+  const VpcFieldInfo *info = vpc_field_info (id);
+  VpcValue *value = &record->value[id];
+  const char *p = tok;
+  switch (info->type)
+    {
+    case VPC_TYPE_UINT:
+    case VPC_TYPE_TIME:
+      {
+        guint64 v = 0;
+        const char *limit = end - tok > 19 ? tok + 19 : end;
+        unsigned d;
+        while (p < limit && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+          {
+            v = v * 10 + d;
+            p++;
+          }
+        if (p == tok || !token_ends (p, end))
+          return NULL;
+        if (info->type == VPC_TYPE_TIME)
+          {
+            if (v < G_GUINT64_CONSTANT (100000000000))
+              v *= 1000;
+          }
+        else if (v > info->max)
+          return NULL;
+        value->u = v;
+        break;
+      }
+    case VPC_TYPE_ADDR:
+      {
+        const char *after = parse_ipv4_fast (p, end, value->addr.bytes);
+        if (after != NULL)
+          value->addr.family = 4;
+        else if ((after = parse_ipv6_fast (p, end, value->addr.bytes)) != NULL)
+          value->addr.family = 6;
+        else
+          return NULL;
+        p = after;
+        break;
+      }
+    case VPC_TYPE_ACTION:
+      /* As AWS writes them; other spellings through parse_value(). */
+      if (end - p >= 6 && token_ends (p + 6, end))
+        {
+          if (memcmp (p, "ACCEPT", 6) == 0)
+            value->u = VPC_ACTION_ACCEPT;
+          else if (memcmp (p, "REJECT", 6) == 0)
+            value->u = VPC_ACTION_REJECT;
+          else
+            return NULL;
+          p += 6;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_DIRECTION:
+      if (end - p >= 6 && token_ends (p + 6, end) && memcmp (p, "egress", 6) == 0)
+        {
+          value->u = VPC_DIRECTION_EGRESS;
+          p += 6;
+          break;
+        }
+      if (end - p >= 7 && token_ends (p + 7, end) && memcmp (p, "ingress", 7) == 0)
+        {
+          value->u = VPC_DIRECTION_INGRESS;
+          p += 7;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_TRAFFIC_TYPE:
+      if (end - p >= 4 && token_ends (p + 4, end) && p[0] == 'I' && p[1] == 'P' && p[2] == 'v'
+          && (p[3] == '4' || p[3] == '6'))
+        {
+          value->u = p[3] == '4' ? 4 : 6;
+          record->traffic_type_text.ptr = p;
+          record->traffic_type_text.len = 4;
+          p += 4;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_LOG_STATUS:
+      if (end - p >= 2 && p[0] == 'O' && p[1] == 'K' && token_ends (p + 2, end))
+        {
+          value->u = VPC_STATUS_OK;
+          p += 2;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_STRING:
+      {
+        const char *sp = memchr (p, ' ', (gsize) (end - p));
+        p = sp != NULL ? sp : end;
+        value->text.ptr = tok;
+        value->text.len = (gsize) (p - tok);
+        break;
+      }
+    }
+  record->present |= G_GUINT64_CONSTANT (1) << id;
+  return p;
+}
+
 /* A packet has one IP version: a source and destination of different
  * families are no flow AWS could have seen, and no IPFIX record could
  * carry them consistently (one ipVersion, one family per flow key).  Such
@@ -474,19 +714,43 @@ parse_record (VpcParser *parser, char *p, char *end, VpcRecord *record, GError *
   while (p < end)
     {
       const char *tok = p;
-      char *sp = memchr (p, ' ', (gsize) (end - p));
-      p = sp != NULL ? sp : end;
-      gsize tok_len = (gsize) (p - tok);
       if (column < parser->n_columns)
         {
           VpcFieldId id = parser->columns[column];
-          if (id != VPC_FIELD_UNKNOWN && !(tok_len == 1 && tok[0] == '-')
-              && !parse_value (id, column + 1, tok, tok_len, record, error))
-            return FALSE;
+          if (id != VPC_FIELD_UNKNOWN && !(tok[0] == '-' && (tok + 1 == end || tok[1] == ' ')))
+            {
+              /* The common values in one pass; anything else (and every
+               * error) through parse_value(). */
+              const char *after = parse_value_fast (id, tok, end, record);
+              if (after != NULL)
+                p = (char *) after;
+              else
+                {
+                  char *sp = memchr (p, ' ', (gsize) (end - p));
+                  p = sp != NULL ? sp : end;
+                  if (!parse_value (id, column + 1, tok, (gsize) (p - tok), record, error))
+                    return FALSE;
+                }
+            }
+          else
+            {
+              char *sp = memchr (p, ' ', (gsize) (end - p));
+              p = sp != NULL ? sp : end;
+            }
+        }
+      else
+        {
+          char *sp = memchr (p, ' ', (gsize) (end - p));
+          p = sp != NULL ? sp : end;
         }
       column++;
-      while (p < end && *p == ' ')
-        p++;
+      /* One space between fields (AWS), more in hand-edited files. */
+      if (p < end)
+        {
+          p++;
+          while (G_UNLIKELY (p < end && *p == ' '))
+            p++;
+        }
     }
   if (column != parser->n_columns)
     {

@@ -60,6 +60,50 @@ reader_new (VpcSource *source, const char *path, VpcReaderFlags flags)
   return reader;
 }
 
+/* A regular file up to this size is read at once, in the caller's
+ * thread, when it is plain text: no reading thread for it (many small
+ * objects: S3 trees, SQS-driven runs). */
+#define SMALL_INPUT (64 * 1024)
+
+/* A reader over the small regular file fd (at its start), read whole
+ * now, when it is flow-log text (not gzip, Parquet nor a container to
+ * decode, which could grow past its size): the same lines as the reading
+ * thread gives.  NULL otherwise, fd back at its start; on a read error
+ * too (the reading thread reports it). */
+static VpcReader *
+reader_open_small (int fd, const char *path, VpcContainer container, VpcReaderFlags flags)
+{
+  g_autofree guint8 *data = g_malloc (SMALL_INPUT + 1);
+  gsize len = 0;
+  for (;;)
+    {
+      gssize n = read (fd, data + len, SMALL_INPUT + 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      len += (gsize) n;
+      if (len > SMALL_INPUT)
+        break;
+    }
+  VpcContainer effective
+      = container != VPC_CONTAINER_AUTO ? container : vpc_container_detect ((char *) data, len);
+  if (len > SMALL_INPUT || (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+      || (effective != VPC_CONTAINER_TEXT && effective != VPC_CONTAINER_CLOUDWATCH_EXPORT)
+      || lseek (fd, 0, SEEK_END) != (off_t) len)
+    {
+      if (lseek (fd, 0, SEEK_SET) != 0)
+        g_warn_if_reached (); /* a regular file */
+      return NULL;
+    }
+  close (fd);
+  VpcSource *source = vpc_source_new_memory (data, len, path, container);
+  source->mem_owned = g_steal_pointer (&data);
+  VpcReader *reader = reader_new (source, path, flags);
+  vpc_source_thread (source); /* decodes it all into the full queue, then returns */
+  return reader;
+}
+
 VpcReader *
 vpc_reader_open (const char *path, VpcContainer container, GError **error)
 {
@@ -86,6 +130,12 @@ vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags f
       close (fd);
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: is a directory", path);
       return NULL;
+    }
+  if (regular && !(flags & (VPC_READER_FOLLOW | VPC_READER_LIVE)) && st.st_size <= SMALL_INPUT)
+    {
+      VpcReader *reader = reader_open_small (fd, path, container, flags);
+      if (reader != NULL)
+        return reader;
     }
   /* Only a regular file is followed; a stream (a pipe, a device) ends when
    * it closes. */
@@ -164,6 +214,12 @@ guint64
 vpc_reader_get_line_number (const VpcReader *reader)
 {
   return reader->line_number;
+}
+
+gboolean
+vpc_reader_is_threaded (const VpcReader *reader)
+{
+  return reader->thread != NULL;
 }
 
 gboolean

@@ -79,6 +79,10 @@ gboolean vpc_reader_next_line (VpcReader *reader, VpcLine *line, GError **error)
 const char *vpc_reader_get_name (const VpcReader *reader);
 guint64 vpc_reader_get_line_number (const VpcReader *reader);
 gboolean vpc_reader_is_compressed (const VpcReader *reader);
+
+/* Whether a thread of its own reads the input (not for a small plain
+ * file, read at once, nor for memory; exposed for tests). */
+gboolean vpc_reader_is_threaded (const VpcReader *reader);
 VpcContainer vpc_reader_get_container (const VpcReader *reader);
 
 /* VPC_READER_FOLLOW: how often the file was truncated or replaced. */

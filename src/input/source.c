@@ -89,6 +89,7 @@ vpc_source_unref (VpcSource *source)
   if (source->fd >= 0)
     close (source->fd);
   g_free (source->in);
+  g_free (source->mem_owned);
   g_async_queue_unref (source->full);
   g_async_queue_unref (source->empty);
   g_clear_error (&source->error);

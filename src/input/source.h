@@ -46,6 +46,7 @@ typedef struct {
   gint refs;
   int fd;             /* -1 for a source over memory */
   const guint8 *mem;  /* a source over memory (vpc_reader_open_memory): its bytes */
+  guint8 *mem_owned;  /* those bytes when the source owns them (a small file read at once) */
   gsize mem_len, mem_pos;
   char *name;
   char *path;         /* to open again after a rotation (VPC_READER_FOLLOW) */

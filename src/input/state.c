@@ -15,6 +15,7 @@ struct VpcState {
   int fd;              /* opened for appending */
   GHashTable *done;    /* "SIZE MTIME ABSOLUTE-NAME" lines (unescaped name) */
   GHashTable *by_name; /* absolute names of old, identity-less lines */
+  GString *unsynced;   /* lines of vpc_state_add_unsynced() not yet written */
 };
 
 void
@@ -204,6 +205,8 @@ vpc_state_free (VpcState *state)
     close (state->fd);
   g_hash_table_unref (state->done);
   g_hash_table_unref (state->by_name);
+  if (state->unsynced != NULL)
+    g_string_free (state->unsynced, TRUE);
   g_free (state->path);
   g_free (state);
 }
@@ -218,6 +221,34 @@ vpc_state_contains (const VpcState *state, const char *input, const VpcFileIdent
   return g_hash_table_contains (state->done, key);
 }
 
+/* Write len bytes of text at the end of the state file. */
+static gboolean
+state_write (VpcState *state, const char *text, gsize len, GError **error)
+{
+  gsize done = 0;
+  while (done < len)
+    {
+      ssize_t n = write (state->fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return state_error (error, state->path, "cannot write");
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Write len bytes of text at the end of the state file and sync it. */
+static gboolean
+state_append (VpcState *state, const char *text, gsize len, GError **error)
+{
+  if (!state_write (state, text, len, error))
+    return FALSE;
+  if (fdatasync (state->fd) != 0)
+    return state_error (error, state->path, "cannot sync");
+  return TRUE;
+}
+
 gboolean
 vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identity,
                GError **error)
@@ -227,17 +258,38 @@ vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identi
   if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
     return TRUE;
   g_autofree char *line = state_line (key);
-  gsize len = strlen (line), done = 0;
-  while (done < len)
-    {
-      ssize_t n = write (state->fd, line + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return state_error (error, state->path, "cannot write");
-      done += (gsize) n;
-    }
-  if (fdatasync (state->fd) != 0)
-    return state_error (error, state->path, "cannot sync");
-  return TRUE;
+  return state_append (state, line, strlen (line), error);
+}
+
+/* Unsynced lines are written (not synced) past this much, so that a
+ * batch of many inputs does not grow the memory. */
+#define UNSYNCED_MAX (64 * 1024)
+
+gboolean
+vpc_state_add_unsynced (VpcState *state, const char *input, const VpcFileIdentity *identity,
+                        GError **error)
+{
+  g_autofree char *name = state_name (input);
+  char *key = state_key (name, identity);
+  if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
+    return TRUE;
+  g_autofree char *line = state_line (key);
+  if (state->unsynced == NULL)
+    state->unsynced = g_string_new (NULL);
+  g_string_append (state->unsynced, line);
+  if (state->unsynced->len < UNSYNCED_MAX)
+    return TRUE;
+  gboolean ok = state_write (state, state->unsynced->str, state->unsynced->len, error);
+  g_string_truncate (state->unsynced, 0);
+  return ok;
+}
+
+gboolean
+vpc_state_sync (VpcState *state, GError **error)
+{
+  if (state->unsynced == NULL || state->unsynced->len == 0)
+    return TRUE;
+  gboolean ok = state_append (state, state->unsynced->str, state->unsynced->len, error);
+  g_string_truncate (state->unsynced, 0);
+  return ok;
 }

@@ -47,4 +47,13 @@ gboolean vpc_state_contains (const VpcState *state, const char *input,
 gboolean vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identity,
                         GError **error);
 
+/* The same, synced only by the next vpc_state_sync() (and written by
+ * then): the inputs delivered together cost one sync (many small inputs),
+ * not one each.  FALSE (VPC_ERROR_IO) if a write failed. */
+gboolean vpc_state_add_unsynced (VpcState *state, const char *input,
+                                 const VpcFileIdentity *identity, GError **error);
+
+/* Append the lines of vpc_state_add_unsynced() and sync. */
+gboolean vpc_state_sync (VpcState *state, GError **error);
+
 G_END_DECLS
