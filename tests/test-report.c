@@ -2,6 +2,7 @@
 /* Unit tests for report.c and its renderers: aggregation, tie-breaks, thresholds, threats, escaping. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -580,6 +581,68 @@ test_ipfix_empty_template (void)
   g_assert_nonnull (strstr (error->message, "no element"));
 }
 
+/* --max-keys: Space-Saving beyond k keys.  A random stream with a few
+ * heavy sources: every row's flows within [true - 0, true + error], every
+ * error within N/k, every source with more than N/k flows in the table,
+ * and an exact table below the limit. */
+static void
+test_bounded_sources (void)
+{
+  const guint k = 16, n = 20000, keys = 3000;
+  VpcReportOptions options = VPC_REPORT_OPTIONS_INIT;
+  options.max_keys = k;
+  options.top = k;
+  g_autoptr (VpcReport) r = vpc_report_new (&options, NULL);
+  g_autofree guint64 *truth = g_new0 (guint64, keys);
+  GRand *rnd = g_rand_new_with_seed (7);
+  for (guint i = 0; i < n; i++)
+    {
+      /* Half the flows from 4 heavy sources, the rest spread over all of them. */
+      guint key = g_rand_int_range (rnd, 0, 2) == 0 ? (guint) g_rand_int_range (rnd, 0, 4)
+                                                    : (guint) g_rand_int_range (rnd, 0, keys);
+      truth[key]++;
+      add (r, ip4 (45, 0, key >> 8, key & 0xff), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1000 + i, FALSE,
+           NULL);
+    }
+  g_rand_free (rnd);
+  g_autoptr (VpcReportSummary) s = vpc_report_finish (r, NULL);
+  const VpcReportLimit *l = &s->limits[0];
+  g_assert_true (l->approximate);
+  g_assert_cmpuint (l->flows, ==, n);
+  g_assert_cmpuint (l->bound, ==, n / k);
+  g_assert_cmpuint (l->error, <=, l->bound);
+  g_assert_false (s->limits[1].approximate); /* one destination */
+  g_assert_cmpuint (s->sources.rows->len, ==, k);
+  gboolean shown[4] = { FALSE };
+  for (guint i = 0; i < s->sources.rows->len; i++)
+    {
+      const VpcReportRow *rw = row (&s->sources, i);
+      guint a, b, c, d;
+      g_assert_cmpint (sscanf (rw->name, "%u.%u.%u.%u", &a, &b, &c, &d), ==, 4);
+      guint key = c << 8 | d;
+      g_assert_cmpuint (key, <, keys);
+      g_assert_cmpuint (rw->tally.flows, >=, truth[key]);
+      g_assert_cmpuint (rw->tally.flows - rw->error.flows, <=, truth[key]);
+      g_assert_cmpuint (rw->error.flows, <=, l->error);
+      if (key < 4)
+        shown[key] = TRUE;
+    }
+  for (guint key = 0; key < 4; key++)
+    {
+      g_assert_cmpuint (truth[key], >, n / k); /* heavy: always kept */
+      g_assert_true (shown[key]);
+    }
+
+  /* Below the limit: exact, no error. */
+  g_autoptr (VpcReport) r2 = vpc_report_new (&options, NULL);
+  for (guint i = 0; i < k; i++)
+    add (r2, ip4 (45, 1, 0, i), ip4 (10, 0, 0, 1), 6, 22, 1, 40, 1000, FALSE, NULL);
+  g_autoptr (VpcReportSummary) s2 = vpc_report_finish (r2, NULL);
+  g_assert_false (s2->limits[0].approximate);
+  g_assert_cmpuint (s2->sources.distinct, ==, k);
+  g_assert_cmpuint (s2->limits[0].error, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -596,6 +659,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/egress", test_egress);
   g_test_add_func ("/report/groups", test_groups);
   g_test_add_func ("/report/parse-ports", test_parse_ports);
+  g_test_add_func ("/report/bounded-sources", test_bounded_sources);
   g_test_add_func ("/report/ipfix-memory", test_ipfix_memory);
   g_test_add_func ("/report/ipfix-empty-template", test_ipfix_empty_template);
   return g_test_run ();
