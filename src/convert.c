@@ -6,12 +6,14 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "export/export-queue.h"
 #include "export/exporter.h"
 #include "export/output-path.h"
 #include "flow/parser.h"
 #include "input/inputs.h"
+#include "input/s3.h"
 #include "input/reader.h"
 #include "flow/records.h"
 #include "input/settle.h"
@@ -219,12 +221,13 @@ static const VpcRecordsConsumer job_consumer = {
  * for fatal errors and interruptions; *failed if it could not be read to
  * its end. */
 static gboolean
-convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *failed,
-               GError **error)
+convert_input_named (Job *job, const char *path, const char *name, VpcReaderFlags flags,
+                     gboolean *failed, GError **error)
 {
   const VpcConvertOptions *options = job->options;
-  VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
+  VpcInputStats *input = vpc_stats_begin_input (job->stats, name != NULL ? name : path);
   VpcRecordsOptions records = {
+    .name = name,
     .container = options->container,
     .flags = flags,
     .mapper = &options->mapper,
@@ -244,6 +247,13 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *faile
   input->container = result.container;
   vpc_stats_end_input (job->stats, input);
   return ok;
+}
+
+static gboolean
+convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *failed,
+               GError **error)
+{
+  return convert_input_named (job, path, NULL, flags, failed, error);
 }
 
 /* A file input (as identity says it was before reading) read to its end
@@ -383,6 +393,190 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
     }
 }
 
+/* ---- S3 inputs (s3://BUCKET/PREFIX) ---- */
+
+/* Which content an object had, for the --state file: its size, and its
+ * ETag hashed (FNV-1a, 62 bits) into the time field. */
+static void
+s3_identity (const VpcS3Object *object, VpcFileIdentity *identity)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  for (const char *p = object->etag != NULL ? object->etag : ""; *p != '\0'; p++)
+    h = (h ^ (guchar) *p) * G_GUINT64_CONSTANT (1099511628211);
+  identity->size = object->size;
+  identity->mtime_ns = (gint64) (h >> 2);
+}
+
+/* Whether the object's key dates overlap [since, until) (a key without a
+ * date always does). */
+static gboolean
+s3_in_window (const VpcConvertOptions *options, const char *key)
+{
+  gint64 start, end;
+  if (options->since == G_MININT64 && options->until == G_MAXINT64)
+    return TRUE;
+  if (!vpc_s3_key_time (key, &start, &end))
+    return TRUE;
+  return end > options->since && start < options->until;
+}
+
+static void
+s3_count_requests (VpcSourceStats *source, const VpcAwsCounters *now, VpcAwsCounters *before)
+{
+  source->requests += now->requests - before->requests;
+  source->retries += now->retries - before->retries;
+  source->throttles += now->throttles - before->throttles;
+  source->bytes += now->bytes - before->bytes;
+  *before = *now;
+}
+
+/* One object: converted unless done in this run, outside the window or
+ * done in an earlier run. */
+static gboolean
+s3_object (Job *job, VpcAwsClient *client, const char *bucket, const VpcS3Object *object,
+           VpcSourceStats *source, GHashTable *seen, int spool, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
+  VpcFileIdentity identity;
+  s3_identity (object, &identity);
+  VpcFileIdentity *taken = g_hash_table_lookup (seen, name);
+  if (taken != NULL && vpc_file_identity_equal (taken, &identity))
+    return TRUE;
+  g_hash_table_insert (seen, g_strdup (name), g_memdup2 (&identity, sizeof identity));
+  if (g_str_has_suffix (object->key, "/"))
+    return TRUE; /* a "folder" */
+  const char *skip = vpc_inputs_object_skip_reason (object->key);
+  if (skip != NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("%s (%s)", name, skip);
+      vpc_diag_emit (options->diag, "skipped %s", why);
+      g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
+      return TRUE;
+    }
+  if (!s3_in_window (options, object->key))
+    {
+      source->objects_outside++;
+      return TRUE;
+    }
+  if (job_input_known (job, name, &identity))
+    {
+      source->objects_done_before++;
+      return TRUE;
+    }
+  g_autoptr (GError) local = NULL;
+  gboolean gone = FALSE;
+  if (!vpc_s3_fetch (client, bucket, object, spool, &gone, &local))
+    {
+      if (gone)
+        {
+          source->objects_gone++;
+          vpc_diag_emit (options->diag, "%s; skipped", local->message);
+          return TRUE;
+        }
+      if (vpc_aws_client_gave_up (client))
+        {
+          /* It outlived its retries: counted, tried again at the next listing. */
+          source->objects_failed++;
+          job->stats->failed_inputs++;
+          g_hash_table_remove (seen, name);
+          vpc_diag_emit (options->diag, "%s", local->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
+  gboolean failed = FALSE;
+  if (!convert_input_named (job, path, name, 0, &failed, error))
+    return FALSE;
+  if (failed)
+    {
+      source->objects_failed++;
+      return TRUE;
+    }
+  source->objects_read++;
+  return job_input_done (job, name, &identity, error);
+}
+
+/* S3 inputs: every object under each prefix in key order; following,
+ * listed again every poll_seconds for new objects, until interrupted. */
+static gboolean
+convert_s3 (Job *job, const char *const *urls, GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  VpcAwsOptions aws = options->aws;
+  aws.interrupted = options->interrupted;
+  aws.diag = options->diag;
+  g_autoptr (VpcAwsClient) client = vpc_aws_client_new (&aws);
+  guint n = g_strv_length ((char **) urls);
+  g_autoptr (GPtrArray) buckets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      char *bucket = NULL, *prefix = NULL;
+      if (!vpc_s3_parse_url (urls[i], &bucket, &prefix, error))
+        return FALSE;
+      g_ptr_array_add (buckets, bucket);
+      g_ptr_array_add (prefixes, prefix);
+      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, urls[i]));
+    }
+  int spool = vpc_s3_spool_open (error);
+  if (spool < 0)
+    return FALSE;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  VpcAwsCounters before = { 0 };
+  gboolean ok = TRUE;
+  while (ok)
+    {
+      for (guint i = 0; ok && i < n; i++)
+        {
+          VpcSourceStats *source = sources->pdata[i];
+          g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (vpc_s3_object_free);
+          ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
+                            &source->list_pages, error);
+          source->objects_listed += objects->len;
+          for (guint j = 0; ok && j < objects->len; j++)
+            ok = job_poll (job, FALSE, NULL, error)
+                 && s3_object (job, client, buckets->pdata[i], objects->pdata[j], source, seen,
+                               spool, error);
+          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
+        }
+      if (!ok || !options->follow)
+        break;
+      gint64 next = g_get_monotonic_time ()
+                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
+                          * G_USEC_PER_SEC;
+      while (ok && g_get_monotonic_time () < next)
+        {
+          ok = job_poll (job, TRUE, NULL, error);
+          if (ok)
+            g_usleep (50000);
+        }
+    }
+  close (spool);
+  return ok;
+}
+
+/* Whether the inputs are S3 URLs (all of them: FALSE if none; a mix is refused). */
+static gboolean
+inputs_are_s3 (const char *const *inputs, gboolean *s3, GError **error)
+{
+  guint remote = 0, n = 0;
+  for (; inputs != NULL && inputs[n] != NULL; n++)
+    if (vpc_s3_is_url (inputs[n]))
+      remote++;
+  *s3 = remote > 0;
+  if (remote > 0 && remote < n)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "s3:// inputs cannot be mixed with local files in one run");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The outputs the options name: collectors first, then the file. */
 static GPtrArray *
 open_outputs (const VpcConvertOptions *options, GError **error)
@@ -453,11 +647,13 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   const char *const stdin_only[] = { "-", NULL };
   if (inputs == NULL || inputs[0] == NULL)
     inputs = stdin_only;
-  gboolean watch = FALSE;
-  if (options->follow && !check_follow_inputs (inputs, &watch, error))
+  gboolean watch = FALSE, s3 = FALSE;
+  if (!inputs_are_s3 (inputs, &s3, error))
+    return FALSE;
+  if (options->follow && !s3 && !check_follow_inputs (inputs, &watch, error))
     return FALSE;
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  if (!watch)
+  if (!watch && !s3)
     {
       if (!vpc_inputs_expand_full (inputs, options->interrupted, paths, stats->skipped_files,
                                    error))
@@ -498,6 +694,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   g_autoptr (GError) local = NULL;
   if (watch)
     ok = convert_watch (&job, inputs, &local);
+  if (s3)
+    ok = convert_s3 (&job, inputs, &local);
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];

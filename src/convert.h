@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "input/aws-http.h"
 #include "input/container.h"
 #include "flow/filter.h"
 #include "flow/mapper.h"
@@ -39,6 +40,11 @@ typedef struct {
   VpcProgressFunc report;      /* the statistics so far (stats->outputs up to date) */
   VpcProgressFunc progress;    /* called every VPC_RECORDS_PROGRESS_LINES lines of an input (records.h), may be NULL */
   gpointer progress_data;      /* for progress and report */
+  /* S3 inputs (s3://BUCKET/PREFIX). */
+  VpcAwsOptions aws;           /* credentials, region, endpoint (aws.interrupted: set by the job) */
+  gint64 since, until;         /* objects whose key dates end after since and start before
+                                * until; G_MININT64 / G_MAXINT64: no bound */
+  guint poll_seconds;          /* with follow: list again this often (0: 60 s) */
 } VpcConvertOptions;
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to

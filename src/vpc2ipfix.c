@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "convert.h"
 #include "export/output-path.h"
+#include "input/s3.h"
 
 #define EXIT_USAGE 2
 
@@ -197,6 +198,29 @@ main (int argc, char **argv)
       "BYTES" },
     { NULL }
   };
+  g_autofree char *since = NULL, *until = NULL, *profile = NULL, *region = NULL;
+  g_autofree char *endpoint_url = NULL;
+  gint64 poll_interval = 60;
+  GOptionEntry s3_entries[] = {
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since,
+      "s3:// inputs: only objects whose key dates end after TIME (ISO 8601, or a duration "
+      "back from now: 15m, 1h, 2d)", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until,
+      "s3:// inputs: only objects whose key dates start before TIME", "TIME" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      "AWS profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, default)",
+      "NAME" },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region,
+      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)",
+      "REGION" },
+    { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &endpoint_url,
+      "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, "
+      "AWS_ENDPOINT_URL, AWS's own)", "URL" },
+    { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
+      "s3:// inputs with -F: list again for new objects every SECONDS (default 60)",
+      "SECONDS" },
+    { NULL }
+  };
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
@@ -276,11 +300,15 @@ main (int argc, char **argv)
                                                   "Show IPFIX options", &domain, NULL);
   g_option_group_add_entries (ipfix_group, ipfix_entries);
   g_option_context_add_group (context, ipfix_group);
+  GOptionGroup *s3_group = g_option_group_new ("s3", "S3 input options (s3://BUCKET/PREFIX inputs):",
+                                               "Show options for s3:// inputs", NULL, NULL);
+  g_option_group_add_entries (s3_group, s3_entries);
+  g_option_context_add_group (context, s3_group);
 
   g_autoptr (GError) error = NULL;
   /* --config: the file's options first, so that the command line's win. */
   const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
-                                             net_entries, ipfix_entries, NULL };
+                                             net_entries, ipfix_entries, s3_entries, NULL };
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc2ipfix", entry_sets, &error);
   if (all_args == NULL)
     {
@@ -355,6 +383,18 @@ main (int argc, char **argv)
       fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
       return EXIT_USAGE;
     }
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 since_time = G_MININT64, until_time = G_MAXINT64;
+  guint poll_seconds = 60;
+  if ((since != NULL && !vpc_time_parse_bound (since, now, &since_time, &error)
+       && (g_prefix_error (&error, "--since: "), TRUE))
+      || (until != NULL && !vpc_time_parse_bound (until, now, &until_time, &error)
+          && (g_prefix_error (&error, "--until: "), TRUE))
+      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error))
+    {
+      fprintf (stderr, "vpc2ipfix: %s\nTry 'vpc2ipfix --help'.\n", error->message);
+      return EXIT_USAGE;
+    }
   /* A --stats-json that cannot take a file (a directory) is refused before any input is read. */
   if (stats_json != NULL && !vpc_output_path_check (stats_json, &error))
     {
@@ -396,6 +436,10 @@ main (int argc, char **argv)
     .report = print_running_stats,
     .progress = (!quiet && isatty (STDERR_FILENO)) ? print_progress : NULL,
     .progress_data = &progress,
+    .aws = { .profile = profile, .region = region, .endpoint_url = endpoint_url },
+    .since = since_time,
+    .until = until_time,
+    .poll_seconds = poll_seconds,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);

@@ -17,6 +17,23 @@ input_stats_free (gpointer data)
   g_free (input);
 }
 
+static void
+source_stats_free (gpointer data)
+{
+  VpcSourceStats *source = data;
+  g_free (source->name);
+  g_free (source);
+}
+
+VpcSourceStats *
+vpc_stats_add_source (VpcStats *stats, const char *name)
+{
+  VpcSourceStats *source = g_new0 (VpcSourceStats, 1);
+  source->name = g_strdup (name);
+  g_ptr_array_add (stats->sources, source);
+  return source;
+}
+
 void
 vpc_output_stats_clear (VpcOutputStats *stats)
 {
@@ -30,6 +47,7 @@ vpc_stats_new (void)
   stats->outputs = g_array_new (FALSE, TRUE, sizeof (VpcOutputStats));
   g_array_set_clear_func (stats->outputs, (GDestroyNotify) vpc_output_stats_clear);
   stats->inputs = g_ptr_array_new_with_free_func (input_stats_free);
+  stats->sources = g_ptr_array_new_with_free_func (source_stats_free);
   stats->skipped_files = g_ptr_array_new_with_free_func (g_free);
   return stats;
 }
@@ -40,6 +58,7 @@ vpc_stats_free (VpcStats *stats)
   if (stats == NULL)
     return;
   g_ptr_array_unref (stats->inputs);
+  g_ptr_array_unref (stats->sources);
   g_ptr_array_unref (stats->skipped_files);
   g_array_unref (stats->outputs);
   g_free (stats);
@@ -163,6 +182,19 @@ vpc_stats_to_text (const VpcStats *stats)
   if (stats->state_skipped > 0)
     g_string_append_printf (out, "  %" G_GUINT64_FORMAT " input files skipped: done in an earlier run (--state)\n",
                             stats->state_skipped);
+  for (guint i = 0; i < stats->sources->len; i++)
+    {
+      const VpcSourceStats *s = stats->sources->pdata[i];
+      g_string_append_printf (out,
+                              "  from %s: %" G_GUINT64_FORMAT " objects read, %" G_GUINT64_FORMAT
+                              " done before, %" G_GUINT64_FORMAT " outside --since/--until, %"
+                              G_GUINT64_FORMAT " gone, %" G_GUINT64_FORMAT " failed; %"
+                              G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, %"
+                              G_GUINT64_FORMAT " throttled, %" G_GUINT64_FORMAT " bytes\n",
+                              s->name, s->objects_read, s->objects_done_before,
+                              s->objects_outside, s->objects_gone, s->objects_failed, s->requests,
+                              s->retries, s->throttles, s->bytes);
+    }
   for (guint i = 0; i < stats->outputs->len; i++)
     {
       const VpcOutputStats *o = &g_array_index (stats->outputs, VpcOutputStats, i);
@@ -310,6 +342,24 @@ vpc_stats_to_json (const VpcStats *stats)
           o->connects, o->reconnects, o->resent_messages, o->resent_records, o->skipped_ipv6,
           o->skipped_times,
           o->split_flows, o->split_records, o->clamped_counters, o->backdated_packets, o->clamped_times);
+    }
+  g_string_append (out, "\n  ],\n  \"sources\": [");
+  for (guint i = 0; i < stats->sources->len; i++)
+    {
+      const VpcSourceStats *s = stats->sources->pdata[i];
+      g_string_append (out, i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ");
+      append_json_string (out, s->name);
+      g_string_append_printf (
+          out,
+          ", \"objects_listed\": %" G_GUINT64_FORMAT ", \"objects_read\": %" G_GUINT64_FORMAT
+          ", \"objects_done_before\": %" G_GUINT64_FORMAT ", \"objects_outside\": %" G_GUINT64_FORMAT
+          ", \"objects_gone\": %" G_GUINT64_FORMAT ", \"objects_failed\": %" G_GUINT64_FORMAT
+          ", \"list_pages\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
+          ", \"retries\": %" G_GUINT64_FORMAT ", \"throttles\": %" G_GUINT64_FORMAT
+          ", \"bytes\": %" G_GUINT64_FORMAT "}",
+          s->objects_listed, s->objects_read, s->objects_done_before, s->objects_outside,
+          s->objects_gone, s->objects_failed, s->list_pages, s->requests, s->retries,
+          s->throttles, s->bytes);
     }
   g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);

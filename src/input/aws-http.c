@@ -21,6 +21,7 @@ struct VpcAwsClient {
   VpcAwsCredentials *credentials;
   CURL *curl;
   VpcAwsCounters counters;
+  gboolean gave_up;
 };
 
 static const char *
@@ -66,6 +67,12 @@ const VpcAwsCounters *
 vpc_aws_client_get_counters (const VpcAwsClient *client)
 {
   return &client->counters;
+}
+
+gboolean
+vpc_aws_client_gave_up (const VpcAwsClient *client)
+{
+  return client->gave_up;
 }
 
 const char *
@@ -141,8 +148,9 @@ call_location (const VpcAwsClient *client, const VpcAwsCall *call, char **base, 
     }
   else
     {
+      /* A bucket operation is on /bucket (as botocore sends it), an object on /bucket/key. */
       *base = g_steal_pointer (&endpoint);
-      *path = g_strdup_printf ("/%s%s", call->bucket, rest);
+      *path = g_strdup_printf ("/%s%s", call->bucket, strcmp (rest, "/") == 0 ? "" : rest);
     }
 }
 
@@ -430,6 +438,7 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
   if (error_code != NULL)
     *error_code = NULL;
   gboolean refreshed = FALSE;
+  client->gave_up = FALSE;
   for (guint attempt = 1;; attempt++)
     {
       VpcAwsKeys keys;
@@ -478,6 +487,19 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
               client->counters.retries++;
               continue; /* an error body never reaches the writer */
             }
+          if (code_http == 403 && code != NULL
+              && (strcmp (code, "SignatureDoesNotMatch") == 0
+                  || strcmp (code, "InvalidAccessKeyId") == 0
+                  || strcmp (code, "InvalidClientTokenId") == 0
+                  || strcmp (code, "UnrecognizedClientException") == 0
+                  || strcmp (code, "IncompleteSignature") == 0))
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
+                           "%s: the credentials (from %s) were refused (HTTP 403 %s): check the "
+                           "access key id and the secret access key",
+                           call->what, vpc_aws_credentials_get_source (client->credentials), code);
+              return FALSE;
+            }
           if (code_http == 403)
             {
               g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
@@ -503,6 +525,7 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s (gave up after %u attempts)",
                        call->what, reason, attempt);
+          client->gave_up = TRUE;
           return FALSE;
         }
       vpc_diag_emit (client->options.diag, "%s: %s: retrying (attempt %u of %u)", call->what,

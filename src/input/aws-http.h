@@ -72,6 +72,11 @@ typedef struct {
 gboolean vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status,
                        GByteArray *response, char **error_code, GError **error);
 
+/* Whether the last vpc_aws_call() that failed gave up after its retries
+ * (the service or the network may be back later), rather than being refused
+ * (403), interrupted or unable to store the body. */
+gboolean vpc_aws_client_gave_up (const VpcAwsClient *client);
+
 /* The value of the first <element> in XML text, unescaped, or NULL. */
 char *vpc_aws_xml_value (const char *xml, gsize len, const char *element);
 
