@@ -502,13 +502,9 @@ s3_object (Job *job, VpcAwsClient *client, const char *bucket, const VpcS3Object
 /* S3 inputs: every object under each prefix in key order; following,
  * listed again every poll_seconds for new objects, until interrupted. */
 static gboolean
-convert_s3 (Job *job, const char *const *urls, GError **error)
+convert_s3 (Job *job, VpcAwsClient *client, const char *const *urls, GError **error)
 {
   const VpcConvertOptions *options = job->options;
-  VpcAwsOptions aws = options->aws;
-  aws.interrupted = options->interrupted;
-  aws.diag = options->diag;
-  g_autoptr (VpcAwsClient) client = vpc_aws_client_new (&aws);
   guint n = g_strv_length ((char **) urls);
   g_autoptr (GPtrArray) buckets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
@@ -652,6 +648,22 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
     return FALSE;
   if (options->follow && !s3 && !check_follow_inputs (inputs, &watch, error))
     return FALSE;
+  g_autoptr (VpcAwsClient) aws = NULL;
+  if (s3)
+    {
+      VpcAwsOptions aws_options = options->aws;
+      aws_options.interrupted = options->interrupted;
+      aws_options.diag = options->diag;
+      aws = vpc_aws_client_new (&aws_options);
+      for (const char *const *url = inputs; *url != NULL; url++)
+        {
+          g_autofree char *bucket = NULL, *prefix = NULL;
+          if (!vpc_s3_parse_url (*url, &bucket, &prefix, error))
+            return FALSE;
+        }
+      if (!vpc_aws_client_check_credentials (aws, error))
+        return FALSE;
+    }
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   if (!watch && !s3)
     {
@@ -695,7 +707,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   if (watch)
     ok = convert_watch (&job, inputs, &local);
   if (s3)
-    ok = convert_s3 (&job, inputs, &local);
+    ok = convert_s3 (&job, aws, inputs, &local);
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];

@@ -70,6 +70,13 @@ vpc_aws_client_get_counters (const VpcAwsClient *client)
 }
 
 gboolean
+vpc_aws_client_check_credentials (VpcAwsClient *client, GError **error)
+{
+  VpcAwsKeys keys;
+  return vpc_aws_credentials_get (client->credentials, &keys, error);
+}
+
+gboolean
 vpc_aws_client_gave_up (const VpcAwsClient *client)
 {
   return client->gave_up;

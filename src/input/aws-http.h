@@ -32,6 +32,9 @@ VpcAwsClient *vpc_aws_client_new (const VpcAwsOptions *options);
 void vpc_aws_client_free (VpcAwsClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcAwsClient, vpc_aws_client_free)
 
+/* Look for the credentials now (before anything is written): VPC_ERROR_USAGE if there are none. */
+gboolean vpc_aws_client_check_credentials (VpcAwsClient *client, GError **error);
+
 const VpcAwsCounters *vpc_aws_client_get_counters (const VpcAwsClient *client);
 const char *vpc_aws_client_get_region (const VpcAwsClient *client);
 

@@ -40,6 +40,20 @@ vpc_s3_parse_url (const char *url, char **bucket, char **prefix, GError **error)
   return TRUE;
 }
 
+/* Digits at p (exactly n of them) as a number, or -1. */
+static int
+digits (const char *p, int n)
+{
+  int v = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return -1;
+      v = v * 10 + (p[i] - '0');
+    }
+  return v;
+}
+
 gboolean
 vpc_time_parse_bound (const char *text, gint64 now, gint64 *when, GError **error)
 {
@@ -57,13 +71,17 @@ vpc_time_parse_bound (const char *text, gint64 now, gint64 *when, GError **error
         }
     }
   g_autofree char *full = NULL;
+  const char *t = strchr (text, 'T');
   if (strlen (text) == 10 && text[4] == '-' && text[7] == '-')
     full = g_strconcat (text, "T00:00:00Z", NULL); /* a date alone */
+  else if (t != NULL && digits (t + 1, 2) >= 0 && t[3] == ':' && digits (t + 4, 2) >= 0
+           && t[6] != ':' && t[6] != '.')
+    full = g_strdup_printf ("%.*s:00%s", (int) (t + 6 - text), text, t + 6); /* hh:mm */
   else
     full = g_strdup (text);
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (full, utc);
-  if (t == NULL)
+  g_autoptr (GDateTime) parsed = g_date_time_new_from_iso8601 (full, utc);
+  if (parsed == NULL)
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                    "%s: not a time (ISO 8601 such as 2026-11-20T00:00Z, or a duration back "
@@ -71,22 +89,8 @@ vpc_time_parse_bound (const char *text, gint64 now, gint64 *when, GError **error
                    text);
       return FALSE;
     }
-  *when = g_date_time_to_unix (t);
+  *when = g_date_time_to_unix (parsed);
   return TRUE;
-}
-
-/* Digits at p (exactly n of them) as a number, or -1. */
-static int
-digits (const char *p, int n)
-{
-  int v = 0;
-  for (int i = 0; i < n; i++)
-    {
-      if (!g_ascii_isdigit (p[i]))
-        return -1;
-      v = v * 10 + (p[i] - '0');
-    }
-  return v;
 }
 
 static gboolean

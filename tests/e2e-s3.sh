@@ -1,0 +1,244 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# s3:// inputs against a real S3 server that verifies SigV4 (@20minutes/s3rver, npm, pinned in
+# tests/package.json): the same tree from S3 and from disk, paging past 1,000 objects,
+# --since/--until on key dates, -F picking up new objects, kill -9 + --state losing nothing,
+# a wrong secret refused without being printed; every request the server saw was signed.
+. "${srcdir:-$(dirname "$0")}/lib.sh"
+
+: "${IPFIX_COLLECTOR:=$top_builddir/tests/ipfix-collector}"
+S3RVER_DIR=$srcdir/node_modules/@20minutes/s3rver
+if [ ! -d "$S3RVER_DIR" ] || ! command -v node >/dev/null 2>&1; then
+    echo "1..0 # SKIP @20minutes/s3rver not installed (cd tests && npm ci)"
+    exit 0
+fi
+if ! "$PYTHON3" -c 'import botocore' 2>/dev/null; then
+    echo "1..0 # SKIP python3-botocore not installed (setup.sh installs it)"
+    exit 0
+fi
+if [ ! -x "$IPFIX_COLLECTOR" ]; then
+    echo "1..0 # SKIP $IPFIX_COLLECTOR not built (make check builds it)"
+    exit 0
+fi
+
+KEY=AKIDVPC2IPFIXTEST
+SECRET=s3cr3t/Value+ForTests=
+BUCKET=flowlogs
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 2>/dev/null || true
+export HOME=$WORK/home # no ~/.aws of the machine
+
+# --- the seed tree: text, gzip and Parquet objects, dated keys, many objects -------
+TREE=$WORK/tree
+mkdir -p "$TREE"
+cp -R "$SAMPLES/AWSLogs" "$TREE/"
+day=$TREE/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
+for f in "$day"/*.log; do
+    gzip -c "$f" >"${f%.log}-gz.log.gz"
+done
+mkdir -p "$TREE/AWSLogs/parquet"
+cp "$SAMPLES/parquet/default-v2.duckdb-gzip.log.parquet" "$SAMPLES/parquet/v8-all.duckdb-none-nodict.log.parquet" \
+    "$TREE/AWSLogs/parquet/"
+HEADER='version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'
+# record PORT: one record, its source port telling which object it came from.
+record() {
+    printf '%s\n2 123456789012 eni-1235b8ca123456789 10.0.1.87 192.0.2.44 %s 443 6 10 840 1795133135 1795133171 ACCEPT OK\n' \
+        "$HEADER" "$1"
+}
+# dated/: AWS default names every 5 minutes of 2026-11-20 00:00 to 00:55 (ports 1000 + minute).
+mkdir -p "$TREE/dated/2026/11/20"
+for m in 00 05 10 15 20 25 30 35 40 45 50 55; do
+    record $((1000 + ${m#0})) >"$TREE/dated/2026/11/20/123456789012_vpcflowlogs_us-east-1_fl-1_20261120T00${m}Z_ab.log"
+done
+# hive/: days 19, 20, 21 (ports 2019..2021); hourly/: hours 05, 06 of day 20 (ports 3005, 3006).
+for d in 19 20 21; do
+    mkdir -p "$TREE/hive/year=2026/month=11/day=$d"
+    record $((2000 + d)) >"$TREE/hive/year=2026/month=11/day=$d/flows.log"
+done
+for h in 05 06; do
+    mkdir -p "$TREE/hourly/2026/11/20/$h"
+    record $((3000 + ${h#0})) >"$TREE/hourly/2026/11/20/$h/flows.log"
+done
+# many/: 1,005 objects (ports 10000..11004), past one ListObjectsV2 page.
+mkdir -p "$TREE/many"
+i=0
+while [ $i -lt 1005 ]; do
+    record $((10000 + i)) >"$TREE/many/obj-$(printf %05d $i).log"
+    i=$((i + 1))
+done
+mkdir -p "$TREE/live"
+record 4001 >"$TREE/live/first.log"
+record 4002 >"$WORK/second.log"
+
+# --- the S3 server ---------------------------------------------------------------
+S3_LOG=$WORK/s3rver.log
+: >"$S3_LOG"
+echo "# \$ node --openssl-legacy-provider tests/aws/s3rver-run.cjs --seed tree ..."
+node --openssl-legacy-provider "$srcdir/aws/s3rver-run.cjs" --dir "$WORK/store" --bucket $BUCKET \
+    --seed "$TREE" --port-file "$WORK/s3.port" --log "$S3_LOG" --key $KEY --secret "$SECRET" \
+    >"$WORK/s3rver.out" 2>&1 &
+S3_PID=$!
+bg_add $S3_PID
+s3_ready() { alive $S3_PID && [ -s "$WORK/s3.port" ]; }
+if ! wait_for 60 s3_ready; then
+    echo "Bail out! s3rver did not start"
+    diag_file "$WORK/s3rver.out"
+    exit 1
+fi
+ENDPOINT=http://127.0.0.1:$(cat "$WORK/s3.port")
+S3="$VPC2IPFIX --endpoint-url $ENDPOINT"
+
+dump() { ipfixDump -d -i "$1" 2>&1 | grep -v 'export time'; }
+# json_field FILE NAME: a number of the first source in --stats-json.
+source_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sources"][0][sys.argv[2]])' "$1" "$2"; }
+total_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"][sys.argv[2]])' "$1" "$2"; }
+# ports FILE: the distinct source ports of the records in an IPFIX file, sorted.
+ports() {
+    ipfixDump -d -i "$1" 2>/dev/null | awk '/sourceTransportPort/ { print $NF }' | sort -n | uniq | tr '\n' ' '
+}
+
+# --- the same tree from S3 and from disk ---------------------------------------------
+run $S3 -o "$WORK/s3.ipfix" --stats-json "$WORK/s3.json" s3://$BUCKET/AWSLogs/
+expect_rc 0 "s3://$BUCKET/AWSLogs/ converted (text, gzip and Parquet objects)"
+run "$VPC2IPFIX" -o "$WORK/disk.ipfix" --stats-json "$WORK/disk.json" "$TREE/AWSLogs"
+expect_rc 0 "the same tree converted from disk"
+if command -v ipfixDump >/dev/null 2>&1; then
+    dump "$WORK/s3.ipfix" >"$WORK/s3.txt"
+    dump "$WORK/disk.ipfix" >"$WORK/disk.txt"
+    if [ -s "$WORK/s3.txt" ] && cmp -s "$WORK/s3.txt" "$WORK/disk.txt"; then
+        ok "S3 and disk give identical IPFIX records ($(total_field "$WORK/s3.json" flows) flows)"
+    else
+        not_ok "S3 and disk give identical IPFIX records"
+        diff -u "$WORK/disk.txt" "$WORK/s3.txt" >"$WORK/diff" 2>&1
+        diag_file "$WORK/diff"
+    fi
+else
+    skip "S3 and disk compared (ipfixDump not installed)"
+fi
+for f in lines flows malformed; do
+    [ "$(total_field "$WORK/s3.json" $f)" = "$(total_field "$WORK/disk.json" $f)" ] || break
+done
+check "the statistics agree (lines, flows, malformed)" $?
+[ "$(source_field "$WORK/s3.json" objects_read)" = 8 ]
+check "8 objects read (3 text, 3 gzip, 2 Parquet; the README skipped as on disk)" $?
+expect_grep 'README.md \(not a flow log name\)' "$ERR" "the README object is skipped like the file"
+
+# --- paging ----------------------------------------------------------------------------
+run $S3 -o "$WORK/many.ipfix" --stats-json "$WORK/many.json" s3://$BUCKET/many/
+expect_rc 0 "s3://$BUCKET/many/ (1,005 objects) converted"
+[ "$(source_field "$WORK/many.json" objects_read)" = 1005 ] && [ "$(total_field "$WORK/many.json" flows)" = 1005 ] \
+    && [ "$(source_field "$WORK/many.json" list_pages)" -ge 2 ]
+check "every object of every page read ($(source_field "$WORK/many.json" list_pages) pages, $(source_field "$WORK/many.json" objects_read) objects)" $?
+
+# --- --since/--until on key dates -------------------------------------------------------
+window() {
+    _want=$1
+    shift
+    run $S3 -o "$WORK/w.ipfix" --stats-json "$WORK/w.json" "$@"
+    _got=$(ports "$WORK/w.ipfix")
+    if [ "$RC" -eq 0 ] && [ "$_got" = "$_want" ]; then
+        ok "$* selects exactly $_want"
+    else
+        not_ok "$* selects exactly $_want (exit $RC, got: $_got)"
+        diag_file "$ERR"
+    fi
+}
+window "1010 1015 1020 1025 " --since 2026-11-20T00:10Z --until 2026-11-20T00:30Z s3://$BUCKET/dated/
+window "2020 " --since 2026-11-20 --until 2026-11-21 s3://$BUCKET/hive/
+window "3006 " --since 2026-11-20T06:00:00Z s3://$BUCKET/hourly/
+[ "$(source_field "$WORK/w.json" objects_outside)" = 1 ]
+check "the object outside the window is counted" $?
+run $S3 -o "$WORK/w.ipfix" --since yesterday s3://$BUCKET/dated/
+expect_rc 2 "--since yesterday is a usage error"
+
+# --- the collector (TCP) for the runs that record delivery ---------------------------------
+collector_start() {
+    COLL_OUT=$WORK/$1.jsonl
+    : >"$COLL_OUT"
+    "$IPFIX_COLLECTOR" --tcp --port 0 --bind 127.0.0.1 --ready "$WORK/$1.port" \
+        --out "$COLL_OUT" 2>"$WORK/$1.collector-err" &
+    COLL_PID=$!
+    bg_add "$COLL_PID"
+    if ! wait_for 10 test -s "$WORK/$1.port"; then
+        echo "Bail out! the test collector did not start"
+        exit 1
+    fi
+    COLL_PORT=$(cat "$WORK/$1.port")
+}
+state_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
+coll_ports() { grep -o '"sourceTransportPort":[0-9]*' "$1" | cut -d: -f2 | sort -n | uniq; }
+
+# --- -F picks up new objects ---------------------------------------------------------------
+collector_start live
+echo "# \$ $S3 -F --poll-interval 1 --state live.state --tcp 127.0.0.1:$COLL_PORT s3://$BUCKET/live/ &"
+$S3 -F --poll-interval 1 --state "$WORK/live.state" --tcp 127.0.0.1:$COLL_PORT -q \
+    s3://$BUCKET/live/ 2>"$WORK/live.err" &
+LIVE_PID=$!
+bg_add $LIVE_PID
+wait_for 20 state_lines "$WORK/live.state" 1
+check "the first object is delivered and recorded" $?
+echo "# \$ s3tool.py put live/second.log (while running)"
+"$PYTHON3" "$srcdir/aws/s3tool.py" "$ENDPOINT" $BUCKET put live/second.log "$WORK/second.log"
+wait_for 20 state_lines "$WORK/live.state" 2
+check "an object added while running is picked up by -F and recorded" $?
+stop_pid $LIVE_PID TERM 10
+[ "$STOP_RC" -eq 0 ] && [ "$STOP_LATE" -eq 0 ]
+check "SIGTERM ends the -F run at once, exit 0" $?
+[ "$(coll_ports "$COLL_OUT" | tr '\n' ' ')" = "4001 4002 " ]
+check "the collector got the records of both objects" $?
+stop_pid "$COLL_PID" TERM 10
+
+# --- kill -9 and restart with --state lose nothing -----------------------------------------------
+collector_start crash
+echo "# \$ $S3 --state crash.state --tcp 127.0.0.1:$COLL_PORT s3://$BUCKET/many/ & (killed with -9)"
+$S3 --state "$WORK/crash.state" --tcp 127.0.0.1:$COLL_PORT -q s3://$BUCKET/many/ 2>"$WORK/crash1.err" &
+CRASH_PID=$!
+bg_add $CRASH_PID
+wait_for 60 state_lines "$WORK/crash.state" 100
+stop_pid $CRASH_PID KILL 10
+done1=$(wc -l <"$WORK/crash.state")
+run $S3 --state "$WORK/crash.state" --tcp 127.0.0.1:$COLL_PORT --stats-json "$WORK/crash.json" \
+    s3://$BUCKET/many/
+expect_rc 0 "the restart converts the rest"
+wait_for 10 test "$(coll_ports "$COLL_OUT" | wc -l)" -ge 1005 || true
+got=$(coll_ports "$COLL_OUT" | wc -l)
+skipped=$(source_field "$WORK/crash.json" objects_done_before)
+[ "$got" = 1005 ] && [ "$skipped" -ge "$done1" ] && [ "$(wc -l <"$WORK/crash.state")" = 1005 ]
+check "kill -9 after $done1 objects, restart: all 1005 objects' flows delivered ($got distinct), $skipped skipped as done" $?
+stop_pid "$COLL_PID" TERM 10
+
+# --- a wrong secret --------------------------------------------------------------------------
+AWS_SECRET_ACCESS_KEY=wrong-Secret-XYZ run $S3 -o "$WORK/bad.ipfix" s3://$BUCKET/AWSLogs/
+expect_rc 1 "a wrong secret fails"
+expect_grep 'refused \(HTTP 403 SignatureDoesNotMatch\)' "$ERR" "the message says the signature was refused"
+expect_no_grep 'wrong-Secret-XYZ' "$ERR" "the secret is not printed"
+AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= run $S3 -o "$WORK/bad.ipfix" s3://$BUCKET/AWSLogs/
+expect_rc 2 "no credentials at all: a usage error"
+expect_grep 'no AWS credentials' "$ERR" "it says so"
+
+# --- the shared credentials file with a profile ---------------------------------------------------
+mkdir -p "$HOME/.aws"
+printf '[default]\naws_access_key_id = nobody\naws_secret_access_key = nothing\n\n[flows]\n# the test profile\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+    "$KEY" "$SECRET" >"$HOME/.aws/credentials"
+AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= run $S3 --profile flows -o "$WORK/p.ipfix" s3://$BUCKET/hive/
+expect_rc 0 "--profile reads ~/.aws/credentials"
+AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_PROFILE=flows run $S3 -o "$WORK/p.ipfix" s3://$BUCKET/hive/
+expect_rc 0 "so does AWS_PROFILE"
+printf '[profile proc]\ncredential_process = printf '"'"'{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s"}'"'"'\n' \
+    "$KEY" "$SECRET" >"$HOME/.aws/config"
+AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= run $S3 --profile proc -o "$WORK/p.ipfix" s3://$BUCKET/hive/
+expect_rc 0 "credential_process of a profile in ~/.aws/config"
+
+# --- every request the server answered was signed ------------------------------------------------
+requests=$(wc -l <"$S3_LOG")
+if [ "$requests" -gt 1000 ] && ! grep -q ' UNSIGNED ' "$S3_LOG"; then
+    ok "all $requests requests s3rver saw were signed"
+else
+    not_ok "all $requests requests s3rver saw were signed"
+    grep ' UNSIGNED ' "$S3_LOG" | head -n 5 | sed 's/^/#   /'
+fi
+grep -v ' signed 200$' "$S3_LOG" | grep -v ' 403$' >"$WORK/odd" || true
+check "and answered 200, but for the wrong secret's 403" "$([ -s "$WORK/odd" ] && echo 1 || echo 0)"
+diag_file "$WORK/odd"
+stop_pid $S3_PID TERM 10
+tap_done
