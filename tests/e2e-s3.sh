@@ -229,6 +229,28 @@ printf '[profile proc]\ncredential_process = printf '"'"'{"Version": 1, "AccessK
 AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= run $S3 --profile proc -o "$WORK/p.ipfix" s3://$BUCKET/hive/
 expect_rc 0 "credential_process of a profile in ~/.aws/config"
 
+# --- 503 SlowDown and bodies cut mid-object (a fault-injecting proxy in front of s3rver) -------------
+echo "# \$ faultproxy.py (every 3rd request 503 SlowDown, every 3rd object body cut)"
+"$PYTHON3" "$srcdir/aws/faultproxy.py" "$(cat "$WORK/s3.port")" "$WORK/proxy.port" "$WORK/proxy.log" \
+    2>"$WORK/proxy.err" &
+PROXY_PID=$!
+bg_add $PROXY_PID
+wait_for 10 test -s "$WORK/proxy.port" || { echo "Bail out! the proxy did not start"; exit 1; }
+run "$VPC2IPFIX" --endpoint-url "http://127.0.0.1:$(cat "$WORK/proxy.port")" -o "$WORK/faults.ipfix" \
+    --stats-json "$WORK/faults.json" s3://$BUCKET/AWSLogs/
+expect_rc 0 "converted through throttling and cut transfers"
+if command -v ipfixDump >/dev/null 2>&1; then
+    dump "$WORK/faults.ipfix" >"$WORK/faults.txt"
+    cmp -s "$WORK/faults.txt" "$WORK/disk.txt"
+    check "the same records as from disk: nothing lost, nothing doubled" $?
+else
+    skip "faults compared with disk (ipfixDump not installed)"
+fi
+[ "$(source_field "$WORK/faults.json" throttles)" -ge 3 ] && [ "$(source_field "$WORK/faults.json" retries)" -ge 5 ] \
+    && grep -q ' cut$' "$WORK/proxy.log"
+check "retries ($(source_field "$WORK/faults.json" retries)) and throttles ($(source_field "$WORK/faults.json" throttles)) counted; bodies were cut" $?
+stop_pid $PROXY_PID TERM 10
+
 # --- every request the server answered was signed ------------------------------------------------
 requests=$(wc -l <"$S3_LOG")
 if [ "$requests" -gt 1000 ] && ! grep -q ' UNSIGNED ' "$S3_LOG"; then
