@@ -205,6 +205,8 @@ got=$(coll_ports "$COLL_OUT" | wc -l)
 skipped=$(source_field "$WORK/crash.json" objects_done_before)
 [ "$got" = 1005 ] && [ "$skipped" -ge "$done1" ] && [ "$(wc -l <"$WORK/crash.state")" = 1005 ]
 check "kill -9 after $done1 objects, restart: all 1005 objects' flows delivered ($got distinct), $skipped skipped as done" $?
+grep -q " s3://$BUCKET/many/obj-00000.log\$" "$WORK/crash.state"
+check "the --state file names objects by their URL (whatever the working directory)" $?
 stop_pid "$COLL_PID" TERM 10
 
 # --- a wrong secret --------------------------------------------------------------------------

@@ -34,6 +34,9 @@ vpc_file_identity_equal (const VpcFileIdentity *a, const VpcFileIdentity *b)
 static char *
 state_name (const char *input)
 {
+  /* A remote object (s3://bucket/key) is named by its URL, not a path. */
+  if (strstr (input, "://") != NULL)
+    return g_strdup (input);
   return g_canonicalize_filename (input, NULL);
 }
 
