@@ -31,11 +31,21 @@ vpc_file_identity_equal (const VpcFileIdentity *a, const VpcFileIdentity *b)
   return a->size == b->size && a->mtime_ns == b->mtime_ns;
 }
 
+/* A remote input's URL: a scheme (letters, digits, "+-.") and "://". */
+static gboolean
+remote_name (const char *name)
+{
+  const char *p = name;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return p > name && g_ascii_isalpha (name[0]) && strncmp (p, "://", 3) == 0;
+}
+
 static char *
 state_name (const char *input)
 {
   /* A remote object (s3://bucket/key) is named by its URL, not a path. */
-  if (strstr (input, "://") != NULL)
+  if (remote_name (input))
     return g_strdup (input);
   return g_canonicalize_filename (input, NULL);
 }
@@ -79,7 +89,7 @@ state_parse_line (VpcState *state, const char *line)
   int end = 0;
   if (sscanf (line, "%" G_GINT64_MODIFIER "d %" G_GINT64_MODIFIER "d.%" G_GINT64_MODIFIER "d %n",
               &size, &seconds, &nanoseconds, &end) != 3
-      || end == 0 || line[end] != '/' || size < 0 || nanoseconds < 0
+      || end == 0 || (line[end] != '/' && !remote_name (line + end)) || size < 0 || nanoseconds < 0
       || nanoseconds > 999999999)
     return FALSE;
   GString *key = g_string_new (NULL);
