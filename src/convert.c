@@ -12,6 +12,7 @@
 #include "export/exporter.h"
 #include "export/output-path.h"
 #include "flow/parser.h"
+#include "input/cloudwatch.h"
 #include "input/inputs.h"
 #include "input/s3.h"
 #include "input/reader.h"
@@ -522,7 +523,7 @@ convert_s3 (Job *job, VpcAwsClient *client, const char *const *urls, GError **er
   if (spool < 0)
     return FALSE;
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  VpcAwsCounters before = { 0 };
+  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
   gboolean ok = TRUE;
   while (ok)
     {
@@ -531,7 +532,7 @@ convert_s3 (Job *job, VpcAwsClient *client, const char *const *urls, GError **er
           VpcSourceStats *source = sources->pdata[i];
           g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (vpc_s3_object_free);
           ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
-                            &source->list_pages, error);
+                            &source->pages, error);
           source->objects_listed += objects->len;
           for (guint j = 0; ok && j < objects->len; j++)
             ok = job_poll (job, FALSE, NULL, error)
@@ -555,19 +556,110 @@ convert_s3 (Job *job, VpcAwsClient *client, const char *const *urls, GError **er
   return ok;
 }
 
-/* Whether the inputs are S3 URLs (all of them: FALSE if none; a mix is refused). */
+/* ---- CloudWatch Logs inputs (cloudwatch://GROUP[/STREAM-PREFIX]) ---- */
+
+/* Every event of each group from --since (or the cursor of the --state
+ * file) to --until, page by page; following, a new pass every
+ * poll_seconds from the newest event seen (minus an overlap whose events
+ * are recognised by id).  The cursor (the newest event time) is recorded
+ * in --state once a pass is delivered. */
 static gboolean
-inputs_are_s3 (const char *const *inputs, gboolean *s3, GError **error)
+convert_cloudwatch (Job *job, VpcAwsClient *client, const char *const *urls, GError **error)
 {
-  guint remote = 0, n = 0;
+  const VpcConvertOptions *options = job->options;
+  g_autoptr (GPtrArray) readers = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_cloudwatch_free);
+  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
+  for (const char *const *url = urls; *url != NULL; url++)
+    {
+      g_autofree char *group = NULL, *prefix = NULL;
+      if (!vpc_cloudwatch_parse_url (*url, &group, &prefix, error))
+        return FALSE;
+      gint64 start_ms = options->since == G_MININT64 ? 0 : MAX (options->since, 0) * 1000;
+      gint64 end_ms = options->until == G_MAXINT64 ? G_MAXINT64 : options->until * 1000;
+      VpcFileIdentity cursor;
+      if (job->state != NULL && vpc_state_latest (job->state, *url, &cursor))
+        start_ms = MAX (start_ms, cursor.mtime_ns / 1000000 - VPC_CLOUDWATCH_OVERLAP_MS);
+      g_ptr_array_add (readers, vpc_cloudwatch_new (client, *url, group, prefix, start_ms, end_ms));
+      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, *url));
+    }
+  int spool = vpc_s3_spool_open (error);
+  if (spool < 0)
+    return FALSE;
+  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
+  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
+  gboolean ok = TRUE;
+  while (ok)
+    {
+      for (guint i = 0; ok && i < readers->len; i++)
+        {
+          VpcCloudWatch *cw = readers->pdata[i];
+          VpcSourceStats *source = sources->pdata[i];
+          gboolean pass_done = FALSE;
+          while (ok && !pass_done)
+            {
+              guint events = 0, duplicates = 0;
+              gboolean failed = FALSE;
+              ok = job_poll (job, FALSE, NULL, error)
+                   && vpc_cloudwatch_next_page (cw, spool, &events, &duplicates, &pass_done, error);
+              if (!ok)
+                break;
+              source->pages++;
+              source->events += events;
+              source->duplicate_events += duplicates;
+              if (events > 0)
+                ok = convert_input_named (job, path, urls[i], 0, &failed, error);
+              if (failed)
+                source->objects_failed++;
+            }
+          gint64 newest = vpc_cloudwatch_get_newest (cw);
+          if (ok && newest >= 0)
+            {
+              VpcFileIdentity cursor = { 0, newest * 1000000 };
+              ok = job_input_done (job, urls[i], &cursor, error);
+            }
+          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
+        }
+      if (!ok || !options->follow)
+        break;
+      gint64 next = g_get_monotonic_time ()
+                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
+                          * G_USEC_PER_SEC;
+      while (ok && g_get_monotonic_time () < next)
+        {
+          ok = job_poll (job, TRUE, NULL, error);
+          if (ok)
+            g_usleep (50000);
+        }
+      for (guint i = 0; i < readers->len; i++)
+        vpc_cloudwatch_new_pass (readers->pdata[i]);
+    }
+  close (spool);
+  return ok;
+}
+
+typedef enum { REMOTE_NONE, REMOTE_S3, REMOTE_CLOUDWATCH } RemoteKind;
+
+/* Which remote inputs the inputs are (all of one kind: a mix is refused). */
+static gboolean
+inputs_remote_kind (const char *const *inputs, RemoteKind *kind, GError **error)
+{
+  guint s3 = 0, cloudwatch = 0, n = 0;
   for (; inputs != NULL && inputs[n] != NULL; n++)
-    if (vpc_s3_is_url (inputs[n]))
-      remote++;
-  *s3 = remote > 0;
-  if (remote > 0 && remote < n)
+    {
+      s3 += vpc_s3_is_url (inputs[n]);
+      cloudwatch += vpc_cloudwatch_is_url (inputs[n]);
+    }
+  *kind = s3 > 0 ? REMOTE_S3 : cloudwatch > 0 ? REMOTE_CLOUDWATCH : REMOTE_NONE;
+  if ((s3 > 0 || cloudwatch > 0) && s3 + cloudwatch < n)
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                   "s3:// inputs cannot be mixed with local files in one run");
+                   "s3:// and cloudwatch:// inputs cannot be mixed with local files in one run");
+      return FALSE;
+    }
+  if (s3 > 0 && cloudwatch > 0)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "s3:// and cloudwatch:// inputs cannot be mixed in one run");
       return FALSE;
     }
   return TRUE;
@@ -643,9 +735,11 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   const char *const stdin_only[] = { "-", NULL };
   if (inputs == NULL || inputs[0] == NULL)
     inputs = stdin_only;
-  gboolean watch = FALSE, s3 = FALSE;
-  if (!inputs_are_s3 (inputs, &s3, error))
+  gboolean watch = FALSE;
+  RemoteKind remote = REMOTE_NONE;
+  if (!inputs_remote_kind (inputs, &remote, error))
     return FALSE;
+  gboolean s3 = remote != REMOTE_NONE;
   if (options->follow && !s3 && !check_follow_inputs (inputs, &watch, error))
     return FALSE;
   g_autoptr (VpcAwsClient) aws = NULL;
@@ -658,7 +752,8 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       for (const char *const *url = inputs; *url != NULL; url++)
         {
           g_autofree char *bucket = NULL, *prefix = NULL;
-          if (!vpc_s3_parse_url (*url, &bucket, &prefix, error))
+          if (remote == REMOTE_S3 ? !vpc_s3_parse_url (*url, &bucket, &prefix, error)
+                                  : !vpc_cloudwatch_parse_url (*url, &bucket, &prefix, error))
             return FALSE;
         }
       if (!vpc_aws_client_check_credentials (aws, error))
@@ -706,8 +801,10 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   g_autoptr (GError) local = NULL;
   if (watch)
     ok = convert_watch (&job, inputs, &local);
-  if (s3)
+  if (remote == REMOTE_S3)
     ok = convert_s3 (&job, aws, inputs, &local);
+  else if (remote == REMOTE_CLOUDWATCH)
+    ok = convert_cloudwatch (&job, aws, inputs, &local);
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];

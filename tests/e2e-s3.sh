@@ -127,8 +127,8 @@ expect_grep 'README.md \(not a flow log name\)' "$ERR" "the README object is ski
 run $S3 -o "$WORK/many.ipfix" --stats-json "$WORK/many.json" s3://$BUCKET/many/
 expect_rc 0 "s3://$BUCKET/many/ (1,005 objects) converted"
 [ "$(source_field "$WORK/many.json" objects_read)" = 1005 ] && [ "$(total_field "$WORK/many.json" flows)" = 1005 ] \
-    && [ "$(source_field "$WORK/many.json" list_pages)" -ge 2 ]
-check "every object of every page read ($(source_field "$WORK/many.json" list_pages) pages, $(source_field "$WORK/many.json" objects_read) objects)" $?
+    && [ "$(source_field "$WORK/many.json" pages)" -ge 2 ]
+check "every object of every page read ($(source_field "$WORK/many.json" pages) pages, $(source_field "$WORK/many.json" objects_read) objects)" $?
 
 # --- --since/--until on key dates -------------------------------------------------------
 window() {

@@ -129,6 +129,14 @@ test_remote_names (Fixture *f, gconstpointer data)
   g_autofree char *reread = NULL;
   g_assert_true (g_file_get_contents (f->path, &reread, NULL, NULL));
   g_assert_cmpstr (reread, ==, text); /* kept, not dropped as a torn line */
+  /* The last identity recorded under a name: a cursor. */
+  VpcFileIdentity latest;
+  g_assert_true (vpc_state_latest (again, url, &latest));
+  g_assert_true (vpc_file_identity_equal (&latest, &one));
+  g_assert_true (vpc_state_add (again, url, &other, &error));
+  g_assert_true (vpc_state_latest (again, url, &latest));
+  g_assert_true (vpc_file_identity_equal (&latest, &other));
+  g_assert_false (vpc_state_latest (again, "s3://flow-logs/none", &latest));
 }
 
 /* A name a crash cut short is not a name, and is dropped; the next one

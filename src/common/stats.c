@@ -185,6 +185,17 @@ vpc_stats_to_text (const VpcStats *stats)
   for (guint i = 0; i < stats->sources->len; i++)
     {
       const VpcSourceStats *s = stats->sources->pdata[i];
+      if (g_str_has_prefix (s->name, "cloudwatch://"))
+        {
+          g_string_append_printf (out,
+                                  "  from %s: %" G_GUINT64_FORMAT " events in %" G_GUINT64_FORMAT
+                                  " pages, %" G_GUINT64_FORMAT " seen again and dropped; %"
+                                  G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, %"
+                                  G_GUINT64_FORMAT " throttled, %" G_GUINT64_FORMAT " bytes\n",
+                                  s->name, s->events, s->pages, s->duplicate_events, s->requests,
+                                  s->retries, s->throttles, s->bytes);
+          continue;
+        }
       g_string_append_printf (out,
                               "  from %s: %" G_GUINT64_FORMAT " objects read, %" G_GUINT64_FORMAT
                               " done before, %" G_GUINT64_FORMAT " outside --since/--until, %"
@@ -354,11 +365,13 @@ vpc_stats_to_json (const VpcStats *stats)
           ", \"objects_listed\": %" G_GUINT64_FORMAT ", \"objects_read\": %" G_GUINT64_FORMAT
           ", \"objects_done_before\": %" G_GUINT64_FORMAT ", \"objects_outside\": %" G_GUINT64_FORMAT
           ", \"objects_gone\": %" G_GUINT64_FORMAT ", \"objects_failed\": %" G_GUINT64_FORMAT
-          ", \"list_pages\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
+          ", \"pages\": %" G_GUINT64_FORMAT ", \"events\": %" G_GUINT64_FORMAT
+          ", \"duplicate_events\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
           ", \"retries\": %" G_GUINT64_FORMAT ", \"throttles\": %" G_GUINT64_FORMAT
           ", \"bytes\": %" G_GUINT64_FORMAT "}",
           s->objects_listed, s->objects_read, s->objects_done_before, s->objects_outside,
-          s->objects_gone, s->objects_failed, s->list_pages, s->requests, s->retries,
+          s->objects_gone, s->objects_failed, s->pages, s->events, s->duplicate_events,
+          s->requests, s->retries,
           s->throttles, s->bytes);
     }
   g_string_append (out, "\n  ]\n}\n");

@@ -63,7 +63,8 @@ typedef struct {
 
 void vpc_output_stats_clear (VpcOutputStats *stats);
 
-/* A remote source (s3://BUCKET/PREFIX): its objects and what was asked of AWS for it. */
+/* A remote source (s3://BUCKET/PREFIX, cloudwatch://GROUP): its objects or events and what
+ * was asked of AWS for it. */
 typedef struct {
   char *name;
   guint64 objects_listed;      /* every listing counted (-F lists again) */
@@ -72,7 +73,9 @@ typedef struct {
   guint64 objects_outside;     /* their key dates are outside --since/--until */
   guint64 objects_gone;        /* deleted or replaced between listing and reading */
   guint64 objects_failed;      /* could not be downloaded or read to their end */
-  guint64 list_pages;
+  guint64 pages;               /* S3: ListObjectsV2 pages; CloudWatch: FilterLogEvents pages */
+  guint64 events;              /* CloudWatch: log events converted */
+  guint64 duplicate_events;    /* CloudWatch: events seen again in an overlap, dropped */
   guint64 requests, retries, throttles;
   guint64 bytes;               /* response bodies downloaded */
 } VpcSourceStats;

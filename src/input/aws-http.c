@@ -499,6 +499,7 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
                   || strcmp (code, "InvalidAccessKeyId") == 0
                   || strcmp (code, "InvalidClientTokenId") == 0
                   || strcmp (code, "UnrecognizedClientException") == 0
+                  || strcmp (code, "InvalidSignatureException") == 0
                   || strcmp (code, "IncompleteSignature") == 0))
             {
               g_set_error (error, VPC_ERROR, VPC_ERROR_IO,

@@ -15,6 +15,7 @@ struct VpcState {
   int fd;              /* opened for appending */
   GHashTable *done;    /* "SIZE MTIME ABSOLUTE-NAME" lines (unescaped name) */
   GHashTable *by_name; /* absolute names of old, identity-less lines */
+  GHashTable *latest;  /* name -> VpcFileIdentity of its last line */
 };
 
 void
@@ -104,6 +105,9 @@ state_parse_line (VpcState *state, const char *line)
       else
         g_string_append_c (key, *c);
     }
+  VpcFileIdentity identity = { size, seconds * 1000000000 + nanoseconds };
+  g_hash_table_insert (state->latest, g_strdup (key->str + end),
+                       g_memdup2 (&identity, sizeof identity));
   g_hash_table_add (state->done, g_string_free (key, FALSE));
   return TRUE;
 }
@@ -151,6 +155,7 @@ state_new (const char *path)
   state->fd = -1;
   state->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   state->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return state;
 }
 
@@ -217,6 +222,7 @@ vpc_state_free (VpcState *state)
     close (state->fd);
   g_hash_table_unref (state->done);
   g_hash_table_unref (state->by_name);
+  g_hash_table_unref (state->latest);
   g_free (state->path);
   g_free (state);
 }
@@ -232,11 +238,23 @@ vpc_state_contains (const VpcState *state, const char *input, const VpcFileIdent
 }
 
 gboolean
+vpc_state_latest (const VpcState *state, const char *input, VpcFileIdentity *identity)
+{
+  g_autofree char *name = state_name (input);
+  const VpcFileIdentity *found = g_hash_table_lookup (state->latest, name);
+  if (found == NULL)
+    return FALSE;
+  *identity = *found;
+  return TRUE;
+}
+
+gboolean
 vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identity,
                GError **error)
 {
   g_autofree char *name = state_name (input);
   char *key = state_key (name, identity);
+  g_hash_table_insert (state->latest, g_strdup (name), g_memdup2 (identity, sizeof *identity));
   if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
     return TRUE;
   g_autofree char *line = state_line (key);
