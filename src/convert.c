@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "convert.h"
+#include "convert-remote.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -12,9 +13,7 @@
 #include "export/exporter.h"
 #include "export/output-path.h"
 #include "flow/parser.h"
-#include "input/cloudwatch.h"
 #include "input/inputs.h"
-#include "input/s3.h"
 #include "input/reader.h"
 #include "flow/records.h"
 #include "input/settle.h"
@@ -68,6 +67,7 @@ typedef struct {
   const VpcCounts *current; /* of the input being read, or NULL */
   guint64 last_mark;   /* the delivery mark of the last input read to its end */
   GQueue awaiting;     /* Awaiting*: inputs read to their end, not yet delivered */
+  VpcRemote *remote;   /* remote inputs (S3, CloudWatch, SQS), or NULL */
 } Job;
 
 static gboolean
@@ -156,7 +156,8 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
   if (idle)
     vpc_export_queue_flush (job->queue);
   if (interrupted (job->options, error) || !vpc_export_queue_check (job->queue, error)
-      || !job_record_delivered (job, error))
+      || !job_record_delivered (job, error)
+      || !vpc_remote_tick (job->remote, vpc_exporter_get_delivered (job->exporter), error))
     return FALSE;
   job_report (job);
   return TRUE;
@@ -287,6 +288,47 @@ job_input_known (Job *job, const char *path, const VpcFileIdentity *identity)
   return TRUE;
 }
 
+/* The remote inputs' view of the job (convert-remote.h). */
+static gboolean
+remote_poll (gpointer data, gboolean idle, GError **error)
+{
+  return job_poll (data, idle, NULL, error);
+}
+
+static gboolean
+remote_convert (gpointer data, const char *path, const char *name, gboolean *failed,
+                GError **error)
+{
+  return convert_input_named (data, path, name, 0, failed, error);
+}
+
+static gboolean
+remote_known (gpointer data, const char *name, const VpcFileIdentity *identity)
+{
+  return job_input_known (data, name, identity);
+}
+
+/* Like job_input_done, with a delivery mark also without --state (SQS
+ * deletes a message once its mark is delivered). */
+static gboolean
+remote_done (gpointer data, const char *name, const VpcFileIdentity *identity, gboolean record,
+             guint64 *mark, GError **error)
+{
+  Job *job = data;
+  *mark = ++job->last_mark;
+  if (job->state != NULL && record)
+    {
+      Awaiting *a = g_new0 (Awaiting, 1);
+      a->mark = *mark;
+      a->path = g_strdup (name);
+      a->identity = *identity;
+      g_queue_push_tail (&job->awaiting, a);
+    }
+  vpc_export_queue_mark (job->queue, *mark);
+  vpc_export_queue_flush (job->queue);
+  return job_record_delivered (job, error);
+}
+
 /* The identity of a file input now (zero if it cannot be seen: reading it
  * says why). */
 static void
@@ -394,277 +436,6 @@ convert_watch (Job *job, const char *const *dirs, GError **error)
     }
 }
 
-/* ---- S3 inputs (s3://BUCKET/PREFIX) ---- */
-
-/* Which content an object had, for the --state file: its size, and its
- * ETag hashed (FNV-1a, 62 bits) into the time field. */
-static void
-s3_identity (const VpcS3Object *object, VpcFileIdentity *identity)
-{
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-  for (const char *p = object->etag != NULL ? object->etag : ""; *p != '\0'; p++)
-    h = (h ^ (guchar) *p) * G_GUINT64_CONSTANT (1099511628211);
-  identity->size = object->size;
-  identity->mtime_ns = (gint64) (h >> 2);
-}
-
-/* Whether the object's key dates overlap [since, until) (a key without a
- * date always does). */
-static gboolean
-s3_in_window (const VpcConvertOptions *options, const char *key)
-{
-  gint64 start, end;
-  if (options->since == G_MININT64 && options->until == G_MAXINT64)
-    return TRUE;
-  if (!vpc_s3_key_time (key, &start, &end))
-    return TRUE;
-  return end > options->since && start < options->until;
-}
-
-static void
-s3_count_requests (VpcSourceStats *source, const VpcAwsCounters *now, VpcAwsCounters *before)
-{
-  source->requests += now->requests - before->requests;
-  source->retries += now->retries - before->retries;
-  source->throttles += now->throttles - before->throttles;
-  source->bytes += now->bytes - before->bytes;
-  *before = *now;
-}
-
-/* One object: converted unless done in this run, outside the window or
- * done in an earlier run. */
-static gboolean
-s3_object (Job *job, VpcAwsClient *client, const char *bucket, const VpcS3Object *object,
-           VpcSourceStats *source, GHashTable *seen, int spool, GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
-  VpcFileIdentity identity;
-  s3_identity (object, &identity);
-  VpcFileIdentity *taken = g_hash_table_lookup (seen, name);
-  if (taken != NULL && vpc_file_identity_equal (taken, &identity))
-    return TRUE;
-  g_hash_table_insert (seen, g_strdup (name), g_memdup2 (&identity, sizeof identity));
-  if (g_str_has_suffix (object->key, "/"))
-    return TRUE; /* a "folder" */
-  const char *skip = vpc_inputs_object_skip_reason (object->key);
-  if (skip != NULL)
-    {
-      g_autofree char *why = g_strdup_printf ("%s (%s)", name, skip);
-      vpc_diag_emit (options->diag, "skipped %s", why);
-      g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
-      return TRUE;
-    }
-  if (!s3_in_window (options, object->key))
-    {
-      source->objects_outside++;
-      return TRUE;
-    }
-  if (job_input_known (job, name, &identity))
-    {
-      source->objects_done_before++;
-      return TRUE;
-    }
-  g_autoptr (GError) local = NULL;
-  gboolean gone = FALSE;
-  if (!vpc_s3_fetch (client, bucket, object, spool, &gone, &local))
-    {
-      if (gone)
-        {
-          source->objects_gone++;
-          vpc_diag_emit (options->diag, "%s; skipped", local->message);
-          return TRUE;
-        }
-      if (vpc_aws_client_gave_up (client))
-        {
-          /* It outlived its retries: counted, tried again at the next listing. */
-          source->objects_failed++;
-          job->stats->failed_inputs++;
-          g_hash_table_remove (seen, name);
-          vpc_diag_emit (options->diag, "%s", local->message);
-          return TRUE;
-        }
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
-  gboolean failed = FALSE;
-  if (!convert_input_named (job, path, name, 0, &failed, error))
-    return FALSE;
-  if (failed)
-    {
-      source->objects_failed++;
-      return TRUE;
-    }
-  source->objects_read++;
-  return job_input_done (job, name, &identity, error);
-}
-
-/* S3 inputs: every object under each prefix in key order; following,
- * listed again every poll_seconds for new objects, until interrupted. */
-static gboolean
-convert_s3 (Job *job, VpcAwsClient *client, const char *const *urls, GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  guint n = g_strv_length ((char **) urls);
-  g_autoptr (GPtrArray) buckets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
-  for (guint i = 0; i < n; i++)
-    {
-      char *bucket = NULL, *prefix = NULL;
-      if (!vpc_s3_parse_url (urls[i], &bucket, &prefix, error))
-        return FALSE;
-      g_ptr_array_add (buckets, bucket);
-      g_ptr_array_add (prefixes, prefix);
-      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, urls[i]));
-    }
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
-  gboolean ok = TRUE;
-  while (ok)
-    {
-      for (guint i = 0; ok && i < n; i++)
-        {
-          VpcSourceStats *source = sources->pdata[i];
-          g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (vpc_s3_object_free);
-          ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
-                            &source->pages, error);
-          source->objects_listed += objects->len;
-          for (guint j = 0; ok && j < objects->len; j++)
-            ok = job_poll (job, FALSE, NULL, error)
-                 && s3_object (job, client, buckets->pdata[i], objects->pdata[j], source, seen,
-                               spool, error);
-          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
-        }
-      if (!ok || !options->follow)
-        break;
-      gint64 next = g_get_monotonic_time ()
-                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
-                          * G_USEC_PER_SEC;
-      while (ok && g_get_monotonic_time () < next)
-        {
-          ok = job_poll (job, TRUE, NULL, error);
-          if (ok)
-            g_usleep (50000);
-        }
-    }
-  close (spool);
-  return ok;
-}
-
-/* ---- CloudWatch Logs inputs (cloudwatch://GROUP[/STREAM-PREFIX]) ---- */
-
-/* Every event of each group from --since (or the cursor of the --state
- * file) to --until, page by page; following, a new pass every
- * poll_seconds from the newest event seen (minus an overlap whose events
- * are recognised by id).  The cursor (the newest event time) is recorded
- * in --state once a pass is delivered. */
-static gboolean
-convert_cloudwatch (Job *job, VpcAwsClient *client, const char *const *urls, GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  g_autoptr (GPtrArray) readers = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_cloudwatch_free);
-  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
-  for (const char *const *url = urls; *url != NULL; url++)
-    {
-      g_autofree char *group = NULL, *prefix = NULL;
-      if (!vpc_cloudwatch_parse_url (*url, &group, &prefix, error))
-        return FALSE;
-      gint64 start_ms = options->since == G_MININT64 ? 0 : MAX (options->since, 0) * 1000;
-      gint64 end_ms = options->until == G_MAXINT64 ? G_MAXINT64 : options->until * 1000;
-      VpcFileIdentity cursor;
-      if (job->state != NULL && vpc_state_latest (job->state, *url, &cursor))
-        start_ms = MAX (start_ms, cursor.mtime_ns / 1000000 - VPC_CLOUDWATCH_OVERLAP_MS);
-      g_ptr_array_add (readers, vpc_cloudwatch_new (client, *url, group, prefix, start_ms, end_ms));
-      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, *url));
-    }
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
-  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
-  gboolean ok = TRUE;
-  while (ok)
-    {
-      for (guint i = 0; ok && i < readers->len; i++)
-        {
-          VpcCloudWatch *cw = readers->pdata[i];
-          VpcSourceStats *source = sources->pdata[i];
-          gboolean pass_done = FALSE;
-          while (ok && !pass_done)
-            {
-              guint events = 0, duplicates = 0;
-              gboolean failed = FALSE;
-              ok = job_poll (job, FALSE, NULL, error)
-                   && vpc_cloudwatch_next_page (cw, spool, &events, &duplicates, &pass_done, error);
-              if (!ok)
-                break;
-              source->pages++;
-              source->events += events;
-              source->duplicate_events += duplicates;
-              if (events > 0)
-                ok = convert_input_named (job, path, urls[i], 0, &failed, error);
-              if (failed)
-                source->objects_failed++;
-            }
-          gint64 newest = vpc_cloudwatch_get_newest (cw);
-          if (ok && newest >= 0)
-            {
-              VpcFileIdentity cursor = { 0, newest * 1000000 };
-              ok = job_input_done (job, urls[i], &cursor, error);
-            }
-          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
-        }
-      if (!ok || !options->follow)
-        break;
-      gint64 next = g_get_monotonic_time ()
-                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
-                          * G_USEC_PER_SEC;
-      while (ok && g_get_monotonic_time () < next)
-        {
-          ok = job_poll (job, TRUE, NULL, error);
-          if (ok)
-            g_usleep (50000);
-        }
-      for (guint i = 0; i < readers->len; i++)
-        vpc_cloudwatch_new_pass (readers->pdata[i]);
-    }
-  close (spool);
-  return ok;
-}
-
-typedef enum { REMOTE_NONE, REMOTE_S3, REMOTE_CLOUDWATCH } RemoteKind;
-
-/* Which remote inputs the inputs are (all of one kind: a mix is refused). */
-static gboolean
-inputs_remote_kind (const char *const *inputs, RemoteKind *kind, GError **error)
-{
-  guint s3 = 0, cloudwatch = 0, n = 0;
-  for (; inputs != NULL && inputs[n] != NULL; n++)
-    {
-      s3 += vpc_s3_is_url (inputs[n]);
-      cloudwatch += vpc_cloudwatch_is_url (inputs[n]);
-    }
-  *kind = s3 > 0 ? REMOTE_S3 : cloudwatch > 0 ? REMOTE_CLOUDWATCH : REMOTE_NONE;
-  if ((s3 > 0 || cloudwatch > 0) && s3 + cloudwatch < n)
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                   "s3:// and cloudwatch:// inputs cannot be mixed with local files in one run");
-      return FALSE;
-    }
-  if (s3 > 0 && cloudwatch > 0)
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
-                   "s3:// and cloudwatch:// inputs cannot be mixed in one run");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The outputs the options name: collectors first, then the file. */
 static GPtrArray *
 open_outputs (const VpcConvertOptions *options, GError **error)
@@ -732,35 +503,24 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       && !vpc_output_path_check (options->output, error))
     return FALSE;
 
+  VpcRemoteKind remote_kind = VPC_REMOTE_NONE;
+  if (!vpc_remote_kind (inputs, options->sqs_url, &remote_kind, error))
+    return FALSE;
+  const char *const no_inputs[] = { NULL };
   const char *const stdin_only[] = { "-", NULL };
-  if (inputs == NULL || inputs[0] == NULL)
+  if (remote_kind == VPC_REMOTE_SQS)
+    inputs = no_inputs;
+  else if (inputs == NULL || inputs[0] == NULL)
     inputs = stdin_only;
   gboolean watch = FALSE;
-  RemoteKind remote = REMOTE_NONE;
-  if (!inputs_remote_kind (inputs, &remote, error))
+  gboolean remote_inputs = remote_kind != VPC_REMOTE_NONE;
+  if (options->follow && !remote_inputs && !check_follow_inputs (inputs, &watch, error))
     return FALSE;
-  gboolean s3 = remote != REMOTE_NONE;
-  if (options->follow && !s3 && !check_follow_inputs (inputs, &watch, error))
+  g_autoptr (VpcRemote) remote = NULL;
+  if (remote_inputs && (remote = vpc_remote_new (remote_kind, options, inputs, error)) == NULL)
     return FALSE;
-  g_autoptr (VpcAwsClient) aws = NULL;
-  if (s3)
-    {
-      VpcAwsOptions aws_options = options->aws;
-      aws_options.interrupted = options->interrupted;
-      aws_options.diag = options->diag;
-      aws = vpc_aws_client_new (&aws_options);
-      for (const char *const *url = inputs; *url != NULL; url++)
-        {
-          g_autofree char *bucket = NULL, *prefix = NULL;
-          if (remote == REMOTE_S3 ? !vpc_s3_parse_url (*url, &bucket, &prefix, error)
-                                  : !vpc_cloudwatch_parse_url (*url, &bucket, &prefix, error))
-            return FALSE;
-        }
-      if (!vpc_aws_client_check_credentials (aws, error))
-        return FALSE;
-    }
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  if (!watch && !s3)
+  if (!watch && !remote_inputs)
     {
       if (!vpc_inputs_expand_full (inputs, options->interrupted, paths, stats->skipped_files,
                                    error))
@@ -794,17 +554,22 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   vpc_exporter_set_interface_table (exporter, options->interface_table);
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (exporter);
   Job job = { .options = options, .stats = stats, .parser = parser, .exporter = exporter,
-              .queue = queue, .state = state };
+              .queue = queue, .state = state, .remote = remote };
   vpc_export_queue_set_wait_func (queue, job_wait, &job);
   g_queue_init (&job.awaiting);
   gboolean ok = TRUE;
   g_autoptr (GError) local = NULL;
   if (watch)
     ok = convert_watch (&job, inputs, &local);
-  if (remote == REMOTE_S3)
-    ok = convert_s3 (&job, aws, inputs, &local);
-  else if (remote == REMOTE_CLOUDWATCH)
-    ok = convert_cloudwatch (&job, aws, inputs, &local);
+  if (remote != NULL)
+    {
+      const VpcRemoteJob remote_job = {
+        .job = &job, .options = options, .stats = stats, .state = state,
+        .poll = remote_poll, .convert = remote_convert, .known = remote_known,
+        .done = remote_done,
+      };
+      ok = vpc_remote_run (remote, &remote_job, &local);
+    }
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];
@@ -848,9 +613,11 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       g_steal_pointer (&exporter);
       return FALSE;
     }
-  /* What was delivered is recorded, also when an output failed. */
+  /* What was delivered is recorded (and acknowledged: SQS), also when an output failed. */
   g_autoptr (GError) state_error = NULL;
-  if (!job_record_delivered (&job, &state_error) && ok)
+  if ((!job_record_delivered (&job, &state_error)
+       || !vpc_remote_tick (remote, vpc_exporter_get_delivered (exporter), &state_error))
+      && ok)
     {
       g_propagate_error (error, g_steal_pointer (&state_error));
       ok = FALSE;

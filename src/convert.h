@@ -45,6 +45,8 @@ typedef struct {
   gint64 since, until;         /* objects whose key dates end after since and start before
                                 * until; G_MININT64 / G_MAXINT64: no bound */
   guint poll_seconds;          /* with follow: list again this often (0: 60 s) */
+  const char *sqs_url;         /* --sqs: the queue of S3 notifications (no inputs then), or NULL */
+  gboolean sqs_keep_other;     /* leave messages that are not object notifications in the queue */
 } VpcConvertOptions;
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to

@@ -199,7 +199,8 @@ main (int argc, char **argv)
     { NULL }
   };
   g_autofree char *since = NULL, *until = NULL, *profile = NULL, *region = NULL;
-  g_autofree char *endpoint_url = NULL;
+  g_autofree char *endpoint_url = NULL, *sqs_url = NULL;
+  gboolean sqs_keep_other = FALSE;
   gint64 poll_interval = 60;
   GOptionEntry s3_entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since,
@@ -216,6 +217,13 @@ main (int argc, char **argv)
     { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &endpoint_url,
       "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, "
       "AWS_ENDPOINT_URL, AWS's own)", "URL" },
+    { "sqs", 0, 0, G_OPTION_ARG_STRING, &sqs_url,
+      "Convert the S3 objects the notifications in this SQS queue name (direct, through SNS, "
+      "or EventBridge), deleting each message once its objects are delivered; with -F, wait "
+      "for more", "QUEUE-URL" },
+    { "sqs-keep-other", 0, 0, G_OPTION_ARG_NONE, &sqs_keep_other,
+      "Leave messages that are not object notifications in the queue (default: delete them)",
+      NULL },
     { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
       "s3:// inputs with -F: list again for new objects every SECONDS (default 60)",
       "SECONDS" },
@@ -440,6 +448,8 @@ main (int argc, char **argv)
     .since = since_time,
     .until = until_time,
     .poll_seconds = poll_seconds,
+    .sqs_url = sqs_url,
+    .sqs_keep_other = sqs_keep_other,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);

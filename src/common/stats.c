@@ -196,6 +196,14 @@ vpc_stats_to_text (const VpcStats *stats)
                                   s->retries, s->throttles, s->bytes);
           continue;
         }
+      if (s->messages_received > 0)
+        g_string_append_printf (out,
+                                "  from %s: %" G_GUINT64_FORMAT " messages received, %"
+                                G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT
+                                " not object notifications, %" G_GUINT64_FORMAT
+                                " left after a failure, %" G_GUINT64_FORMAT " redelivered\n",
+                                s->name, s->messages_received, s->messages_deleted,
+                                s->messages_other, s->messages_failed, s->messages_redelivered);
       g_string_append_printf (out,
                               "  from %s: %" G_GUINT64_FORMAT " objects read, %" G_GUINT64_FORMAT
                               " done before, %" G_GUINT64_FORMAT " outside --since/--until, %"
@@ -366,12 +374,16 @@ vpc_stats_to_json (const VpcStats *stats)
           ", \"objects_done_before\": %" G_GUINT64_FORMAT ", \"objects_outside\": %" G_GUINT64_FORMAT
           ", \"objects_gone\": %" G_GUINT64_FORMAT ", \"objects_failed\": %" G_GUINT64_FORMAT
           ", \"pages\": %" G_GUINT64_FORMAT ", \"events\": %" G_GUINT64_FORMAT
-          ", \"duplicate_events\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
+          ", \"duplicate_events\": %" G_GUINT64_FORMAT ", \"messages_received\": %" G_GUINT64_FORMAT
+          ", \"messages_deleted\": %" G_GUINT64_FORMAT ", \"messages_other\": %" G_GUINT64_FORMAT
+          ", \"messages_failed\": %" G_GUINT64_FORMAT ", \"messages_redelivered\": %" G_GUINT64_FORMAT
+          ", \"visibility_extensions\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
           ", \"retries\": %" G_GUINT64_FORMAT ", \"throttles\": %" G_GUINT64_FORMAT
           ", \"bytes\": %" G_GUINT64_FORMAT "}",
           s->objects_listed, s->objects_read, s->objects_done_before, s->objects_outside,
           s->objects_gone, s->objects_failed, s->pages, s->events, s->duplicate_events,
-          s->requests, s->retries,
+          s->messages_received, s->messages_deleted, s->messages_other, s->messages_failed,
+          s->messages_redelivered, s->visibility_extensions, s->requests, s->retries,
           s->throttles, s->bytes);
     }
   g_string_append (out, "\n  ]\n}\n");

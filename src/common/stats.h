@@ -76,6 +76,12 @@ typedef struct {
   guint64 pages;               /* S3: ListObjectsV2 pages; CloudWatch: FilterLogEvents pages */
   guint64 events;              /* CloudWatch: log events converted */
   guint64 duplicate_events;    /* CloudWatch: events seen again in an overlap, dropped */
+  guint64 messages_received;   /* SQS */
+  guint64 messages_deleted;    /* SQS: once their objects were delivered (or naming none) */
+  guint64 messages_other;      /* SQS: not S3 object notifications (test events, deletions) */
+  guint64 messages_failed;     /* SQS: an object failed: left in the queue */
+  guint64 messages_redelivered; /* SQS: received before (a worker died, or a timeout) */
+  guint64 visibility_extensions; /* SQS */
   guint64 requests, retries, throttles;
   guint64 bytes;               /* response bodies downloaded */
 } VpcSourceStats;

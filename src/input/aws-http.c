@@ -371,7 +371,7 @@ attempt_call (VpcAwsClient *client, const VpcAwsCall *call, const VpcAwsKeys *ke
   g_autofree char *host = host_header (base);
   VpcAwsRequest request = {
     .service = call->service,
-    .region = client->region,
+    .region = call->region != NULL ? call->region : client->region,
     .method = call->method,
     .host = host != NULL ? host : "",
     .path = path,

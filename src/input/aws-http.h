@@ -46,6 +46,7 @@ typedef void (*VpcAwsRestartFunc) (gpointer user_data);
 
 typedef struct {
   const char *service;        /* "s3", "logs", "sqs" */
+  const char *region;         /* to sign for, if not the client's (a queue URL's region) */
   const char *action;         /* the IAM action, named when access is denied: "s3:GetObject" */
   const char *what;           /* for messages: "s3://bucket/key" */
   const char *method;
