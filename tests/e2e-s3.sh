@@ -90,7 +90,7 @@ S3="$VPC2IPFIX --endpoint-url $ENDPOINT"
 
 # dump FILE: the records and templates of an IPFIX file, without the message framing (how
 # records are packed into messages depends on timing: flushes while a retry waits).
-dump() { ipfixDump -d -i "$1" 2>&1 | grep -v -E 'export time|message length|Msg Stats|Message Header|^$'; }
+dump() { ipfixDump -d -i "$1" 2>&1 | grep -v -E 'export time|message length|Msg Stats|File Stats|Message Header|^$'; }
 # json_field FILE NAME: a number of the first source in --stats-json.
 source_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sources"][0][sys.argv[2]])' "$1" "$2"; }
 total_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"][sys.argv[2]])' "$1" "$2"; }
