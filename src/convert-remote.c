@@ -414,9 +414,11 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
       /* What was read goes out before a long wait. */
       ok = job->poll (job->job, TRUE, error);
       g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (vpc_sqs_message_free);
-      ok = ok
-           && vpc_sqs_receive (remote->sqs, options->follow ? SQS_FOLLOW_WAIT_S : SQS_DRAIN_WAIT_S,
-                               VISIBILITY_S, messages, error);
+      /* No long wait while messages wait for their delivery: they are deleted between receives. */
+      guint wait = !g_queue_is_empty (&remote->pending) ? 1
+                   : options->follow                    ? SQS_FOLLOW_WAIT_S
+                                                        : SQS_DRAIN_WAIT_S;
+      ok = ok && vpc_sqs_receive (remote->sqs, wait, VISIBILITY_S, messages, error);
       if (ok)
         remote->source->messages_received += messages->len;
       for (guint i = 0; ok && i < messages->len; i++)

@@ -106,7 +106,8 @@ wait_for 20 state_has
 check "the cursor is recorded once the first pass is delivered" $?
 echo "# \$ curl -d @later.json $ENDPOINT/_add   (one late event inside the overlap, one new)"
 curl -s -d @"$WORK/later.json" "$ENDPOINT/_add" >/dev/null
-wait_for 20 test "$(records)" -ge 32
+have_records() { [ "$(records)" -ge "$1" ]; }
+wait_for 20 have_records 32
 sleep_until=$(($(date +%s) + 3))
 while [ "$(date +%s)" -lt $sleep_until ] && alive $F_PID; do sleep 0.2; done # two more passes: nothing doubled
 stop_pid $F_PID TERM 10

@@ -202,7 +202,8 @@ done1=$(wc -l <"$WORK/crash.state")
 run $S3 --state "$WORK/crash.state" --tcp 127.0.0.1:$COLL_PORT --stats-json "$WORK/crash.json" \
     s3://$BUCKET/many/
 expect_rc 0 "the restart converts the rest"
-wait_for 10 test "$(coll_ports "$COLL_OUT" | wc -l)" -ge 1005 || true
+have_records() { [ "$(coll_ports "$COLL_OUT" | wc -l)" -ge "$1" ]; }
+wait_for 10 have_records 1005 || true
 got=$(coll_ports "$COLL_OUT" | wc -l)
 skipped=$(source_field "$WORK/crash.json" objects_done_before)
 [ "$got" = 1005 ] && [ "$skipped" -ge "$done1" ] && [ "$(wc -l <"$WORK/crash.state")" = 1005 ]
