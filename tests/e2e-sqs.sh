@@ -133,9 +133,12 @@ wait_for 30 deleted_is 58
 check "a notification sent while running is converted and its message deleted" $?
 [ "$(coll_ports "$COLL_OUT" | tr '\n' ' ')" = "20100 " ] && grep -q ' s3://flowlogs/in/late.log$' "$WORK/f.state"
 check "its flows were delivered (and recorded in --state) before the delete" $?
-stop_pid $F_PID TERM 30
-[ "$STOP_RC" -eq 0 ] && [ "$STOP_LATE" -eq 0 ]
-check "SIGTERM ends a -F run waiting in a long poll, exit 0" $?
+wait_for 5 grep -q 'ReceiveMessage' "$WORK/sqs.log" # waiting in a 20 s long poll by now
+t0=$(date +%s%N)
+stop_pid $F_PID TERM 10
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$STOP_RC" -eq 0 ] && [ "$ms" -lt 3000 ]
+check "SIGTERM ends a -F run waiting in a 20 s long poll at once ($ms ms), exit 0" $?
 stop_pid "$COLL_PID" TERM 10
 
 # --- a collector that takes nothing: the messages stay ---------------------------------------------

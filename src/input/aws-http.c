@@ -20,6 +20,7 @@ struct VpcAwsClient {
   char *endpoint_url;
   VpcAwsCredentials *credentials;
   CURL *curl;
+  CURLM *multi;
   VpcAwsCounters counters;
   gboolean gave_up;
 };
@@ -48,6 +49,7 @@ vpc_aws_client_new (const VpcAwsOptions *options)
   client->endpoint_url = g_strdup (options->endpoint_url);
   client->credentials = vpc_aws_credentials_new (options->profile);
   client->curl = curl_easy_init ();
+  client->multi = curl_multi_init ();
   return client;
 }
 
@@ -57,6 +59,7 @@ vpc_aws_client_free (VpcAwsClient *client)
   if (client == NULL)
     return;
   curl_easy_cleanup (client->curl);
+  curl_multi_cleanup (client->multi);
   vpc_aws_credentials_free (client->credentials);
   g_free (client->region);
   g_free (client->endpoint_url);
@@ -360,6 +363,43 @@ backoff (const VpcAwsClient *client, guint attempt)
     }
 }
 
+/* curl_easy_perform(), looking at the stop flag every 50 ms (curl's
+ * progress callback may wait a second on a silent connection). */
+static CURLcode
+perform (VpcAwsClient *client)
+{
+  CURLM *multi = client->multi;
+  curl_multi_add_handle (multi, client->curl);
+  CURLcode rc = CURLE_OK;
+  for (;;)
+    {
+      int running = 0;
+      CURLMcode mc = curl_multi_perform (multi, &running);
+      if (mc != CURLM_OK)
+        {
+          rc = CURLE_RECV_ERROR;
+          break;
+        }
+      if (running == 0)
+        {
+          int left = 0;
+          CURLMsg *msg;
+          while ((msg = curl_multi_info_read (multi, &left)) != NULL)
+            if (msg->msg == CURLMSG_DONE)
+              rc = msg->data.result;
+          break;
+        }
+      if (client->options.interrupted != NULL && g_atomic_int_get (client->options.interrupted))
+        {
+          rc = CURLE_ABORTED_BY_CALLBACK;
+          break;
+        }
+      curl_multi_poll (multi, NULL, 0, 50, NULL);
+    }
+  curl_multi_remove_handle (multi, client->curl);
+  return rc;
+}
+
 /* One attempt: perform the signed request.  Returns the curl code. */
 static CURLcode
 attempt_call (VpcAwsClient *client, const VpcAwsCall *call, const VpcAwsKeys *keys,
@@ -428,7 +468,7 @@ attempt_call (VpcAwsClient *client, const VpcAwsCall *call, const VpcAwsKeys *ke
   else if (strcmp (call->method, "GET") != 0)
     curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, call->method);
   client->counters.requests++;
-  CURLcode rc = curl_easy_perform (curl);
+  CURLcode rc = perform (client);
   *status = 0;
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
   curl_slist_free_all (headers);
