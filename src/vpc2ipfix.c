@@ -204,10 +204,11 @@ main (int argc, char **argv)
   gint64 poll_interval = 60;
   GOptionEntry s3_entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since,
-      "s3:// inputs: only objects whose key dates end after TIME (ISO 8601, or a duration "
-      "back from now: 15m, 1h, 2d)", "TIME" },
+      "S3: only objects whose key dates end after TIME; CloudWatch: events from TIME (ISO "
+      "8601, or a duration back from now: 15m, 1h, 2d)", "TIME" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &until,
-      "s3:// inputs: only objects whose key dates start before TIME", "TIME" },
+      "S3: only objects whose key dates start before TIME; CloudWatch: events before TIME",
+      "TIME" },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
       "AWS profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, default)",
       "NAME" },
@@ -215,8 +216,8 @@ main (int argc, char **argv)
       "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)",
       "REGION" },
     { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &endpoint_url,
-      "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, "
-      "AWS_ENDPOINT_URL, AWS's own)", "URL" },
+      "Endpoint of S3 (addressed path-style) and CloudWatch Logs (default: "
+      "AWS_ENDPOINT_URL_S3 / _CLOUDWATCH_LOGS, AWS_ENDPOINT_URL, AWS's own)", "URL" },
     { "sqs", 0, 0, G_OPTION_ARG_STRING, &sqs_url,
       "Convert the S3 objects the notifications in this SQS queue name (direct, through SNS, "
       "or EventBridge), deleting each message once its objects are delivered; with -F, wait "
@@ -225,7 +226,7 @@ main (int argc, char **argv)
       "Leave messages that are not object notifications in the queue (default: delete them)",
       NULL },
     { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
-      "s3:// inputs with -F: list again for new objects every SECONDS (default 60)",
+      "With -F: list an S3 prefix or query a log group again every SECONDS (default 60)",
       "SECONDS" },
     { NULL }
   };
@@ -248,8 +249,9 @@ main (int argc, char **argv)
       context,
       "Reads VPC Flow Log records (plain, gzip or Parquet files, directories of S3 objects,\n"
       "or standard input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz)\n"
-      "are read like it) and writes them as an IPFIX file, or streams them to collectors\n"
-      "over UDP or TCP (--udp, --tcp; see --help-collector).\n"
+      "are read like it; or from AWS: s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP, --sqs\n"
+      "QUEUE-URL, see --help-aws) and writes them as an IPFIX file, or streams them to\n"
+      "collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -276,6 +278,11 @@ main (int argc, char **argv)
       "  vpc2ipfix -F --state done.txt --tcp 127.0.0.1:4739 /data/AWSLogs/\n"
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
+      "  vpc2ipfix -F --state s3.state --udp 127.0.0.1:2055 s3://flowlog-bucket/AWSLogs/\n"
+      "                                             new S3 objects as they arrive\n"
+      "  vpc2ipfix -o cw.ipfix --since 1h cloudwatch://vpc-flow-logs\n"
+      "  vpc2ipfix -F --tcp 127.0.0.1:4739 --sqs https://sqs.us-east-1.amazonaws.com/1/q\n"
+      "                                             S3 notifications, shared by N workers\n"
       "  vpc2ipfix -F --state done.txt -o 'flows-%Y%m%d%H%M.ipfix' --rotate 300 /data/in/\n"
       "                                             5-minute files, like nfcapd -t 300\n"
       "\n"
@@ -308,8 +315,9 @@ main (int argc, char **argv)
                                                   "Show IPFIX options", &domain, NULL);
   g_option_group_add_entries (ipfix_group, ipfix_entries);
   g_option_context_add_group (context, ipfix_group);
-  GOptionGroup *s3_group = g_option_group_new ("s3", "S3 input options (s3://BUCKET/PREFIX inputs):",
-                                               "Show options for s3:// inputs", NULL, NULL);
+  GOptionGroup *s3_group = g_option_group_new (
+      "aws", "AWS source options (s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP[/STREAM-PREFIX], --sqs):",
+      "Show options for reading from S3, CloudWatch Logs and SQS", NULL, NULL);
   g_option_group_add_entries (s3_group, s3_entries);
   g_option_context_add_group (context, s3_group);
 
