@@ -17,7 +17,8 @@ if [ ! -x "$IPFIX_COLLECTOR" ]; then
 fi
 export AWS_ACCESS_KEY_ID=AKIDCLOUDWATCHTEST AWS_SECRET_ACCESS_KEY='cw/Secret+Test=' AWS_REGION=eu-west-1
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL 2>/dev/null || true
-export HOME=$WORK/home
+export HOME=$WORK/home # no ~/.aws of the machine
+export AWS_EC2_METADATA_DISABLED=true # never 169.254.169.254: loopback only
 
 FORMAT='${version} ${account-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}'
 T0=1795133000000 # ms: 2026-11-20T00:03:20Z

@@ -27,6 +27,7 @@ BUCKET=flowlogs
 export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 2>/dev/null || true
 export HOME=$WORK/home # no ~/.aws of the machine
+export AWS_EC2_METADATA_DISABLED=true # never 169.254.169.254: loopback only
 
 # --- the seed tree: text, gzip and Parquet objects, dated keys, many objects -------
 TREE=$WORK/tree

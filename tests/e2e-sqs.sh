@@ -13,7 +13,8 @@ KEY=AKIDSQSTEST
 SECRET=sqs/Secret+For=Tests
 export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SQS 2>/dev/null || true
-export HOME=$WORK/home
+export HOME=$WORK/home # no ~/.aws of the machine
+export AWS_EC2_METADATA_DISABLED=true # never 169.254.169.254: loopback only
 
 # 60 objects (ports 20000..20059); key names with a space and a '+' as S3 encodes them.
 TREE=$WORK/tree

@@ -47,7 +47,7 @@ vpc_aws_client_new (const VpcAwsOptions *options)
   if (client->region == NULL)
     client->region = g_strdup ("us-east-1");
   client->endpoint_url = g_strdup (options->endpoint_url);
-  client->credentials = vpc_aws_credentials_new (options->profile);
+  client->credentials = vpc_aws_credentials_new (options->profile, client->region);
   client->curl = curl_easy_init ();
   client->multi = curl_multi_init ();
   return client;

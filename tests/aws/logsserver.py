@@ -3,7 +3,8 @@
 SigV4 signature checked with botocore (tests/aws/sigv4check.py) before it is answered.
 
 usage: logsserver.py PORT-FILE LOG GROUP EVENTS.json [PAGE-SIZE [THROTTLE-EVERY]]
-Credentials expected: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the environment.
+Credentials expected: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the environment, or any
+"ID:SECRET" pair of LOGS_KEYS (comma-separated).
 EVENTS.json: [{"logStreamName", "timestamp", "message"}...]; event ids are given in order.
 POST /_add (unsigned, a test control) appends more events (a JSON list).
 Every THROTTLE-EVERY-th request is answered 400 ThrottlingException.
@@ -20,8 +21,10 @@ import sigv4check  # noqa: E402
 PORT_FILE, LOG, GROUP, EVENTS = sys.argv[1:5]
 PAGE = int(sys.argv[5]) if len(sys.argv) > 5 else 10000
 THROTTLE = int(sys.argv[6]) if len(sys.argv) > 6 else 0
-KEY = os.environ['AWS_ACCESS_KEY_ID']
-SECRET = os.environ['AWS_SECRET_ACCESS_KEY']
+SECRETS = {os.environ['AWS_ACCESS_KEY_ID']: os.environ['AWS_SECRET_ACCESS_KEY']}
+for pair in filter(None, os.environ.get('LOGS_KEYS', '').split(',')):
+    key_id, secret = pair.split(':', 1)
+    SECRETS[key_id] = secret
 lock = threading.Lock()
 events = []
 count = [0]
@@ -65,8 +68,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = count[0]
         target = self.headers.get('x-amz-target', '')
         url = 'http://%s%s' % (self.headers['host'], self.path)
-        why = sigv4check.check('POST', url, dict(self.headers), body, KEY, SECRET,
-                               self.headers.get('x-amz-security-token'))
+        m = sigv4check.AUTH_RE.match(self.headers.get('authorization', ''))
+        key_id = m.group(1) if m else '-'
+        why = sigv4check.check('POST', url, dict(self.headers), body, key_id,
+                               SECRETS.get(key_id, '?'), self.headers.get('x-amz-security-token'))
         status, reply = 200, None
         if why is not None:
             status, reply = 403, {'__type': 'InvalidSignatureException', 'message': why}
@@ -93,7 +98,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if offset + PAGE < len(chosen):
                     reply['nextToken'] = str(offset + PAGE)
         verdict = 'signature-ok' if why is None else 'SIGNATURE-FAIL(%s)' % why
-        log.write('%d %s %s %d %s\n' % (n, target, verdict, status, body.decode()))
+        log.write('%d %s %s %d %s key=%s token=%s\n' % (n, target, verdict, status, body.decode(),
+                                                       key_id,
+                                                       self.headers.get('x-amz-security-token', '-')))
         self.answer(status, reply)
 
 
