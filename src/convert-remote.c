@@ -11,7 +11,12 @@
 #include "input/cloudwatch.h"
 #include "input/inputs.h"
 #include "input/s3.h"
+#include "input/s3-fetch.h"
 #include "input/sqs.h"
+
+/* S3: GETs in flight at once, and objects downloaded ahead of the one converted. */
+#define S3_PARALLEL 4
+#define S3_AHEAD 6
 
 /* SQS: a message received is hidden from the other workers this long, and
  * extended by as much when less than VISIBILITY_MARGIN_S is left. */
@@ -85,11 +90,11 @@ s3_count_requests (VpcSourceStats *source, const VpcAwsCounters *now, VpcAwsCoun
   *before = *now;
 }
 
-/* One object: converted unless done in this run, outside the window or
- * done in an earlier run. */
+/* Whether an object listed is to be read: not done in this run, named like
+ * a flow log, inside the window, not done in an earlier run. */
 static gboolean
-s3_object (const VpcRemoteJob *job, VpcAwsClient *client, const char *bucket, const VpcS3Object *object,
-           VpcSourceStats *source, GHashTable *seen, int spool, GError **error)
+s3_wanted (const VpcRemoteJob *job, const char *bucket, const VpcS3Object *object,
+           VpcSourceStats *source, GHashTable *seen)
 {
   const VpcConvertOptions *options = job->options;
   g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
@@ -97,39 +102,49 @@ s3_object (const VpcRemoteJob *job, VpcAwsClient *client, const char *bucket, co
   s3_identity (object, &identity);
   VpcFileIdentity *taken = g_hash_table_lookup (seen, name);
   if (taken != NULL && vpc_file_identity_equal (taken, &identity))
-    return TRUE;
+    return FALSE;
   g_hash_table_insert (seen, g_strdup (name), g_memdup2 (&identity, sizeof identity));
   if (g_str_has_suffix (object->key, "/"))
-    return TRUE; /* a "folder" */
+    return FALSE; /* a "folder" */
   const char *skip = vpc_inputs_object_skip_reason (object->key);
   if (skip != NULL)
     {
       g_autofree char *why = g_strdup_printf ("%s (%s)", name, skip);
       vpc_diag_emit (options->diag, "skipped %s", why);
       g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
-      return TRUE;
+      return FALSE;
     }
   if (!s3_in_window (options, object->key))
     {
       source->objects_outside++;
-      return TRUE;
+      return FALSE;
     }
   if (job->known (job->job, name, &identity))
     {
       source->objects_done_before++;
-      return TRUE;
+      return FALSE;
     }
-  g_autoptr (GError) local = NULL;
-  gboolean gone = FALSE;
-  if (!vpc_s3_fetch (client, bucket, object, spool, &gone, &local))
+  return TRUE;
+}
+
+/* An object downloaded (or not): converted, then recorded once delivered. */
+static gboolean
+s3_convert_fetched (const VpcRemoteJob *job, const char *bucket, const VpcS3Object *object,
+                    VpcSourceStats *source, GHashTable *seen, VpcS3Fetched *fetched,
+                    GError **error)
+{
+  const VpcConvertOptions *options = job->options;
+  g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
+  g_autoptr (GError) local = g_steal_pointer (&fetched->error);
+  if (fetched->fd < 0)
     {
-      if (gone)
+      if (fetched->gone)
         {
           source->objects_gone++;
           vpc_diag_emit (options->diag, "%s; skipped", local->message);
           return TRUE;
         }
-      if (vpc_aws_client_gave_up (client))
+      if (fetched->gave_up)
         {
           /* It outlived its retries: counted, tried again at the next listing. */
           source->objects_failed++;
@@ -141,9 +156,12 @@ s3_object (const VpcRemoteJob *job, VpcAwsClient *client, const char *bucket, co
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
+  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", fetched->fd);
   gboolean failed = FALSE;
-  if (!job->convert (job->job, path, name, &failed, error))
+  gboolean ok = job->convert (job->job, path, name, &failed, error);
+  close (fetched->fd);
+  fetched->fd = -1;
+  if (!ok)
     return FALSE;
   if (failed)
     {
@@ -151,8 +169,42 @@ s3_object (const VpcRemoteJob *job, VpcAwsClient *client, const char *bucket, co
       return TRUE;
     }
   source->objects_read++;
+  VpcFileIdentity identity;
+  s3_identity (object, &identity);
   guint64 mark = 0;
   return job->done (job->job, name, &identity, TRUE, &mark, error);
+}
+
+/* The objects wanted of one listing, downloaded S3_PARALLEL at a time
+ * ahead of the conversion, converted in key order. */
+static gboolean
+s3_convert_listing (const VpcRemoteJob *job, VpcS3Fetcher *fetcher, const char *bucket,
+                    GPtrArray *wanted, VpcSourceStats *source, GHashTable *seen, GError **error)
+{
+  guint queued = 0;
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      while (queued < wanted->len && queued < i + S3_AHEAD)
+        vpc_s3_fetcher_add (fetcher, bucket, wanted->pdata[queued++]);
+      VpcS3Fetched fetched = { .fd = -1 };
+      gboolean idle = FALSE;
+      while (!vpc_s3_fetcher_next (fetcher, 50000, &fetched))
+        {
+          /* Waiting for the network: what was read goes out meanwhile. */
+          if (!job->poll (job->job, idle, error))
+            return FALSE;
+          idle = TRUE;
+        }
+      if (!job->poll (job->job, FALSE, error)
+          || !s3_convert_fetched (job, bucket, wanted->pdata[i], source, seen, &fetched, error))
+        {
+          if (fetched.fd >= 0)
+            close (fetched.fd);
+          g_clear_error (&fetched.error);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* S3 inputs: every object under each prefix in key order; following,
@@ -174,11 +226,13 @@ run_s3 (const VpcRemoteJob *job, VpcAwsClient *client, const char *const *urls, 
       g_ptr_array_add (prefixes, prefix);
       g_ptr_array_add (sources, vpc_stats_add_source (job->stats, urls[i]));
     }
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
+  VpcAwsOptions aws = options->aws;
+  aws.diag = options->diag;
+  aws.interrupted = options->interrupted;
+  g_autoptr (VpcS3Fetcher) fetcher = vpc_s3_fetcher_new (&aws, S3_PARALLEL);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   VpcAwsCounters before = *vpc_aws_client_get_counters (client);
+  VpcAwsCounters fetch_before = { 0 };
   gboolean ok = TRUE;
   while (ok)
     {
@@ -189,11 +243,17 @@ run_s3 (const VpcRemoteJob *job, VpcAwsClient *client, const char *const *urls, 
           ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
                             &source->pages, error);
           source->objects_listed += objects->len;
+          g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
           for (guint j = 0; ok && j < objects->len; j++)
-            ok = job->poll (job->job, FALSE, error)
-                 && s3_object (job, client, buckets->pdata[i], objects->pdata[j], source, seen,
-                               spool, error);
+            if (s3_wanted (job, buckets->pdata[i], objects->pdata[j], source, seen))
+              g_ptr_array_add (wanted, objects->pdata[j]);
+          ok = ok
+               && s3_convert_listing (job, fetcher, buckets->pdata[i], wanted, source, seen,
+                                      error);
           s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
+          VpcAwsCounters fetch_now;
+          vpc_s3_fetcher_get_counters (fetcher, &fetch_now);
+          s3_count_requests (source, &fetch_now, &fetch_before);
         }
       if (!ok || !options->follow)
         break;
@@ -207,7 +267,6 @@ run_s3 (const VpcRemoteJob *job, VpcAwsClient *client, const char *const *urls, 
             g_usleep (50000);
         }
     }
-  close (spool);
   return ok;
 }
 
