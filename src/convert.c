@@ -506,6 +506,13 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
   VpcRemoteKind remote_kind = VPC_REMOTE_NONE;
   if (!vpc_remote_kind (inputs, options->sqs_url, &remote_kind, error))
     return FALSE;
+  if ((options->since != G_MININT64 || options->until != G_MAXINT64)
+      && remote_kind != VPC_REMOTE_S3 && remote_kind != VPC_REMOTE_CLOUDWATCH)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "--since and --until select s3:// objects and cloudwatch:// events");
+      return FALSE;
+    }
   const char *const no_inputs[] = { NULL };
   const char *const stdin_only[] = { "-", NULL };
   if (remote_kind == VPC_REMOTE_SQS)

@@ -7,19 +7,8 @@
 . "${srcdir:-$(dirname "$0")}/lib.sh"
 
 : "${IPFIX_COLLECTOR:=$top_builddir/tests/ipfix-collector}"
-S3RVER_DIR=$srcdir/node_modules/@20minutes/s3rver
-if [ ! -d "$S3RVER_DIR" ] || ! command -v node >/dev/null 2>&1; then
-    echo "1..0 # SKIP @20minutes/s3rver not installed (cd tests && npm ci)"
-    exit 0
-fi
-if ! "$PYTHON3" -c 'import botocore' 2>/dev/null; then
-    echo "1..0 # SKIP python3-botocore not installed (setup.sh installs it)"
-    exit 0
-fi
-if [ ! -x "$IPFIX_COLLECTOR" ]; then
-    echo "1..0 # SKIP $IPFIX_COLLECTOR not built (make check builds it)"
-    exit 0
-fi
+. "$srcdir/aws/aws-lib.sh"
+aws_skip_unless_ready
 
 KEY=AKIDVPC2IPFIXTEST
 SECRET=s3cr3t/Value+ForTests=
@@ -40,60 +29,39 @@ done
 mkdir -p "$TREE/AWSLogs/parquet"
 cp "$SAMPLES/parquet/default-v2.duckdb-gzip.log.parquet" "$SAMPLES/parquet/v8-all.duckdb-none-nodict.log.parquet" \
     "$TREE/AWSLogs/parquet/"
-HEADER='version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'
-# record PORT: one record, its source port telling which object it came from.
-record() {
-    printf '%s\n2 123456789012 eni-1235b8ca123456789 10.0.1.87 192.0.2.44 %s 443 6 10 840 1795133135 1795133171 ACCEPT OK\n' \
-        "$HEADER" "$1"
-}
 # dated/: AWS default names every 5 minutes of 2026-11-20 00:00 to 00:55 (ports 1000 + minute).
 mkdir -p "$TREE/dated/2026/11/20"
 for m in 00 05 10 15 20 25 30 35 40 45 50 55; do
-    record $((1000 + ${m#0})) >"$TREE/dated/2026/11/20/123456789012_vpcflowlogs_us-east-1_fl-1_20261120T00${m}Z_ab.log"
+    aws_record $((1000 + ${m#0})) >"$TREE/dated/2026/11/20/123456789012_vpcflowlogs_us-east-1_fl-1_20261120T00${m}Z_ab.log"
 done
 # hive/: days 19, 20, 21 (ports 2019..2021); hourly/: hours 05, 06 of day 20 (ports 3005, 3006).
 for d in 19 20 21; do
     mkdir -p "$TREE/hive/year=2026/month=11/day=$d"
-    record $((2000 + d)) >"$TREE/hive/year=2026/month=11/day=$d/flows.log"
+    aws_record $((2000 + d)) >"$TREE/hive/year=2026/month=11/day=$d/flows.log"
 done
 for h in 05 06; do
     mkdir -p "$TREE/hourly/2026/11/20/$h"
-    record $((3000 + ${h#0})) >"$TREE/hourly/2026/11/20/$h/flows.log"
+    aws_record $((3000 + ${h#0})) >"$TREE/hourly/2026/11/20/$h/flows.log"
 done
 # many/: 1,005 objects (ports 10000..11004), past one ListObjectsV2 page.
 mkdir -p "$TREE/many"
 i=0
 while [ $i -lt 1005 ]; do
-    record $((10000 + i)) >"$TREE/many/obj-$(printf %05d $i).log"
+    aws_record $((10000 + i)) >"$TREE/many/obj-$(printf %05d $i).log"
     i=$((i + 1))
 done
 mkdir -p "$TREE/live"
-record 4001 >"$TREE/live/first.log"
-record 4002 >"$WORK/second.log"
+aws_record 4001 >"$TREE/live/first.log"
+aws_record 4002 >"$WORK/second.log"
 
 # --- the S3 server ---------------------------------------------------------------
-S3_LOG=$WORK/s3rver.log
-: >"$S3_LOG"
-echo "# \$ node --openssl-legacy-provider tests/aws/s3rver-run.cjs --seed tree ..."
-node --openssl-legacy-provider "$srcdir/aws/s3rver-run.cjs" --dir "$WORK/store" --bucket $BUCKET \
-    --seed "$TREE" --port-file "$WORK/s3.port" --log "$S3_LOG" --key $KEY --secret "$SECRET" \
-    >"$WORK/s3rver.out" 2>&1 &
-S3_PID=$!
-bg_add $S3_PID
-s3_ready() { alive $S3_PID && [ -s "$WORK/s3.port" ]; }
-if ! wait_for 60 s3_ready; then
-    echo "Bail out! s3rver did not start"
-    diag_file "$WORK/s3rver.out"
-    exit 1
-fi
-ENDPOINT=http://127.0.0.1:$(cat "$WORK/s3.port")
+s3rver_start "$TREE" $BUCKET $KEY "$SECRET"
+ENDPOINT=$S3_ENDPOINT
 S3="$VPC2IPFIX --endpoint-url $ENDPOINT"
 
 # dump FILE: the records and templates of an IPFIX file, without the message framing (how
 # records are packed into messages depends on timing: flushes while a retry waits).
 dump() { ipfixDump -d -i "$1" 2>&1 | grep -v -E 'export time|message length|Msg Stats|File Stats|Message Header|^$'; }
-# json_field FILE NAME: a number of the first source in --stats-json.
-source_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sources"][0][sys.argv[2]])' "$1" "$2"; }
 total_field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"][sys.argv[2]])' "$1" "$2"; }
 # ports FILE: the distinct source ports of the records in an IPFIX file, sorted.
 ports() {
@@ -153,23 +121,12 @@ window "3006 " --since 2026-11-20T06:00:00Z s3://$BUCKET/hourly/
 check "the object outside the window is counted" $?
 run $S3 -o "$WORK/w.ipfix" --since yesterday s3://$BUCKET/dated/
 expect_rc 2 "--since yesterday is a usage error"
+run "$VPC2IPFIX" -o "$WORK/w.ipfix" --since 1h "$TREE/hive"
+expect_rc 2 "--since with local files is a usage error (it selects remote objects only)"
+run $S3 -o "$WORK/w.ipfix" s3://$BUCKET/hive/ "$TREE/hive"
+expect_rc 2 "s3:// inputs mixed with local files: a usage error"
 
-# --- the collector (TCP) for the runs that record delivery ---------------------------------
-collector_start() {
-    COLL_OUT=$WORK/$1.jsonl
-    : >"$COLL_OUT"
-    "$IPFIX_COLLECTOR" --tcp --port 0 --bind 127.0.0.1 --ready "$WORK/$1.port" \
-        --out "$COLL_OUT" 2>"$WORK/$1.collector-err" &
-    COLL_PID=$!
-    bg_add "$COLL_PID"
-    if ! wait_for 10 test -s "$WORK/$1.port"; then
-        echo "Bail out! the test collector did not start"
-        exit 1
-    fi
-    COLL_PORT=$(cat "$WORK/$1.port")
-}
 state_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
-coll_ports() { grep -o '"sourceTransportPort":[0-9]*' "$1" | cut -d: -f2 | sort -n | uniq; }
 
 # --- -F picks up new objects ---------------------------------------------------------------
 collector_start live
@@ -187,7 +144,7 @@ check "an object added while running is picked up by -F and recorded" $?
 stop_pid $LIVE_PID TERM 10
 [ "$STOP_RC" -eq 0 ] && [ "$STOP_LATE" -eq 0 ]
 check "SIGTERM ends the -F run at once, exit 0" $?
-[ "$(coll_ports "$COLL_OUT" | tr '\n' ' ')" = "4001 4002 " ]
+[ "$(coll_ports "$COLL_OUT" | uniq | tr '\n' ' ')" = "4001 4002 " ]
 check "the collector got the records of both objects" $?
 stop_pid "$COLL_PID" TERM 10
 
@@ -203,9 +160,9 @@ done1=$(wc -l <"$WORK/crash.state")
 run $S3 --state "$WORK/crash.state" --tcp 127.0.0.1:$COLL_PORT --stats-json "$WORK/crash.json" \
     s3://$BUCKET/many/
 expect_rc 0 "the restart converts the rest"
-have_records() { [ "$(coll_ports "$COLL_OUT" | wc -l)" -ge "$1" ]; }
+have_records() { [ "$(coll_ports "$COLL_OUT" | uniq | wc -l)" -ge "$1" ]; }
 wait_for 10 have_records 1005 || true
-got=$(coll_ports "$COLL_OUT" | wc -l)
+got=$(coll_ports "$COLL_OUT" | uniq | wc -l)
 skipped=$(source_field "$WORK/crash.json" objects_done_before)
 [ "$got" = 1005 ] && [ "$skipped" -ge "$done1" ] && [ "$(wc -l <"$WORK/crash.state")" = 1005 ]
 check "kill -9 after $done1 objects, restart: all 1005 objects' flows delivered ($got distinct), $skipped skipped as done" $?
