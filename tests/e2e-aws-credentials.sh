@@ -26,7 +26,7 @@ bg_add $CRED_PID
 echo '[{"logStreamName": "eni-1235b8ca123456789-all", "timestamp": 1795133000000, "message": "2 123456789012 eni-1235b8ca123456789 10.0.1.87 192.0.2.44 123 45195 17 651 160797 1795133135 1795133171 REJECT OK"}]' \
     >"$WORK/events.json"
 echo "# \$ logsserver.py (accepting the keys each provider issues)"
-AWS_ACCESS_KEY_ID=AKIDUNUSED AWS_SECRET_ACCESS_KEY=unused \
+AWS_ACCESS_KEY_ID=AKIDUNUSED AWS_SECRET_ACCESS_KEY=unused LOGS_EXPIRED_TOKEN=token-ecs-1 \
     LOGS_KEYS=ASIAIMDS:secret-imds,ASIAECS:secret-ecs,ASIAWEB:secret-web,ASIAROLE:secret-role \
     "$PYTHON3" "$srcdir/aws/logsserver.py" "$WORK/logs.port" "$WORK/logs.log" vpc-flow-logs \
     "$WORK/events.json" 2>"$WORK/logs.err" &
@@ -57,6 +57,9 @@ provider imds "EC2 instance metadata (IMDSv2 token, role, keys)" \
     AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT="$CRED"
 provider ecs "ECS container credentials (full URI and authorization token)" \
     AWS_CONTAINER_CREDENTIALS_FULL_URI="$CRED/ecs/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-auth-token
+grep -q 'signature-ok 400 .*token=token-ecs-1' "$WORK/logs.log" && grep -q '^ecs issued 2$' "$WORK/cred.log" \
+    && grep -q 'signature-ok 200 .*token=token-ecs-2' "$WORK/logs.log"
+check "keys the service calls expired (ExpiredTokenException) are fetched again and the request retried" $?
 echo web-identity-jwt >"$WORK/token"
 provider web "web identity (STS AssumeRoleWithWebIdentity)" \
     AWS_WEB_IDENTITY_TOKEN_FILE="$WORK/token" AWS_ROLE_ARN=arn:aws:iam::123456789012:role/flowlogs \

@@ -7,7 +7,8 @@ Credentials expected: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the environme
 "ID:SECRET" pair of LOGS_KEYS (comma-separated).
 EVENTS.json: [{"logStreamName", "timestamp", "message"}...]; event ids are given in order.
 POST /_add (unsigned, a test control) appends more events (a JSON list).
-Every THROTTLE-EVERY-th request is answered 400 ThrottlingException.
+Every THROTTLE-EVERY-th request is answered 400 ThrottlingException; a request with the session
+token LOGS_EXPIRED_TOKEN (environment) 400 ExpiredTokenException.
 Log: one line per request: "<n> <action> <verdict> <status> <request body>"."""
 import http.server
 import json
@@ -75,6 +76,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status, reply = 200, None
         if why is not None:
             status, reply = 403, {'__type': 'InvalidSignatureException', 'message': why}
+        elif self.headers.get('x-amz-security-token') == os.environ.get('LOGS_EXPIRED_TOKEN', '-'):
+            status, reply = 400, {'__type': 'ExpiredTokenException',
+                                  'message': 'The security token included in the request is expired'}
         elif THROTTLE and n % THROTTLE == 0:
             status, reply = 400, {'__type': 'ThrottlingException', 'message': 'Rate exceeded'}
         elif target != 'Logs_20140328.FilterLogEvents':
