@@ -12,7 +12,8 @@
 #define BACKOFF_BASE_US (100 * 1000)
 #define BACKOFF_CAP_US (5 * G_USEC_PER_SEC)
 #define CONNECT_TIMEOUT_S 10L
-#define LOW_SPEED_TIME_S 30L /* a transfer below 1 byte/s this long is cut (and retried) */
+#define LOW_SPEED_TIME_S 30L
+#define MAX_RESPONSE (64u << 20) /* an answer kept in memory (a listing, a page of events) */ /* a transfer below 1 byte/s this long is cut (and retried) */
 
 struct VpcAwsClient {
   VpcAwsOptions options;
@@ -212,6 +213,12 @@ on_body (char *data, size_t size, size_t n, void *user_data)
     }
   if (t->response->len + len > 4 * 1024 * 1024 && t->call->write != NULL)
     return len; /* an error body: its start is enough */
+  if (t->response->len + len > MAX_RESPONSE)
+    {
+      g_set_error (&t->write_error, VPC_ERROR, VPC_ERROR_IO, "%s: an answer over %u MiB",
+                   t->call->what, MAX_RESPONSE >> 20);
+      return 0;
+    }
   g_byte_array_append (t->response, (const guint8 *) data, (guint) len);
   return len;
 }

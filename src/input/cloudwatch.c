@@ -11,6 +11,9 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+/* Event ids kept: pruned to the overlap when there are more. */
+#define SEEN_PRUNE_AT 65536
+
 struct VpcCloudWatch {
   VpcAwsClient *client; /* not owned */
   char *url;
@@ -257,6 +260,14 @@ vpc_cloudwatch_next_page (VpcCloudWatch *cw, int fd, guint *events, guint *dupli
   yajl_gen_array_close (g);
   yajl_gen_map_close (g);
   yajl_tree_free (root);
+  /* Bounded memory in a long pass: an id older than the overlap before the
+   * newest event cannot come again (a pass never returns an event twice; the
+   * next starts at the newest minus the overlap). */
+  if (g_hash_table_size (cw->seen) > SEEN_PRUNE_AT)
+    {
+      gint64 oldest = cw->newest_ms - VPC_CLOUDWATCH_OVERLAP_MS;
+      g_hash_table_foreach_remove (cw->seen, forget_older, &oldest);
+    }
   const unsigned char *buf;
   size_t len;
   yajl_gen_get_buf (g, &buf, &len);
