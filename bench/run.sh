@@ -360,17 +360,22 @@ if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
     : > "$tmp/cg.results"
     cg "vpc2ipfix plain default" "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/default-100k.log"
     cg "vpc2ipfix plain v5 (29 fields)" "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/v5-100k.log"
+    # The same number of records as CloudWatch filter-log-events pages (one event a record).
+    "$python" "$here/gen-records.py" --format default --json "$cglines" > "$tmp/default-100k.json"
+    cg "vpc2ipfix json default (CloudWatch pages)" "$VPC2IPFIX" -q -o "$tmp/out.ipfix" "$tmp/default-100k.json"
     if [ -n "$REF_LIBFIXBUF" ]; then
         cg "reference plain default" "$REF_LIBFIXBUF" "$tmp/default-100k.log" "$tmp/out.ipfix"
     fi
     awk -v k="$cglines" '{ n[$0] = $NF } END {
-        d = v = r = 0
+        d = v = r = j = 0
         for (row in n) {
             if (row ~ /^vpc2ipfix plain default/) d = n[row]
             if (row ~ /^vpc2ipfix plain v5/) v = n[row]
+            if (row ~ /^vpc2ipfix json/) j = n[row]
             if (row ~ /^reference/) r = n[row]
         }
         if (d && r) printf "  vpc2ipfix / reference: %.2fx the instructions\n", d / r
+        if (d && j) printf "  vpc2ipfix json / plain: %.2fx the instructions\n", j / d
         printf "  %-4s  default <= 3,600 instructions/line                %s\n", (d && d / k <= 3600) ? "PASS" : "MISS", d ? sprintf("%.0f", d / k) : "not measured"
         printf "  %-4s  v5      <= 5,500 instructions/line                %s\n", (v && v / k <= 5500) ? "PASS" : "MISS", v ? sprintf("%.0f", v / k) : "not measured"
     }' "$tmp/cg.results"

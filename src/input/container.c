@@ -5,6 +5,9 @@
 #include "container.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <isa-l/igzip_lib.h>
 
 #include "json-events.h"
@@ -271,6 +274,22 @@ count_newlines (const char *text, gsize n)
 {
   const guint64 lows = G_GUINT64_CONSTANT (0x7f7f7f7f7f7f7f7f);
   gsize count = 0, i = 0;
+#ifdef __SSE2__
+  /* Sixteen bytes a step: each compare subtracts -1 from the byte
+   * counters of its line ends; summed up before a counter can wrap. */
+  const __m128i newline = _mm_set1_epi8 ('\n'), nothing = _mm_setzero_si128 ();
+  while (i + 16 <= n)
+    {
+      __m128i counters = nothing;
+      for (guint steps = 0; steps < 255 && i + 16 <= n; steps++, i += 16)
+        {
+          __m128i chunk = _mm_loadu_si128 ((const __m128i *) (const void *) (text + i));
+          counters = _mm_sub_epi8 (counters, _mm_cmpeq_epi8 (chunk, newline));
+        }
+      __m128i sums = _mm_sad_epu8 (counters, nothing);
+      count += (gsize) _mm_cvtsi128_si32 (sums) + (gsize) _mm_extract_epi16 (sums, 4);
+    }
+#endif
   for (; i + 8 <= n; i += 8)
     {
       guint64 x;
