@@ -134,6 +134,8 @@ s3_read_fetched (const VpcRemoteInputsOptions *options, const VpcRemoteInputsCon
           options->stats->failed_inputs++;
           g_hash_table_remove (seen, name);
           vpc_diag_emit (options->diag, "%s", local->message);
+          if (consumer->failed != NULL)
+            consumer->failed (consumer->data, name, local->message);
           return TRUE;
         }
       g_propagate_error (error, g_steal_pointer (&local));

@@ -52,6 +52,10 @@ typedef struct {
    * identity's time is the newest event's), or NULL. */
   gboolean (*done) (gpointer data, const char *name, const VpcFileIdentity *identity,
                     GError **error);
+  /* name could not be downloaded (after its retries; message says why,
+   * already shown through diag; following, it is tried again at the next
+   * listing), or NULL. */
+  void (*failed) (gpointer data, const char *name, const char *message);
 } VpcRemoteInputsConsumer;
 
 /* Read every input of urls (one kind, see vpc_remote_inputs_kind) through

@@ -186,6 +186,15 @@ remote_read (gpointer data, const char *path, const char *name, gboolean *failed
   return ok;
 }
 
+/* An object that could not be downloaded: an input with its error (exit 1). */
+static void
+remote_failed (gpointer data, const char *name, const char *message)
+{
+  RemoteReading *r = data;
+  VpcReportInput *input = vpc_report_begin_input (r->report, name, "text");
+  input->error = g_strdup (message);
+}
+
 static gboolean
 read_remote (const VpcReportReadOptions *options, VpcParser *parser, const char *const *urls,
              VpcReport *report, GError **error)
@@ -211,6 +220,7 @@ read_remote (const VpcReportReadOptions *options, VpcParser *parser, const char 
     .data = &reading,
     .poll = remote_poll,
     .convert = remote_read,
+    .failed = remote_failed,
   };
   gboolean ok = vpc_remote_inputs_read (client, &remote, urls, &consumer, error);
   for (guint i = 0; i < stats->skipped_files->len; i++)
