@@ -11,13 +11,14 @@
 #include "input/cloudwatch.h"
 #include "input/inputs.h"
 #include "input/remote-inputs.h"
+#include "input/s3-fetch.h"
 #include "input/s3.h"
 #include "input/sqs.h"
 
-/* SQS: a message received is hidden from the other workers this long, and
- * extended by as much when less than VISIBILITY_MARGIN_S is left. */
+/* SQS: a message received is hidden from the other workers for
+ * --sqs-visibility seconds (default VISIBILITY_S), and extended by as much
+ * when less than two fifths of it is left. */
 #define VISIBILITY_S 300
-#define VISIBILITY_MARGIN_S 120
 /* SQS long polling (following), and the wait that says the queue is empty (not following). */
 #define SQS_FOLLOW_WAIT_S 20
 #define SQS_DRAIN_WAIT_S 2
@@ -48,6 +49,8 @@ struct VpcRemote {
   VpcSqs *sqs;
   VpcSourceStats *source; /* SQS */
   GQueue pending;         /* Pending*, in reception order */
+  guint visibility_s;     /* SQS: --sqs-visibility */
+  VpcS3Fetcher *fetcher;  /* SQS: the object downloads (the job polled while they run) */
   gboolean ticking;       /* inside vpc_remote_tick (its calls poll nothing) */
 };
 
@@ -116,7 +119,7 @@ run_inputs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
 /* One object a message names: converted unless done in an earlier run or
  * gone; *failed if it must be tried again (the message is then kept). */
 static gboolean
-sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, int spool,
+sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o,
             Pending *pending, gboolean *failed, GError **error)
 {
   VpcSourceStats *source = remote->source;
@@ -136,17 +139,30 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
       g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
       return TRUE;
     }
-  g_autoptr (GError) local = NULL;
-  gboolean gone = FALSE;
-  if (!vpc_s3_fetch (remote->client, o->bucket, &o->object, spool, &gone, &local))
+  /* Downloaded by the fetcher's thread while the job polls: what was read
+   * goes out, and the message's visibility is extended, however long it takes. */
+  vpc_s3_fetcher_add (remote->fetcher, o->bucket, &o->object);
+  VpcS3Fetched fetched = { .fd = -1 };
+  gboolean idle = FALSE;
+  while (!vpc_s3_fetcher_next (remote->fetcher, 50000, &fetched))
     {
-      if (gone)
+      if (!job->poll (job->job, idle, error))
+        {
+          /* The fetcher is freed with the run: its download stops there. */
+          return FALSE;
+        }
+      idle = TRUE;
+    }
+  g_autoptr (GError) local = g_steal_pointer (&fetched.error);
+  if (fetched.fd < 0)
+    {
+      if (fetched.gone)
         {
           source->objects_gone++;
           vpc_diag_emit (remote->options->diag, "%s; skipped", local->message);
           return TRUE;
         }
-      if (vpc_aws_client_gave_up (remote->client))
+      if (fetched.gave_up)
         {
           source->objects_failed++;
           job->stats->failed_inputs++;
@@ -158,9 +174,12 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  int spool = fetched.fd;
   g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
   gboolean read_failed = FALSE;
-  if (!job->convert (job->job, path, name, &read_failed, error))
+  gboolean converted = job->convert (job->job, path, name, &read_failed, error);
+  close (spool);
+  if (!converted)
     return FALSE;
   if (read_failed)
     {
@@ -176,7 +195,7 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
 /* One message: its objects converted; it is deleted once they are
  * delivered (vpc_remote_tick), at once if it names none. */
 static gboolean
-sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message, int spool,
+sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message,
              GError **error)
 {
   VpcSourceStats *source = remote->source;
@@ -196,12 +215,12 @@ sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message,
   source->objects_listed += objects->len;
   Pending *pending = g_new0 (Pending, 1);
   pending->receipt = g_steal_pointer (&message->receipt);
-  pending->visible_at = g_get_monotonic_time () + VISIBILITY_S * G_USEC_PER_SEC;
+  pending->visible_at = g_get_monotonic_time () + remote->visibility_s * G_USEC_PER_SEC;
   g_queue_push_tail (&remote->pending, pending);
   gboolean failed = FALSE;
   for (guint i = 0; i < objects->len; i++)
     if (!job->poll (job->job, FALSE, error)
-        || !sqs_object (remote, job, objects->pdata[i], spool, pending, &failed, error))
+        || !sqs_object (remote, job, objects->pdata[i], pending, &failed, error))
       return FALSE;
   if (failed)
     {
@@ -221,10 +240,12 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
 {
   const VpcConvertOptions *options = job->options;
   remote->source = vpc_stats_add_source (job->stats, options->sqs_url);
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
+  VpcAwsOptions aws = options->aws;
+  aws.interrupted = options->interrupted;
+  aws.diag = options->diag;
+  remote->fetcher = vpc_s3_fetcher_new (&aws, 1);
   VpcAwsCounters before = *vpc_aws_client_get_counters (remote->client);
+  VpcAwsCounters fetch_before = { 0 };
   gboolean ok = TRUE;
   while (ok)
     {
@@ -235,16 +256,18 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
       guint wait = !g_queue_is_empty (&remote->pending) ? 1
                    : options->follow                    ? SQS_FOLLOW_WAIT_S
                                                         : SQS_DRAIN_WAIT_S;
-      ok = ok && vpc_sqs_receive (remote->sqs, wait, VISIBILITY_S, messages, error);
+      ok = ok && vpc_sqs_receive (remote->sqs, wait, remote->visibility_s, messages, error);
       if (ok)
         remote->source->messages_received += messages->len;
       for (guint i = 0; ok && i < messages->len; i++)
-        ok = sqs_message (remote, job, messages->pdata[i], spool, error);
+        ok = sqs_message (remote, job, messages->pdata[i], error);
       vpc_remote_inputs_count (remote->source, vpc_aws_client_get_counters (remote->client), &before);
+      VpcAwsCounters fetch_now;
+      vpc_s3_fetcher_get_counters (remote->fetcher, &fetch_now);
+      vpc_remote_inputs_count (remote->source, &fetch_now, &fetch_before);
       if (ok && messages->len == 0 && !options->follow)
         break; /* drained */
     }
-  close (spool);
   return ok;
 }
 
@@ -270,12 +293,12 @@ vpc_remote_tick (VpcRemote *remote, guint64 delivered, GError **error)
               pending_free (p);
             }
         }
-      else if (p->visible_at - now < VISIBILITY_MARGIN_S * G_USEC_PER_SEC)
+      else if (p->visible_at - now < (gint64) remote->visibility_s * G_USEC_PER_SEC * 2 / 5)
         {
-          ok = vpc_sqs_change_visibility (remote->sqs, p->receipt, VISIBILITY_S, error);
+          ok = vpc_sqs_change_visibility (remote->sqs, p->receipt, remote->visibility_s, error);
           if (ok)
             {
-              p->visible_at = now + VISIBILITY_S * G_USEC_PER_SEC;
+              p->visible_at = now + (gint64) remote->visibility_s * G_USEC_PER_SEC;
               remote->source->visibility_extensions++;
             }
         }
@@ -320,6 +343,7 @@ vpc_remote_new (VpcRemoteKind kind, const VpcConvertOptions *options, const char
   remote->options = options;
   remote->inputs = g_strdupv ((char **) inputs);
   g_queue_init (&remote->pending);
+  remote->visibility_s = options->sqs_visibility > 0 ? options->sqs_visibility : VISIBILITY_S;
   VpcAwsOptions aws = options->aws;
   aws.interrupted = options->interrupted;
   aws.diag = options->diag;
@@ -345,6 +369,7 @@ vpc_remote_free (VpcRemote *remote)
   if (remote == NULL)
     return;
   g_queue_clear_full (&remote->pending, pending_free);
+  vpc_s3_fetcher_free (remote->fetcher);
   vpc_sqs_free (remote->sqs);
   vpc_aws_client_free (remote->client);
   g_strfreev (remote->inputs);

@@ -313,7 +313,7 @@ main (int argc, char **argv)
   vpc_cli_aws_entries (&aws);
   g_autofree char *sqs_url = NULL;
   gboolean sqs_keep_other = FALSE;
-  gint64 poll_interval = 60;
+  gint64 poll_interval = 60, sqs_visibility = 300;
   GOptionEntry s3_entries[] = {
     { "sqs", 0, 0, G_OPTION_ARG_STRING, &sqs_url,
       "Convert the S3 objects the notifications in this SQS queue name (direct, through SNS, "
@@ -322,6 +322,9 @@ main (int argc, char **argv)
     { "sqs-keep-other", 0, 0, G_OPTION_ARG_NONE, &sqs_keep_other,
       "Leave messages that are not object notifications in the queue (default: delete them)",
       NULL },
+    { "sqs-visibility", 0, 0, G_OPTION_ARG_INT64, &sqs_visibility,
+      "Hide a message received from the other workers for SECONDS, extended while its objects "
+      "are downloaded, converted and delivered (default 300)", "SECONDS" },
     { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
       "With -F: list an S3 prefix or query a log group again every SECONDS (default 60)",
       "SECONDS" },
@@ -549,9 +552,11 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint poll_seconds = 60;
+  guint poll_seconds = 60, sqs_visibility_s = 300;
   if (!vpc_cli_aws_finish (&aws, now, &error)
-      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error))
+      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error)
+      || !vpc_cli_check_range ("sqs-visibility", sqs_visibility, 2, 43200, &sqs_visibility_s,
+                               &error))
     {
       vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
       return EXIT_USAGE;
@@ -625,6 +630,7 @@ main (int argc, char **argv)
     .poll_seconds = poll_seconds,
     .sqs_url = sqs_url,
     .sqs_keep_other = sqs_keep_other,
+    .sqs_visibility = sqs_visibility_s,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);
