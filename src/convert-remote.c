@@ -243,7 +243,7 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
   VpcAwsOptions aws = options->aws;
   aws.interrupted = options->interrupted;
   aws.diag = options->diag;
-  remote->fetcher = vpc_s3_fetcher_new (&aws, 1);
+  remote->fetcher = vpc_s3_fetcher_new (&aws, remote->client, 1);
   VpcAwsCounters before = *vpc_aws_client_get_counters (remote->client);
   VpcAwsCounters fetch_before = { 0 };
   gboolean ok = TRUE;

@@ -230,7 +230,7 @@ read_s3 (VpcAwsClient *client, const VpcRemoteInputsOptions *options, const char
       g_ptr_array_add (sources, vpc_stats_add_source (options->stats, urls[i]));
     }
   VpcAwsOptions aws = options->aws;
-  g_autoptr (VpcS3Fetcher) fetcher = vpc_s3_fetcher_new (&aws, S3_PARALLEL);
+  g_autoptr (VpcS3Fetcher) fetcher = vpc_s3_fetcher_new (&aws, client, S3_PARALLEL);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   VpcAwsCounters before = *vpc_aws_client_get_counters (client);
   VpcAwsCounters fetch_before = { 0 };
