@@ -265,6 +265,11 @@ def cmd_report(args):
     if rate("ref-plain-1cpu") and rate("vpc-plain-1cpu"):
         print("  vpc2ipfix vs reference, both taskset -c 0: %.2fx the records/s"
               % (rate("vpc-plain-1cpu") / rate("ref-plain-1cpu")))
+    s3_ratio = None
+    if rate("vpc-s3") and rate("vpc-s3-disk"):
+        s3_ratio = rate("vpc-s3") / rate("vpc-s3-disk")
+        print("  vpc2ipfix S3 (s3rver, loopback) vs disk:   %.2fx the records/s, peak RSS %.1f vs %.1f MiB"
+              % (s3_ratio, by["vpc-s3"]["rss_kib"] / 1024.0, by["vpc-s3-disk"]["rss_kib"] / 1024.0))
     for group, name in (("vpc-small", "small files"), ("vpc-small-state", "small files, --state")):
         if rate(group):
             print("  vpc2ipfix %-31s %.0f files/s" % (name + ":", rate(group)))
@@ -306,6 +311,8 @@ def cmd_report(args):
          lambda v: "%.2f M/s" % (v / 1e6), lambda v, t: v >= t),
         ("small files    >= 5,000 files/s", rate("vpc-small"), 5000.0,
          lambda v: "%.0f/s" % v, lambda v, t: v >= t),
+        ("S3 (s3rver)    >= 0.8x the objects from disk", s3_ratio, 0.8,
+         lambda v: "%.2fx" % v, lambda v, t: v >= t),
     ]
     for name, value, target, show, good in checks:
         if value is None:

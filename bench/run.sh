@@ -21,6 +21,9 @@
 #                   next to VPC2IPFIX's build; make bench builds it); its row is skipped without it
 #   BENCH_CALLGRIND 0: skip the callgrind rows (default 1; they need valgrind): instructions
 #                   per line of vpc2ipfix (default and v5) and the reference on 100,000 lines
+#   BENCH_S3        0: skip the S3 rows (default 1; they need node and tests/node_modules):
+#                   the default input as BENCH_S3_OBJECTS gzip objects (default 40) from disk
+#                   and from s3rver over loopback; records/s ratio and peak RSS
 #   BENCH_SMALL_FILES  files of the many-small-files rows (default 20000; 0 skips them): a
 #                   directory of header + one record files, converted with and without --state
 #
@@ -133,14 +136,14 @@ measure() {  # group label bytes runs stderr-file -- command...
     fi
     rm -f "$tmp/out.ipfix" "$tmp/stdout"
 }
-vpc() {  # group label input bytes
-    if [ "$verify" = 1 ]; then
-        set -- "$1" "$2" "$3" "$4" -q --stats-json "$tmp/$1.json"
-    else
-        set -- "$1" "$2" "$3" "$4" -q
-    fi
+vpc() {  # group label input bytes [vpc2ipfix-options...]
     g=$1 l=$2 in=$3 b=$4
     shift 4
+    if [ "$verify" = 1 ]; then
+        set -- -q --stats-json "$tmp/$g.json" "$@"
+    else
+        set -- -q "$@"
+    fi
     measure "$g" "$l" "$b" "$runs" "$tmp/$g.err" -- "$VPC2IPFIX" "$@" -o "$tmp/out.ipfix" "$in"
 }
 
@@ -183,6 +186,56 @@ if command -v node >/dev/null 2>&1 && [ -d "$here/../tests/node_modules/@duckdb/
     fi
 else
     echo "  (Parquet row skipped: no node or tests/node_modules; cd tests && npm ci)" >&2
+fi
+
+# S3: the plain default input split into BENCH_S3_OBJECTS gzip objects with AWS's default
+# names, converted from a directory on disk and from the same objects in s3rver
+# (@20minutes/s3rver of tests/node_modules, SigV4-verifying, over loopback; it shares the
+# machine's cores); skipped without node and tests/node_modules.
+s3_objects=${BENCH_S3_OBJECTS:-40}
+s3_ok=0
+case $s3_objects in ''|*[!0-9]*|0) echo "run.sh: BENCH_S3_OBJECTS must be a positive integer" >&2; exit 2;; esac
+if [ "${BENCH_S3:-1}" != 0 ] && command -v node >/dev/null 2>&1 \
+        && [ -d "$here/../tests/node_modules/@20minutes/s3rver" ]; then
+    s3dir=$tmp/s3tree/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
+    mkdir -p "$s3dir"
+    "$python" - "$tmp/default.log" "$s3dir" "$s3_objects" <<'PY'
+import gzip, sys
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = open(src, 'rb').read().split(b'\n')
+header, body = lines[0], [l for l in lines[1:] if l]
+per = (len(body) + n - 1) // n
+for i in range(n):
+    name = '%s/123456789012_vpcflowlogs_us-east-1_fl-1_20261120T%02d%02dZ_%04d.log.gz' % (
+        out, (i * 5) // 60 % 24, (i * 5) % 60, i)
+    with gzip.open(name, 'wb', compresslevel=6) as f:
+        f.write(header + b'\n' + b'\n'.join(body[i * per:(i + 1) * per]) + b'\n')
+PY
+    export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench/Secret AWS_REGION=us-east-1
+    export AWS_EC2_METADATA_DISABLED=true
+    node --openssl-legacy-provider "$here/../tests/aws/s3rver-run.cjs" --dir "$tmp/s3store" \
+        --bucket bench --seed "$tmp/s3tree" --port-file "$tmp/s3.port" --log "$tmp/s3rver.log" \
+        --key AKIDBENCH --secret bench/Secret >"$tmp/s3rver.out" 2>&1 &
+    s3pid=$!
+    bg_pids="$bg_pids $s3pid"
+    i=0
+    while [ ! -s "$tmp/s3.port" ] && kill -0 "$s3pid" 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    if [ -s "$tmp/s3.port" ]; then
+        s3_ok=1
+        vpc vpc-s3-disk "vpc2ipfix $s3_objects gzip objects from disk" "$tmp/s3tree/AWSLogs" "$dsize"
+        vpc vpc-s3 "vpc2ipfix the same objects from s3rver" s3://bench/AWSLogs/ "$dsize" \
+            --endpoint-url "http://127.0.0.1:$(cat "$tmp/s3.port")"
+    else
+        echo "  s3rver did not start:" >&2
+        sed -n '1,5s/^/    | /p' "$tmp/s3rver.out" >&2
+        failed=1
+    fi
+    kill -TERM "$s3pid" 2>/dev/null || true
+    wait "$s3pid" 2>/dev/null || true
+else
+    echo "  (S3 rows skipped: BENCH_S3=0, or no node or tests/node_modules; cd tests && npm ci)" >&2
 fi
 
 # vpc-report: the plain default input against a generated feed (a third of the log's public
@@ -397,6 +450,12 @@ if [ "$verify" = 1 ]; then
     if [ "$parquet_ok" = 1 ]; then
         check "$tmp/default.counts" --label "vpc2ipfix Parquet default" \
             --stats-json "$tmp/vpc-parquet.json"
+    fi
+    if [ "$s3_ok" = 1 ]; then
+        check "$tmp/default.counts" --label "vpc2ipfix objects from disk" \
+            --stats-json "$tmp/vpc-s3-disk.json"
+        check "$tmp/default.counts" --label "vpc2ipfix objects from s3rver" \
+            --stats-json "$tmp/vpc-s3.json"
     fi
 else
     echo "  (vpc2ipfix not checked: BENCH_VERIFY=0)"

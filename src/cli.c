@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "output-spec.h"
+#include "input/s3.h"
 
 #include <string.h>
 
@@ -91,6 +92,62 @@ vpc_cli_input_finish (VpcCliInput *input, GError **error)
     return TRUE;
   input->compiled_filter = vpc_filter_new (input->filter, error);
   return input->compiled_filter != NULL;
+}
+
+/* ---- the AWS source options ------------------------------------------------ */
+
+const GOptionEntry *
+vpc_cli_aws_entries (VpcCliAws *aws)
+{
+  const GOptionEntry entries[] = {
+    { "since", 0, 0, G_OPTION_ARG_STRING, &aws->since,
+      "S3: only objects whose key dates end after TIME; CloudWatch: events from TIME (ISO "
+      "8601, or a duration back from now: 15m, 1h, 2d)", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &aws->until,
+      "S3: only objects whose key dates start before TIME; CloudWatch: events before TIME",
+      "TIME" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &aws->profile,
+      "AWS profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, default)",
+      "NAME" },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &aws->region,
+      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)",
+      "REGION" },
+    { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &aws->endpoint_url,
+      "Endpoint of S3 (addressed path-style) and CloudWatch Logs (default: "
+      "AWS_ENDPOINT_URL_S3 / _CLOUDWATCH_LOGS, AWS_ENDPOINT_URL, AWS's own)", "URL" },
+    { NULL }
+  };
+  G_STATIC_ASSERT (sizeof entries == sizeof aws->entries);
+  memcpy (aws->entries, entries, sizeof entries);
+  return aws->entries;
+}
+
+gboolean
+vpc_cli_aws_finish (VpcCliAws *aws, gint64 now, GError **error)
+{
+  aws->since_time = G_MININT64;
+  aws->until_time = G_MAXINT64;
+  if (aws->since != NULL && !vpc_time_parse_bound (aws->since, now, &aws->since_time, error))
+    {
+      g_prefix_error (error, "--since: ");
+      return FALSE;
+    }
+  if (aws->until != NULL && !vpc_time_parse_bound (aws->until, now, &aws->until_time, error))
+    {
+      g_prefix_error (error, "--until: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vpc_cli_aws_clear (VpcCliAws *aws)
+{
+  g_clear_pointer (&aws->since, g_free);
+  g_clear_pointer (&aws->until, g_free);
+  g_clear_pointer (&aws->profile, g_free);
+  g_clear_pointer (&aws->region, g_free);
+  g_clear_pointer (&aws->endpoint_url, g_free);
 }
 
 /* ---- --config -------------------------------------------------------------- */

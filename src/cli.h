@@ -57,4 +57,23 @@ char **vpc_cli_args_with_config (int argc, char **argv, const char *group,
 gboolean vpc_cli_input_finish (VpcCliInput *input, GError **error);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliInput, vpc_cli_input_clear)
 
+/* The options of s3:// and cloudwatch:// inputs both programs take:
+ * --since, --until, --profile, --region, --endpoint-url. */
+typedef struct {
+  char *since, *until;              /* as given, or NULL */
+  char *profile, *region, *endpoint_url;
+  gint64 since_time, until_time;    /* after vpc_cli_aws_finish(): seconds since the epoch,
+                                     * G_MININT64 / G_MAXINT64 when not given */
+  GOptionEntry entries[6];
+} VpcCliAws;
+
+/* The entries filling aws (for a group of the program's, and for
+ * vpc_cli_config_args()); valid as long as aws. */
+const GOptionEntry *vpc_cli_aws_entries (VpcCliAws *aws);
+/* After the parse: --since/--until as times (now: the current time);
+ * VPC_ERROR_USAGE naming the option otherwise. */
+gboolean vpc_cli_aws_finish (VpcCliAws *aws, gint64 now, GError **error);
+void vpc_cli_aws_clear (VpcCliAws *aws);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcCliAws, vpc_cli_aws_clear)
+
 G_END_DECLS

@@ -10,18 +10,15 @@
 #include "input/aws-http.h"
 #include "input/cloudwatch.h"
 #include "input/inputs.h"
-#include "input/s3.h"
+#include "input/remote-inputs.h"
 #include "input/s3-fetch.h"
+#include "input/s3.h"
 #include "input/sqs.h"
 
-/* S3: GETs in flight at once, and objects downloaded ahead of the one converted. */
-#define S3_PARALLEL 4
-#define S3_AHEAD 6
-
-/* SQS: a message received is hidden from the other workers this long, and
- * extended by as much when less than VISIBILITY_MARGIN_S is left. */
+/* SQS: a message received is hidden from the other workers for
+ * --sqs-visibility seconds (default VISIBILITY_S), and extended by as much
+ * when less than two fifths of it is left. */
 #define VISIBILITY_S 300
-#define VISIBILITY_MARGIN_S 120
 /* SQS long polling (following), and the wait that says the queue is empty (not following). */
 #define SQS_FOLLOW_WAIT_S 20
 #define SQS_DRAIN_WAIT_S 2
@@ -52,305 +49,69 @@ struct VpcRemote {
   VpcSqs *sqs;
   VpcSourceStats *source; /* SQS */
   GQueue pending;         /* Pending*, in reception order */
+  guint visibility_s;     /* SQS: --sqs-visibility */
+  VpcS3Fetcher *fetcher;  /* SQS: the object downloads (the job polled while they run) */
   gboolean ticking;       /* inside vpc_remote_tick (its calls poll nothing) */
 };
 
-/* Which content an object had, for the --state file: its size, and its
- * ETag hashed (FNV-1a, 62 bits) into the time field. */
-static void
-s3_identity (const VpcS3Object *object, VpcFileIdentity *identity)
-{
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-  for (const char *p = object->etag != NULL ? object->etag : ""; *p != '\0'; p++)
-    h = (h ^ (guchar) *p) * G_GUINT64_CONSTANT (1099511628211);
-  identity->size = object->size;
-  identity->mtime_ns = (gint64) (h >> 2);
-}
+/* ---- S3 prefixes and CloudWatch Logs groups (input/remote-inputs.h) ---- */
 
-/* Whether the object's key dates overlap [since, until) (a key without a
- * date always does). */
 static gboolean
-s3_in_window (const VpcConvertOptions *options, const char *key)
+inputs_poll (gpointer data, gboolean idle, GError **error)
 {
-  gint64 start, end;
-  if (options->since == G_MININT64 && options->until == G_MAXINT64)
-    return TRUE;
-  if (!vpc_s3_key_time (key, &start, &end))
-    return TRUE;
-  return end > options->since && start < options->until;
+  const VpcRemoteJob *job = data;
+  return job->poll (job->job, idle, error);
 }
 
-static void
-s3_count_requests (VpcSourceStats *source, const VpcAwsCounters *now, VpcAwsCounters *before)
-{
-  source->requests += now->requests - before->requests;
-  source->retries += now->retries - before->retries;
-  source->throttles += now->throttles - before->throttles;
-  source->bytes += now->bytes - before->bytes;
-  *before = *now;
-}
-
-/* Whether an object listed is to be read: not done in this run, named like
- * a flow log, inside the window, not done in an earlier run. */
 static gboolean
-s3_wanted (const VpcRemoteJob *job, const char *bucket, const VpcS3Object *object,
-           VpcSourceStats *source, GHashTable *seen)
-{
-  const VpcConvertOptions *options = job->options;
-  g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
-  VpcFileIdentity identity;
-  s3_identity (object, &identity);
-  VpcFileIdentity *taken = g_hash_table_lookup (seen, name);
-  if (taken != NULL && vpc_file_identity_equal (taken, &identity))
-    return FALSE;
-  g_hash_table_insert (seen, g_strdup (name), g_memdup2 (&identity, sizeof identity));
-  if (g_str_has_suffix (object->key, "/"))
-    return FALSE; /* a "folder" */
-  const char *skip = vpc_inputs_object_skip_reason (object->key);
-  if (skip != NULL)
-    {
-      g_autofree char *why = g_strdup_printf ("%s (%s)", name, skip);
-      vpc_diag_emit (options->diag, "skipped %s", why);
-      g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
-      return FALSE;
-    }
-  if (!s3_in_window (options, object->key))
-    {
-      source->objects_outside++;
-      return FALSE;
-    }
-  if (job->known (job->job, name, &identity))
-    {
-      source->objects_done_before++;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* An object downloaded (or not): converted, then recorded once delivered. */
-static gboolean
-s3_convert_fetched (const VpcRemoteJob *job, const char *bucket, const VpcS3Object *object,
-                    VpcSourceStats *source, GHashTable *seen, VpcS3Fetched *fetched,
-                    GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  g_autofree char *name = g_strdup_printf ("s3://%s/%s", bucket, object->key);
-  g_autoptr (GError) local = g_steal_pointer (&fetched->error);
-  if (fetched->fd < 0)
-    {
-      if (fetched->gone)
-        {
-          source->objects_gone++;
-          vpc_diag_emit (options->diag, "%s; skipped", local->message);
-          return TRUE;
-        }
-      if (fetched->gave_up)
-        {
-          /* It outlived its retries: counted, tried again at the next listing. */
-          source->objects_failed++;
-          job->stats->failed_inputs++;
-          g_hash_table_remove (seen, name);
-          vpc_diag_emit (options->diag, "%s", local->message);
-          return TRUE;
-        }
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", fetched->fd);
-  gboolean failed = FALSE;
-  gboolean ok = job->convert (job->job, path, name, &failed, error);
-  close (fetched->fd);
-  fetched->fd = -1;
-  if (!ok)
-    return FALSE;
-  if (failed)
-    {
-      source->objects_failed++;
-      return TRUE;
-    }
-  source->objects_read++;
-  VpcFileIdentity identity;
-  s3_identity (object, &identity);
-  guint64 mark = 0;
-  return job->done (job->job, name, &identity, TRUE, &mark, error);
-}
-
-/* The objects wanted of one listing, downloaded S3_PARALLEL at a time
- * ahead of the conversion, converted in key order. */
-static gboolean
-s3_convert_listing (const VpcRemoteJob *job, VpcS3Fetcher *fetcher, const char *bucket,
-                    GPtrArray *wanted, VpcSourceStats *source, GHashTable *seen, GError **error)
-{
-  guint queued = 0;
-  for (guint i = 0; i < wanted->len; i++)
-    {
-      while (queued < wanted->len && queued < i + S3_AHEAD)
-        vpc_s3_fetcher_add (fetcher, bucket, wanted->pdata[queued++]);
-      VpcS3Fetched fetched = { .fd = -1 };
-      gboolean idle = FALSE;
-      while (!vpc_s3_fetcher_next (fetcher, 50000, &fetched))
-        {
-          /* Waiting for the network: what was read goes out meanwhile. */
-          if (!job->poll (job->job, idle, error))
-            return FALSE;
-          idle = TRUE;
-        }
-      if (!job->poll (job->job, FALSE, error)
-          || !s3_convert_fetched (job, bucket, wanted->pdata[i], source, seen, &fetched, error))
-        {
-          if (fetched.fd >= 0)
-            close (fetched.fd);
-          g_clear_error (&fetched.error);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* S3 inputs: every object under each prefix in key order; following,
- * listed again every poll_seconds for new objects, until interrupted. */
-static gboolean
-run_s3 (const VpcRemoteJob *job, VpcAwsClient *client, const char *const *urls, GError **error)
-{
-  const VpcConvertOptions *options = job->options;
-  guint n = g_strv_length ((char **) urls);
-  g_autoptr (GPtrArray) buckets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
-  for (guint i = 0; i < n; i++)
-    {
-      char *bucket = NULL, *prefix = NULL;
-      if (!vpc_s3_parse_url (urls[i], &bucket, &prefix, error))
-        return FALSE;
-      g_ptr_array_add (buckets, bucket);
-      g_ptr_array_add (prefixes, prefix);
-      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, urls[i]));
-    }
-  VpcAwsOptions aws = options->aws;
-  aws.diag = options->diag;
-  aws.interrupted = options->interrupted;
-  g_autoptr (VpcS3Fetcher) fetcher = vpc_s3_fetcher_new (&aws, S3_PARALLEL);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
-  VpcAwsCounters fetch_before = { 0 };
-  gboolean ok = TRUE;
-  while (ok)
-    {
-      for (guint i = 0; ok && i < n; i++)
-        {
-          VpcSourceStats *source = sources->pdata[i];
-          g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (vpc_s3_object_free);
-          ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
-                            &source->pages, error);
-          source->objects_listed += objects->len;
-          g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
-          for (guint j = 0; ok && j < objects->len; j++)
-            if (s3_wanted (job, buckets->pdata[i], objects->pdata[j], source, seen))
-              g_ptr_array_add (wanted, objects->pdata[j]);
-          ok = ok
-               && s3_convert_listing (job, fetcher, buckets->pdata[i], wanted, source, seen,
-                                      error);
-          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
-          VpcAwsCounters fetch_now;
-          vpc_s3_fetcher_get_counters (fetcher, &fetch_now);
-          s3_count_requests (source, &fetch_now, &fetch_before);
-        }
-      if (!ok || !options->follow)
-        break;
-      gint64 next = g_get_monotonic_time ()
-                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
-                          * G_USEC_PER_SEC;
-      while (ok && g_get_monotonic_time () < next)
-        {
-          ok = job->poll (job->job, TRUE, error);
-          if (ok)
-            g_usleep (50000);
-        }
-    }
-  return ok;
-}
-
-/* ---- CloudWatch Logs inputs (cloudwatch://GROUP[/STREAM-PREFIX]) ---- */
-
-/* Every event of each group from --since (or the cursor of the --state
- * file) to --until, page by page; following, a new pass every
- * poll_seconds from the newest event seen (minus an overlap whose events
- * are recognised by id).  The cursor (the newest event time) is recorded
- * in --state once a pass is delivered. */
-static gboolean
-run_cloudwatch (const VpcRemoteJob *job, VpcAwsClient *client, const char *const *urls,
+inputs_convert (gpointer data, const char *path, const char *name, gboolean *failed,
                 GError **error)
 {
+  const VpcRemoteJob *job = data;
+  return job->convert (job->job, path, name, failed, error);
+}
+
+static gboolean
+inputs_known (gpointer data, const char *name, const VpcFileIdentity *identity)
+{
+  const VpcRemoteJob *job = data;
+  return job->known (job->job, name, identity);
+}
+
+/* Recorded in --state once its records are delivered. */
+static gboolean
+inputs_done (gpointer data, const char *name, const VpcFileIdentity *identity, GError **error)
+{
+  const VpcRemoteJob *job = data;
+  guint64 mark = 0;
+  return job->done (job->job, name, identity, TRUE, &mark, error);
+}
+
+static gboolean
+run_inputs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
+{
   const VpcConvertOptions *options = job->options;
-  g_autoptr (GPtrArray) readers = g_ptr_array_new_with_free_func ((GDestroyNotify) vpc_cloudwatch_free);
-  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
-  for (const char *const *url = urls; *url != NULL; url++)
-    {
-      g_autofree char *group = NULL, *prefix = NULL;
-      if (!vpc_cloudwatch_parse_url (*url, &group, &prefix, error))
-        return FALSE;
-      gint64 start_ms = options->since == G_MININT64 ? 0 : MAX (options->since, 0) * 1000;
-      gint64 end_ms = options->until == G_MAXINT64 ? G_MAXINT64 : options->until * 1000;
-      VpcFileIdentity cursor;
-      if (job->state != NULL && vpc_state_latest (job->state, *url, &cursor))
-        start_ms = MAX (start_ms, cursor.mtime_ns / 1000000 - VPC_CLOUDWATCH_OVERLAP_MS);
-      g_ptr_array_add (readers, vpc_cloudwatch_new (client, *url, group, prefix, start_ms, end_ms));
-      g_ptr_array_add (sources, vpc_stats_add_source (job->stats, *url));
-    }
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
-  VpcAwsCounters before = *vpc_aws_client_get_counters (client);
-  gboolean ok = TRUE;
-  while (ok)
-    {
-      for (guint i = 0; ok && i < readers->len; i++)
-        {
-          VpcCloudWatch *cw = readers->pdata[i];
-          VpcSourceStats *source = sources->pdata[i];
-          gboolean pass_done = FALSE;
-          while (ok && !pass_done)
-            {
-              guint events = 0, duplicates = 0;
-              gboolean failed = FALSE;
-              ok = job->poll (job->job, FALSE, error)
-                   && vpc_cloudwatch_next_page (cw, spool, &events, &duplicates, &pass_done, error);
-              if (!ok)
-                break;
-              source->pages++;
-              source->events += events;
-              source->duplicate_events += duplicates;
-              if (events > 0)
-                ok = job->convert (job->job, path, urls[i], &failed, error);
-              if (failed)
-                source->objects_failed++;
-            }
-          gint64 newest = vpc_cloudwatch_get_newest (cw);
-          if (ok && newest >= 0)
-            {
-              VpcFileIdentity cursor = { 0, newest * 1000000 };
-              guint64 mark = 0;
-              ok = job->done (job->job, urls[i], &cursor, TRUE, &mark, error);
-            }
-          s3_count_requests (source, vpc_aws_client_get_counters (client), &before);
-        }
-      if (!ok || !options->follow)
-        break;
-      gint64 next = g_get_monotonic_time ()
-                    + (gint64) (options->poll_seconds > 0 ? options->poll_seconds : 60)
-                          * G_USEC_PER_SEC;
-      while (ok && g_get_monotonic_time () < next)
-        {
-          ok = job->poll (job->job, TRUE, error);
-          if (ok)
-            g_usleep (50000);
-        }
-      for (guint i = 0; i < readers->len; i++)
-        vpc_cloudwatch_new_pass (readers->pdata[i]);
-    }
-  close (spool);
-  return ok;
+  VpcRemoteInputsOptions inputs = {
+    .aws = options->aws,
+    .since = options->since,
+    .until = options->until,
+    .follow = options->follow,
+    .poll_seconds = options->poll_seconds,
+    .diag = options->diag,
+    .stats = job->stats,
+    .state = job->state,
+  };
+  inputs.aws.diag = options->diag;
+  inputs.aws.interrupted = options->interrupted;
+  const VpcRemoteInputsConsumer consumer = {
+    .data = (gpointer) job,
+    .poll = inputs_poll,
+    .convert = inputs_convert,
+    .known = inputs_known,
+    .done = inputs_done,
+  };
+  return vpc_remote_inputs_read (remote->client, &inputs, (const char *const *) remote->inputs,
+                                 &consumer, error);
 }
 
 /* ---- SQS: S3 event notifications ---- */
@@ -358,13 +119,13 @@ run_cloudwatch (const VpcRemoteJob *job, VpcAwsClient *client, const char *const
 /* One object a message names: converted unless done in an earlier run or
  * gone; *failed if it must be tried again (the message is then kept). */
 static gboolean
-sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, int spool,
+sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o,
             Pending *pending, gboolean *failed, GError **error)
 {
   VpcSourceStats *source = remote->source;
   g_autofree char *name = g_strdup_printf ("s3://%s/%s", o->bucket, o->object.key);
   VpcFileIdentity identity;
-  s3_identity (&o->object, &identity);
+  vpc_remote_inputs_s3_identity (&o->object, &identity);
   if (o->object.etag != NULL && job->known (job->job, name, &identity))
     {
       source->objects_done_before++;
@@ -378,17 +139,30 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
       g_ptr_array_add (job->stats->skipped_files, g_steal_pointer (&why));
       return TRUE;
     }
-  g_autoptr (GError) local = NULL;
-  gboolean gone = FALSE;
-  if (!vpc_s3_fetch (remote->client, o->bucket, &o->object, spool, &gone, &local))
+  /* Downloaded by the fetcher's thread while the job polls: what was read
+   * goes out, and the message's visibility is extended, however long it takes. */
+  vpc_s3_fetcher_add (remote->fetcher, o->bucket, &o->object);
+  VpcS3Fetched fetched = { .fd = -1 };
+  gboolean idle = FALSE;
+  while (!vpc_s3_fetcher_next (remote->fetcher, 50000, &fetched))
     {
-      if (gone)
+      if (!job->poll (job->job, idle, error))
+        {
+          /* The fetcher is freed with the run: its download stops there. */
+          return FALSE;
+        }
+      idle = TRUE;
+    }
+  g_autoptr (GError) local = g_steal_pointer (&fetched.error);
+  if (fetched.fd < 0)
+    {
+      if (fetched.gone)
         {
           source->objects_gone++;
           vpc_diag_emit (remote->options->diag, "%s; skipped", local->message);
           return TRUE;
         }
-      if (vpc_aws_client_gave_up (remote->client))
+      if (fetched.gave_up)
         {
           source->objects_failed++;
           job->stats->failed_inputs++;
@@ -400,9 +174,12 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  int spool = fetched.fd;
   g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", spool);
   gboolean read_failed = FALSE;
-  if (!job->convert (job->job, path, name, &read_failed, error))
+  gboolean converted = job->convert (job->job, path, name, &read_failed, error);
+  close (spool);
+  if (!converted)
     return FALSE;
   if (read_failed)
     {
@@ -418,7 +195,7 @@ sqs_object (VpcRemote *remote, const VpcRemoteJob *job, const VpcSqsObject *o, i
 /* One message: its objects converted; it is deleted once they are
  * delivered (vpc_remote_tick), at once if it names none. */
 static gboolean
-sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message, int spool,
+sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message,
              GError **error)
 {
   VpcSourceStats *source = remote->source;
@@ -438,12 +215,12 @@ sqs_message (VpcRemote *remote, const VpcRemoteJob *job, VpcSqsMessage *message,
   source->objects_listed += objects->len;
   Pending *pending = g_new0 (Pending, 1);
   pending->receipt = g_steal_pointer (&message->receipt);
-  pending->visible_at = g_get_monotonic_time () + VISIBILITY_S * G_USEC_PER_SEC;
+  pending->visible_at = g_get_monotonic_time () + remote->visibility_s * G_USEC_PER_SEC;
   g_queue_push_tail (&remote->pending, pending);
   gboolean failed = FALSE;
   for (guint i = 0; i < objects->len; i++)
     if (!job->poll (job->job, FALSE, error)
-        || !sqs_object (remote, job, objects->pdata[i], spool, pending, &failed, error))
+        || !sqs_object (remote, job, objects->pdata[i], pending, &failed, error))
       return FALSE;
   if (failed)
     {
@@ -463,10 +240,12 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
 {
   const VpcConvertOptions *options = job->options;
   remote->source = vpc_stats_add_source (job->stats, options->sqs_url);
-  int spool = vpc_s3_spool_open (error);
-  if (spool < 0)
-    return FALSE;
+  VpcAwsOptions aws = options->aws;
+  aws.interrupted = options->interrupted;
+  aws.diag = options->diag;
+  remote->fetcher = vpc_s3_fetcher_new (&aws, remote->client, 1);
   VpcAwsCounters before = *vpc_aws_client_get_counters (remote->client);
+  VpcAwsCounters fetch_before = { 0 };
   gboolean ok = TRUE;
   while (ok)
     {
@@ -477,16 +256,18 @@ run_sqs (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
       guint wait = !g_queue_is_empty (&remote->pending) ? 1
                    : options->follow                    ? SQS_FOLLOW_WAIT_S
                                                         : SQS_DRAIN_WAIT_S;
-      ok = ok && vpc_sqs_receive (remote->sqs, wait, VISIBILITY_S, messages, error);
+      ok = ok && vpc_sqs_receive (remote->sqs, wait, remote->visibility_s, messages, error);
       if (ok)
         remote->source->messages_received += messages->len;
       for (guint i = 0; ok && i < messages->len; i++)
-        ok = sqs_message (remote, job, messages->pdata[i], spool, error);
-      s3_count_requests (remote->source, vpc_aws_client_get_counters (remote->client), &before);
+        ok = sqs_message (remote, job, messages->pdata[i], error);
+      vpc_remote_inputs_count (remote->source, vpc_aws_client_get_counters (remote->client), &before);
+      VpcAwsCounters fetch_now;
+      vpc_s3_fetcher_get_counters (remote->fetcher, &fetch_now);
+      vpc_remote_inputs_count (remote->source, &fetch_now, &fetch_before);
       if (ok && messages->len == 0 && !options->follow)
         break; /* drained */
     }
-  close (spool);
   return ok;
 }
 
@@ -512,12 +293,12 @@ vpc_remote_tick (VpcRemote *remote, guint64 delivered, GError **error)
               pending_free (p);
             }
         }
-      else if (p->visible_at - now < VISIBILITY_MARGIN_S * G_USEC_PER_SEC)
+      else if (p->visible_at - now < (gint64) remote->visibility_s * G_USEC_PER_SEC * 2 / 5)
         {
-          ok = vpc_sqs_change_visibility (remote->sqs, p->receipt, VISIBILITY_S, error);
+          ok = vpc_sqs_change_visibility (remote->sqs, p->receipt, remote->visibility_s, error);
           if (ok)
             {
-              p->visible_at = now + VISIBILITY_S * G_USEC_PER_SEC;
+              p->visible_at = now + (gint64) remote->visibility_s * G_USEC_PER_SEC;
               remote->source->visibility_extensions++;
             }
         }
@@ -533,28 +314,23 @@ gboolean
 vpc_remote_kind (const char *const *inputs, const char *sqs_url, VpcRemoteKind *kind,
                  GError **error)
 {
-  guint s3 = 0, cloudwatch = 0, n = 0;
-  for (; inputs != NULL && inputs[n] != NULL; n++)
+  if (sqs_url != NULL)
     {
-      s3 += vpc_s3_is_url (inputs[n]);
-      cloudwatch += vpc_cloudwatch_is_url (inputs[n]);
+      *kind = VPC_REMOTE_SQS;
+      if (inputs != NULL && inputs[0] != NULL)
+        {
+          g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE, "%s",
+                       "--sqs takes no inputs: the queue's notifications name the objects");
+          return FALSE;
+        }
+      return TRUE;
     }
-  *kind = sqs_url != NULL ? VPC_REMOTE_SQS
-          : s3 > 0        ? VPC_REMOTE_S3
-          : cloudwatch > 0 ? VPC_REMOTE_CLOUDWATCH
-                           : VPC_REMOTE_NONE;
-  const char *problem = NULL;
-  if (sqs_url != NULL && n > 0)
-    problem = "--sqs takes no inputs: the queue's notifications name the objects";
-  else if ((s3 > 0 || cloudwatch > 0) && s3 + cloudwatch < n)
-    problem = "s3:// and cloudwatch:// inputs cannot be mixed with local files in one run";
-  else if (s3 > 0 && cloudwatch > 0)
-    problem = "s3:// and cloudwatch:// inputs cannot be mixed in one run";
-  if (problem != NULL)
-    {
-      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE, "%s", problem);
-      return FALSE;
-    }
+  VpcRemoteInputsKind inputs_kind;
+  if (!vpc_remote_inputs_kind (inputs, &inputs_kind, error))
+    return FALSE;
+  *kind = inputs_kind == VPC_REMOTE_INPUTS_S3           ? VPC_REMOTE_S3
+          : inputs_kind == VPC_REMOTE_INPUTS_CLOUDWATCH ? VPC_REMOTE_CLOUDWATCH
+                                                        : VPC_REMOTE_NONE;
   return TRUE;
 }
 
@@ -567,6 +343,7 @@ vpc_remote_new (VpcRemoteKind kind, const VpcConvertOptions *options, const char
   remote->options = options;
   remote->inputs = g_strdupv ((char **) inputs);
   g_queue_init (&remote->pending);
+  remote->visibility_s = options->sqs_visibility > 0 ? options->sqs_visibility : VISIBILITY_S;
   VpcAwsOptions aws = options->aws;
   aws.interrupted = options->interrupted;
   aws.diag = options->diag;
@@ -592,6 +369,7 @@ vpc_remote_free (VpcRemote *remote)
   if (remote == NULL)
     return;
   g_queue_clear_full (&remote->pending, pending_free);
+  vpc_s3_fetcher_free (remote->fetcher);
   vpc_sqs_free (remote->sqs);
   vpc_aws_client_free (remote->client);
   g_strfreev (remote->inputs);
@@ -601,13 +379,11 @@ vpc_remote_free (VpcRemote *remote)
 gboolean
 vpc_remote_run (VpcRemote *remote, const VpcRemoteJob *job, GError **error)
 {
-  const char *const *urls = (const char *const *) remote->inputs;
   switch (remote->kind)
     {
     case VPC_REMOTE_S3:
-      return run_s3 (job, remote->client, urls, error);
     case VPC_REMOTE_CLOUDWATCH:
-      return run_cloudwatch (job, remote->client, urls, error);
+      return run_inputs (remote, job, error);
     case VPC_REMOTE_SQS:
       return run_sqs (remote, job, error);
     case VPC_REMOTE_NONE:

@@ -57,6 +57,8 @@ typedef struct {
   guint poll_seconds;          /* with follow: list again this often (0: 60 s) */
   const char *sqs_url;         /* --sqs: the queue of S3 notifications (no inputs then), or NULL */
   gboolean sqs_keep_other;     /* leave messages that are not object notifications in the queue */
+  guint sqs_visibility;        /* seconds a received message is hidden from other workers,
+                                * extended while its objects are in progress (0: 300) */
 } VpcConvertOptions;
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to

@@ -256,7 +256,8 @@ main (int argc, char **argv)
       context,
       "Reads VPC Flow Log records (every input vpc2ipfix reads: plain, gzip or Parquet files,\n"
       "directories of S3 objects, CloudWatch exports and JSON, standard input when no INPUT\n"
-      "or \"-\" is given) and IPFIX files written by vpc2ipfix (named on the command line),\n"
+      "or \"-\" is given; or from AWS: s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP, see\n"
+      "--help-aws) and IPFIX files written by vpc2ipfix (named on the command line),\n"
       "and reports in one pass: totals and reject shares; the top rejected sources,\n"
       "destination ports, destination addresses and interfaces; scanners; a time histogram\n"
       "of rejects; every address listed by a public threat feed (downloaded politely\n"
@@ -272,6 +273,7 @@ main (int argc, char **argv)
       "  vpc-report -O html -o report.html AWSLogs/   a self-contained HTML report\n"
       "  vpc-report -O json --offline flows.ipfix     JSON, feeds from the cache only\n"
       "  vpc-report --no-threats -O csv day.log.gz    reject summary only, as CSV\n"
+      "  vpc-report -O html -o today.html --since 24h s3://flowlog-bucket/AWSLogs/\n"
       "\n"
       "Exit status: 0 success, 1 runtime failure (an input could not be read to its end,\n"
       "a bad header, the report could not be written), 2 usage error.\n"
@@ -284,11 +286,18 @@ main (int argc, char **argv)
   g_option_context_add_group (context, threat_group);
   g_auto (VpcCliInput) input = { 0 };
   g_option_context_add_group (context, vpc_cli_input_group (&input));
+  g_auto (VpcCliAws) aws = { 0 };
+  GOptionGroup *aws_group = g_option_group_new (
+      "aws", "AWS source options (s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP[/STREAM-PREFIX]):",
+      "Show options for reading from S3 and CloudWatch Logs", NULL, NULL);
+  g_option_group_add_entries (aws_group, vpc_cli_aws_entries (&aws));
+  g_option_context_add_group (context, aws_group);
 
   g_autoptr (GError) error = NULL;
   RenderFunc render = vpc_report_to_table;
   /* --config: the file's options first, so that the command line's win. */
-  const GOptionEntry *const entry_sets[] = { main_entries, threat_entries, input.entries, NULL };
+  const GOptionEntry *const entry_sets[] = { main_entries, threat_entries, input.entries, aws.entries,
+                                             NULL };
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc-report", entry_sets, &error);
   if (all_args == NULL)
     {
@@ -308,7 +317,8 @@ main (int argc, char **argv)
       || !vpc_cli_check_range ("feeds-deadline", feeds_deadline, 1, 86400, &feed_options.deadline,
                                &error)
       || !vpc_cli_check_range ("feed-timeout", feed_timeout, 1, 86400, &feed_options.timeout,
-                               &error))
+                               &error)
+      || !vpc_cli_aws_finish (&aws, g_get_real_time () / G_USEC_PER_SEC, &error))
     {
       vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc-report --help'.", error->message);
       return EXIT_USAGE;
@@ -400,6 +410,11 @@ main (int argc, char **argv)
 
   g_autoptr (VpcReport) report = vpc_report_new (&options, db);
   vpc_report_set_geoip (report, geoip);
+  const VpcRemoteInputsOptions remote = {
+    .aws = { .profile = aws.profile, .region = aws.region, .endpoint_url = aws.endpoint_url },
+    .since = aws.since_time,
+    .until = aws.until_time,
+  };
   VpcReportReadOptions read_options = {
     .format = input.format,
     .container = input.container,
@@ -410,6 +425,7 @@ main (int argc, char **argv)
     .interrupted = &interrupted,
     .progress = show_progress ? on_progress : NULL,
     .progress_data = &progress_line,
+    .remote = &remote,
   };
   if (!vpc_report_read (&read_options, (const char *const *) inputs, report, &error))
     {

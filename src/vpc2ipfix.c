@@ -309,26 +309,12 @@ main (int argc, char **argv)
       "BYTES" },
     { NULL }
   };
-  g_autofree char *since = NULL, *until = NULL, *profile = NULL, *region = NULL;
-  g_autofree char *endpoint_url = NULL, *sqs_url = NULL;
+  g_auto (VpcCliAws) aws = { 0 };
+  vpc_cli_aws_entries (&aws);
+  g_autofree char *sqs_url = NULL;
   gboolean sqs_keep_other = FALSE;
-  gint64 poll_interval = 60;
+  gint64 poll_interval = 60, sqs_visibility = 300;
   GOptionEntry s3_entries[] = {
-    { "since", 0, 0, G_OPTION_ARG_STRING, &since,
-      "S3: only objects whose key dates end after TIME; CloudWatch: events from TIME (ISO "
-      "8601, or a duration back from now: 15m, 1h, 2d)", "TIME" },
-    { "until", 0, 0, G_OPTION_ARG_STRING, &until,
-      "S3: only objects whose key dates start before TIME; CloudWatch: events before TIME",
-      "TIME" },
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-      "AWS profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, default)",
-      "NAME" },
-    { "region", 0, 0, G_OPTION_ARG_STRING, &region,
-      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)",
-      "REGION" },
-    { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &endpoint_url,
-      "Endpoint of S3 (addressed path-style) and CloudWatch Logs (default: "
-      "AWS_ENDPOINT_URL_S3 / _CLOUDWATCH_LOGS, AWS_ENDPOINT_URL, AWS's own)", "URL" },
     { "sqs", 0, 0, G_OPTION_ARG_STRING, &sqs_url,
       "Convert the S3 objects the notifications in this SQS queue name (direct, through SNS, "
       "or EventBridge), deleting each message once its objects are delivered; with -F, wait "
@@ -336,6 +322,9 @@ main (int argc, char **argv)
     { "sqs-keep-other", 0, 0, G_OPTION_ARG_NONE, &sqs_keep_other,
       "Leave messages that are not object notifications in the queue (default: delete them)",
       NULL },
+    { "sqs-visibility", 0, 0, G_OPTION_ARG_INT64, &sqs_visibility,
+      "Hide a message received from the other workers for SECONDS, extended while its objects "
+      "are downloaded, converted and delivered (default 300)", "SECONDS" },
     { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
       "With -F: list an S3 prefix or query a log group again every SECONDS (default 60)",
       "SECONDS" },
@@ -438,13 +427,15 @@ main (int argc, char **argv)
   GOptionGroup *s3_group = g_option_group_new (
       "aws", "AWS source options (s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP[/STREAM-PREFIX], --sqs):",
       "Show options for reading from S3, CloudWatch Logs and SQS", NULL, NULL);
+  g_option_group_add_entries (s3_group, aws.entries);
   g_option_group_add_entries (s3_group, s3_entries);
   g_option_context_add_group (context, s3_group);
 
   g_autoptr (GError) error = NULL;
   /* --config: the file's options first, so that the command line's win. */
   const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
-                                             net_entries, ipfix_entries, s3_entries, NULL };
+                                             net_entries, ipfix_entries, aws.entries, s3_entries,
+                                             NULL };
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc2ipfix", entry_sets, &error);
   if (all_args == NULL)
     {
@@ -561,13 +552,11 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 since_time = G_MININT64, until_time = G_MAXINT64;
-  guint poll_seconds = 60;
-  if ((since != NULL && !vpc_time_parse_bound (since, now, &since_time, &error)
-       && (g_prefix_error (&error, "--since: "), TRUE))
-      || (until != NULL && !vpc_time_parse_bound (until, now, &until_time, &error)
-          && (g_prefix_error (&error, "--until: "), TRUE))
-      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error))
+  guint poll_seconds = 60, sqs_visibility_s = 300;
+  if (!vpc_cli_aws_finish (&aws, now, &error)
+      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error)
+      || !vpc_cli_check_range ("sqs-visibility", sqs_visibility, 2, 43200, &sqs_visibility_s,
+                               &error))
     {
       vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
       return EXIT_USAGE;
@@ -635,12 +624,13 @@ main (int argc, char **argv)
     .progress_data = &progress,
     .tick_seconds = periodic_interval,
     .tick = (periodic.metrics_file != NULL || periodic.stats_json != NULL) ? on_tick : NULL,
-    .aws = { .profile = profile, .region = region, .endpoint_url = endpoint_url },
-    .since = since_time,
-    .until = until_time,
+    .aws = { .profile = aws.profile, .region = aws.region, .endpoint_url = aws.endpoint_url },
+    .since = aws.since_time,
+    .until = aws.until_time,
     .poll_seconds = poll_seconds,
     .sqs_url = sqs_url,
     .sqs_keep_other = sqs_keep_other,
+    .sqs_visibility = sqs_visibility_s,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);

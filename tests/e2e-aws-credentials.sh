@@ -88,6 +88,59 @@ check "and the run goes on (exit 0 on SIGTERM)" $?
 ! grep -v 'signature-ok' "$WORK/logs.log" | grep -q .
 check "every request signed with the keys of the moment (botocore)" $?
 
+# --- a refresh that fails is retried with backoff; the run goes on --------------------------------
+echo "# \$ credserver.py (keys living 302 s; instance metadata requests 2, 3, 4 fail with HTTP 500)"
+CREDSERVER_FAIL=imds:2,3,4 "$PYTHON3" "$srcdir/aws/credserver.py" "$WORK/cred3.port" "$WORK/cred3.log" 302 \
+    AKIDSOURCE source/Secret 2>"$WORK/cred3.err" &
+CRED3_PID=$!
+bg_add $CRED3_PID
+wait_for 20 test -s "$WORK/cred3.port" || { echo "Bail out! credserver did not start"; exit 1; }
+: >"$WORK/logs.log"
+echo "# \$ vpc2ipfix -F --poll-interval 1 ... cloudwatch://vpc-flow-logs (instance metadata)"
+env AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$(cat "$WORK/cred3.port")" \
+    $CW -F --poll-interval 1 --log-level info -o "$WORK/refresh.ipfix" cloudwatch://vpc-flow-logs \
+    2>"$WORK/refresh.err" &
+R_PID=$!
+bg_add $R_PID
+wait_for 40 have_tokens 2
+got=$?
+alive $R_PID
+live=$?
+[ "$got" = 0 ] && [ "$live" = 0 ] && [ "$(grep -c '^imds failed' "$WORK/cred3.log")" = 3 ] \
+    && grep -q '^imds issued 2$' "$WORK/cred3.log"
+check "three failed refreshes retried with backoff: the run goes on, the next keys are used" $?
+expect_grep 'fetching the credentials again failed' "$WORK/refresh.err" "each failure is reported"
+stop_pid $R_PID TERM 10
+[ "$STOP_RC" -eq 0 ]
+check "and the run ends on SIGTERM (exit 0)" $?
+stop_pid $CRED3_PID TERM 10
+
+# --- parallel S3 downloads share one provider: one fetch of the keys -----------------------------
+if [ -d "$srcdir/node_modules/@20minutes/s3rver" ] && command -v node >/dev/null 2>&1; then
+    . "$srcdir/aws/aws-lib.sh"
+    mkdir -p "$WORK/tree/p"
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12; do aws_record $((30000 + i)) >"$WORK/tree/p/obj-$i.log"; done
+    s3rver_start "$WORK/tree" flowlogs ASIAECS secret-ecs
+    echo "# \$ credserver.py (keys living an hour)"
+    "$PYTHON3" "$srcdir/aws/credserver.py" "$WORK/cred2.port" "$WORK/cred2.log" 3600 AKIDSOURCE source/Secret \
+        2>"$WORK/cred2.err" &
+    CRED2_PID=$!
+    bg_add $CRED2_PID
+    wait_for 20 test -s "$WORK/cred2.port" || { echo "Bail out! credserver did not start"; exit 1; }
+    run env AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$(cat "$WORK/cred2.port")/ecs/creds" \
+        AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-auth-token "$VPC2IPFIX" -q --endpoint-url "$S3_ENDPOINT" \
+        --stats-json "$WORK/p.json" -o "$WORK/p.ipfix" s3://flowlogs/p/
+    expect_rc 0 "12 objects from S3 with container credentials, 4 downloads in parallel"
+    n=$(grep -c '^ecs issued' "$WORK/cred2.log")
+    [ "$n" = 1 ] && [ "$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sources"][0]["objects_read"])' "$WORK/p.json")" = 12 ]
+    check "the download threads and the listing share one provider: the keys fetched once ($n)" $?
+    stop_pid $CRED2_PID TERM 10
+    stop_pid $S3_PID TERM 10
+else
+    skip "parallel downloads share one provider: @20minutes/s3rver not installed (cd tests && npm ci)"
+    skip "(its count of key fetches)"
+fi
+
 # --- failures name the provider, never a secret ---------------------------------------------------
 run env AWS_CONTAINER_CREDENTIALS_FULL_URI="$CRED/ecs/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong-Token \
     $CW -o "$WORK/x.ipfix" cloudwatch://vpc-flow-logs

@@ -153,6 +153,50 @@ run "$VPC2IPFIX" --sqs "$QUEUE" --tcp 127.0.0.1:1 --connect-timeout 1
 [ "$RC" -ne 0 ] && [ "$(status deleted)" = 58 ]
 check "a message whose flows were not delivered is not deleted (exit $RC)" $?
 
+# --- a download longer than the visibility timeout: extended, not redelivered ------------------------
+echo "# \$ faultproxy.py slow=5 (every object body sent over 5 s)"
+"$PYTHON3" "$srcdir/aws/faultproxy.py" "$(cat "$WORK/s3.port")" "$WORK/slow.port" "$WORK/slow.log" slow=5 \
+    2>"$WORK/slow.err" &
+SLOW_PID=$!
+bg_add $SLOW_PID
+wait_for 20 test -s "$WORK/slow.port" || { echo "Bail out! the slow proxy did not start"; exit 1; }
+"$PYTHON3" - "$SQS_BASE" "$TREE" <<'PY'
+import hashlib, json, os, sys, urllib.parse, urllib.request
+key = 'in/2026/11/20/obj 7+x.log'
+data = open(os.path.join(sys.argv[2], key), 'rb').read()
+body = json.dumps({'Records': [{'eventSource': 'aws:s3', 'eventName': 'ObjectCreated:Put',
+    's3': {'bucket': {'name': 'flowlogs'}, 'object': {'key': urllib.parse.quote_plus(key, safe='/'),
+    'size': len(data), 'eTag': hashlib.md5(data).hexdigest()}}}]})
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/_send', data=body.encode())).read()
+PY
+visible_is() { [ "$(status visible)" = "$1" ]; }
+echo "# \$ AWS_ENDPOINT_URL_S3=slow-proxy $VPC2IPFIX --sqs $QUEUE --sqs-visibility 2 -o slow.ipfix &"
+AWS_ENDPOINT_URL_S3=http://127.0.0.1:$(cat "$WORK/slow.port") "$VPC2IPFIX" --sqs "$QUEUE" \
+    --sqs-visibility 2 -o "$WORK/slow.ipfix" --stats-json "$WORK/slow.json" -q 2>"$WORK/slow-a.err" &
+A_PID=$!
+bg_add $A_PID
+wait_for 20 visible_is 0
+check "worker A received the message (2 s visibility)" $?
+echo "# \$ $VPC2IPFIX -F --sqs $QUEUE -o other.ipfix &   (worker B, meanwhile)"
+"$VPC2IPFIX" -F --sqs "$QUEUE" -o "$WORK/other.ipfix" --stats-json "$WORK/other.json" -q \
+    2>"$WORK/slow-b.err" &
+B_PID=$!
+bg_add $B_PID
+wait_for 60 exited "$A_PID"
+stop_pid "$A_PID" TERM 1
+rc_a=$STOP_RC
+stop_pid "$B_PID" TERM 10
+rc_b=$STOP_RC
+diag_file "$WORK/slow-a.err"
+ext=$(source_field "$WORK/slow.json" visibility_extensions)
+got_b=$(source_field "$WORK/other.json" messages_received)
+[ "$rc_a" = 0 ] && [ "$(source_field "$WORK/slow.json" objects_read)" = 1 ] && [ "$ext" -ge 2 ] \
+    && [ "$(status deleted)" = 59 ]
+check "A's 5 s download outlived the 2 s visibility: extended $ext times, converted, deleted (exit $rc_a)" $?
+[ "$rc_b" = 0 ] && [ "$got_b" = 0 ] && [ "$(status received_more_than_once)" = 0 ]
+check "worker B, receiving meanwhile, never got it; no message was received twice" $?
+stop_pid $SLOW_PID TERM 10
+
 # --- signatures ---------------------------------------------------------------------------------------
 stop_pid $SQS_PID TERM 10
 ! grep -v ' signature-ok ' "$WORK/sqs.log" | grep -q .

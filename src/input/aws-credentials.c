@@ -23,12 +23,25 @@ struct VpcAwsCredentials {
   gint64 expiration; /* seconds since the epoch; 0: none */
   gboolean have;
   char *source;
+  /* Shared by the clients of several threads: one lock around the keys
+   * and their fetching (so one fetch serves them all), counted references. */
+  GMutex lock;
+  gint refs;
+  /* A refresh that failed while the keys held were still valid: they are
+   * used on, and the refresh tried again from retry_at_us (monotonic),
+   * after a wait that doubles with each failure. */
+  gboolean ever; /* keys were found once */
+  guint refresh_failures;
+  gint64 retry_at_us;
+  char *refresh_error;
 };
 
 VpcAwsCredentials *
 vpc_aws_credentials_new (const char *profile, const char *region)
 {
   VpcAwsCredentials *c = g_new0 (VpcAwsCredentials, 1);
+  g_mutex_init (&c->lock);
+  c->refs = 1;
   c->profile = g_strdup (profile);
   c->region = g_strdup (region != NULL ? region : "us-east-1");
   return c;
@@ -56,18 +69,31 @@ forget (VpcAwsCredentials *c)
 void
 vpc_aws_credentials_free (VpcAwsCredentials *c)
 {
-  if (c == NULL)
+  if (c == NULL || !g_atomic_int_dec_and_test (&c->refs))
     return;
   forget (c);
+  g_mutex_clear (&c->lock);
+  g_free (c->refresh_error);
   g_free (c->profile);
   g_free (c->region);
   g_free (c);
 }
 
-void
-vpc_aws_credentials_expire (VpcAwsCredentials *c)
+VpcAwsCredentials *
+vpc_aws_credentials_ref (VpcAwsCredentials *c)
 {
-  forget (c);
+  g_atomic_int_inc (&c->refs);
+  return c;
+}
+
+void
+vpc_aws_credentials_expire (VpcAwsCredentials *c, const char *access_key)
+{
+  g_mutex_lock (&c->lock);
+  /* Another thread may have fetched new keys since these were refused. */
+  if (access_key == NULL || g_strcmp0 (access_key, c->access_key) == 0)
+    forget (c);
+  g_mutex_unlock (&c->lock);
 }
 
 const char *
@@ -657,12 +683,69 @@ resolve (VpcAwsCredentials *c, GError **error)
   return FALSE;
 }
 
-gboolean
-vpc_aws_credentials_get (VpcAwsCredentials *c, VpcAwsKeys *keys, GError **error)
+/* The refresh of keys about to expire failed: the keys held are kept
+ * while they are valid; TRUE if they are. */
+static gboolean
+keep_keys_after_failed_refresh (VpcAwsCredentials *c, char *access_key, char *secret_key,
+                                char *session_token, char *source, gint64 expiration,
+                                const GError *why)
 {
-  if (c->have && c->expiration != 0 && g_get_real_time () / G_USEC_PER_SEC
-                                           >= c->expiration - REFRESH_MARGIN_S)
-    forget (c);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  forget (c);
+  c->access_key = access_key;
+  c->secret_key = secret_key;
+  c->session_token = session_token;
+  c->source = source;
+  c->expiration = expiration;
+  c->have = TRUE;
+  if (now >= expiration)
+    {
+      forget (c);
+      return FALSE;
+    }
+  c->refresh_failures++;
+  gint64 wait_s = MIN ((gint64) 1 << MIN (c->refresh_failures - 1, 6u), 60);
+  c->retry_at_us = g_get_monotonic_time () + wait_s * G_USEC_PER_SEC;
+  g_free (c->refresh_error);
+  c->refresh_error = g_strdup (why->message);
+  return TRUE;
+}
+
+/* The keys held, fetched (again) when missing or about to expire; the lock is held. */
+static gboolean
+current_keys (VpcAwsCredentials *c, GError **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  if (c->have && c->expiration != 0 && now >= c->expiration - REFRESH_MARGIN_S)
+    {
+      if (c->refresh_failures > 0 && g_get_monotonic_time () < c->retry_at_us
+          && now < c->expiration)
+        return TRUE; /* the last refresh failed: the keys held, until the next try */
+      char *access_key = g_steal_pointer (&c->access_key);
+      char *secret_key = g_steal_pointer (&c->secret_key);
+      char *session_token = g_steal_pointer (&c->session_token);
+      char *source = g_steal_pointer (&c->source);
+      gint64 expiration = c->expiration;
+      forget (c);
+      g_autoptr (GError) local = NULL;
+      if (resolve (c, &local))
+        {
+          c->have = TRUE;
+          c->refresh_failures = 0;
+          g_clear_pointer (&c->refresh_error, g_free);
+          g_free (access_key);
+          wipe (&secret_key);
+          wipe (&session_token);
+          g_free (source);
+          return TRUE;
+        }
+      forget (c);
+      if (keep_keys_after_failed_refresh (c, access_key, secret_key, session_token, source,
+                                          expiration, local))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (!c->have)
     {
       if (!resolve (c, error))
@@ -672,8 +755,62 @@ vpc_aws_credentials_get (VpcAwsCredentials *c, VpcAwsKeys *keys, GError **error)
         }
       c->have = TRUE;
     }
-  keys->access_key = c->access_key;
-  keys->secret_key = c->secret_key;
-  keys->session_token = c->session_token;
+  c->ever = TRUE;
   return TRUE;
+}
+
+gboolean
+vpc_aws_credentials_found_once (VpcAwsCredentials *c)
+{
+  g_mutex_lock (&c->lock);
+  gboolean ever = c->ever;
+  g_mutex_unlock (&c->lock);
+  return ever;
+}
+
+gboolean
+vpc_aws_credentials_get (VpcAwsCredentials *c, VpcAwsKeys *keys, GError **error)
+{
+  g_mutex_lock (&c->lock);
+  gboolean ok = current_keys (c, error);
+  if (ok)
+    {
+      keys->access_key = c->access_key;
+      keys->secret_key = c->secret_key;
+      keys->session_token = c->session_token;
+    }
+  g_mutex_unlock (&c->lock);
+  return ok;
+}
+
+gboolean
+vpc_aws_credentials_get_copy (VpcAwsCredentials *c, VpcAwsKeyCopy *keys, GError **error)
+{
+  g_mutex_lock (&c->lock);
+  gboolean ok = current_keys (c, error);
+  if (ok)
+    {
+      keys->access_key = g_strdup (c->access_key);
+      keys->secret_key = g_strdup (c->secret_key);
+      keys->session_token = g_strdup (c->session_token);
+    }
+  g_mutex_unlock (&c->lock);
+  return ok;
+}
+
+void
+vpc_aws_key_copy_clear (VpcAwsKeyCopy *keys)
+{
+  g_clear_pointer (&keys->access_key, g_free);
+  wipe (&keys->secret_key);
+  wipe (&keys->session_token);
+}
+
+char *
+vpc_aws_credentials_take_refresh_error (VpcAwsCredentials *c)
+{
+  g_mutex_lock (&c->lock);
+  char *message = g_steal_pointer (&c->refresh_error);
+  g_mutex_unlock (&c->lock);
+  return message;
 }

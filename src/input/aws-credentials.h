@@ -30,17 +30,41 @@ typedef struct VpcAwsCredentials VpcAwsCredentials;
  *     unless AWS_EC2_METADATA_DISABLED=true).
  * With an explicit profile, only 3.  STS: AWS_ENDPOINT_URL_STS,
  * AWS_ENDPOINT_URL, else sts.REGION.amazonaws.com.  Credentials with an
- * expiration are fetched again 5 minutes before it. */
+ * expiration are fetched again 5 minutes before it; when that fails, the
+ * keys held are used on while they are valid and the fetch is tried again
+ * after 1, 2, 4 ... 60 s.  Thread-safe: one provider may serve the
+ * clients of several threads (one fetch for all of them). */
 VpcAwsCredentials *vpc_aws_credentials_new (const char *profile, const char *region);
+VpcAwsCredentials *vpc_aws_credentials_ref (VpcAwsCredentials *credentials);
+/* Drops a reference (the last frees it). */
 void vpc_aws_credentials_free (VpcAwsCredentials *credentials);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcAwsCredentials, vpc_aws_credentials_free)
 
-/* The keys to sign with now (valid until the next call); VPC_ERROR_USAGE
- * if no provider has any (the message names what was tried, never a secret). */
+/* The keys to sign with now (valid until the next call, of any thread:
+ * for a provider used by one thread); VPC_ERROR_USAGE if no provider has
+ * any (the message names what was tried, never a secret). */
 gboolean vpc_aws_credentials_get (VpcAwsCredentials *credentials, VpcAwsKeys *keys,
                                   GError **error);
-/* The service said the keys expired: the next get fetches them again. */
-void vpc_aws_credentials_expire (VpcAwsCredentials *credentials);
+
+/* The keys, copied (for a shared provider); cleared (the secrets wiped) by
+ * vpc_aws_key_copy_clear(). */
+typedef struct {
+  char *access_key, *secret_key, *session_token;
+} VpcAwsKeyCopy;
+gboolean vpc_aws_credentials_get_copy (VpcAwsCredentials *credentials, VpcAwsKeyCopy *keys,
+                                       GError **error);
+void vpc_aws_key_copy_clear (VpcAwsKeyCopy *keys);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VpcAwsKeyCopy, vpc_aws_key_copy_clear)
+
+/* Whether keys were found once (a failure now is one to fetch them again). */
+gboolean vpc_aws_credentials_found_once (VpcAwsCredentials *credentials);
+
+/* Why the last refresh failed (the keys held still used), once; or NULL. */
+char *vpc_aws_credentials_take_refresh_error (VpcAwsCredentials *credentials);
+
+/* The service said the keys access_key expired (NULL: whichever are held):
+ * the next get fetches them again, unless another thread already did. */
+void vpc_aws_credentials_expire (VpcAwsCredentials *credentials, const char *access_key);
 /* Where the keys came from ("environment", "shared credentials file, profile p", ...). */
 const char *vpc_aws_credentials_get_source (const VpcAwsCredentials *credentials);
 

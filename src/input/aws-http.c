@@ -24,6 +24,7 @@ struct VpcAwsClient {
   CURLM *multi;
   VpcAwsCounters counters;
   gboolean gave_up;
+  gboolean had_keys; /* credentials were found once: a failure to refresh them is retried */
 };
 
 static const char *
@@ -33,8 +34,22 @@ nonempty_env (const char *name)
   return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+static VpcAwsClient *client_new (const VpcAwsOptions *options, VpcAwsCredentials *credentials);
+
 VpcAwsClient *
 vpc_aws_client_new (const VpcAwsOptions *options)
+{
+  return client_new (options, NULL);
+}
+
+VpcAwsClient *
+vpc_aws_client_new_sharing (const VpcAwsOptions *options, VpcAwsClient *other)
+{
+  return client_new (options, other != NULL ? other->credentials : NULL);
+}
+
+static VpcAwsClient *
+client_new (const VpcAwsOptions *options, VpcAwsCredentials *credentials)
 {
   static gsize curl_ready = 0;
   if (g_once_init_enter (&curl_ready))
@@ -48,7 +63,9 @@ vpc_aws_client_new (const VpcAwsOptions *options)
   if (client->region == NULL)
     client->region = g_strdup ("us-east-1");
   client->endpoint_url = g_strdup (options->endpoint_url);
-  client->credentials = vpc_aws_credentials_new (options->profile, client->region);
+  client->credentials = credentials != NULL
+                            ? vpc_aws_credentials_ref (credentials)
+                            : vpc_aws_credentials_new (options->profile, client->region);
   client->curl = curl_easy_init ();
   client->multi = curl_multi_init ();
   return client;
@@ -76,8 +93,9 @@ vpc_aws_client_get_counters (const VpcAwsClient *client)
 gboolean
 vpc_aws_client_check_credentials (VpcAwsClient *client, GError **error)
 {
-  VpcAwsKeys keys;
-  return vpc_aws_credentials_get (client->credentials, &keys, error);
+  g_auto (VpcAwsKeyCopy) keys = { 0 };
+  client->had_keys = vpc_aws_credentials_get_copy (client->credentials, &keys, error);
+  return client->had_keys;
 }
 
 gboolean
@@ -495,9 +513,36 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
   client->gave_up = FALSE;
   for (guint attempt = 1;; attempt++)
     {
-      VpcAwsKeys keys;
-      if (!vpc_aws_credentials_get (client->credentials, &keys, error))
-        return FALSE;
+      g_auto (VpcAwsKeyCopy) copy = { 0 };
+      g_autoptr (GError) keys_error = NULL;
+      if (!vpc_aws_credentials_get_copy (client->credentials, &copy, &keys_error))
+        {
+          if (!(client->had_keys || vpc_aws_credentials_found_once (client->credentials))
+              || attempt >= MAX_ATTEMPTS)
+            {
+              g_propagate_error (error, g_steal_pointer (&keys_error));
+              return FALSE;
+            }
+          /* They were found before: fetching them again is retried. */
+          vpc_diag_emit (client->options.diag,
+                         "%s: fetching the credentials again failed: %s; retrying (attempt %u of %u)",
+                         call->what, keys_error->message, attempt + 1, MAX_ATTEMPTS);
+          client->counters.retries++;
+          if (!backoff (client, attempt))
+            {
+              g_set_error (error, VPC_ERROR, VPC_ERROR_INTERRUPTED, "interrupted");
+              return FALSE;
+            }
+          continue;
+        }
+      client->had_keys = TRUE;
+      g_autofree char *refresh_error = vpc_aws_credentials_take_refresh_error (client->credentials);
+      if (refresh_error != NULL)
+        vpc_diag_emit (client->options.diag,
+                       "%s: fetching the credentials again failed: %s; the keys held are still "
+                       "valid, tried again later",
+                       call->what, refresh_error);
+      VpcAwsKeys keys = { copy.access_key, copy.secret_key, copy.session_token };
       g_byte_array_set_size (response, 0);
       Transfer t = { .client = client, .call = call, .response = response };
       char curl_message[CURL_ERROR_SIZE] = "";
@@ -535,7 +580,7 @@ vpc_aws_call (VpcAwsClient *client, const VpcAwsCall *call, guint *status, GByte
           if (is_expired (code) && !refreshed)
             {
               refreshed = TRUE;
-              vpc_aws_credentials_expire (client->credentials);
+              vpc_aws_credentials_expire (client->credentials, keys.access_key);
               vpc_diag_emit (client->options.diag, "%s: %s: fetching the credentials again",
                              call->what, code);
               client->counters.retries++;

@@ -29,6 +29,9 @@ typedef struct VpcAwsClient VpcAwsClient;
 
 /* Credentials are looked for at the first request. */
 VpcAwsClient *vpc_aws_client_new (const VpcAwsOptions *options);
+/* A client (for another thread) that uses other's credentials provider
+ * (one fetch, one refresh for both; other: NULL for a provider of its own). */
+VpcAwsClient *vpc_aws_client_new_sharing (const VpcAwsOptions *options, VpcAwsClient *other);
 void vpc_aws_client_free (VpcAwsClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcAwsClient, vpc_aws_client_free)
 

@@ -81,7 +81,8 @@ worker_run (gpointer data)
 }
 
 VpcS3Fetcher *
-vpc_s3_fetcher_new (const VpcAwsOptions *options, guint parallel)
+vpc_s3_fetcher_new (const VpcAwsOptions *options, VpcAwsClient *credentials_from,
+                    guint parallel)
 {
   VpcS3Fetcher *f = g_new0 (VpcS3Fetcher, 1);
   f->options = *options;
@@ -94,7 +95,10 @@ vpc_s3_fetcher_new (const VpcAwsOptions *options, guint parallel)
   VpcAwsOptions own = *options;
   own.interrupted = &f->cancel;
   for (guint i = 0; i < MAX (parallel, 1u); i++)
-    g_ptr_array_add (f->clients, vpc_aws_client_new (&own));
+    g_ptr_array_add (f->clients,
+                     vpc_aws_client_new_sharing (
+                         &own, credentials_from != NULL || i == 0 ? credentials_from
+                                                                  : f->clients->pdata[0]));
   for (guint i = 0; i < f->clients->len; i++)
     {
       Worker *w = g_new0 (Worker, 1);

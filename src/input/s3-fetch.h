@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 
 typedef struct VpcS3Fetcher VpcS3Fetcher;
 
-/* parallel threads, each with a client of its own made from options (its
- * credentials looked for by each).  The transfers stop when the fetcher
+/* parallel threads, each with a client of its own made from options,
+ * sharing the credentials provider of credentials_from (NULL: one
+ * provider for the threads).  The transfers stop when the fetcher
  * is freed, or at the next vpc_s3_fetcher_next() after options->interrupted. */
-VpcS3Fetcher *vpc_s3_fetcher_new (const VpcAwsOptions *options, guint parallel);
+VpcS3Fetcher *vpc_s3_fetcher_new (const VpcAwsOptions *options, VpcAwsClient *credentials_from,
+                                  guint parallel);
 /* Stops the downloads in progress, waits for the threads. */
 void vpc_s3_fetcher_free (VpcS3Fetcher *fetcher);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcS3Fetcher, vpc_s3_fetcher_free)

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "input/container.h"
+#include "input/remote-inputs.h"
 #include "flow/filter.h"
 #include "flow/mapper.h"
 #include "report.h"
@@ -24,6 +25,10 @@ typedef struct {
    * "reading 2 of 5: PATH, 1200000 flows". */
   void (*progress) (gpointer data, const char *text);
   gpointer progress_data;
+  /* s3:// and cloudwatch:// inputs: credentials, region, endpoint, the
+   * --since/--until window (aws.diag, aws.interrupted, diag, stats, state
+   * and follow are set by vpc_report_read); NULL: the defaults, no window. */
+  const VpcRemoteInputsOptions *remote;
 } VpcReportReadOptions;
 
 /* Read every input (files, directories, "-"; no inputs = standard input)
@@ -33,7 +38,11 @@ typedef struct {
  * --format (VPC_ERROR_USAGE), an input argument that does not exist
  * (VPC_ERROR_IO), a header line that cannot be used (VPC_ERROR_HEADER).
  * An input that cannot be read to its end keeps what was read and its
- * error in its VpcReportInput. */
+ * error in its VpcReportInput.  Remote inputs (all s3:// or all
+ * cloudwatch://, see input/remote-inputs.h) are read as vpc2ipfix reads
+ * them, each object (or CloudWatch page) an input named by its URL; an
+ * object that cannot be downloaded is reported through diag and skipped;
+ * missing credentials or a denied request are fatal (VPC_ERROR_AWS...). */
 gboolean vpc_report_read (const VpcReportReadOptions *options, const char *const *inputs,
                           VpcReport *report, GError **error);
 

@@ -5,7 +5,8 @@
 usage: credserver.py PORT-FILE LOG LIFETIME-SECONDS SOURCE-KEY SOURCE-SECRET
 Each provider issues keys ASIA<NAME> / secret-<name> with session token token-<name>-<n>
 (n counts the issues), expiring LIFETIME-SECONDS from now.  Log: "<name> issued <n>", or why a
-request was refused."""
+request was refused.  CREDSERVER_FAIL=NAME:I,J,... answers the I-th, J-th ... request for NAME's
+keys (counting from 1) with HTTP 500 (logged "<name> failed <i>")."""
 import datetime
 import http.server
 import json
@@ -24,6 +25,20 @@ ECS_AUTH = 'ecs-auth-token'
 WEB_TOKEN = 'web-identity-jwt'
 lock = threading.Lock()
 issued = {}
+asked = {}
+FAIL_NAME, _, FAIL_AT = os.environ.get('CREDSERVER_FAIL', '').partition(':')
+FAIL_AT = set(int(i) for i in FAIL_AT.split(',') if i)
+
+
+def failing(name):
+    """Whether this request for name's keys is one CREDSERVER_FAIL names."""
+    with lock:
+        asked[name] = asked.get(name, 0) + 1
+        n = asked[name]
+    if name == FAIL_NAME and n in FAIL_AT:
+        log.write('%s failed %d\n' % (name, n))
+        return True
+    return False
 log = open(LOG, 'a', buffering=1)
 
 
@@ -77,12 +92,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.path == '/latest/meta-data/iam/security-credentials/':
                 return self.answer(200, 'flowlog-role', 'text/plain')
             if self.path == '/latest/meta-data/iam/security-credentials/flowlog-role':
+                if failing('imds'):
+                    return self.answer(500, '{"Code": "InternalError"}')
                 k = keys('imds')
                 k.update({'Code': 'Success', 'Type': 'AWS-HMAC'})
                 return self.answer(200, json.dumps(k))
         if self.path == '/ecs/creds':
             if self.headers.get('authorization') != ECS_AUTH:
                 return self.refuse(403, 'NotAuthorized')
+            if failing('ecs'):
+                return self.answer(500, '{"Code": "InternalError"}')
             return self.answer(200, json.dumps(keys('ecs')))
         self.refuse(404, 'NotFound')
 

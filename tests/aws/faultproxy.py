@@ -1,21 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A fault-injecting HTTP proxy in front of a test AWS server.
 
-usage: faultproxy.py UPSTREAM-PORT PORT-FILE LOG
+usage: faultproxy.py UPSTREAM-PORT PORT-FILE LOG [slow=SECONDS]
 Every third request is answered 503 SlowDown without reaching the server;
 of the others, every third object GET is cut after half its body (connection
 closed).  Everything else is passed on as it is (Host included: the signature
-covers it).  Each request is logged: "<n> <method> <path> <what was done>"."""
+covers it).  With slow=SECONDS, nothing fails: every object body is sent in 20
+pieces over SECONDS instead (a download that takes long).  Each request is logged: "<n> <method> <path> <what was done>"."""
 import http.client
 import http.server
 import os
 import sys
 import threading
+import time
 
 UPSTREAM = int(sys.argv[1])
 lock = threading.Lock()
 count = [0, 0]  # requests, object GETs passed on
 log = open(sys.argv[3], 'a', buffering=1)
+SLOW = float(sys.argv[4].split('=', 1)[1]) if len(sys.argv) > 4 else None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -30,7 +33,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with lock:
             count[0] += 1
             number = count[0]
-        if number % 3 == 1:
+        if number % 3 == 1 and SLOW is None:
             payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
                        b'<Message>Please reduce your request rate.</Message></Error>')
             self.send_response(503)
@@ -52,7 +55,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if is_object:
             with lock:
                 count[1] += 1
-                cut = count[1] % 3 == 0 and len(data) > 1
+                cut = count[1] % 3 == 0 and len(data) > 1 and SLOW is None
         self.send_response(response.status)
         for name, value in response.getheaders():
             if name.lower() not in ('transfer-encoding', 'connection', 'content-length', 'date',
@@ -62,7 +65,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if cut:
             self.send_header('Connection', 'close')
         self.end_headers()
-        self.wfile.write(data[:len(data) // 2] if cut else data)
+        if is_object and SLOW is not None:
+            piece = max(1, (len(data) + 19) // 20)
+            for i in range(0, len(data), piece):
+                self.wfile.write(data[i:i + piece])
+                self.wfile.flush()
+                time.sleep(SLOW / 20)
+        else:
+            self.wfile.write(data[:len(data) // 2] if cut else data)
         self.wfile.flush()
         log.write('%d %s %s %d%s\n' % (number, self.command, self.path, response.status,
                                         ' cut' if cut else ''))
