@@ -174,7 +174,7 @@ html_limits (GString *out, const VpcReportSummary *s)
         continue;
       any = TRUE;
       g_string_append_printf (out,
-                              "<strong>Approximate:</strong> %s (more than %u distinct addresses; "
+                              "<strong>Approximate:</strong> %s (more than %u distinct keys; "
                               "Space-Saving): a row's flows are at most %" G_GUINT64_FORMAT
                               " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " = %"
                               G_GUINT64_FORMAT "), never under. ",

@@ -114,8 +114,10 @@ text_limits (GString *out, const VpcReportSummary *s)
         g_string_append_printf (out,
                                 "  %s: a row's flows at most %" G_GUINT64_FORMAT
                                 " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-                                " = %" G_GUINT64_FORMAT "); each row's own error is shown\n",
-                                l->name, l->error, l->flows, l->max_keys, l->bound);
+                                " = %" G_GUINT64_FORMAT ")%s\n",
+                                l->name, l->error, l->flows, l->max_keys, l->bound,
+                                i < 2 ? "; each row's own error is shown"
+                                      : "; packets and bytes never under");
     }
   if (s->pairs_refused > 0)
     g_string_append_printf (out,
