@@ -121,7 +121,8 @@ text_limits (GString *out, const VpcReportSummary *s)
     }
   if (s->pairs_refused > 0)
     g_string_append_printf (out,
-                            "  scanners' ports and hosts, exposures' sources: low by at most %" G_GUINT64_FORMAT
+                            "  scanners' ports and hosts, exposures' sources: low by at most "
+                            "%" G_GUINT64_FORMAT
                             " in all (pairs not stored beyond %" G_GUINT64_FORMAT ")\n",
                             s->pairs_refused, s->max_pairs);
   else if (s->limits[0].approximate)
