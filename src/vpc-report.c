@@ -201,9 +201,10 @@ main (int argc, char **argv)
       "a country and an ASN database",
       "FILE.mmdb" },
     { "max-keys", 0, 0, G_OPTION_ARG_INT64, &max_keys,
-      "Count the rejected sources and destinations exactly up to N distinct addresses each; "
-      "beyond, approximately with a stated bound (Space-Saving; default 420000: about "
-      "256 MiB at most)",
+      "Count every table that grows with the input (rejected and accepted sources and "
+      "destinations, conversations, ports, exposure, egress, accounts, VPCs, subnets, "
+      "interfaces) exactly up to N distinct keys each; beyond, approximately with a stated "
+      "bound (Space-Saving; default 420000)",
       "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no feed warnings and no summary", NULL },
     { "log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,

@@ -62,6 +62,31 @@ expect_grep '<p id="limits" class="note"><strong>Approximate:</strong> rejected_
 run "$VPC_REPORT" -q --no-threats --max-keys 0 "$WORK/noise.log"
 expect_rc 2 "--max-keys 0 is a usage error"
 
+# Every other table that grows with the input: gen-talkers-log.py writes
+# 200,000 accepted records with thousands of distinct talkers,
+# conversations, ports, exposures, egress destinations, interfaces,
+# accounts, VPCs and subnets.  At --max-keys 1000 every table is a
+# Space-Saving summary checked within its stated bound; at the default,
+# exact.
+"$PYTHON3" "$R/gen-talkers-log.py" --records 200000 >"$WORK/talkers.log"
+bounded_check "200,000 accepted records, --max-keys 1000" "--max-keys 1000" "$WORK/talkers.log"
+for t in talker_sources talker_destinations talker_conversations talker_ports exposure \
+    egress_interfaces egress_destinations group_accounts group_vpcs group_subnets \
+    group_interfaces; do
+    expect_grep "\"table\": \"$t\", \"approximate\": true" "$WORK/b.json" \
+        "--max-keys 1000: $t said approximate"
+done
+expect_grep '^limits,talker_conversations,yes,' "$WORK/b.csv" "CSV: the conversations' limits line"
+bounded_check "200,000 accepted records, default --max-keys (exact)" "" "$WORK/talkers.log"
+expect_no_grep '"approximate": true' "$WORK/b.json" "accepted records, default: nothing approximate"
+run "$VPC_REPORT" -q --no-threats --max-keys 1000 "$WORK/talkers.log"
+expect_grep '^  talker_conversations: a row.s flows at most [0-9]+ over \(bound N/k = [0-9]+/1000 = [0-9]+\); packets and bytes never under' \
+    "$OUT" "table: the conversations' bound stated"
+expect_grep '^  group_interfaces: a row.s flows at most' "$OUT" "table: the interfaces' bound stated"
+run "$VPC_REPORT" -q --no-threats --max-keys 1000 -O html "$WORK/talkers.log"
+expect_grep '<strong>Approximate:</strong> egress_destinations \(more than 1000 distinct keys' \
+    "$OUT" "HTML: the egress destinations' bound stated"
+
 # Feed memory in total: with --max-feed-entries 3 the feeds together keep 3 entries.
 sed "s|@DIR@|$R|" "$R/feeds.conf" >"$WORK/feeds.conf"
 run "$VPC_REPORT" -O json --feeds "$WORK/feeds.conf" --cache-dir "$WORK/cache" \

@@ -454,6 +454,12 @@ def expected(a, records, stats, feeds):
         doc["inputs"] = {"files": files, "total": total}
 
     doc.update(daily(a, records, feeds))
+    for name, d, flows_of in doc.pop("_bounded"):
+        n = sum(flows_of(e) for e in d.values())
+        doc["limits"]["tables"].append(
+            {"table": name, "approximate": len(d) > a.max_keys, "keys": len(d), "flows": n,
+             "bound": n // a.max_keys, "error": 0})
+        doc["_true"][name] = (d, flows_of)
     if feeds is None:
         doc["threats"] = {"enabled": False, "coverage": "none", "missing_feeds": [],
                           "intervals": 0, "feeds": [], "addresses": 0,
@@ -661,7 +667,19 @@ def daily(a, records, feeds):
                                 if g["all"]["flows"] else 0.0)}
             for k, g in rows[:top]]}
 
+    # Every table that grows with the input, in vpc-report's limits order
+    # (after the two reject tables): name, true entries, an entry's flows.
+    bounded = [("talker_sources", srcs, lambda e: e["t"]["flows"]),
+               ("talker_destinations", dsts, lambda e: e["t"]["flows"]),
+               ("talker_conversations", convs, lambda e: e["t"]["flows"]),
+               ("talker_ports", tports, lambda e: e["t"]["flows"]),
+               ("exposure", expo, lambda e: e["t"]["flows"]),
+               ("egress_interfaces", egress_p, lambda e: e["t"]["flows"]),
+               ("egress_destinations", egress_d, lambda e: e["flows"])]
+    bounded += [("group_" + name, table, lambda e: e["all"]["flows"])
+                for (table, _w), (name, _k, _f) in zip(groups, GROUPS)]
     return {
+        "_bounded": bounded,
         "talkers": {"directions": {WAYS[w]: ways[w] for w in range(3)},
                     "sources": talk_rows(srcs, "address"),
                     "destinations": talk_rows(dsts, "address"),
@@ -824,8 +842,11 @@ def check_bounded(exp, act, errors, top):
         key = "sources" if name == "rejected_sources" else "destinations"
         if not t["approximate"]:
             continue
+        if not name.startswith("rejected_"):
+            check_bounded_daily(exp, act, errors, top, i, t, true[name])
+            continue
         approx_sources |= key == "sources"
-        at = (al.get("tables") or [{}, {}])[i]
+        at = ((al.get("tables") or []) + [{}] * 13)[i]
         n, k = t["flows"], exp["limits"]["max_keys"]
         if not at.get("approximate"):
             errors.append(f"$.limits.tables[{i}]: {t['keys']} keys > {k}, not said approximate")
@@ -882,6 +903,120 @@ def check_bounded(exp, act, errors, top):
         exp["scanners"] = act["scanners"]
         exp["limits"]["pairs_refused"] = al.get("pairs_refused")
     exp.pop("_scan", None)
+
+
+def daily_rows(name, act):
+    """The rows of a daily table in the JSON, each list with its true key of a
+    row, and whether the list is sorted by flows."""
+    def addr(x):
+        return ipaddress.ip_address(x)
+
+    def place(r):
+        return (r["interface"], r["instance"], r["vpc"])
+    if name.startswith("talker_"):
+        t = act["talkers"][name[len("talker_"):]]
+        if name == "talker_conversations":
+            k = lambda r: (addr(r["address_a"]), addr(r["address_b"]))  # noqa: E731
+        elif name == "talker_ports":
+            k = lambda r: (r["protocol"], r["port"])  # noqa: E731
+        else:
+            k = lambda r: addr(r["address"])  # noqa: E731
+        return [(t["by_bytes"], k, False), (t["by_flows"], k, True)]
+    if name == "exposure":
+        return [(act["exposure"]["list"], lambda r: (place(r), r["protocol"], r["port"]), False)]
+    if name == "egress_interfaces":
+        return [(act["egress"]["interfaces"], place, False)]
+    if name == "egress_destinations":
+        return [(act["egress"]["destinations"], lambda r: (place(r), addr(r["address"])), False)]
+    g = name[len("group_"):]
+    key = {n: k for n, k, _f in GROUPS}[g]
+    return [(act["groups"][g]["top"], lambda r: r[key], True)]
+
+
+def true_tally(name, e):
+    if name == "egress_destinations":
+        return e
+    if name.startswith("group_"):
+        return e["all"]
+    return e["t"]
+
+
+def check_bounded_daily(exp, act, errors, top, i, t, truth):
+    """An approximate daily table: its limits line, then every row: true flows
+    within [flows - error, flows] (error: the table's largest), packets and
+    bytes not under the true ones, and (lists by flows) no key with more
+    flows than the last row missing.  Then the table's values are taken as
+    shown."""
+    name = t["table"]
+    d, flows_of = truth
+    at = ((act.get("limits", {}).get("tables") or []) + [{}] * 13)[i]
+    n, k = t["flows"], exp["limits"]["max_keys"]
+    if not at.get("approximate"):
+        errors.append(f"$.limits.tables[{i}]: {name}: {t['keys']} keys > {k}, not said approximate")
+        return
+    err = at.get("error", -1)
+    if at.get("table") != name or at.get("flows") != n or at.get("bound") != n // k \
+            or not 0 <= err <= n // k:
+        errors.append(f"$.limits.tables[{i}]: {at}, expected {name}, flows {n}, bound {n // k}, "
+                      f"error <= bound")
+    if not at.get("keys", 0) >= t["keys"]:
+        errors.append(f"$.limits.tables[{i}].keys: {at.get('keys')} < {t['keys']} distinct")
+    t.update({x: at.get(x) for x in ("keys", "error")})
+    checked = 0
+    for rows, key_of, by_flows in daily_rows(name, act):
+        if len(rows) != min(top, len(d)):
+            errors.append(f"{name}: {len(rows)} rows, expected {min(top, len(d))}")
+        shown = set()
+        for j, row in enumerate(rows):
+            kk = key_of(row)
+            shown.add(kk)
+            tv = true_tally(name, d[kk]) if kk in d else tally()
+            if not tv["flows"] <= row["flows"] <= tv["flows"] + err:
+                errors.append(f"{name}[{j}]: {kk} true flows {tv['flows']} outside "
+                              f"[{row['flows']} - {err}, {row['flows']}]")
+            for m in ("packets", "bytes"):
+                if row[m] < tv[m]:
+                    errors.append(f"{name}[{j}].{m}: {row[m]} under the true {tv[m]}")
+            checked += 1
+        if by_flows and len(rows) == top:
+            last = rows[-1]["flows"]
+            missing = [str(x) for x, e in d.items() if flows_of(e) > last and x not in shown]
+            if missing:
+                errors.append(f"{name}: {len(missing)} keys with more than {last} flows not "
+                              f"shown: {missing[:5]}")
+    # Taken as shown once checked.
+    if name.startswith("talker_"):
+        part = name[len("talker_"):]
+        exp["talkers"][part] = act["talkers"][part]
+    elif name == "exposure":
+        exp["exposure"] = act["exposure"]
+    elif name == "egress_interfaces":
+        for x in ("interfaces", "interface_count", "over_threshold"):
+            exp["egress"][x] = act["egress"][x]
+    elif name == "egress_destinations":
+        for x in ("destinations", "destination_count"):
+            exp["egress"][x] = act["egress"][x]
+        # The interfaces' distinct destinations count keys counted in: not under the true.
+        for j, (r, x) in enumerate(zip(exp["egress"]["interfaces"], act["egress"]["interfaces"])):
+            if x.get("destinations", -1) < r["destinations"]:
+                errors.append(f"$.egress.interfaces[{j}].destinations: {x.get('destinations')} "
+                              f"under the true {r['destinations']}")
+            r["destinations"] = x.get("destinations")
+    else:
+        g = name[len("group_"):]
+        exp["groups"][g] = act["groups"][g]
+    if name == "talker_sources":
+        # Scanners' accepted flows come from the talkers' sources: within the bound.
+        for j, row in enumerate(exp["scanners"]["top"]):
+            rows = act.get("scanners", {}).get("top", [])
+            if j < len(rows) and rows[j].get("address") == row["address"]:
+                got, want = rows[j].get("accepted_flows", -1), row["accepted_flows"]
+                if not want - n // k <= got <= want + n // k:
+                    errors.append(f"$.scanners.top[{j}].accepted_flows: {got}, true {want}, "
+                                  f"bound {n // k}")
+                row["accepted_flows"] = got
+    print(f"reportcheck: {name} approximate: {checked} rows within their bounds "
+          f"(N {n}, k {k}, N/k {n // k}, largest error {err})")
 
 
 # ---------------------------------------------------------------- compare

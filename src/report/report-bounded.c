@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vpc-report's address tables of bounded size: exact up to a number of keys, then Space-Saving. */
+/* vpc-report's tables of bounded size: exact up to a number of keys, then Space-Saving. */
 #include "config.h"
 
 #include "report-private.h"
@@ -19,37 +19,61 @@
  * O(log k)).
  */
 
+/* The key's bytes, 8 at a time, mixed (splitmix64's finaliser). */
 static guint
-rej_hash (gconstpointer p)
+entry_hash (gconstpointer p)
 {
-  const VpcAddr *a = p;
-  guint64 x, y = 0;
-  memcpy (&x, a->bytes, 8);
-  if (a->family == 6)
-    memcpy (&y, a->bytes + 8, 8);
-  else
-    x &= G_GUINT64_CONSTANT (0xffffffff);
-  x ^= y * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + a->family;
-  x ^= x >> 30;
-  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  x ^= x >> 27;
-  x *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  x ^= x >> 31;
-  return (guint) x;
+  const BoundedEntry *e = p;
+  guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ e->key_len;
+  gsize i = 0;
+  for (; i + 8 <= e->key_len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, e->key + i, 8);
+      h = (h ^ x) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+      h ^= h >> 29;
+    }
+  if (i < e->key_len)
+    {
+      guint64 x = 0;
+      memcpy (&x, e->key + i, e->key_len - i);
+      h = (h ^ x) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+    }
+  h ^= h >> 30;
+  h *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  h ^= h >> 27;
+  h *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  h ^= h >> 31;
+  return (guint) h;
 }
 
 static gboolean
-rej_equal (gconstpointer pa, gconstpointer pb)
+entry_equal (gconstpointer pa, gconstpointer pb)
 {
-  const VpcAddr *a = pa, *b = pb;
-  return a->family == b->family && memcmp (a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
+  const BoundedEntry *a = pa, *b = pb;
+  return a->key_len == b->key_len && memcmp (a->key, b->key, a->key_len) == 0;
+}
+
+static void
+entry_free (gpointer p, gpointer data)
+{
+  BoundedEntry *e = p;
+  GDestroyNotify clear = data;
+  if (clear != NULL)
+    clear (e);
+  g_free (e->key);
+  g_free (e);
 }
 
 void
-rej_table_init (RejTable *t, guint max_keys)
+bounded_init (BoundedTable *t, guint max_keys, gsize entry_size, BoundedTakeFunc take,
+              GDestroyNotify clear)
 {
-  t->index = g_hash_table_new_full (rej_hash, rej_equal, NULL, g_free);
+  t->index = g_hash_table_new (entry_hash, entry_equal);
   t->heap = NULL;
+  t->entry_size = MAX (entry_size, sizeof (BoundedEntry));
+  t->take = take;
+  t->clear = clear;
   t->max_keys = MAX (max_keys, 1);
   t->inserted = 0;
   t->next_slot = 1;
@@ -57,22 +81,30 @@ rej_table_init (RejTable *t, guint max_keys)
 }
 
 void
-rej_table_clear (RejTable *t)
+bounded_clear (BoundedTable *t)
 {
+  if (t->index != NULL)
+    {
+      GHashTableIter it;
+      gpointer key;
+      g_hash_table_iter_init (&it, t->index);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        entry_free (key, (gpointer) t->clear);
+    }
   g_clear_pointer (&t->index, g_hash_table_unref);
   g_clear_pointer (&t->heap, g_free);
 }
 
 static inline gboolean
-heap_less (RejStat *const *heap, guint i, guint j)
+heap_less (BoundedEntry *const *heap, guint i, guint j)
 {
-  return heap[i]->tally.flows < heap[j]->tally.flows;
+  return heap[i]->flows < heap[j]->flows;
 }
 
 static inline void
-heap_swap (RejStat **heap, guint i, guint j)
+heap_swap (BoundedEntry **heap, guint i, guint j)
 {
-  RejStat *x = heap[i];
+  BoundedEntry *x = heap[i];
   heap[i] = heap[j];
   heap[j] = x;
   heap[i]->heap = i;
@@ -80,7 +112,7 @@ heap_swap (RejStat **heap, guint i, guint j)
 }
 
 static void
-heap_down (RejTable *t, guint i)
+heap_down (BoundedTable *t, guint i)
 {
   guint n = t->max_keys;
   for (;;)
@@ -98,16 +130,16 @@ heap_down (RejTable *t, guint i)
 }
 
 static void
-heap_build (RejTable *t)
+heap_build (BoundedTable *t)
 {
-  t->heap = g_new (RejStat *, t->max_keys);
+  t->heap = g_new (BoundedEntry *, t->max_keys);
   GHashTableIter it;
-  gpointer value;
+  gpointer key;
   guint n = 0;
   g_hash_table_iter_init (&it, t->index);
-  while (g_hash_table_iter_next (&it, NULL, &value))
+  while (g_hash_table_iter_next (&it, &key, NULL))
     {
-      RejStat *e = value;
+      BoundedEntry *e = key;
       e->heap = n;
       t->heap[n++] = e;
     }
@@ -116,66 +148,159 @@ heap_build (RejTable *t)
     heap_down (t, i);
 }
 
-RejStat *
-rej_table_get (RejTable *t, const VpcAddr *addr)
+BoundedEntry *
+bounded_lookup (const BoundedTable *t, const void *key, gsize len)
 {
-  RejStat *e = g_hash_table_lookup (t->index, addr);
+  BoundedEntry probe = { .key = (guint8 *) key, .key_len = (guint32) len };
+  return g_hash_table_lookup (t->index, &probe);
+}
+
+BoundedEntry *
+bounded_get (BoundedTable *t, const void *key, gsize len, gboolean *fresh)
+{
+  BoundedEntry *e = bounded_lookup (t, key, len);
+  if (fresh != NULL)
+    *fresh = e == NULL;
   if (e != NULL)
     return e;
   t->inserted++;
   if (g_hash_table_size (t->index) < t->max_keys)
     {
-      e = g_new0 (RejStat, 1);
-      e->addr = *addr;
+      e = g_malloc0 (t->entry_size);
+      e->key = g_memdup2 (key, len);
+      e->key_len = (guint32) len;
       e->slot = t->next_slot++;
-      g_hash_table_insert (t->index, &e->addr, e);
+      g_hash_table_add (t->index, e);
       return e;
     }
   /* Full: the entry with the fewest flows becomes this key's, counts and all. */
   if (t->heap == NULL)
     heap_build (t);
   e = t->heap[0];
-  g_hash_table_steal (t->index, &e->addr);
-  e->addr = *addr;
+  g_hash_table_remove (t->index, e);
+  if (e->key_len != len)
+    {
+      g_free (e->key);
+      e->key = g_malloc (len);
+      e->key_len = (guint32) len;
+    }
+  memcpy (e->key, key, len);
+  e->inherited = e->flows;
+  if (t->take != NULL)
+    t->take (e);
+  g_hash_table_add (t->index, e);
+  return e;
+}
+
+void
+bounded_counted (BoundedTable *t, BoundedEntry *e)
+{
+  e->flows++;
+  t->flows++;
+  if (t->heap != NULL)
+    heap_down (t, e->heap);
+}
+
+gboolean
+bounded_is_approximate (const BoundedTable *t)
+{
+  return t->heap != NULL;
+}
+
+guint64
+bounded_error_bound (const BoundedTable *t)
+{
+  guint64 worst = 0;
+  if (t->heap == NULL)
+    return 0;
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, t->index);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    worst = MAX (worst, ((const BoundedEntry *) key)->inherited);
+  return worst;
+}
+
+void
+bounded_limit (const BoundedTable *t, const char *name, VpcReportLimit *limit)
+{
+  limit->name = name;
+  limit->approximate = bounded_is_approximate (t);
+  limit->keys = t->inserted;
+  limit->flows = t->flows;
+  limit->max_keys = t->max_keys;
+  limit->bound = t->flows / t->max_keys;
+  limit->error = bounded_error_bound (t);
+}
+
+gsize
+addr_key (const VpcAddr *a, guint8 *key)
+{
+  gsize n = a->family == 4 ? 4 : 16;
+  key[0] = a->family;
+  memcpy (key + 1, a->bytes, n);
+  return n + 1;
+}
+
+gsize
+addr_of_key (const guint8 *key, gsize len, VpcAddr *a)
+{
+  memset (a, 0, sizeof *a);
+  if (len < 1)
+    return 0;
+  gsize n = key[0] == 4 ? 4 : 16;
+  if (len < n + 1)
+    return 0;
+  a->family = key[0];
+  memcpy (a->bytes, key + 1, n);
+  return n + 1;
+}
+
+/* ------------------------------------------------------ rejected addresses */
+
+static void
+rej_take (BoundedEntry *head)
+{
+  RejStat *e = (RejStat *) head;
   e->inherited = e->tally;
   e->inherited_ports = e->ports;
   e->inherited_hosts = e->hosts;
-  g_hash_table_insert (t->index, &e->addr, e);
+}
+
+void
+rej_table_init (RejTable *t, guint max_keys)
+{
+  bounded_init (t, max_keys, sizeof (RejStat), rej_take, NULL);
+}
+
+void
+rej_table_clear (RejTable *t)
+{
+  bounded_clear (t);
+}
+
+RejStat *
+rej_table_get (RejTable *t, const VpcAddr *addr)
+{
+  guint8 key[17];
+  gsize len = addr_key (addr, key);
+  RejStat *e = (RejStat *) bounded_get (t, key, len, NULL);
+  e->addr = *addr;
   return e;
 }
 
 void
 rej_table_counted (RejTable *t, RejStat *e)
 {
-  t->flows++;
-  if (t->heap != NULL)
-    heap_down (t, e->heap);
+  bounded_counted (t, &e->head);
 }
 
 RejStat *
 rej_table_lookup (const RejTable *t, const VpcAddr *addr)
 {
-  return g_hash_table_lookup (t->index, addr);
-}
-
-gboolean
-rej_table_is_approximate (const RejTable *t)
-{
-  return t->heap != NULL;
-}
-
-guint64
-rej_table_error_bound (const RejTable *t)
-{
-  guint64 worst = 0;
-  if (t->heap == NULL)
-    return 0;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init (&it, t->index);
-  while (g_hash_table_iter_next (&it, NULL, &value))
-    worst = MAX (worst, ((const RejStat *) value)->inherited.flows);
-  return worst;
+  guint8 key[17];
+  gsize len = addr_key (addr, key);
+  return (RejStat *) bounded_lookup (t, key, len);
 }
 
 /* ------------------------------------------------------------- pair sets */

@@ -174,7 +174,7 @@ html_limits (GString *out, const VpcReportSummary *s)
         continue;
       any = TRUE;
       g_string_append_printf (out,
-                              "<strong>Approximate:</strong> %s (more than %u distinct addresses; "
+                              "<strong>Approximate:</strong> %s (more than %u distinct keys; "
                               "Space-Saving): a row's flows are at most %" G_GUINT64_FORMAT
                               " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " = %"
                               G_GUINT64_FORMAT "), never under. ",
@@ -183,7 +183,9 @@ html_limits (GString *out, const VpcReportSummary *s)
   if (s->pairs_refused > 0)
     {
       any = TRUE;
-      g_string_append_printf (out, "Scanners' ports and hosts may be low by at most %" G_GUINT64_FORMAT
+      g_string_append_printf (out,
+                              "Scanners' ports and hosts and exposures' sources may be low by "
+                              "at most %" G_GUINT64_FORMAT
                                    " in all. ",
                               s->pairs_refused);
     }

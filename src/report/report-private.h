@@ -25,10 +25,40 @@ typedef struct {
   GHashTable *interfaces; /* char* set */
 } ThreatStat;
 
-/* Accepted traffic of an address (top talkers). */
+/* The head of every entry of a bounded table (report-bounded.c): its key
+ * and its Space-Saving count.  Each table's entry starts with it. */
 typedef struct {
-  VpcTally sent, received;
-  guint64 sent_in, sent_out, received_in, received_out; /* bytes by VpcReportWay */
+  guint8 *key;            /* key_len bytes (owned) */
+  guint32 key_len;
+  guint32 slot;           /* the entry's number, kept when another key takes it */
+  guint32 heap;           /* position in the heap (approximate tables) */
+  guint64 flows;          /* flows counted into the entry */
+  guint64 inherited;      /* of flows, counted for the keys it replaced (0: exact) */
+} BoundedEntry;
+
+/* An entry is taken over by a new key (the table full): its counts are now
+ * inherited (payload: set its own inherited fields from its counts). */
+typedef void (*BoundedTakeFunc) (BoundedEntry *e);
+
+/* At most max_keys entries: exact until full, then Space-Saving by flows. */
+typedef struct {
+  GHashTable *index;      /* BoundedEntry* -> itself (hashed by key) */
+  BoundedEntry **heap;    /* by flows, the fewest first; NULL while exact */
+  gsize entry_size;       /* of the payload struct starting with BoundedEntry */
+  BoundedTakeFunc take;   /* or NULL */
+  GDestroyNotify clear;   /* frees what a payload owns (not the entry), or NULL */
+  guint max_keys;
+  guint32 next_slot;
+  guint64 inserted;       /* keys counted in (re-counted after an eviction) */
+  guint64 flows;          /* flows counted, the N of the N / k bound */
+} BoundedTable;
+
+/* Accepted traffic of an address, a conversation or a port (top talkers;
+ * the keys: an address, two addresses, protocol and port). */
+typedef struct {
+  BoundedEntry head;
+  VpcTally tally, inherited;
+  guint64 inbound_bytes, outbound_bytes;
 } TalkStat;
 
 /* The last lookups of the geography (report-geo.c). */
@@ -39,21 +69,18 @@ typedef struct {
 } GeoCacheEntry;
 #define GEO_CACHE_SIZE 65536
 
-/* Per distinct address of accepted or listed traffic (first member: the
- * hash key); rejected traffic is in the RejTables. */
+/* Per distinct listed address (first member: the hash key); rejected and
+ * accepted traffic is in the bounded tables. */
 typedef struct {
   VpcAddr addr;
   guint32 id;
-  guint64 accepted_src;   /* accepted flows it sent */
   ThreatStat *threat;
-  TalkStat *talk;
 } AddrStat;
 
-/* A rejected source or destination (report-bounded.c); first member: the key. */
+/* A rejected source or destination (report-bounded.c). */
 typedef struct {
-  VpcAddr addr;
-  guint32 slot;           /* the entry's number, kept when another key takes it */
-  guint32 heap;           /* position in the heap (approximate tables) */
+  BoundedEntry head;
+  VpcAddr addr;           /* the key */
   VpcTally tally;         /* rejected flows from (sources) or to (destinations) it */
   VpcTally inherited;     /* of tally, counted for the keys it replaced (0: exact) */
   guint64 ports, hosts;   /* sources: distinct of its rejected flows */
@@ -62,15 +89,7 @@ typedef struct {
   gboolean have_time;
 } RejStat;
 
-/* At most max_keys entries: exact until full, then Space-Saving by flows. */
-typedef struct {
-  GHashTable *index;      /* VpcAddr* (in the entry) -> RejStat* */
-  RejStat **heap;         /* by flows, the fewest first; NULL while exact */
-  guint max_keys;
-  guint32 next_slot;
-  guint64 inserted;       /* keys counted in (re-counted after an eviction) */
-  guint64 flows;          /* flows counted, the N of the N / k bound */
-} RejTable;
+typedef BoundedTable RejTable;
 
 /* A histogram bucket (first member: the gint64 key). */
 typedef struct {
@@ -98,19 +117,18 @@ struct VpcReport {
   guint bucket_unit;      /* seconds of a stored bucket */
   VpcReportSummary *s;    /* the counters filled as we go; the tables at finish */
 
-  /* report-talkers.c */
-  GHashTable *conversations; /* Conversation* -> itself */
-  GHashTable *talk_ports;    /* GUINT (protocol << 16 | port) -> PortTalk* */
-  GHashTable *places;        /* key text -> Place* */
-  guint32 next_place_id;
-  GHashTable *exposures;     /* ExposureStat* -> itself */
-  guint32 next_exposure_id;
-  U64Set exposure_sources;   /* exposure id << 32 | address id */
-  GHashTable *egress;        /* EgressStat* -> itself */
-  GHashTable *groups[VPC_REPORT_GROUPS]; /* name -> GroupStat* */
+  /* report-talkers.c: bounded tables (no pointers between them: each key
+   * is the text of what it counts) */
+  BoundedTable talk_src, talk_dst;  /* TalkStat by address */
+  BoundedTable conversations;       /* TalkStat by the two addresses, in addr_cmp order */
+  BoundedTable talk_ports;          /* TalkStat by protocol, port */
+  BoundedTable places;              /* Place by place key (egress interfaces) */
+  BoundedTable exposures;           /* ExposureStat by place key, protocol, port */
+  U64Set exposure_sources;          /* hash of exposure slot and address */
+  BoundedTable egress;              /* EgressStat by place key, address */
+  BoundedTable groups[VPC_REPORT_GROUPS]; /* GroupStat by name */
   guint64 group_without[VPC_REPORT_GROUPS];
   struct GroupStat *group_last[VPC_REPORT_GROUPS]; /* the last flow's entries, or NULL */
-  gsize group_last_len[VPC_REPORT_GROUPS];
   guint8 exposure_bits[65536 / 8];
   GString *scratch;          /* lookup keys, reused */
 
@@ -125,50 +143,35 @@ typedef struct {
   VpcTally accepted, rejected;
 } GeoStat;
 
-/* Both directions of a session: the addresses in addr_cmp order (first
- * member: the key, id of a << 32 | id of b). */
+/* An interface with its instance and VPC (key: place_key ()). */
 typedef struct {
-  gint64 key;
-  const AddrStat *a, *b;
-  VpcTally tally;
-  guint64 inbound_bytes, outbound_bytes;
-} Conversation;
-
-typedef struct {
-  VpcTally tally;
-  guint64 inbound_bytes, outbound_bytes;
-} PortTalk;
-
-/* An interface with its instance and VPC (NULL when absent). */
-typedef struct {
-  guint32 id;
-  char *interface, *instance, *vpc;
-  VpcTally egress;      /* accepted outbound bytes to public, non-AWS addresses */
+  BoundedEntry head;
+  VpcTally egress, inherited; /* accepted outbound to public, non-AWS addresses */
   guint64 egress_destinations;
+  guint64 inherited_destinations;
 } Place;
 
-/* First member: the key, place id << 32 | protocol << 16 | port. */
+/* Key: place key, then protocol and port (3 bytes). */
 typedef struct {
-  gint64 key;
-  guint32 id;
-  const Place *place;
+  BoundedEntry head;
   guint64 sources, listed_sources;
-  VpcTally tally;
+  guint64 inherited_sources;
+  VpcTally tally, inherited;
   guint64 first_ms, last_ms;
   gboolean have_time;
 } ExposureStat;
 
-/* First member: the key, place id << 32 | address id. */
+/* Key: place key, then the address key. */
 typedef struct {
-  gint64 key;
-  const Place *place;
-  const AddrStat *addr;
-  VpcTally tally;
+  BoundedEntry head;
+  VpcTally tally, inherited;
 } EgressStat;
 
+/* Key: the name (up to a NUL byte). */
 typedef struct GroupStat {
-  char *name;
+  BoundedEntry head;
   VpcTally all, accepted, rejected;
+  VpcTally inherited;     /* of all */
 } GroupStat;
 
 /* report.c */
@@ -178,6 +181,26 @@ gboolean u64set_add (U64Set *set, guint64 key);
 gboolean u64set_contains (const U64Set *set, guint64 key);
 
 /* report-bounded.c */
+void bounded_init (BoundedTable *t, guint max_keys, gsize entry_size, BoundedTakeFunc take,
+                   GDestroyNotify clear);
+void bounded_clear (BoundedTable *t);
+/* The key's entry: found, new (zeroed; *fresh TRUE), or (full) the one with
+ * the fewest flows, taken over by the key (counts inherited; *fresh TRUE).
+ * fresh may be NULL. */
+BoundedEntry *bounded_get (BoundedTable *t, const void *key, gsize len, gboolean *fresh);
+/* After one more flow in e. */
+void bounded_counted (BoundedTable *t, BoundedEntry *e);
+BoundedEntry *bounded_lookup (const BoundedTable *t, const void *key, gsize len);
+gboolean bounded_is_approximate (const BoundedTable *t);
+/* The largest inherited flows of an entry (0 for an exact table). */
+guint64 bounded_error_bound (const BoundedTable *t);
+/* The table's line of the limits section. */
+void bounded_limit (const BoundedTable *t, const char *name, VpcReportLimit *limit);
+/* An address as a key (family, then 4 or 16 bytes): returns the length. */
+gsize addr_key (const VpcAddr *a, guint8 *key);
+/* The address of a key made by addr_key, the length used (0: not one). */
+gsize addr_of_key (const guint8 *key, gsize len, VpcAddr *a);
+
 void rej_table_init (RejTable *t, guint max_keys);
 void rej_table_clear (RejTable *t);
 /* The key's entry: found, new, or (full) the one with the fewest flows, now the key's. */
@@ -185,9 +208,8 @@ RejStat *rej_table_get (RejTable *t, const VpcAddr *addr);
 /* After one more flow in e's tally. */
 void rej_table_counted (RejTable *t, RejStat *e);
 RejStat *rej_table_lookup (const RejTable *t, const VpcAddr *addr);
-gboolean rej_table_is_approximate (const RejTable *t);
-/* The largest inherited flows of an entry (0 for an exact table). */
-guint64 rej_table_error_bound (const RejTable *t);
+#define rej_table_is_approximate bounded_is_approximate
+#define rej_table_error_bound bounded_error_bound
 /* u64set_add, up to report->max_pairs entries (then counted as refused). */
 gboolean pair_set_add (VpcReport *report, U64Set *set, guint64 key);
 AddrStat *addr_get (VpcReport *report, const VpcAddr *addr);

@@ -156,14 +156,7 @@ finish_addr_tables (VpcReport *report)
   for (guint k = 0; k < G_N_ELEMENTS (t); k++)
     {
       const RejTable *rej = t[k].rej;
-      VpcReportLimit *limit = &s->limits[k];
-      limit->name = t[k].name;
-      limit->approximate = rej_table_is_approximate (rej);
-      limit->keys = rej->inserted;
-      limit->flows = rej->flows;
-      limit->max_keys = rej->max_keys;
-      limit->bound = rej->flows / rej->max_keys;
-      limit->error = rej_table_error_bound (rej);
+      bounded_limit (rej, t[k].name, &s->limits[k]);
       t[k].table->distinct = rej->inserted;
       for (guint i = 0; i < t[k].items->len && i < s->options.top; i++)
         {
@@ -179,10 +172,13 @@ finish_addr_tables (VpcReport *report)
   for (guint i = 0; i < scan->len && i < s->options.top; i++)
     {
       const RejStat *a = g_array_index (scan, SortItem, i).addr;
-      const AddrStat *accepted = g_hash_table_lookup (report->addrs, &a->addr);
+      /* Its accepted flows: the talkers' sources (within their bound when approximate). */
+      guint8 akey[17];
+      const TalkStat *accepted
+        = (const TalkStat *) bounded_lookup (&report->talk_src, akey, addr_key (&a->addr, akey));
       VpcReportScanner row = { .address = addr_text (&a->addr), .ports = a->ports,
                                .hosts = a->hosts, .rejected = a->tally,
-                               .accepted_flows = accepted != NULL ? accepted->accepted_src : 0,
+                               .accepted_flows = accepted != NULL ? accepted->tally.flows : 0,
                                .first_ms = a->first_ms, .last_ms = a->last_ms,
                                .error = a->inherited, .ports_error = a->inherited_ports,
                                .hosts_error = a->inherited_hosts };

@@ -34,7 +34,7 @@ text_cmp (const char *a, const char *b)
 }
 
 static int
-place_cmp (const Place *a, const Place *b)
+place_cmp (const VpcReportPlace *a, const VpcReportPlace *b)
 {
   int c = text_cmp (a->interface, b->interface);
   if (c == 0)
@@ -47,18 +47,19 @@ place_cmp (const Place *a, const Place *b)
 /* A talker being sorted: its row (owned until appended) and its key. */
 typedef struct {
   VpcReportRow row;
-  const VpcAddr *a, *b; /* addresses (b: conversations) */
+  guint addresses; /* 1: address a; 2: addresses a, b (conversations); 0: port_key */
+  VpcAddr a, b;
   guint port_key;
 } TalkItem;
 
 static int
 talk_key_cmp (const TalkItem *x, const TalkItem *y)
 {
-  if (x->a != NULL)
+  if (x->addresses > 0)
     {
-      int c = addr_cmp (x->a, y->a);
-      if (c == 0 && x->b != NULL)
-        c = addr_cmp (x->b, y->b);
+      int c = addr_cmp (&x->a, &y->a);
+      if (c == 0 && x->addresses > 1)
+        c = addr_cmp (&x->b, &y->b);
       return c;
     }
   return x->port_key < y->port_key ? -1 : x->port_key > y->port_key;
@@ -92,11 +93,11 @@ static void
 row_fill (VpcReportRow *row, const TalkItem *item)
 {
   *row = item->row;
-  if (item->a != NULL)
+  if (item->addresses > 0)
     {
-      row->name = addr_text (item->a);
-      if (item->b != NULL)
-        row->peer = addr_text (item->b);
+      row->name = addr_text (&item->a);
+      if (item->addresses > 1)
+        row->peer = addr_text (&item->b);
       return;
     }
   row->protocol = (guint8) (item->port_key >> 16);
@@ -147,13 +148,41 @@ top_rows (GArray *items, guint top, GCompareFunc cmp, GArray *rows)
 
 /* The first top rows of items by bytes and by flows. */
 static void
-talk_table (GArray *items, guint top, VpcTalkerTable *table)
+talk_table (GArray *items, guint64 distinct, guint top, VpcTalkerTable *table)
 {
-  table->distinct = items->len;
+  table->distinct = distinct;
   table->by_bytes = rows_new ();
   table->by_flows = rows_new ();
   top_rows (items, top, talk_by_bytes, table->by_bytes);
   top_rows (items, top, talk_by_flows, table->by_flows);
+}
+
+/* Every entry of a TalkStat table as items. */
+static void
+talk_items (const BoundedTable *t, guint addresses, guint top, VpcTalkerTable *table)
+{
+  g_autoptr (GArray) items = g_array_new (FALSE, TRUE, sizeof (TalkItem));
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, t->index);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const TalkStat *e = key;
+      TalkItem item = { .row = { .tally = e->tally, .inbound_bytes = e->inbound_bytes,
+                                 .outbound_bytes = e->outbound_bytes, .error = e->inherited },
+                        .addresses = addresses };
+      if (addresses > 0)
+        {
+          gsize used = addr_of_key (e->head.key, e->head.key_len, &item.a);
+          if (addresses > 1)
+            addr_of_key (e->head.key + used, e->head.key_len - used, &item.b);
+        }
+      else
+        item.port_key = ((guint) e->head.key[0] << 16) | ((guint) e->head.key[1] << 8)
+                        | e->head.key[2];
+      g_array_append_val (items, item);
+    }
+  talk_table (items, t->inserted, top, table);
 }
 
 static void
@@ -161,66 +190,41 @@ finish_talkers (VpcReport *report)
 {
   VpcReportSummary *s = report->s;
   guint top = s->options.top;
-  g_autoptr (GArray) src = g_array_new (FALSE, TRUE, sizeof (TalkItem));
-  g_autoptr (GArray) dst = g_array_new (FALSE, TRUE, sizeof (TalkItem));
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init (&iter, report->addrs);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const AddrStat *a = key;
-      if (a->talk == NULL)
-        continue;
-      if (a->talk->sent.flows > 0)
-        {
-          TalkItem item = { .row = { .tally = a->talk->sent, .inbound_bytes = a->talk->sent_in,
-                                     .outbound_bytes = a->talk->sent_out },
-                            .a = &a->addr };
-          g_array_append_val (src, item);
-        }
-      if (a->talk->received.flows > 0)
-        {
-          TalkItem item = { .row = { .tally = a->talk->received,
-                                     .inbound_bytes = a->talk->received_in,
-                                     .outbound_bytes = a->talk->received_out },
-                            .a = &a->addr };
-          g_array_append_val (dst, item);
-        }
-    }
-  talk_table (src, top, &s->talker_sources);
-  talk_table (dst, top, &s->talker_destinations);
-
-  g_autoptr (GArray) conv = g_array_new (FALSE, TRUE, sizeof (TalkItem));
-  g_hash_table_iter_init (&iter, report->conversations);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const Conversation *c = key;
-      TalkItem item = { .row = { .tally = c->tally, .inbound_bytes = c->inbound_bytes,
-                                 .outbound_bytes = c->outbound_bytes },
-                        .a = &c->a->addr, .b = &c->b->addr };
-      g_array_append_val (conv, item);
-    }
-  talk_table (conv, top, &s->talker_conversations);
-
-  g_autoptr (GArray) ports = g_array_new (FALSE, TRUE, sizeof (TalkItem));
-  g_hash_table_iter_init (&iter, report->talk_ports);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const PortTalk *p = value;
-      TalkItem item = { .row = { .tally = p->tally, .inbound_bytes = p->inbound_bytes,
-                                 .outbound_bytes = p->outbound_bytes },
-                        .port_key = GPOINTER_TO_UINT (key) };
-      g_array_append_val (ports, item);
-    }
-  talk_table (ports, top, &s->talker_ports);
+  talk_items (&report->talk_src, 1, top, &s->talker_sources);
+  talk_items (&report->talk_dst, 1, top, &s->talker_destinations);
+  talk_items (&report->conversations, 2, top, &s->talker_conversations);
+  talk_items (&report->talk_ports, 0, top, &s->talker_ports);
 }
 
-static void
-place_copy (VpcReportPlace *out, const Place *place)
+/* One text of a place key (key_part in report-talkers.c): NULL for "-|". */
+static char *
+place_key_text (const guint8 *key, gsize len, gsize *at)
 {
-  out->interface = g_strdup (place->interface);
-  out->instance = g_strdup (place->instance);
-  out->vpc = g_strdup (place->vpc);
+  gsize i = *at;
+  if (i < len && key[i] == '-')
+    {
+      *at = MIN (i + 2, len);
+      return NULL;
+    }
+  gsize n = 0;
+  while (i < len && key[i] >= '0' && key[i] <= '9')
+    n = n * 10 + (key[i++] - '0');
+  i++; /* ':' */
+  n = MIN (n, len > i ? len - i : 0);
+  char *text = g_strndup ((const char *) key + MIN (i, len), n);
+  *at = MIN (i + n + 1, len);
+  return text;
+}
+
+/* The place of a key starting with a place key; the length of that part. */
+static gsize
+place_of_key (const BoundedEntry *e, VpcReportPlace *place)
+{
+  gsize at = 0;
+  place->interface = place_key_text (e->key, e->key_len, &at);
+  place->instance = place_key_text (e->key, e->key_len, &at);
+  place->vpc = place_key_text (e->key, e->key_len, &at);
+  return at;
 }
 
 static void
@@ -245,17 +249,55 @@ egress_clear (gpointer p)
   g_free (e->address);
 }
 
+/* An entry being sorted with its place. */
+typedef struct {
+  const BoundedEntry *e;
+  VpcReportPlace place;
+  guint port_key;  /* exposure */
+  VpcAddr addr;    /* egress destinations */
+} PlaceItem;
+
+static void
+place_item_clear (gpointer p)
+{
+  place_clear (&((PlaceItem *) p)->place);
+}
+
+static GArray *
+place_items (const BoundedTable *t, gboolean port, gboolean addr)
+{
+  GArray *items = g_array_new (FALSE, TRUE, sizeof (PlaceItem));
+  g_array_set_clear_func (items, place_item_clear);
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, t->index);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      PlaceItem item = { .e = key };
+      gsize at = place_of_key (item.e, &item.place);
+      const guint8 *rest = item.e->key + at;
+      gsize left = item.e->key_len - at;
+      if (port && left >= 3)
+        item.port_key = ((guint) rest[0] << 16) | ((guint) rest[1] << 8) | rest[2];
+      if (addr)
+        addr_of_key (rest, left, &item.addr);
+      g_array_append_val (items, item);
+    }
+  return items;
+}
+
 /* By distinct sources, then flows, packets, bytes, then the place and port. */
 static int
 exposure_cmp (gconstpointer pa, gconstpointer pb)
 {
-  const ExposureStat *a = *(ExposureStat *const *) pa, *b = *(ExposureStat *const *) pb;
+  const PlaceItem *x = pa, *y = pb;
+  const ExposureStat *a = (const ExposureStat *) x->e, *b = (const ExposureStat *) y->e;
   CMP_DESC (a->sources, b->sources);
   int c = tally_cmp (&a->tally, &b->tally);
   if (c == 0)
-    c = place_cmp (a->place, b->place);
+    c = place_cmp (&x->place, &y->place);
   if (c == 0)
-    c = (a->key & 0xffffff) < (b->key & 0xffffff) ? -1 : (a->key & 0xffffff) > (b->key & 0xffffff);
+    c = x->port_key < y->port_key ? -1 : x->port_key > y->port_key;
   return c;
 }
 
@@ -263,25 +305,22 @@ static void
 finish_exposure (VpcReport *report)
 {
   VpcReportSummary *s = report->s;
-  g_autoptr (GPtrArray) items = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, report->exposures);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (items, key);
-  g_ptr_array_sort (items, exposure_cmp);
-  s->exposure_count = items->len;
+  g_autoptr (GArray) items = place_items (&report->exposures, TRUE, FALSE);
+  g_array_sort (items, exposure_cmp);
+  s->exposure_count = report->exposures.inserted;
   s->exposures = g_array_new (FALSE, TRUE, sizeof (VpcReportExposure));
   g_array_set_clear_func (s->exposures, exposure_clear);
   for (guint i = 0; i < items->len && i < s->options.top; i++)
     {
-      const ExposureStat *e = items->pdata[i];
-      VpcReportExposure row = { .protocol = (guint8) (e->key >> 16), .port = (guint16) e->key,
+      PlaceItem *item = &g_array_index (items, PlaceItem, i);
+      const ExposureStat *e = (const ExposureStat *) item->e;
+      VpcReportExposure row = { .protocol = (guint8) (item->port_key >> 16),
+                                .port = (guint16) item->port_key,
                                 .sources = e->sources, .listed_sources = e->listed_sources,
                                 .tally = e->tally, .first_ms = e->first_ms,
-                                .last_ms = e->last_ms };
+                                .last_ms = e->last_ms, .place = item->place };
+      memset (&item->place, 0, sizeof item->place); /* moved into the row */
       row.protocol_name = protocol_name (row.protocol);
-      place_copy (&row.place, e->place);
       g_array_append_val (s->exposures, row);
     }
 }
@@ -289,20 +328,21 @@ finish_exposure (VpcReport *report)
 static int
 egress_place_cmp (gconstpointer pa, gconstpointer pb)
 {
-  const Place *a = *(Place *const *) pa, *b = *(Place *const *) pb;
-  int c = tally_cmp_bytes (&a->egress, &b->egress);
-  return c != 0 ? c : place_cmp (a, b);
+  const PlaceItem *x = pa, *y = pb;
+  int c = tally_cmp_bytes (&((const Place *) x->e)->egress, &((const Place *) y->e)->egress);
+  return c != 0 ? c : place_cmp (&x->place, &y->place);
 }
 
 static int
 egress_dest_cmp (gconstpointer pa, gconstpointer pb)
 {
-  const EgressStat *a = *(EgressStat *const *) pa, *b = *(EgressStat *const *) pb;
-  int c = tally_cmp_bytes (&a->tally, &b->tally);
+  const PlaceItem *x = pa, *y = pb;
+  int c = tally_cmp_bytes (&((const EgressStat *) x->e)->tally,
+                           &((const EgressStat *) y->e)->tally);
   if (c == 0)
-    c = place_cmp (a->place, b->place);
+    c = place_cmp (&x->place, &y->place);
   if (c == 0)
-    c = addr_cmp (&a->addr->addr, &b->addr->addr);
+    c = addr_cmp (&x->addr, &y->addr);
   return c;
 }
 
@@ -315,40 +355,35 @@ finish_egress (VpcReport *report)
   s->egress_destinations = g_array_new (FALSE, TRUE, sizeof (VpcReportEgress));
   g_array_set_clear_func (s->egress_destinations, egress_clear);
 
-  g_autoptr (GPtrArray) places = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init (&iter, report->places);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  g_autoptr (GArray) places = place_items (&report->places, FALSE, FALSE);
+  for (guint i = 0; i < places->len; i++)
     {
-      const Place *p = value;
-      if (p->egress.flows == 0)
-        continue;
-      g_ptr_array_add (places, value);
+      const Place *p = (const Place *) g_array_index (places, PlaceItem, i).e;
       s->egress_over_threshold += p->egress.bytes >= s->options.egress_threshold;
     }
-  g_ptr_array_sort (places, egress_place_cmp);
-  s->egress_interface_count = places->len;
+  g_array_sort (places, egress_place_cmp);
+  s->egress_interface_count = report->places.inserted;
   for (guint i = 0; i < places->len && i < s->options.top; i++)
     {
-      const Place *p = places->pdata[i];
+      PlaceItem *item = &g_array_index (places, PlaceItem, i);
+      const Place *p = (const Place *) item->e;
       VpcReportEgress row = { .destinations = p->egress_destinations, .tally = p->egress,
-                              .over_threshold = p->egress.bytes >= s->options.egress_threshold };
-      place_copy (&row.place, p);
+                              .over_threshold = p->egress.bytes >= s->options.egress_threshold,
+                              .place = item->place };
+      memset (&item->place, 0, sizeof item->place);
       g_array_append_val (s->egress_interfaces, row);
     }
 
-  g_autoptr (GPtrArray) dests = g_ptr_array_new ();
-  g_hash_table_iter_init (&iter, report->egress);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (dests, key);
-  g_ptr_array_sort (dests, egress_dest_cmp);
-  s->egress_destination_count = dests->len;
+  g_autoptr (GArray) dests = place_items (&report->egress, FALSE, TRUE);
+  g_array_sort (dests, egress_dest_cmp);
+  s->egress_destination_count = report->egress.inserted;
   for (guint i = 0; i < dests->len && i < s->options.top; i++)
     {
-      const EgressStat *e = dests->pdata[i];
-      VpcReportEgress row = { .address = addr_text (&e->addr->addr), .tally = e->tally };
-      place_copy (&row.place, e->place);
+      PlaceItem *item = &g_array_index (dests, PlaceItem, i);
+      const EgressStat *e = (const EgressStat *) item->e;
+      VpcReportEgress row = { .address = addr_text (&item->addr), .tally = e->tally,
+                              .place = item->place };
+      memset (&item->place, 0, sizeof item->place);
       g_array_append_val (s->egress_destinations, row);
     }
 }
@@ -364,7 +399,10 @@ group_cmp (gconstpointer pa, gconstpointer pb)
 {
   const GroupStat *a = *(GroupStat *const *) pa, *b = *(GroupStat *const *) pb;
   int c = tally_cmp (&a->all, &b->all);
-  return c != 0 ? c : strcmp (a->name, b->name);
+  if (c != 0)
+    return c;
+  c = memcmp (a->head.key, b->head.key, MIN (a->head.key_len, b->head.key_len));
+  return c != 0 ? c : (a->head.key_len > b->head.key_len) - (a->head.key_len < b->head.key_len);
 }
 
 static void
@@ -385,25 +423,46 @@ finish_groups (VpcReport *report)
       g_array_set_clear_func (g->rows, group_row_clear);
       g_autoptr (GPtrArray) items = g_ptr_array_new ();
       GHashTableIter iter;
-      gpointer value;
-      g_hash_table_iter_init (&iter, report->groups[k]);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        g_ptr_array_add (items, value);
+      gpointer key;
+      g_hash_table_iter_init (&iter, report->groups[k].index);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (items, key);
       g_ptr_array_sort (items, group_cmp);
-      g->distinct = items->len;
+      g->distinct = report->groups[k].inserted;
       for (guint i = 0; i < items->len && i < s->options.top; i++)
         {
           const GroupStat *st = items->pdata[i];
-          VpcReportGroupRow row = { .name = g_strdup (st->name), .all = st->all,
+          VpcReportGroupRow row = { .name = g_strndup ((const char *) st->head.key,
+                                                             st->head.key_len), .all = st->all,
                                     .accepted = st->accepted, .rejected = st->rejected };
           g_array_append_val (g->rows, row);
         }
     }
 }
 
+/* The limits of the tables here (limits[2..]; report-summary.c fills the first two). */
+static void
+finish_limits (VpcReport *report)
+{
+  static const char *const group_names[VPC_REPORT_GROUPS] = {
+    "group_accounts", "group_vpcs", "group_subnets", "group_interfaces",
+  };
+  VpcReportLimit *l = report->s->limits;
+  bounded_limit (&report->talk_src, "talker_sources", &l[2]);
+  bounded_limit (&report->talk_dst, "talker_destinations", &l[3]);
+  bounded_limit (&report->conversations, "talker_conversations", &l[4]);
+  bounded_limit (&report->talk_ports, "talker_ports", &l[5]);
+  bounded_limit (&report->exposures, "exposure", &l[6]);
+  bounded_limit (&report->places, "egress_interfaces", &l[7]);
+  bounded_limit (&report->egress, "egress_destinations", &l[8]);
+  for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
+    bounded_limit (&report->groups[i], group_names[i], &l[9 + i]);
+}
+
 void
 talkers_finish (VpcReport *report)
 {
+  finish_limits (report);
   finish_talkers (report);
   finish_exposure (report);
   finish_egress (report);

@@ -9,51 +9,57 @@
 #define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 #define HAS(mask, el) (((mask) & BIT (VPC_EL_##el)) != 0)
 
-/* Keys of two 32-bit ids: g_int64_hash (high ^ low) would put every pair
- * with the same xor in one bucket; mix all the bits (splitmix64's finaliser). */
-static guint
-key64_hash (gconstpointer p)
+static void
+talk_take (BoundedEntry *head)
 {
-  guint64 x = *(const guint64 *) p;
-  x ^= x >> 30;
-  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  x ^= x >> 27;
-  x *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  x ^= x >> 31;
-  return (guint) x;
+  TalkStat *t = (TalkStat *) head;
+  t->inherited = t->tally;
 }
 
 static void
-place_free (gpointer p)
+place_take (BoundedEntry *head)
 {
-  Place *place = p;
-  g_free (place->interface);
-  g_free (place->instance);
-  g_free (place->vpc);
-  g_free (place);
+  Place *p = (Place *) head;
+  p->inherited = p->egress;
+  p->inherited_destinations = p->egress_destinations;
 }
 
 static void
-group_stat_free (gpointer p)
+exposure_take (BoundedEntry *head)
 {
-  GroupStat *g = p;
-  g_free (g->name);
-  g_free (g);
+  ExposureStat *e = (ExposureStat *) head;
+  e->inherited = e->tally;
+  e->inherited_sources = e->sources;
+}
+
+static void
+egress_take (BoundedEntry *head)
+{
+  EgressStat *e = (EgressStat *) head;
+  e->inherited = e->tally;
+}
+
+static void
+group_take (BoundedEntry *head)
+{
+  GroupStat *g = (GroupStat *) head;
+  g->inherited = g->all;
 }
 
 void
 talkers_init (VpcReport *report)
 {
-  report->conversations = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
-  report->talk_ports = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  report->places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
-  report->next_place_id = 1;
-  report->exposures = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
-  report->next_exposure_id = 1;
+  guint k = report->options.max_keys;
+  bounded_init (&report->talk_src, k, sizeof (TalkStat), talk_take, NULL);
+  bounded_init (&report->talk_dst, k, sizeof (TalkStat), talk_take, NULL);
+  bounded_init (&report->conversations, k, sizeof (TalkStat), talk_take, NULL);
+  bounded_init (&report->talk_ports, k, sizeof (TalkStat), talk_take, NULL);
+  bounded_init (&report->places, k, sizeof (Place), place_take, NULL);
+  bounded_init (&report->exposures, k, sizeof (ExposureStat), exposure_take, NULL);
   u64set_init (&report->exposure_sources);
-  report->egress = g_hash_table_new_full (key64_hash, g_int64_equal, NULL, g_free);
+  bounded_init (&report->egress, k, sizeof (EgressStat), egress_take, NULL);
   for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
-    report->groups[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_stat_free);
+    bounded_init (&report->groups[i], k, sizeof (GroupStat), group_take, NULL);
   report->scratch = g_string_sized_new (128);
   memset (report->exposure_bits, 0, sizeof report->exposure_bits);
   for (guint i = 0; i < report->options.exposure_port_count; i++)
@@ -66,14 +72,16 @@ talkers_init (VpcReport *report)
 void
 talkers_clear (VpcReport *report)
 {
-  g_clear_pointer (&report->conversations, g_hash_table_unref);
-  g_clear_pointer (&report->talk_ports, g_hash_table_unref);
-  g_clear_pointer (&report->exposures, g_hash_table_unref);
-  g_clear_pointer (&report->egress, g_hash_table_unref);
-  g_clear_pointer (&report->places, g_hash_table_unref);
+  bounded_clear (&report->talk_src);
+  bounded_clear (&report->talk_dst);
+  bounded_clear (&report->conversations);
+  bounded_clear (&report->talk_ports);
+  bounded_clear (&report->exposures);
+  bounded_clear (&report->egress);
+  bounded_clear (&report->places);
   u64set_clear (&report->exposure_sources);
   for (guint i = 0; i < VPC_REPORT_GROUPS; i++)
-    g_clear_pointer (&report->groups[i], g_hash_table_unref);
+    bounded_clear (&report->groups[i]);
   if (report->scratch != NULL)
     g_string_free (g_steal_pointer (&report->scratch), TRUE);
 }
@@ -87,12 +95,6 @@ flow_text (const VpcFlow *flow, guint64 mask, VpcElementIndex el)
   if (el == VPC_EL_IF_NAME)
     return &flow->interfaceName;
   return &flow->text[el - VPC_EL_FIRST_TEXT];
-}
-
-static char *
-text_dup (const fbVarfield_t *v)
-{
-  return v != NULL ? g_strndup ((const char *) v->buf, v->len) : NULL;
 }
 
 static VpcReportWay
@@ -141,134 +143,142 @@ key_part (GString *key, const fbVarfield_t *v)
   g_string_append_c (key, '|');
 }
 
-static Place *
-place_get (VpcReport *report, const VpcFlow *flow, guint64 mask)
+/* The place key of the flow into report->scratch (length-prefixed texts of
+ * its interface, instance and VPC; report-talkers-summary.c reads it back). */
+static void
+place_key (VpcReport *report, const VpcFlow *flow, guint64 mask)
 {
-  const fbVarfield_t *interface = flow_text (flow, mask, VPC_EL_IF_NAME);
-  const fbVarfield_t *instance = flow_text (flow, mask, VPC_EL_INSTANCE_ID);
-  const fbVarfield_t *vpc = flow_text (flow, mask, VPC_EL_VPC_ID);
   GString *key = report->scratch;
   g_string_truncate (key, 0);
-  key_part (key, interface);
-  key_part (key, instance);
-  key_part (key, vpc);
-  Place *place = g_hash_table_lookup (report->places, key->str);
-  if (place != NULL)
-    return place;
-  place = g_new0 (Place, 1);
-  place->id = report->next_place_id++;
-  place->interface = text_dup (interface);
-  place->instance = text_dup (instance);
-  place->vpc = text_dup (vpc);
-  g_hash_table_insert (report->places, g_strndup (key->str, key->len), place);
-  return place;
+  key_part (key, flow_text (flow, mask, VPC_EL_IF_NAME));
+  key_part (key, flow_text (flow, mask, VPC_EL_INSTANCE_ID));
+  key_part (key, flow_text (flow, mask, VPC_EL_VPC_ID));
+}
+
+static TalkStat *
+talk_get (BoundedTable *t, const guint8 *key, gsize len, guint64 packets, guint64 bytes,
+          VpcReportWay way)
+{
+  TalkStat *e = (TalkStat *) bounded_get (t, key, len, NULL);
+  tally_add (&e->tally, packets, bytes);
+  way_bytes (way, bytes, &e->inbound_bytes, &e->outbound_bytes);
+  bounded_counted (t, &e->head);
+  return e;
 }
 
 static void
-talk_count (VpcReport *report, AddrStat *sa, AddrStat *da, const VpcFlow *flow, guint64 mask,
-            VpcReportWay way, guint64 packets, guint64 bytes)
+talk_count (VpcReport *report, const VpcAddr *src, const VpcAddr *dst, const VpcFlow *flow,
+            guint64 mask, VpcReportWay way, guint64 packets, guint64 bytes)
 {
   VpcReportSummary *s = report->s;
   tally_add (&s->talker_way[way], packets, bytes);
-  if (sa != NULL)
+  guint8 key[34];
+  gsize len;
+  if (src != NULL)
     {
-      if (sa->talk == NULL)
-        sa->talk = g_new0 (TalkStat, 1);
-      tally_add (&sa->talk->sent, packets, bytes);
-      way_bytes (way, bytes, &sa->talk->sent_in, &sa->talk->sent_out);
+      len = addr_key (src, key);
+      talk_get (&report->talk_src, key, len, packets, bytes, way);
     }
-  if (da != NULL)
+  if (dst != NULL)
     {
-      if (da->talk == NULL)
-        da->talk = g_new0 (TalkStat, 1);
-      tally_add (&da->talk->received, packets, bytes);
-      way_bytes (way, bytes, &da->talk->received_in, &da->talk->received_out);
+      len = addr_key (dst, key);
+      talk_get (&report->talk_dst, key, len, packets, bytes, way);
     }
-  if (sa != NULL && da != NULL)
+  if (src != NULL && dst != NULL)
     {
-      gboolean swap = addr_cmp (&sa->addr, &da->addr) > 0;
-      const AddrStat *a = swap ? da : sa, *b = swap ? sa : da;
-      gint64 key = (gint64) (((guint64) a->id << 32) | b->id);
-      Conversation *c = g_hash_table_lookup (report->conversations, &key);
-      if (c == NULL)
-        {
-          c = g_new0 (Conversation, 1);
-          c->key = key;
-          c->a = a;
-          c->b = b;
-          g_hash_table_add (report->conversations, c);
-        }
-      tally_add (&c->tally, packets, bytes);
-      way_bytes (way, bytes, &c->inbound_bytes, &c->outbound_bytes);
+      gboolean swap = addr_cmp (src, dst) > 0;
+      len = addr_key (swap ? dst : src, key);
+      len += addr_key (swap ? src : dst, key + len);
+      talk_get (&report->conversations, key, len, packets, bytes, way);
     }
   if (HAS (mask, PROTOCOL) && HAS (mask, DSTPORT))
     {
-      guint port_key = ((guint) flow->protocolIdentifier << 16) | flow->destinationTransportPort;
-      PortTalk *p = g_hash_table_lookup (report->talk_ports, GUINT_TO_POINTER (port_key));
-      if (p == NULL)
-        {
-          p = g_new0 (PortTalk, 1);
-          g_hash_table_insert (report->talk_ports, GUINT_TO_POINTER (port_key), p);
-        }
-      tally_add (&p->tally, packets, bytes);
-      way_bytes (way, bytes, &p->inbound_bytes, &p->outbound_bytes);
+      guint8 port_key[3] = { flow->protocolIdentifier,
+                             (guint8) (flow->destinationTransportPort >> 8),
+                             (guint8) flow->destinationTransportPort };
+      talk_get (&report->talk_ports, port_key, sizeof port_key, packets, bytes, way);
     }
 }
 
+/* A 64-bit hash of (entry slot, address), never 0: the distinct sources of
+ * an exposure (a collision among 2^32 pairs has a chance of about 2^-1). */
+static guint64
+source_pair_key (guint32 slot, const VpcAddr *addr)
+{
+  guint8 key[17];
+  gsize len = addr_key (addr, key);
+  guint64 h = ((guint64) slot << 8) ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= key[i];
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  h ^= h >> 30;
+  h *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  h ^= h >> 27;
+  h *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  h ^= h >> 31;
+  return h != 0 ? h : 1;
+}
+
 static void
-exposure_count (VpcReport *report, AddrStat *sa, const VpcFlow *flow, guint64 mask,
+exposure_count (VpcReport *report, const VpcAddr *src, const VpcFlow *flow, guint64 mask,
                 guint64 packets, guint64 bytes)
 {
-  Place *place = place_get (report, flow, mask);
-  guint port_key = ((guint) flow->protocolIdentifier << 16) | flow->destinationTransportPort;
-  gint64 key = (gint64) (((guint64) place->id << 32) | port_key);
-  ExposureStat *e = g_hash_table_lookup (report->exposures, &key);
-  if (e == NULL)
-    {
-      e = g_new0 (ExposureStat, 1);
-      e->key = key;
-      e->id = report->next_exposure_id++;
-      e->place = place;
-      g_hash_table_add (report->exposures, e);
-    }
+  place_key (report, flow, mask);
+  GString *key = report->scratch;
+  g_string_append_c (key, (char) flow->protocolIdentifier);
+  g_string_append_c (key, (char) (flow->destinationTransportPort >> 8));
+  g_string_append_c (key, (char) flow->destinationTransportPort);
+  ExposureStat *e = (ExposureStat *) bounded_get (&report->exposures, key->str, key->len, NULL);
   tally_add (&e->tally, packets, bytes);
+  bounded_counted (&report->exposures, &e->head);
   if (HAS (mask, START))
     span_add (&e->first_ms, &e->last_ms, &e->have_time, flow->flowStartMilliseconds);
   if (HAS (mask, END))
     span_add (&e->first_ms, &e->last_ms, &e->have_time, flow->flowEndMilliseconds);
-  if (u64set_add (&report->exposure_sources, ((guint64) e->id << 32) | sa->id))
+  if (pair_set_add (report, &report->exposure_sources, source_pair_key (e->head.slot, src)))
     {
       e->sources++;
       VpcThreatMatch match;
-      if (report->db != NULL && vpc_threat_db_lookup (report->db, &sa->addr, &match))
+      if (report->db != NULL && vpc_threat_db_lookup (report->db, src, &match))
         e->listed_sources++;
     }
 }
 
 static void
-egress_count (VpcReport *report, AddrStat *da, const VpcFlow *flow, guint64 mask,
+egress_count (VpcReport *report, const VpcAddr *dst, const VpcFlow *flow, guint64 mask,
               guint64 packets, guint64 bytes)
 {
-  Place *place = place_get (report, flow, mask);
+  place_key (report, flow, mask);
+  GString *key = report->scratch;
+  Place *place = (Place *) bounded_get (&report->places, key->str, key->len, NULL);
   tally_add (&report->s->egress_total, packets, bytes);
   tally_add (&place->egress, packets, bytes);
-  gint64 key = (gint64) (((guint64) place->id << 32) | da->id);
-  EgressStat *e = g_hash_table_lookup (report->egress, &key);
-  if (e == NULL)
-    {
-      e = g_new0 (EgressStat, 1);
-      e->key = key;
-      e->place = place;
-      e->addr = da;
-      g_hash_table_add (report->egress, e);
-      place->egress_destinations++;
-    }
+  bounded_counted (&report->places, &place->head);
+  guint8 akey[17];
+  g_string_append_len (key, (const char *) akey, (gssize) addr_key (dst, akey));
+  gboolean fresh;
+  EgressStat *e = (EgressStat *) bounded_get (&report->egress, key->str, key->len, &fresh);
+  if (fresh)
+    place->egress_destinations++;
   tally_add (&e->tally, packets, bytes);
+  bounded_counted (&report->egress, &e->head);
 }
 
 static const VpcElementIndex group_elements[VPC_REPORT_GROUPS] = {
   VPC_EL_ACCOUNT_ID, VPC_EL_VPC_ID, VPC_EL_SUBNET_ID, VPC_EL_IF_NAME,
 };
+
+static void
+group_add (GroupStat *g, int action, guint64 packets, guint64 bytes)
+{
+  tally_add (&g->all, packets, bytes);
+  if (action == 1)
+    tally_add (&g->accepted, packets, bytes);
+  else if (action == 2)
+    tally_add (&g->rejected, packets, bytes);
+}
 
 static void
 group_count (VpcReport *report, const VpcFlow *flow, guint64 mask, int action, guint64 packets,
@@ -283,39 +293,21 @@ group_count (VpcReport *report, const VpcFlow *flow, guint64 mask, int action, g
           continue;
         }
       /* Flows come in runs of one account, VPC, subnet, interface: the last
-       * one's entry first. */
+       * one's entry first (still the name's unless another took it over). */
       GroupStat *g = report->group_last[i];
-      /* (Only names without a NUL byte are remembered: g->name then has
-       * exactly group_last_len bytes.) */
-      if (g != NULL && v->len == report->group_last_len[i]
-          && memcmp (v->buf, g->name, v->len) == 0)
+      if (g != NULL && v->len == g->head.key_len && memcmp (v->buf, g->head.key, v->len) == 0)
         {
-          tally_add (&g->all, packets, bytes);
-          if (action == 1)
-            tally_add (&g->accepted, packets, bytes);
-          else if (action == 2)
-            tally_add (&g->rejected, packets, bytes);
+          group_add (g, action, packets, bytes);
+          bounded_counted (&report->groups[i], &g->head);
           continue;
         }
       /* A name with a NUL byte is cut there, as g_strndup() cuts it. */
-      GString *name = report->scratch;
-      g_string_truncate (name, 0);
-      g_string_append_len (name, (const char *) v->buf, (gssize) v->len);
-      g = g_hash_table_lookup (report->groups[i], name->str);
-      if (g == NULL)
-        {
-          g = g_new0 (GroupStat, 1);
-          g->name = g_strdup (name->str);
-          g_hash_table_insert (report->groups[i], g->name, g);
-        }
-      gboolean plain = memchr (v->buf, 0, v->len) == NULL;
-      report->group_last[i] = plain ? g : NULL;
-      report->group_last_len[i] = v->len;
-      tally_add (&g->all, packets, bytes);
-      if (action == 1)
-        tally_add (&g->accepted, packets, bytes);
-      else if (action == 2)
-        tally_add (&g->rejected, packets, bytes);
+      const guint8 *nul = memchr (v->buf, 0, v->len);
+      gsize len = nul != NULL ? (gsize) (nul - v->buf) : v->len;
+      g = (GroupStat *) bounded_get (&report->groups[i], v->buf, len, NULL);
+      report->group_last[i] = nul == NULL ? g : NULL;
+      group_add (g, action, packets, bytes);
+      bounded_counted (&report->groups[i], &g->head);
     }
 }
 
@@ -328,24 +320,20 @@ talkers_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask, int acti
   group_count (report, flow, mask, action, packets, bytes);
   if (action != 1)
     return;
-  AddrStat *sa = src != NULL ? addr_get (report, src) : NULL;
-  AddrStat *da = dst != NULL ? addr_get (report, dst) : NULL;
-  if (sa != NULL)
-    sa->accepted_src++; /* the scanners' accepted flows */
   VpcReportWay way = flow_way (flow, mask, src, dst);
-  talk_count (report, sa, da, flow, mask, way, packets, bytes);
+  talk_count (report, src, dst, flow, mask, way, packets, bytes);
 
-  if (way == VPC_REPORT_WAY_INBOUND && sa != NULL && !vpc_addr_is_special (src)
+  if (way == VPC_REPORT_WAY_INBOUND && src != NULL && !vpc_addr_is_special (src)
       && HAS (mask, PROTOCOL) && HAS (mask, DSTPORT)
       && (flow->protocolIdentifier == 6 || flow->protocolIdentifier == 17))
     {
       guint16 port = flow->destinationTransportPort;
       if (report->exposure_bits[port / 8] & (1u << (port % 8)))
-        exposure_count (report, sa, flow, mask, packets, bytes);
+        exposure_count (report, src, flow, mask, packets, bytes);
     }
-  if (way == VPC_REPORT_WAY_OUTBOUND && da != NULL && !vpc_addr_is_special (dst)
+  if (way == VPC_REPORT_WAY_OUTBOUND && dst != NULL && !vpc_addr_is_special (dst)
       && !HAS (mask, PKT_DST_SERVICE))
-    egress_count (report, da, flow, mask, packets, bytes);
+    egress_count (report, dst, flow, mask, packets, bytes);
 }
 
 gboolean

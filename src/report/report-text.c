@@ -114,12 +114,15 @@ text_limits (GString *out, const VpcReportSummary *s)
         g_string_append_printf (out,
                                 "  %s: a row's flows at most %" G_GUINT64_FORMAT
                                 " over (bound N/k = %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-                                " = %" G_GUINT64_FORMAT "); each row's own error is shown\n",
-                                l->name, l->error, l->flows, l->max_keys, l->bound);
+                                " = %" G_GUINT64_FORMAT ")%s\n",
+                                l->name, l->error, l->flows, l->max_keys, l->bound,
+                                i < 2 ? "; each row's own error is shown"
+                                      : "; packets and bytes never under");
     }
   if (s->pairs_refused > 0)
     g_string_append_printf (out,
-                            "  scanners: ports and hosts may be low by at most %" G_GUINT64_FORMAT
+                            "  scanners' ports and hosts, exposures' sources: low by at most "
+                            "%" G_GUINT64_FORMAT
                             " in all (pairs not stored beyond %" G_GUINT64_FORMAT ")\n",
                             s->pairs_refused, s->max_pairs);
   else if (s->limits[0].approximate)

@@ -118,7 +118,6 @@ addr_stat_free (gpointer p)
 {
   AddrStat *a = p;
   threat_stat_free (a->threat);
-  g_free (a->talk);
   g_free (a);
 }
 
@@ -354,10 +353,12 @@ vpc_report_add_flow (VpcReport *report, const VpcFlow *flow, guint64 mask)
           if (HAS (mask, END))
             span_add (&sa->first_ms, &sa->last_ms, &sa->have_time, flow->flowEndMilliseconds);
           if (has_port
-              && pair_set_add (report, &report->port_pairs, ((guint64) sa->slot << 32) | port_key))
+              && pair_set_add (report, &report->port_pairs,
+                               ((guint64) sa->head.slot << 32) | port_key))
             sa->ports++;
           if (da != NULL
-              && pair_set_add (report, &report->host_pairs, ((guint64) sa->slot << 32) | da->slot))
+              && pair_set_add (report, &report->host_pairs,
+                               ((guint64) sa->head.slot << 32) | da->head.slot))
             sa->hosts++;
         }
       if (has_port)

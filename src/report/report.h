@@ -155,9 +155,9 @@ typedef struct {
   guint64 ports_error, hosts_error; /* of ports and hosts, from replaced keys */
 } VpcReportScanner;
 
-/* A table of bounded size (rejects.sources, rejects.destinations). */
+/* A table of bounded size (every table that grows with the input). */
 typedef struct {
-  const char *name;       /* "rejected_sources", "rejected_destinations" */
+  const char *name;       /* "rejected_sources", "talker_conversations", "group_vpcs"... */
   gboolean approximate;   /* more distinct keys than max_keys were seen */
   guint64 keys;           /* keys counted in: distinct while exact, else an upper bound */
   guint64 flows;          /* N: flows counted */
@@ -166,7 +166,10 @@ typedef struct {
   guint64 error;          /* the largest error of an entry (<= bound) */
 } VpcReportLimit;
 
-#define VPC_REPORT_LIMITS 2
+/* rejected sources and destinations, then the talkers' sources,
+ * destinations, conversations and ports, exposure, egress interfaces and
+ * destinations, and the groups (accounts, VPCs, subnets, interfaces). */
+#define VPC_REPORT_LIMITS 13
 
 typedef struct {
   guint64 start_ms;
