@@ -323,7 +323,8 @@ main (int argc, char **argv)
       "FILE" },
     { "interface-table", 0, 0, G_OPTION_ARG_NONE, &interface_table,
       "Publish the interface table: an options record naming each interface index, for "
-      "collectors that keep only the index (off by default: nfcapd counts options records "
+      "collectors that keep only the index, and with --observation-domain-from one naming "
+      "each domain (observationDomainName) (off by default: nfcapd counts options records "
       "as lost flows in its sequence check)",
       NULL },
     /* The default since the interface table became opt-in; still accepted. */

@@ -231,6 +231,31 @@ run "$VPC2IPFIX" --observation-domain-from flow-logs --udp 127.0.0.1:9 "$FL1"
 expect_rc 2 "--observation-domain-from flow-logs (a misspelt source)"
 expect_grep "is not account, vpc, region, interface or flow-log" "$ERR" "the error names flow-log"
 
+# With --interface-table (options records on), each domain's exporter names its domain:
+# one options record, observationDomainId (scope) and observationDomainName, which tshark
+# decodes; the fallback domain stands for nothing and gets none.
+nfcapd_start "$WORK/nf4" || { not_ok "nfcapd did not start"; tap_done; exit 1; }
+if capture_start "$WORK/dn.pcap" "$NFCAPD_PORT"; then
+    run "$VPC2IPFIX" -q -d 7 --interface-table --observation-domain-from flow-log \
+        --udp "127.0.0.1:$NFCAPD_PORT" "$FL1" "$FL2" "$FL3"
+    expect_rc 0 "--observation-domain-from flow-log --interface-table"
+    capture_stop
+    tshark_cflow "$WORK/dn.pcap" "$NFCAPD_PORT" -T fields -e cflow.od_id \
+        -e cflow.observation_domain_name 2>/dev/null | awk -F'\t' '$2 != ""' | sort >"$WORK/got-dn.txt"
+    printf '%s,%s\t%s\n%s,%s\t%s\n' "$(fnv $FLA)" "$(fnv $FLA)" "$FLA" "$(fnv $FLB)" "$(fnv $FLB)" \
+        "$FLB" | sort >"$WORK/want-dn.txt"
+    if cmp -s "$WORK/want-dn.txt" "$WORK/got-dn.txt"; then
+        ok "tshark: one observationDomainName record per flow log domain, in its own domain"
+    else
+        not_ok "tshark: one observationDomainName record per flow log domain"
+        diff "$WORK/want-dn.txt" "$WORK/got-dn.txt" | sed 's/^/#   /'
+    fi
+else
+    skip "observationDomainName records (tshark cannot capture here)"
+fi
+wait_for 10 udp_drained "$NFCAPD_PORT" || diag "nfcapd left datagrams unread"
+nfcapd_stop "$WORK/nf4"
+
 # The map file is written when an ID is assigned, atomically, not only at the end: after
 # kill -9 of a follow run, it holds the IDs of the domains the collector has seen (the
 # colliding pair: the moved ID is the one a restart must not lose).

@@ -152,6 +152,12 @@ route_leg_for (VpcRoutes *self, Route *route, const VpcFlow *flow, guint64 mask,
   VpcExporter *exporter = route->open (route->open_data, domain, error);
   if (exporter == NULL)
     return NULL;
+  g_autofree char *name = key != NULL && domain != route->fallback ? g_strndup (key, len) : NULL;
+  if (name != NULL && !vpc_exporter_publish_domain_name (exporter, name, error))
+    {
+      vpc_exporter_free (exporter);
+      return NULL;
+    }
   /* It holds none of the records before: everything up to the last mark
    * is delivered as far as it is concerned. */
   vpc_exporter_mark (exporter, self->mark);
