@@ -4,9 +4,11 @@
 
 #include "convert.h"
 #include "convert-outputs.h"
+#include "convert-remote.h"
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "export/export-queue.h"
 #include "export/exporter.h"
@@ -69,6 +71,7 @@ typedef struct {
   GQueue awaiting;     /* Awaiting*: inputs read to their end, not yet delivered */
   VpcFlow *flow;       /* the flow being filled (job_next_flow) */
   gint64 next_tick_us; /* when options->tick is due next */
+  VpcRemote *remote;   /* remote inputs (S3, CloudWatch, SQS), or NULL */
 } Job;
 
 static gboolean
@@ -172,7 +175,8 @@ job_poll (gpointer data, gboolean idle, const VpcCounts *current, GError **error
   if (idle)
     vpc_export_queue_flush (job->queue);
   if (interrupted (job->options, error) || !vpc_export_queue_check (job->queue, error)
-      || !job_record_delivered (job, error))
+      || !job_record_delivered (job, error)
+      || !vpc_remote_tick (job->remote, vpc_routes_get_delivered (job->routes), error))
     return FALSE;
   job_report (job);
   job_tick (job);
@@ -253,12 +257,13 @@ static const VpcRecordsConsumer job_consumer = {
  * for fatal errors and interruptions; *failed if it could not be read to
  * its end. */
 static gboolean
-convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *failed,
-               GError **error)
+convert_input_named (Job *job, const char *path, const char *name, VpcReaderFlags flags,
+                     gboolean *failed, GError **error)
 {
   const VpcConvertOptions *options = job->options;
-  VpcInputStats *input = vpc_stats_begin_input (job->stats, path);
+  VpcInputStats *input = vpc_stats_begin_input (job->stats, name != NULL ? name : path);
   VpcRecordsOptions records = {
+    .name = name,
     .container = options->container,
     .flags = flags,
     .mapper = &options->mapper,
@@ -283,6 +288,13 @@ convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *faile
   input->container = result.container;
   vpc_stats_end_input (job->stats, input);
   return ok;
+}
+
+static gboolean
+convert_input (Job *job, const char *path, VpcReaderFlags flags, gboolean *failed,
+               GError **error)
+{
+  return convert_input_named (job, path, NULL, flags, failed, error);
 }
 
 /* A file input (as identity says it was before reading) read to its end
@@ -313,6 +325,47 @@ job_input_known (Job *job, const char *path, const VpcFileIdentity *identity)
     return FALSE;
   job->stats->state_skipped++;
   return TRUE;
+}
+
+/* The remote inputs' view of the job (convert-remote.h). */
+static gboolean
+remote_poll (gpointer data, gboolean idle, GError **error)
+{
+  return job_poll (data, idle, NULL, error);
+}
+
+static gboolean
+remote_convert (gpointer data, const char *path, const char *name, gboolean *failed,
+                GError **error)
+{
+  return convert_input_named (data, path, name, 0, failed, error);
+}
+
+static gboolean
+remote_known (gpointer data, const char *name, const VpcFileIdentity *identity)
+{
+  return job_input_known (data, name, identity);
+}
+
+/* Like job_input_done, with a delivery mark also without --state (SQS
+ * deletes a message once its mark is delivered). */
+static gboolean
+remote_done (gpointer data, const char *name, const VpcFileIdentity *identity, gboolean record,
+             guint64 *mark, GError **error)
+{
+  Job *job = data;
+  *mark = ++job->last_mark;
+  if (job->state != NULL && record)
+    {
+      Awaiting *a = g_new0 (Awaiting, 1);
+      a->mark = *mark;
+      a->path = g_strdup (name);
+      a->identity = *identity;
+      g_queue_push_tail (&job->awaiting, a);
+    }
+  vpc_export_queue_mark (job->queue, *mark);
+  vpc_export_queue_flush (job->queue);
+  return job_record_delivered (job, error);
 }
 
 /* The identity of a file input now (zero if it cannot be seen: reading it
@@ -466,14 +519,31 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
         }
     }
 
+  VpcRemoteKind remote_kind = VPC_REMOTE_NONE;
+  if (!vpc_remote_kind (inputs, options->sqs_url, &remote_kind, error))
+    return FALSE;
+  if ((options->since != G_MININT64 || options->until != G_MAXINT64)
+      && remote_kind != VPC_REMOTE_S3 && remote_kind != VPC_REMOTE_CLOUDWATCH)
+    {
+      g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
+                   "--since and --until select s3:// objects and cloudwatch:// events");
+      return FALSE;
+    }
+  const char *const no_inputs[] = { NULL };
   const char *const stdin_only[] = { "-", NULL };
-  if (inputs == NULL || inputs[0] == NULL)
+  if (remote_kind == VPC_REMOTE_SQS)
+    inputs = no_inputs;
+  else if (inputs == NULL || inputs[0] == NULL)
     inputs = stdin_only;
   gboolean watch = FALSE;
-  if (options->follow && !check_follow_inputs (inputs, &watch, error))
+  gboolean remote_inputs = remote_kind != VPC_REMOTE_NONE;
+  if (options->follow && !remote_inputs && !check_follow_inputs (inputs, &watch, error))
+    return FALSE;
+  g_autoptr (VpcRemote) remote = NULL;
+  if (remote_inputs && (remote = vpc_remote_new (remote_kind, options, inputs, error)) == NULL)
     return FALSE;
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  if (!watch)
+  if (!watch && !remote_inputs)
     {
       if (!vpc_inputs_expand_full (inputs, options->interrupted, paths, stats->skipped_files,
                                    error))
@@ -505,13 +575,22 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
     return FALSE;
   g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (routes);
   Job job = { .options = options, .stats = stats, .parser = parser, .routes = routes,
-              .queue = queue, .state = state };
+              .queue = queue, .state = state, .remote = remote };
   vpc_export_queue_set_wait_func (queue, job_wait, &job);
   g_queue_init (&job.awaiting);
   gboolean ok = TRUE;
   g_autoptr (GError) local = NULL;
   if (watch)
     ok = convert_watch (&job, inputs, &local);
+  if (remote != NULL)
+    {
+      const VpcRemoteJob remote_job = {
+        .job = &job, .options = options, .stats = stats, .state = state,
+        .poll = remote_poll, .convert = remote_convert, .known = remote_known,
+        .done = remote_done,
+      };
+      ok = vpc_remote_run (remote, &remote_job, &local);
+    }
   for (guint i = 0; ok && i < paths->len; i++)
     {
       const char *path = paths->pdata[i];
@@ -557,9 +636,11 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       g_steal_pointer (&domain_map);
       return FALSE;
     }
-  /* What was delivered is recorded, also when an output failed. */
+  /* What was delivered is recorded (and acknowledged: SQS), also when an output failed. */
   g_autoptr (GError) state_error = NULL;
-  if (!job_record_delivered (&job, &state_error) && ok)
+  if ((!job_record_delivered (&job, &state_error)
+       || !vpc_remote_tick (remote, vpc_routes_get_delivered (job.routes), &state_error))
+      && ok)
     {
       g_propagate_error (error, g_steal_pointer (&state_error));
       ok = FALSE;

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "input/aws-http.h"
 #include "input/container.h"
 #include "flow/filter.h"
 #include "flow/mapper.h"
@@ -49,6 +50,13 @@ typedef struct {
   guint tick_seconds;          /* > 0: call tick that often (--metrics-interval) */
   VpcProgressFunc tick;        /* the statistics so far (stats->outputs up to date), on the
                                 * timer, and once at the end (current NULL) */
+  /* S3 inputs (s3://BUCKET/PREFIX). */
+  VpcAwsOptions aws;           /* credentials, region, endpoint (aws.interrupted: set by the job) */
+  gint64 since, until;         /* objects whose key dates end after since and start before
+                                * until; G_MININT64 / G_MAXINT64: no bound */
+  guint poll_seconds;          /* with follow: list again this often (0: 60 s) */
+  const char *sqs_url;         /* --sqs: the queue of S3 notifications (no inputs then), or NULL */
+  gboolean sqs_keep_other;     /* leave messages that are not object notifications in the queue */
 } VpcConvertOptions;
 
 /* Convert inputs (paths, directories, "-") to one IPFIX stream sent to

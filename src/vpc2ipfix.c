@@ -16,6 +16,7 @@
 #include "convert.h"
 #include "output-spec.h"
 #include "export/output-path.h"
+#include "input/s3.h"
 
 #define EXIT_USAGE 2
 
@@ -308,6 +309,38 @@ main (int argc, char **argv)
       "BYTES" },
     { NULL }
   };
+  g_autofree char *since = NULL, *until = NULL, *profile = NULL, *region = NULL;
+  g_autofree char *endpoint_url = NULL, *sqs_url = NULL;
+  gboolean sqs_keep_other = FALSE;
+  gint64 poll_interval = 60;
+  GOptionEntry s3_entries[] = {
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since,
+      "S3: only objects whose key dates end after TIME; CloudWatch: events from TIME (ISO "
+      "8601, or a duration back from now: 15m, 1h, 2d)", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until,
+      "S3: only objects whose key dates start before TIME; CloudWatch: events before TIME",
+      "TIME" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile,
+      "AWS profile of ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, default)",
+      "NAME" },
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region,
+      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)",
+      "REGION" },
+    { "endpoint-url", 0, 0, G_OPTION_ARG_STRING, &endpoint_url,
+      "Endpoint of S3 (addressed path-style) and CloudWatch Logs (default: "
+      "AWS_ENDPOINT_URL_S3 / _CLOUDWATCH_LOGS, AWS_ENDPOINT_URL, AWS's own)", "URL" },
+    { "sqs", 0, 0, G_OPTION_ARG_STRING, &sqs_url,
+      "Convert the S3 objects the notifications in this SQS queue name (direct, through SNS, "
+      "or EventBridge), deleting each message once its objects are delivered; with -F, wait "
+      "for more", "QUEUE-URL" },
+    { "sqs-keep-other", 0, 0, G_OPTION_ARG_NONE, &sqs_keep_other,
+      "Leave messages that are not object notifications in the queue (default: delete them)",
+      NULL },
+    { "poll-interval", 0, 0, G_OPTION_ARG_INT64, &poll_interval,
+      "With -F: list an S3 prefix or query a log group again every SECONDS (default 60)",
+      "SECONDS" },
+    { NULL }
+  };
   GOptionEntry ipfix_entries[] = {
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
@@ -338,8 +371,9 @@ main (int argc, char **argv)
       context,
       "Reads VPC Flow Log records (plain, gzip or Parquet files, directories of S3 objects,\n"
       "or standard input when no INPUT or \"-\" is given; named pipes such as <(zcat x.gz)\n"
-      "are read like it) and writes them as an IPFIX file, or streams them to collectors\n"
-      "over UDP or TCP (--udp, --tcp; see --help-collector).\n"
+      "are read like it; or from AWS: s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP, --sqs\n"
+      "QUEUE-URL, see --help-aws) and writes them as an IPFIX file, or streams them to\n"
+      "collectors over UDP or TCP (--udp, --tcp; see --help-collector).\n"
       "\n"
       "Containers, detected by content in every input (or forced with --input-format):\n"
       "  text               flow log lines: S3 objects, Firehose plain records\n"
@@ -366,6 +400,11 @@ main (int argc, char **argv)
       "  vpc2ipfix -F --state done.txt --tcp 127.0.0.1:4739 /data/AWSLogs/\n"
       "                                             convert new S3 objects as they are synced\n"
       "  vpc2ipfix -F --udp 127.0.0.1:2100 /var/log/flows.log   follow a growing file\n"
+      "  vpc2ipfix -F --state s3.state --udp 127.0.0.1:2055 s3://flowlog-bucket/AWSLogs/\n"
+      "                                             new S3 objects as they arrive\n"
+      "  vpc2ipfix -o cw.ipfix --since 1h cloudwatch://vpc-flow-logs\n"
+      "  vpc2ipfix -F --tcp 127.0.0.1:4739 --sqs https://sqs.us-east-1.amazonaws.com/1/q\n"
+      "                                             S3 notifications, shared by N workers\n"
       "  vpc2ipfix -F --state done.txt -o 'flows-%Y%m%d%H%M.ipfix' --rotate 300 /data/in/\n"
       "                                             5-minute files, like nfcapd -t 300\n"
       "\n"
@@ -398,11 +437,16 @@ main (int argc, char **argv)
                                                   "Show IPFIX options", &domain, NULL);
   g_option_group_add_entries (ipfix_group, ipfix_entries);
   g_option_context_add_group (context, ipfix_group);
+  GOptionGroup *s3_group = g_option_group_new (
+      "aws", "AWS source options (s3://BUCKET/PREFIX, cloudwatch://LOG-GROUP[/STREAM-PREFIX], --sqs):",
+      "Show options for reading from S3, CloudWatch Logs and SQS", NULL, NULL);
+  g_option_group_add_entries (s3_group, s3_entries);
+  g_option_context_add_group (context, s3_group);
 
   g_autoptr (GError) error = NULL;
   /* --config: the file's options first, so that the command line's win. */
   const GOptionEntry *const entry_sets[] = { main_entries, input.entries, input_entries,
-                                             net_entries, ipfix_entries, NULL };
+                                             net_entries, ipfix_entries, s3_entries, NULL };
   g_auto (GStrv) all_args = vpc_cli_args_with_config (argc, argv, "vpc2ipfix", entry_sets, &error);
   if (all_args == NULL)
     {
@@ -518,6 +562,18 @@ main (int argc, char **argv)
       vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
       return EXIT_USAGE;
     }
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 since_time = G_MININT64, until_time = G_MAXINT64;
+  guint poll_seconds = 60;
+  if ((since != NULL && !vpc_time_parse_bound (since, now, &since_time, &error)
+       && (g_prefix_error (&error, "--since: "), TRUE))
+      || (until != NULL && !vpc_time_parse_bound (until, now, &until_time, &error)
+          && (g_prefix_error (&error, "--until: "), TRUE))
+      || !vpc_cli_check_range ("poll-interval", poll_interval, 1, 86400, &poll_seconds, &error))
+    {
+      vpc_log (VPC_LOG_ERROR, "%s\nTry 'vpc2ipfix --help'.", error->message);
+      return EXIT_USAGE;
+    }
   /* A --stats-json that cannot take a file (a directory) is refused before any input is read. */
   if (stats_json != NULL && !vpc_output_path_check (stats_json, &error))
     {
@@ -581,6 +637,12 @@ main (int argc, char **argv)
     .progress_data = &progress,
     .tick_seconds = periodic_interval,
     .tick = (periodic.metrics_file != NULL || periodic.stats_json != NULL) ? on_tick : NULL,
+    .aws = { .profile = profile, .region = region, .endpoint_url = endpoint_url },
+    .since = since_time,
+    .until = until_time,
+    .poll_seconds = poll_seconds,
+    .sqs_url = sqs_url,
+    .sqs_keep_other = sqs_keep_other,
   };
   g_autoptr (VpcStats) stats = vpc_stats_new ();
   gboolean ok = vpc_convert_run (&options, (const char *const *) inputs, stats, &error);

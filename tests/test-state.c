@@ -106,6 +106,39 @@ test_odd_names (Fixture *f, gconstpointer data)
   g_assert_true (vpc_state_contains (again, odd, &one));
 }
 
+/* Remote objects are named by their URL as it is, and read back. */
+static void
+test_remote_names (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  const char *url = "s3://flow-logs/AWSLogs/1/x y.log.gz";
+  {
+    g_autoptr (VpcState) state = vpc_state_open (f->path, &error);
+    g_assert_no_error (error);
+    g_assert_true (vpc_state_add (state, url, &one, &error));
+    g_assert_no_error (error);
+  }
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (f->path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "100 1700000000.123456789 s3://flow-logs/AWSLogs/1/x y.log.gz\n");
+  g_autoptr (VpcState) again = vpc_state_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vpc_state_contains (again, url, &one));
+  g_assert_false (vpc_state_contains (again, url, &other));
+  g_assert_false (vpc_state_contains (again, "s3://flow-logs/AWSLogs/1/x", &one));
+  g_autofree char *reread = NULL;
+  g_assert_true (g_file_get_contents (f->path, &reread, NULL, NULL));
+  g_assert_cmpstr (reread, ==, text); /* kept, not dropped as a torn line */
+  /* The last identity recorded under a name: a cursor. */
+  VpcFileIdentity latest;
+  g_assert_true (vpc_state_latest (again, url, &latest));
+  g_assert_true (vpc_file_identity_equal (&latest, &one));
+  g_assert_true (vpc_state_add (again, url, &other, &error));
+  g_assert_true (vpc_state_latest (again, url, &latest));
+  g_assert_true (vpc_file_identity_equal (&latest, &other));
+  g_assert_false (vpc_state_latest (again, "s3://flow-logs/none", &latest));
+}
+
 /* A name a crash cut short is not a name, and is dropped; the next one
  * starts on its own line; blank lines never accumulate. */
 static void
@@ -231,6 +264,8 @@ main (int argc, char **argv)
   g_test_add ("/state/remembered-across-runs", Fixture, NULL, fixture_set_up,
               test_remembered_across_runs, fixture_tear_down);
   g_test_add ("/state/identity", Fixture, NULL, fixture_set_up, test_identity,
+              fixture_tear_down);
+  g_test_add ("/state/remote-names", Fixture, NULL, fixture_set_up, test_remote_names,
               fixture_tear_down);
   g_test_add ("/state/odd-names", Fixture, NULL, fixture_set_up, test_odd_names,
               fixture_tear_down);

@@ -17,6 +17,23 @@ input_stats_free (gpointer data)
   g_free (input);
 }
 
+static void
+source_stats_free (gpointer data)
+{
+  VpcSourceStats *source = data;
+  g_free (source->name);
+  g_free (source);
+}
+
+VpcSourceStats *
+vpc_stats_add_source (VpcStats *stats, const char *name)
+{
+  VpcSourceStats *source = g_new0 (VpcSourceStats, 1);
+  source->name = g_strdup (name);
+  g_ptr_array_add (stats->sources, source);
+  return source;
+}
+
 void
 vpc_output_stats_clear (VpcOutputStats *stats)
 {
@@ -32,6 +49,7 @@ vpc_stats_new (void)
   stats->outputs = g_array_new (FALSE, TRUE, sizeof (VpcOutputStats));
   g_array_set_clear_func (stats->outputs, (GDestroyNotify) vpc_output_stats_clear);
   stats->inputs = g_ptr_array_new_with_free_func (input_stats_free);
+  stats->sources = g_ptr_array_new_with_free_func (source_stats_free);
   stats->skipped_files = g_ptr_array_new_with_free_func (g_free);
   return stats;
 }
@@ -42,6 +60,7 @@ vpc_stats_free (VpcStats *stats)
   if (stats == NULL)
     return;
   g_ptr_array_unref (stats->inputs);
+  g_ptr_array_unref (stats->sources);
   g_ptr_array_unref (stats->skipped_files);
   g_array_unref (stats->outputs);
   g_free (stats->domain_from);
@@ -167,6 +186,38 @@ vpc_stats_to_text (const VpcStats *stats)
   if (stats->state_skipped > 0)
     g_string_append_printf (out, "  %" G_GUINT64_FORMAT " input files skipped: done in an earlier run (--state)\n",
                             stats->state_skipped);
+  for (guint i = 0; i < stats->sources->len; i++)
+    {
+      const VpcSourceStats *s = stats->sources->pdata[i];
+      if (g_str_has_prefix (s->name, "cloudwatch://"))
+        {
+          g_string_append_printf (out,
+                                  "  from %s: %" G_GUINT64_FORMAT " events in %" G_GUINT64_FORMAT
+                                  " pages, %" G_GUINT64_FORMAT " seen again and dropped; %"
+                                  G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, %"
+                                  G_GUINT64_FORMAT " throttled, %" G_GUINT64_FORMAT " bytes\n",
+                                  s->name, s->events, s->pages, s->duplicate_events, s->requests,
+                                  s->retries, s->throttles, s->bytes);
+          continue;
+        }
+      if (s->messages_received > 0)
+        g_string_append_printf (out,
+                                "  from %s: %" G_GUINT64_FORMAT " messages received, %"
+                                G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT
+                                " not object notifications, %" G_GUINT64_FORMAT
+                                " left after a failure, %" G_GUINT64_FORMAT " redelivered\n",
+                                s->name, s->messages_received, s->messages_deleted,
+                                s->messages_other, s->messages_failed, s->messages_redelivered);
+      g_string_append_printf (out,
+                              "  from %s: %" G_GUINT64_FORMAT " objects read, %" G_GUINT64_FORMAT
+                              " done before, %" G_GUINT64_FORMAT " outside --since/--until, %"
+                              G_GUINT64_FORMAT " gone, %" G_GUINT64_FORMAT " failed; %"
+                              G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, %"
+                              G_GUINT64_FORMAT " throttled, %" G_GUINT64_FORMAT " bytes\n",
+                              s->name, s->objects_read, s->objects_done_before,
+                              s->objects_outside, s->objects_gone, s->objects_failed, s->requests,
+                              s->retries, s->throttles, s->bytes);
+    }
   for (guint i = 0; i < stats->outputs->len; i++)
     {
       const VpcOutputStats *o = &g_array_index (stats->outputs, VpcOutputStats, i);
@@ -346,6 +397,30 @@ vpc_stats_to_json (const VpcStats *stats)
       g_string_append_printf (out, ",\n  \"observation_domains\": %s",
                               stats->domains_json != NULL ? stats->domains_json : "{}");
     }
-  g_string_append (out, "\n}\n");
+  g_string_append (out, ",\n  \"sources\": [");
+  for (guint i = 0; i < stats->sources->len; i++)
+    {
+      const VpcSourceStats *s = stats->sources->pdata[i];
+      g_string_append (out, i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ");
+      append_json_string (out, s->name);
+      g_string_append_printf (
+          out,
+          ", \"objects_listed\": %" G_GUINT64_FORMAT ", \"objects_read\": %" G_GUINT64_FORMAT
+          ", \"objects_done_before\": %" G_GUINT64_FORMAT ", \"objects_outside\": %" G_GUINT64_FORMAT
+          ", \"objects_gone\": %" G_GUINT64_FORMAT ", \"objects_failed\": %" G_GUINT64_FORMAT
+          ", \"pages\": %" G_GUINT64_FORMAT ", \"events\": %" G_GUINT64_FORMAT
+          ", \"duplicate_events\": %" G_GUINT64_FORMAT ", \"messages_received\": %" G_GUINT64_FORMAT
+          ", \"messages_deleted\": %" G_GUINT64_FORMAT ", \"messages_other\": %" G_GUINT64_FORMAT
+          ", \"messages_failed\": %" G_GUINT64_FORMAT ", \"messages_redelivered\": %" G_GUINT64_FORMAT
+          ", \"visibility_extensions\": %" G_GUINT64_FORMAT ", \"requests\": %" G_GUINT64_FORMAT
+          ", \"retries\": %" G_GUINT64_FORMAT ", \"throttles\": %" G_GUINT64_FORMAT
+          ", \"bytes\": %" G_GUINT64_FORMAT "}",
+          s->objects_listed, s->objects_read, s->objects_done_before, s->objects_outside,
+          s->objects_gone, s->objects_failed, s->pages, s->events, s->duplicate_events,
+          s->messages_received, s->messages_deleted, s->messages_other, s->messages_failed,
+          s->messages_redelivered, s->visibility_extensions, s->requests, s->retries,
+          s->throttles, s->bytes);
+    }
+  g_string_append (out, "\n  ]\n}\n");
   return g_string_free (out, FALSE);
 }

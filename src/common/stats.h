@@ -70,8 +70,32 @@ typedef struct {
 
 void vpc_output_stats_clear (VpcOutputStats *stats);
 
+/* A remote source (s3://BUCKET/PREFIX, cloudwatch://GROUP): its objects or events and what
+ * was asked of AWS for it. */
+typedef struct {
+  char *name;
+  guint64 objects_listed;      /* every listing counted (-F lists again) */
+  guint64 objects_read;        /* converted to their end */
+  guint64 objects_done_before; /* the --state file says done */
+  guint64 objects_outside;     /* their key dates are outside --since/--until */
+  guint64 objects_gone;        /* deleted or replaced between listing and reading */
+  guint64 objects_failed;      /* could not be downloaded or read to their end */
+  guint64 pages;               /* S3: ListObjectsV2 pages; CloudWatch: FilterLogEvents pages */
+  guint64 events;              /* CloudWatch: log events converted */
+  guint64 duplicate_events;    /* CloudWatch: events seen again in an overlap, dropped */
+  guint64 messages_received;   /* SQS */
+  guint64 messages_deleted;    /* SQS: once their objects were delivered (or naming none) */
+  guint64 messages_other;      /* SQS: not S3 object notifications (test events, deletions) */
+  guint64 messages_failed;     /* SQS: an object failed: left in the queue */
+  guint64 messages_redelivered; /* SQS: received before (a worker died, or a timeout) */
+  guint64 visibility_extensions; /* SQS */
+  guint64 requests, retries, throttles;
+  guint64 bytes;               /* response bodies downloaded */
+} VpcSourceStats;
+
 typedef struct {
   GPtrArray *inputs; /* VpcInputStats*, in reading order */
+  GPtrArray *sources; /* VpcSourceStats*: the remote sources */
   GArray *outputs;   /* VpcOutputStats */
   guint64 state_skipped; /* input files the --state file lists as done */
   gboolean interrupted;  /* a signal stopped the reading */
@@ -92,6 +116,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcStats, vpc_stats_free)
 
 /* Start counting a new input; the returned entry belongs to stats. */
 VpcInputStats *vpc_stats_begin_input (VpcStats *stats, const char *name);
+/* Start counting a remote source; the entry belongs to stats. */
+VpcSourceStats *vpc_stats_add_source (VpcStats *stats, const char *name);
 /* Add an input's counts to the total (once, when it is done). */
 void vpc_stats_end_input (VpcStats *stats, VpcInputStats *input);
 

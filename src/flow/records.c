@@ -63,7 +63,7 @@ vpc_records_read (const char *path, const VpcRecordsOptions *options, VpcParser 
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (VpcReader) reader
-      = vpc_reader_open_full (path, options->container, options->flags, &local);
+      = vpc_reader_open_named (path, options->name, options->container, options->flags, &local);
   if (reader == NULL)
     {
       result->error = g_strdup (local->message);

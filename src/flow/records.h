@@ -25,6 +25,8 @@ typedef struct {
   gboolean strict;             /* the first malformed line or payload is fatal */
   const VpcFilter *filter;     /* flows it does not select are counted (filtered), not pushed;
                                   NULL: every flow */
+  const char *name;            /* the input's name in messages, if not path (a remote
+                                  object spooled to path), or NULL */
 } VpcRecordsOptions;
 
 /* What the caller does with the lines and flows (data is its own). */

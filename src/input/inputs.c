@@ -27,6 +27,22 @@ name_is_temporary (const char *name)
          || g_str_has_suffix (name, ".part") || g_str_has_suffix (name, ".partial");
 }
 
+const char *
+vpc_inputs_object_skip_reason (const char *key)
+{
+  g_auto (GStrv) parts = g_strsplit (key, "/", -1);
+  guint n = g_strv_length (parts);
+  for (guint i = 0; i < n; i++)
+    if (parts[i][0] == '.')
+      return "hidden";
+  const char *base = n > 0 ? parts[n - 1] : key;
+  if (name_is_temporary (base))
+    return "temporary name";
+  if (!name_looks_like_flow_log (base))
+    return "not a flow log name";
+  return NULL;
+}
+
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {

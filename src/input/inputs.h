@@ -25,4 +25,9 @@ gboolean vpc_inputs_expand (const char *const *args, GPtrArray *paths, GPtrArray
 gboolean vpc_inputs_expand_full (const char *const *args, const gint *interrupted,
                                  GPtrArray *paths, GPtrArray *skipped, GError **error);
 
+/* Why an object of a remote store (its key: "dir/sub/name") is skipped as
+ * a directory walk would skip the same file ("hidden", "temporary name",
+ * "not a flow log name"), or NULL if it is read. */
+const char *vpc_inputs_object_skip_reason (const char *key);
+
 G_END_DECLS

@@ -114,12 +114,19 @@ VpcReader *
 vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
                       GError **error)
 {
+  return vpc_reader_open_named (path, NULL, container, flags, error);
+}
+
+VpcReader *
+vpc_reader_open_named (const char *path, const char *name, VpcContainer container,
+                       VpcReaderFlags flags, GError **error)
+{
   gboolean is_stdin = g_strcmp0 (path, "-") == 0;
   int fd = is_stdin ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", is_stdin ? "<stdin>" : path,
+      g_set_error (error, VPC_ERROR, VPC_ERROR_IO, "%s: %s", name != NULL ? name : is_stdin ? "<stdin>" : path,
                    g_strerror (saved));
       return NULL;
     }
@@ -139,10 +146,10 @@ vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags f
     }
   /* Only a regular file is followed; a stream (a pipe, a device) ends when
    * it closes. */
-  VpcSource *source = vpc_source_new (fd, is_stdin ? "<stdin>" : path, path, container,
-                                      (flags & VPC_READER_FOLLOW) && regular,
+  VpcSource *source = vpc_source_new (fd, name != NULL ? name : is_stdin ? "<stdin>" : path,
+                                      path, container, (flags & VPC_READER_FOLLOW) && regular,
                                       (flags & VPC_READER_LIVE) != 0);
-  VpcReader *reader = reader_new (source, regular ? path : NULL, flags);
+  VpcReader *reader = reader_new (source, name != NULL ? name : regular ? path : NULL, flags);
   reader->thread = g_thread_new ("vpc-reader", vpc_source_thread, source);
   return reader;
 }

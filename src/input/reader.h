@@ -40,6 +40,11 @@ gboolean vpc_reader_path_is_stream (const char *path);
 
 VpcReader *vpc_reader_open_full (const char *path, VpcContainer container, VpcReaderFlags flags,
                                  GError **error);
+/* Like vpc_reader_open_full() on path, named name in messages (and taken
+ * for the path of a CloudWatch export object: <task>/<stream>/000000.gz):
+ * for a copy of a remote object in a temporary file. */
+VpcReader *vpc_reader_open_named (const char *path, const char *name, VpcContainer container,
+                                  VpcReaderFlags flags, GError **error);
 /* A reader over len bytes at data, named name in messages, read like a
  * file (gzip, container) without a thread: the input is read, inflated
  * and decoded completely during the call and held in memory (so only for

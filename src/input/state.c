@@ -16,6 +16,7 @@ struct VpcState {
   GHashTable *done;    /* "SIZE MTIME ABSOLUTE-NAME" lines (unescaped name) */
   GHashTable *by_name; /* absolute names of old, identity-less lines */
   GString *unsynced;   /* lines of vpc_state_add_unsynced() not yet written */
+  GHashTable *latest;  /* name -> VpcFileIdentity of its last line */
 };
 
 void
@@ -32,9 +33,22 @@ vpc_file_identity_equal (const VpcFileIdentity *a, const VpcFileIdentity *b)
   return a->size == b->size && a->mtime_ns == b->mtime_ns;
 }
 
+/* A remote input's URL: a scheme (letters, digits, "+-.") and "://". */
+static gboolean
+remote_name (const char *name)
+{
+  const char *p = name;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return p > name && g_ascii_isalpha (name[0]) && strncmp (p, "://", 3) == 0;
+}
+
 static char *
 state_name (const char *input)
 {
+  /* A remote object (s3://bucket/key) is named by its URL, not a path. */
+  if (remote_name (input))
+    return g_strdup (input);
   return g_canonicalize_filename (input, NULL);
 }
 
@@ -77,7 +91,7 @@ state_parse_line (VpcState *state, const char *line)
   int end = 0;
   if (sscanf (line, "%" G_GINT64_MODIFIER "d %" G_GINT64_MODIFIER "d.%" G_GINT64_MODIFIER "d %n",
               &size, &seconds, &nanoseconds, &end) != 3
-      || end == 0 || line[end] != '/' || size < 0 || nanoseconds < 0
+      || end == 0 || (line[end] != '/' && !remote_name (line + end)) || size < 0 || nanoseconds < 0
       || nanoseconds > 999999999)
     return FALSE;
   GString *key = g_string_new (NULL);
@@ -92,6 +106,9 @@ state_parse_line (VpcState *state, const char *line)
       else
         g_string_append_c (key, *c);
     }
+  VpcFileIdentity identity = { size, seconds * 1000000000 + nanoseconds };
+  g_hash_table_insert (state->latest, g_strdup (key->str + end),
+                       g_memdup2 (&identity, sizeof identity));
   g_hash_table_add (state->done, g_string_free (key, FALSE));
   return TRUE;
 }
@@ -139,6 +156,7 @@ state_new (const char *path)
   state->fd = -1;
   state->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   state->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return state;
 }
 
@@ -207,6 +225,7 @@ vpc_state_free (VpcState *state)
   g_hash_table_unref (state->by_name);
   if (state->unsynced != NULL)
     g_string_free (state->unsynced, TRUE);
+  g_hash_table_unref (state->latest);
   g_free (state->path);
   g_free (state);
 }
@@ -250,11 +269,23 @@ state_append (VpcState *state, const char *text, gsize len, GError **error)
 }
 
 gboolean
+vpc_state_latest (const VpcState *state, const char *input, VpcFileIdentity *identity)
+{
+  g_autofree char *name = state_name (input);
+  const VpcFileIdentity *found = g_hash_table_lookup (state->latest, name);
+  if (found == NULL)
+    return FALSE;
+  *identity = *found;
+  return TRUE;
+}
+
+gboolean
 vpc_state_add (VpcState *state, const char *input, const VpcFileIdentity *identity,
                GError **error)
 {
   g_autofree char *name = state_name (input);
   char *key = state_key (name, identity);
+  g_hash_table_insert (state->latest, g_strdup (name), g_memdup2 (identity, sizeof *identity));
   if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
     return TRUE;
   g_autofree char *line = state_line (key);
@@ -271,6 +302,7 @@ vpc_state_add_unsynced (VpcState *state, const char *input, const VpcFileIdentit
 {
   g_autofree char *name = state_name (input);
   char *key = state_key (name, identity);
+  g_hash_table_insert (state->latest, g_strdup (name), g_memdup2 (identity, sizeof *identity));
   if (!g_hash_table_add (state->done, key) || state->fd < 0) /* a state from text: memory only */
     return TRUE;
   g_autofree char *line = state_line (key);

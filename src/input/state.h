@@ -41,6 +41,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VpcState, vpc_state_free)
 gboolean vpc_state_contains (const VpcState *state, const char *input,
                              const VpcFileIdentity *identity);
 
+/* The identity input was last recorded with (the last line naming it: a
+ * cursor such as a CloudWatch source's newest event time); FALSE if none. */
+gboolean vpc_state_latest (const VpcState *state, const char *input, VpcFileIdentity *identity);
+
 /* Record input with that content as done: appended and synced before it
  * returns, so a crash loses at most the line being written (dropped when
  * read). */
