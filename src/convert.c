@@ -275,9 +275,9 @@ convert_input_named (Job *job, const char *path, const char *name, VpcReaderFlag
   VpcRecordsInput result = { 0 };
   job->current = &input->counts;
   /* --observation-domain-from flow-log: the input's flow log ID, if its
-   * name has one. */
+   * name (an S3 object's key, not the local copy's) has one. */
   gsize flow_log_len = 0;
-  const char *flow_log = vpc_domain_flow_log_id (path, &flow_log_len);
+  const char *flow_log = vpc_domain_flow_log_id (name != NULL ? name : path, &flow_log_len);
   vpc_export_queue_set_source (job->queue, flow_log, flow_log_len);
   gboolean ok = vpc_records_read (path, &records, job->parser, &job_consumer, job,
                                   &input->counts, &result, error);
