@@ -183,30 +183,38 @@ vpc_convert_open_routes (const VpcConvertOptions *options, VpcDomainMap *map, GP
   return g_steal_pointer (&routes);
 }
 
-/* --observation-domain-from: the map into the statistics, and into the
- * map file. */
-gboolean
-vpc_convert_domain_map (const VpcConvertOptions *options, VpcDomainMap *map, VpcStats *stats,
-                    GError **error)
+/* Whether any route has a domain per source (--observation-domain-from). */
+static gboolean
+any_domain_from (const VpcConvertOptions *options)
 {
   gboolean any = options->domain_from != VPC_DOMAIN_FROM_NONE;
   for (guint i = 0; options->output_specs != NULL && i < options->output_specs->len; i++)
     any = any || ((const VpcOutputSpec *) options->output_specs->pdata[i])->domain_from
                      != VPC_DOMAIN_FROM_NONE;
-  if (!any)
+  return any;
+}
+
+gboolean
+vpc_convert_open_domain_map (const VpcConvertOptions *options, VpcDomainMap *map,
+                             GError **error)
+{
+  if (options->domain_map_file == NULL)
     return TRUE;
+  if (!vpc_domain_map_load (map, options->domain_map_file, error))
+    return FALSE;
+  return !any_domain_from (options)
+         || vpc_domain_map_set_file (map, options->domain_map_file, error);
+}
+
+/* --observation-domain-from: the map into the statistics (the map file is
+ * written as it changes). */
+void
+vpc_convert_domain_map (const VpcConvertOptions *options, VpcDomainMap *map, VpcStats *stats)
+{
+  if (!any_domain_from (options))
+    return;
   g_free (stats->domain_from);
   stats->domain_from = g_strdup (vpc_domain_from_name (options->domain_from));
   g_free (stats->domains_json);
   stats->domains_json = vpc_domain_map_to_json (map);
-  if (options->domain_map_file == NULL)
-    return TRUE;
-  g_autofree char *text = vpc_domain_map_to_text (map);
-  if (!vpc_output_path_write (options->domain_map_file, text, strlen (text), error))
-    {
-      g_prefix_error (error, "--observation-domain-map: ");
-      return FALSE;
-    }
-  return TRUE;
 }
-

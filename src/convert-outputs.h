@@ -16,9 +16,15 @@ G_BEGIN_DECLS
 VpcRoutes *vpc_convert_open_routes (const VpcConvertOptions *options, VpcDomainMap *map,
                                     GPtrArray *openers, GError **error);
 
+/* --observation-domain-map: the IDs of earlier runs loaded into map, and
+ * (when a route has --observation-domain-from) the file written now and
+ * whenever a new ID is assigned (vpc_domain_map_set_file). */
+gboolean vpc_convert_open_domain_map (const VpcConvertOptions *options, VpcDomainMap *map,
+                                      GError **error);
+
 /* --observation-domain-from: the map into stats (domain_from,
- * domains_json) and into --observation-domain-map's file. */
-gboolean vpc_convert_domain_map (const VpcConvertOptions *options, VpcDomainMap *map,
-                                 VpcStats *stats, GError **error);
+ * domains_json). */
+void vpc_convert_domain_map (const VpcConvertOptions *options, VpcDomainMap *map,
+                             VpcStats *stats);
 
 G_END_DECLS

@@ -274,6 +274,11 @@ convert_input_named (Job *job, const char *path, const char *name, VpcReaderFlag
   };
   VpcRecordsInput result = { 0 };
   job->current = &input->counts;
+  /* --observation-domain-from flow-log: the input's flow log ID, if its
+   * name (an S3 object's key, not the local copy's) has one. */
+  gsize flow_log_len = 0;
+  const char *flow_log = vpc_domain_flow_log_id (name != NULL ? name : path, &flow_log_len);
+  vpc_export_queue_set_source (job->queue, flow_log, flow_log_len);
   gboolean ok = vpc_records_read (path, &records, job->parser, &job_consumer, job,
                                   &input->counts, &result, error);
   job->current = NULL;
@@ -562,8 +567,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
     return FALSE;
 
   g_autoptr (VpcDomainMap) domain_map = vpc_domain_map_new (options->diag);
-  if (options->domain_map_file != NULL
-      && !vpc_domain_map_load (domain_map, options->domain_map_file, error))
+  if (!vpc_convert_open_domain_map (options, domain_map, error))
     return FALSE;
   g_autoptr (GPtrArray) openers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (VpcRoutes) routes = vpc_convert_open_routes (options, domain_map, openers, error);
@@ -642,8 +646,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
       ok = FALSE;
     }
   g_queue_clear_full (&job.awaiting, awaiting_free);
-  if (!vpc_convert_domain_map (options, domain_map, stats, ok ? error : NULL))
-    ok = FALSE;
+  vpc_convert_domain_map (options, domain_map, stats);
   stats->templates = vpc_routes_get_template_count (routes);
   stats->interfaces = vpc_routes_get_interface_count (routes);
   stats->interface_collisions = vpc_routes_get_interface_collisions (routes);

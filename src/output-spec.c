@@ -69,7 +69,7 @@ spec_set (VpcOutputSpec *spec, const char *key, const char *value, gboolean *mtu
       if (!vpc_domain_from_parse (value, &spec->domain_from))
         return g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                             "output '%s': observation-domain-from: '%s' is not none, account, "
-                            "vpc, region or interface",
+                            "vpc, region, interface or flow-log",
                             spec->name, value),
                FALSE;
     }

@@ -334,17 +334,19 @@ main (int argc, char **argv)
     { "observation-domain", 'd', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_domain,
       "IPFIX observation domain ID (default 0)", "ID" },
     { "observation-domain-from", 0, 0, G_OPTION_ARG_STRING, &domain_from_name,
-      "Collectors: an observation domain per account, vpc, region or interface (a stable ID "
-      "from the FNV-1a hash of the AWS ID; one exporter each in nfdump -E; flows without the "
-      "field keep -d's); see OBSERVATION DOMAINS in vpc2ipfix(1)",
+      "Collectors: an observation domain per account, vpc, region, interface or flow-log (the "
+      "fl- ID in an S3 object's name; a stable ID from the FNV-1a hash of the AWS ID; one "
+      "exporter each in nfdump -E; flows without the field keep -d's); see OBSERVATION "
+      "DOMAINS in vpc2ipfix(1)",
       "SOURCE" },
     { "observation-domain-map", 0, 0, G_OPTION_ARG_FILENAME, &domain_map,
       "Read the domain IDs assigned in earlier runs from FILE (\"ID KEY\" lines), and write "
-      "this run's map to it at the end",
+      "the map back to it (atomically) whenever a new ID is assigned",
       "FILE" },
     { "interface-table", 0, 0, G_OPTION_ARG_NONE, &interface_table,
       "Publish the interface table: an options record naming each interface index, for "
-      "collectors that keep only the index (off by default: nfcapd counts options records "
+      "collectors that keep only the index, and with --observation-domain-from one naming "
+      "each domain (observationDomainName) (off by default: nfcapd counts options records "
       "as lost flows in its sequence check)",
       NULL },
     /* The default since the interface table became opt-in; still accepted. */
@@ -507,7 +509,7 @@ main (int argc, char **argv)
   if (domain_from_name != NULL && !vpc_domain_from_parse (domain_from_name, &domain_from))
     {
       vpc_log (VPC_LOG_ERROR, "--observation-domain-from: '%s' is not account, vpc, "
-                       "region or interface\nTry 'vpc2ipfix --help'.", domain_from_name);
+                       "region, interface or flow-log\nTry 'vpc2ipfix --help'.", domain_from_name);
       return EXIT_USAGE;
     }
   if (domain_from != VPC_DOMAIN_FROM_NONE && (output != NULL || !to_collectors))

@@ -148,6 +148,24 @@ check "SIGTERM ends the -F run at once, exit 0" $?
 check "the collector got the records of both objects" $?
 stop_pid "$COLL_PID" TERM 10
 
+# --- --observation-domain-from flow-log: the flow log ID of the object's key (not of the
+# local copy it is read from); the Parquet objects' names have none: -d's domain.
+collector_start fl
+run $S3 -q -d 7 --observation-domain-from flow-log --stats-json "$WORK/fl.json" \
+    --tcp 127.0.0.1:$COLL_PORT s3://$BUCKET/AWSLogs/
+expect_rc 0 "s3://$BUCKET/AWSLogs/ with --observation-domain-from flow-log"
+_doms=$("$PYTHON3" -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+print(" ".join(f"{k}={v}" for k, v in sorted(s["observation_domains"].items())),
+      " ".join(sorted(o.get("domain_key") or "-" for o in s["outputs"])))' "$WORK/fl.json")
+_fnv=$("$PYTHON3" -c 'h = 2166136261
+for b in b"fl-0a1b2c3d4e5f60718":
+    h = ((h ^ b) * 16777619) % 2**32
+print(h)')
+[ "$_doms" = "fl-0a1b2c3d4e5f60718=$_fnv - fl-0a1b2c3d4e5f60718" ]
+check "one domain for the flow log of the objects' keys (the oracle's FNV-1a), -d's (no key) for the Parquet ones ($_doms)" $?
+stop_pid "$COLL_PID" TERM 10
+
 # --- kill -9 and restart with --state lose nothing -----------------------------------------------
 collector_start crash
 echo "# \$ $S3 --state crash.state --tcp 127.0.0.1:$COLL_PORT s3://$BUCKET/many/ & (killed with -9)"

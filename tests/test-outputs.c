@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for output-spec.c (--output-spec) and export/domain-map.c (--observation-domain-from). */
+/* Unit tests for output-spec.c (--output-spec), export/domain-map.c (--observation-domain-from) and the input keys of export-queue.c. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "export/domain-map.h"
+#include "export/export-queue.h"
 #include "output-spec.h"
+
+#define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
 
 static const VpcOutputSpec defaults = { .net = VPC_NET_OPTIONS_INIT, .observation_domain = 9 };
 
@@ -67,6 +70,7 @@ test_spec_invalid (void)
     { "x:output=f-%H.ipfix", "add rotate=SECONDS" },
     { "x:output=f.ipfix;observation-domain-from=vpc", "a file holds one stream" },
     { "x:udp=a:1;observation-domain-from=subnet", "is not none, account, vpc" },
+    { "x:udp=a:1;observation-domain-from=flowlog", "interface or flow-log" },
     { "x:udp=a:1;interface-table=yes", "expected true or false" },
     { "x:udp=a:1;filter=proto tcp port 22", "filter: " },
   };
@@ -140,6 +144,146 @@ test_domain_collision (void)
   g_rmdir (dir);
 }
 
+/* The flow log ID of S3 object names; none in other names. */
+static void
+test_domain_flow_log_id (void)
+{
+  static const struct {
+    const char *path;
+    const char *id;
+  } cases[] = {
+    { "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20/"
+      "123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20261120T0005Z_cc8fc526.log.gz",
+      "fl-0a1b2c3d4e5f60718" },
+    { "123456789012_vpcflowlogs_eu-west-3_fl-1234abcd_20261120T0005Z_cc8fc526.log.parquet",
+      "fl-1234abcd" },
+    { "s3://bucket/p/123456789012_vpcflowlogs_us-east-1_fl-0a_20261120T0005Z_x.log", "fl-0a" },
+    { "x/123456789012_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718", NULL }, /* no time part */
+    { "123456789012_vpcflowlogs_us-east-1_vpc-0a1b_20261120T0005Z_x.log", NULL },
+    { "123456789012_vpcflowlogs__fl-0a1b_20261120T0005Z_x.log", NULL },
+    { "_vpcflowlogs_us-east-1_fl-0a1b_20261120T0005Z_x.log", NULL },
+    { "123456789012_vpcflowlogs_us-east-1_fl-_20261120T0005Z_x.log", NULL },
+    { "123456789012_vpcflowlogs_us-east-1_fl-0a\"b_20261120T0005Z_x.log", NULL },
+    { "fl-0a1b2c3d4e5f60718_vpcflowlogs/export-000000.gz", NULL },
+    { "000000.gz", NULL },
+    { "-", NULL },
+    { "", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = 0;
+      const char *id = vpc_domain_flow_log_id (cases[i].path, &len);
+      g_autofree char *got = id != NULL ? g_strndup (id, len) : NULL;
+      g_assert_cmpstr (got, ==, cases[i].id);
+    }
+  VpcDomainFrom from;
+  g_assert_true (vpc_domain_from_parse ("flow-log", &from));
+  g_assert_cmpint (from, ==, VPC_DOMAIN_FROM_FLOW_LOG);
+  g_assert_cmpstr (vpc_domain_from_name (from), ==, "flow-log");
+}
+
+/* The map file is written at once and at each new ID, before the ID is
+ * returned; a file that cannot be written is an error. */
+static void
+test_domain_map_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vpc-domains-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "map", NULL);
+  g_autoptr (VpcDomainMap) map = vpc_domain_map_new (NULL);
+  g_assert_true (vpc_domain_map_set_file (map, path, &error));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "# vpc2ipfix --observation-domain-map: ID KEY\n");
+  guint32 id = 0;
+  g_assert_true (vpc_domain_map_lookup_full (map, "fl-1", 4, 7, &id, &error));
+  g_assert_cmpuint (id, ==, vpc_domain_id_for_key ("fl-1", 4));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_autofree char *want = g_strdup_printf ("# vpc2ipfix --observation-domain-map: ID KEY\n%u fl-1\n", id);
+  g_assert_cmpstr (text, ==, want);
+  g_assert_true (vpc_domain_map_lookup_full (map, NULL, 0, 7, &id, &error));
+  g_assert_cmpuint (id, ==, 7);
+
+  g_autofree char *bad = g_build_filename (dir, "no-such-dir", "map", NULL);
+  g_autoptr (VpcDomainMap) other = vpc_domain_map_new (NULL);
+  g_assert_false (vpc_domain_map_set_file (other, bad, &error));
+  g_assert_error (error, VPC_ERROR, VPC_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "--observation-domain-map: "));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The exporters a flow-log route made, by domain. */
+typedef struct {
+  char *dir;
+  GHashTable *by_domain; /* domain -> VpcExporter* (owned by the routes) */
+} Opened;
+
+static VpcExporter *
+open_file_exporter (gpointer data, guint32 domain, GError **error)
+{
+  Opened *opened = data;
+  g_autofree char *name = g_strdup_printf ("%u.ipfix", domain);
+  g_autofree char *path = g_build_filename (opened->dir, name, NULL);
+  VpcExporter *exporter = vpc_exporter_new_file (path, domain, error);
+  g_assert_false (g_hash_table_contains (opened->by_domain, GUINT_TO_POINTER (domain)));
+  g_hash_table_insert (opened->by_domain, GUINT_TO_POINTER (domain), exporter);
+  return exporter;
+}
+
+/* Flows of inputs that change more often than a batch holds changes (and
+ * a key with no flow): each goes to its input's domain. */
+static void
+test_queue_sources (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vpc-sources-XXXXXX", &error);
+  g_assert_no_error (error);
+  Opened opened = { dir, g_hash_table_new (NULL, NULL) };
+  g_autoptr (VpcDomainMap) map = vpc_domain_map_new (NULL);
+  g_autoptr (VpcRoutes) routes = vpc_routes_new (NULL);
+  vpc_routes_add_domain_route (routes, NULL, map, VPC_DOMAIN_FROM_FLOW_LOG, 7,
+                               open_file_exporter, &opened, NULL);
+  g_autoptr (VpcExportQueue) queue = vpc_export_queue_new (routes);
+  static const char *const keys[] = { "fl-a", "fl-b", NULL };
+  guint64 mask = BIT (VPC_EL_SRC4) | BIT (VPC_EL_DST4) | BIT (VPC_EL_PACKETS);
+  for (guint i = 0; i < 3000; i++)
+    {
+      if (i % 7 == 0)
+        vpc_export_queue_set_source (queue, "fl-none", 7); /* no flow comes from it */
+      const char *key = keys[i % 3];
+      vpc_export_queue_set_source (queue, key, key != NULL ? strlen (key) : 0);
+      vpc_export_queue_copy_line (queue, "x", 1, NULL, 0);
+      VpcFlow *flow = vpc_export_queue_next_flow (queue);
+      memset (flow, 0, sizeof *flow);
+      flow->packetDeltaCount = 5;
+      g_assert_true (vpc_export_queue_push (queue, mask, &error));
+    }
+  vpc_export_queue_set_source (queue, "fl-late", 7); /* after the last flow */
+  g_assert_true (vpc_export_queue_finish (queue, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (opened.by_domain), ==, 3);
+  guint32 ids[] = { vpc_domain_id_for_key ("fl-a", 4), vpc_domain_id_for_key ("fl-b", 4), 7 };
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      VpcExporter *exporter = g_hash_table_lookup (opened.by_domain, GUINT_TO_POINTER (ids[i]));
+      g_assert_nonnull (exporter);
+      g_assert_cmpuint (vpc_exporter_get_record_count (exporter), ==, 1000);
+    }
+  g_hash_table_unref (opened.by_domain);
+  g_clear_pointer (&queue, vpc_export_queue_free);
+  g_clear_pointer (&routes, vpc_routes_free);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -148,5 +292,8 @@ main (int argc, char **argv)
   g_test_add_func ("/output-spec/invalid", test_spec_invalid);
   g_test_add_func ("/domain-map/ids", test_domain_ids);
   g_test_add_func ("/domain-map/collision", test_domain_collision);
+  g_test_add_func ("/domain-map/flow-log-id", test_domain_flow_log_id);
+  g_test_add_func ("/domain-map/file", test_domain_map_file);
+  g_test_add_func ("/domain-map/queue-sources", test_queue_sources);
   return g_test_run ();
 }

@@ -6,15 +6,19 @@
 
 #include <string.h>
 
+#include "output-path.h"
+
 struct VpcDomainMap {
   GMutex lock;
   GHashTable *by_key; /* char* -> GUINT_TO_POINTER (id) */
   GHashTable *used;   /* GUINT_TO_POINTER (id) -> the key (borrowed from by_key) */
   guint collisions;
   const VpcDiag *diag;
+  char *path; /* vpc_domain_map_set_file(), or NULL */
 };
 
-static const char *const from_names[] = { "none", "account", "vpc", "region", "interface" };
+static const char *const from_names[] = { "none", "account", "vpc", "region", "interface",
+                                          "flow-log" };
 
 const char *
 vpc_domain_from_name (VpcDomainFrom from)
@@ -53,6 +57,7 @@ vpc_domain_map_free (VpcDomainMap *map)
   g_hash_table_unref (map->used);
   g_hash_table_unref (map->by_key);
   g_mutex_clear (&map->lock);
+  g_free (map->path);
   g_free (map);
 }
 
@@ -110,7 +115,7 @@ vpc_domain_map_load (VpcDomainMap *map, const char *path, GError **error)
         {
           g_set_error (error, VPC_ERROR, VPC_ERROR_USAGE,
                        "%s:%u: expected 'ID KEY' (ID 1 to 4294967295, KEY an account, VPC, "
-                       "region or interface ID)",
+                       "region, interface or flow log ID)",
                        path, i + 1);
           return FALSE;
         }
@@ -135,6 +140,7 @@ vpc_domain_key (VpcDomainFrom from, const VpcFlow *flow, guint64 mask, gsize *le
   switch (from)
     {
     case VPC_DOMAIN_FROM_NONE:
+    case VPC_DOMAIN_FROM_FLOW_LOG:
       return NULL;
     case VPC_DOMAIN_FROM_ACCOUNT:
     case VPC_DOMAIN_FROM_VPC:
@@ -158,11 +164,61 @@ vpc_domain_key (VpcDomainFrom from, const VpcFlow *flow, guint64 mask, gsize *le
   return (const char *) field->buf;
 }
 
+const char *
+vpc_domain_flow_log_id (const char *path, gsize *len)
+{
+  const char *name = strrchr (path, '/');
+  name = name != NULL ? name + 1 : path;
+  /* ACCOUNT _ vpcflowlogs _ REGION _ FLOWLOGID _ ... */
+  const char *account_end = strchr (name, '_');
+  if (account_end == NULL || account_end == name
+      || strncmp (account_end, "_vpcflowlogs_", 13) != 0)
+    return NULL;
+  const char *region_end = strchr (account_end + 13, '_');
+  if (region_end == NULL || region_end == account_end + 13)
+    return NULL;
+  const char *id = region_end + 1;
+  gsize n = 0;
+  while (g_ascii_isalnum (id[n]) || id[n] == '-')
+    n++;
+  if (id[n] != '_' || n <= 3 || strncmp (id, "fl-", 3) != 0 || !key_is_clean (id, n))
+    return NULL;
+  *len = n;
+  return id;
+}
+
+/* The map into its file (the lock held). */
+static gboolean
+map_write (VpcDomainMap *map, GError **error);
+
+gboolean
+vpc_domain_map_set_file (VpcDomainMap *map, const char *path, GError **error)
+{
+  g_mutex_lock (&map->lock);
+  g_free (map->path);
+  map->path = g_strdup (path);
+  gboolean ok = map_write (map, error);
+  g_mutex_unlock (&map->lock);
+  return ok;
+}
+
 guint32
 vpc_domain_map_lookup (VpcDomainMap *map, const char *key, gsize len, guint32 fallback)
 {
+  guint32 id = fallback;
+  g_autoptr (GError) error = NULL;
+  if (!vpc_domain_map_lookup_full (map, key, len, fallback, &id, &error))
+    vpc_diag_emit (map->diag, "%s", error->message);
+  return id;
+}
+
+gboolean
+vpc_domain_map_lookup_full (VpcDomainMap *map, const char *key, gsize len, guint32 fallback,
+                            guint32 *id_out, GError **error)
+{
+  *id_out = fallback;
   if (key == NULL || !key_is_clean (key, len))
-    return fallback;
+    return TRUE;
   char stack[129];
   memcpy (stack, key, len);
   stack[len] = '\0';
@@ -171,7 +227,8 @@ vpc_domain_map_lookup (VpcDomainMap *map, const char *key, gsize len, guint32 fa
   if (g_hash_table_lookup_extended (map->by_key, stack, NULL, &found))
     {
       g_mutex_unlock (&map->lock);
-      return GPOINTER_TO_UINT (found);
+      *id_out = GPOINTER_TO_UINT (found);
+      return TRUE;
     }
   guint32 id = vpc_domain_id_for_key (key, len);
   const char *other = NULL;
@@ -192,8 +249,10 @@ vpc_domain_map_lookup (VpcDomainMap *map, const char *key, gsize len, guint32 fa
   char *copy = g_strdup (stack);
   g_hash_table_insert (map->by_key, copy, GUINT_TO_POINTER (id));
   g_hash_table_insert (map->used, GUINT_TO_POINTER (id), copy);
+  gboolean ok = map_write (map, error);
   g_mutex_unlock (&map->lock);
-  return id;
+  *id_out = id;
+  return ok;
 }
 
 static gint
@@ -217,17 +276,39 @@ sorted_ids (VpcDomainMap *map)
   return ids;
 }
 
-char *
-vpc_domain_map_to_text (VpcDomainMap *map)
+/* The map as text (the lock held). */
+static char *
+map_to_text (VpcDomainMap *map)
 {
-  g_mutex_lock (&map->lock);
   g_autoptr (GPtrArray) ids = sorted_ids (map);
   GString *out = g_string_new ("# vpc2ipfix --observation-domain-map: ID KEY\n");
   for (guint i = 0; i < ids->len; i++)
     g_string_append_printf (out, "%u %s\n", GPOINTER_TO_UINT (ids->pdata[i]),
                             (const char *) g_hash_table_lookup (map->used, ids->pdata[i]));
-  g_mutex_unlock (&map->lock);
   return g_string_free (out, FALSE);
+}
+
+static gboolean
+map_write (VpcDomainMap *map, GError **error)
+{
+  if (map->path == NULL)
+    return TRUE;
+  g_autofree char *text = map_to_text (map);
+  if (!vpc_output_path_write (map->path, text, strlen (text), error))
+    {
+      g_prefix_error (error, "--observation-domain-map: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+vpc_domain_map_to_text (VpcDomainMap *map)
+{
+  g_mutex_lock (&map->lock);
+  char *text = map_to_text (map);
+  g_mutex_unlock (&map->lock);
+  return text;
 }
 
 char *

@@ -12,6 +12,14 @@
 /* Element sets remembered without a hash lookup. */
 #define MASK_CACHE 64
 #define BATCHES 3
+/* Changes of input key (vpc_export_queue_set_source) a batch holds. */
+#define SOURCE_RUNS 16
+
+/* From flow index from on, the flows come from the input key key. */
+typedef struct {
+  guint from;
+  const char *key;
+} SourceRun;
 
 typedef struct {
   VpcFlow flows[BATCH_FLOWS];
@@ -25,6 +33,8 @@ typedef struct {
   gboolean last; /* the sentinel that stops the thread */
   gboolean finish_exporter; /* last: finish the exporter first (complete: its files too) */
   gboolean complete;
+  SourceRun runs[SOURCE_RUNS]; /* input key changes, by flow index (none: as the batch before) */
+  guint n_runs;
 } Batch;
 
 /* With nothing to encode for this long, the encoder sends the message it
@@ -59,6 +69,8 @@ struct VpcExportQueue {
   gpointer wait_data;
   guint64 dropped;    /* flows not encoded after a failure: written by the encoder,
                        * read once it has ended */
+  GHashTable *sources; /* the input keys met, one copy each (parsing thread; freed last) */
+  const char *source;  /* the current input key, from sources, or NULL */
 };
 
 static gpointer
@@ -84,13 +96,21 @@ export_queue_thread (gpointer data)
           g_async_queue_push (queue->done, GINT_TO_POINTER (1));
           return NULL;
         }
-      guint i = 0;
+      guint i = 0, run = 0;
+      guint next_run = batch->n_runs > 0 ? batch->runs[0].from : G_MAXUINT;
       for (; i < batch->n && go; i++)
-        if (!vpc_routes_add (queue->routes, &batch->flows[i], batch->masks[i], &queue->error))
-          {
-            g_atomic_int_set (&queue->failed, 1);
-            go = FALSE;
-          }
+        {
+          for (; i == next_run; next_run = run < batch->n_runs ? batch->runs[run].from : G_MAXUINT)
+            vpc_routes_set_source (queue->routes, batch->runs[run++].key);
+          if (!vpc_routes_add (queue->routes, &batch->flows[i], batch->masks[i], &queue->error))
+            {
+              g_atomic_int_set (&queue->failed, 1);
+              go = FALSE;
+            }
+        }
+      if (go) /* a change after the last flow holds for the next batch */
+        for (; run < batch->n_runs; run++)
+          vpc_routes_set_source (queue->routes, batch->runs[run].key);
       if (i < batch->n)
         queue->dropped += batch->n - i; /* read by the caller after the thread ended */
       if (batch->mark != 0 && go)
@@ -108,6 +128,7 @@ export_queue_thread (gpointer data)
       batch->sync = FALSE;
       batch->mark = 0;
       batch->reopen = FALSE;
+      batch->n_runs = 0;
       g_async_queue_push (queue->empty, batch);
     }
 }
@@ -124,6 +145,7 @@ vpc_export_queue_new (VpcRoutes *routes)
   for (guint i = 0; i < MASK_CACHE; i++)
     queue->recent[i] = G_MAXUINT64; /* not a flow's element set (none has both SRC4 and SRC6) */
   queue->done = g_async_queue_new ();
+  queue->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 0; i < BATCHES - 1; i++)
     g_async_queue_push (queue->empty, g_new0 (Batch, 1));
   queue->current = g_new0 (Batch, 1);
@@ -268,6 +290,39 @@ vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error)
 }
 
 void
+vpc_export_queue_set_source (VpcExportQueue *queue, const char *key, gsize len)
+{
+  const char *copy = NULL;
+  if (key != NULL)
+    {
+      g_autofree char *text = g_strndup (key, len);
+      copy = g_hash_table_lookup (queue->sources, text);
+      if (copy == NULL)
+        {
+          copy = text;
+          g_hash_table_add (queue->sources, g_steal_pointer (&text));
+        }
+    }
+  if (copy == queue->source)
+    return;
+  queue->source = copy;
+  Batch *batch = queue->current;
+  if (batch->n_runs > 0 && batch->runs[batch->n_runs - 1].from == batch->n)
+    {
+      batch->runs[batch->n_runs - 1].key = copy; /* no flow came from the one before */
+      return;
+    }
+  if (batch->n_runs == SOURCE_RUNS)
+    {
+      export_queue_send (queue);
+      batch = queue->current;
+    }
+  batch->runs[batch->n_runs].from = batch->n;
+  batch->runs[batch->n_runs].key = copy;
+  batch->n_runs++;
+}
+
+void
 vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark)
 {
   queue->current->mark = MAX (queue->current->mark, mark);
@@ -387,5 +442,6 @@ vpc_export_queue_free (VpcExportQueue *queue)
   g_async_queue_unref (queue->done);
   g_clear_error (&queue->error);
   g_hash_table_unref (queue->masks);
+  g_hash_table_unref (queue->sources);
   g_free (queue);
 }

@@ -53,6 +53,13 @@ void vpc_export_queue_set_wait_func (VpcExportQueue *queue, VpcExportQueueWaitFu
  * given up (VPC_ERROR_INTERRUPTED): stop. */
 gboolean vpc_export_queue_push (VpcExportQueue *queue, guint64 mask, GError **error);
 
+/* The flows pushed from now on come from the input whose key is key (len
+ * bytes; NULL: none), for the routes (vpc_routes_set_source): for
+ * --observation-domain-from flow-log, its flow log ID.  Each key is
+ * copied once per queue; a call with the current key costs a hash lookup,
+ * so call it per input, not per flow. */
+void vpc_export_queue_set_source (VpcExportQueue *queue, const char *key, gsize len);
+
 /* The flows pushed so far belong to inputs up to delivery mark (see
  * vpc_exporter_mark); it is passed on after they are encoded. */
 void vpc_export_queue_mark (VpcExportQueue *queue, guint64 mark);

@@ -432,6 +432,45 @@ exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *n
                         "interface table record", error);
 }
 
+/* The domain's name: an options record (scope observationDomainId,
+ * observationDomainName) saying what the exporter's domain stands for. */
+#define DOMAIN_NAME_TID 258
+
+typedef struct {
+  fbVarfield_t observationDomainName;
+  guint32 observationDomainId;
+} DomainNameRecord;
+
+gboolean
+vpc_exporter_publish_domain_name (VpcExporter *self, const char *name, GError **error)
+{
+  if (!self->interface_table || self->ipfix_outputs->len == 0)
+    return TRUE;
+  fbTemplate_t *ext = fbTemplateAlloc (self->model);
+  if (!vpc_template_append (ext, "observationDomainId", 4, error)
+      || !vpc_template_append (ext, "observationDomainName", FB_IE_VARLEN, error))
+    {
+      fbTemplateFreeUnused (ext);
+      return FALSE;
+    }
+  fbTemplateSetOptionsScope (ext, 1);
+  VpcPacker *packer = vpc_packer_new ();
+  if (!vpc_packer_add_element (packer, fbTemplateGetIndexedIE (ext, 0),
+                               offsetof (DomainNameRecord, observationDomainId))
+      || !vpc_packer_add_element (packer, fbTemplateGetIndexedIE (ext, 1),
+                                  offsetof (DomainNameRecord, observationDomainName)))
+    g_assert_not_reached ();
+  DomainNameRecord record = {
+    .observationDomainName = { .len = strlen (name), .buf = (guint8 *) name },
+    .observationDomainId = self->domain,
+  };
+  gboolean ok = exporter_add_external (self, DOMAIN_NAME_TID, ext, "domain name template", error)
+                && exporter_pack (self, DOMAIN_NAME_TID, packer, &record, "domain name record",
+                                  error);
+  vpc_packer_free (packer);
+  return ok;
+}
+
 static gboolean
 exporter_setup (VpcExporter *self, GError **error)
 {

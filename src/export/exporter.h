@@ -40,6 +40,14 @@ gboolean vpc_exporter_add (VpcExporter *exporter, const VpcFlow *flow, guint64 m
  * counts options records too). */
 void vpc_exporter_set_interface_table (VpcExporter *exporter, gboolean publish);
 
+/* With the interface table on (and IPFIX outputs), publish what the
+ * exporter's observation domain stands for (--observation-domain-from):
+ * options template 258, observationDomainId (IE 149) as scope and
+ * observationDomainName (IE 300) = name, one record; call it before the
+ * first flow. */
+gboolean vpc_exporter_publish_domain_name (VpcExporter *exporter, const char *name,
+                                           GError **error);
+
 /* Send the message being built, if it holds anything. */
 gboolean vpc_exporter_flush (VpcExporter *exporter, GError **error);
 

@@ -24,6 +24,7 @@ typedef struct {
   VpcRouteOpenFunc open;
   gpointer open_data;
   GHashTable *leg_by_domain; /* domain -> index + 1 in legs */
+  VpcExporter *source_exporter; /* from == FLOW_LOG: the current input's, once met */
 } Route;
 
 /* The encoder's thread adds legs while others read the statistics: lock
@@ -33,6 +34,7 @@ struct VpcRoutes {
   const VpcDiag *diag;
   GMutex lock;
   guint64 mark;      /* the last delivery mark given (written by the encoder, read atomically) */
+  const char *source; /* the current input's key (vpc_routes_set_source), or NULL */
 };
 
 static void
@@ -116,12 +118,28 @@ route_leg_for (VpcRoutes *self, Route *route, const VpcFlow *flow, guint64 mask,
                GError **error)
 {
   gsize len = 0;
-  const char *key = vpc_domain_key (route->from, flow, mask, &len);
-  guint32 domain = vpc_domain_map_lookup (route->map, key, len, route->fallback);
+  const char *key;
+  if (route->from == VPC_DOMAIN_FROM_FLOW_LOG)
+    {
+      if (route->source_exporter != NULL)
+        return route->source_exporter; /* the flow's input's, as the last flow's */
+      key = self->source;
+      len = key != NULL ? strlen (key) : 0;
+    }
+  else
+    key = vpc_domain_key (route->from, flow, mask, &len);
+  guint32 domain;
+  if (!vpc_domain_map_lookup_full (route->map, key, len, route->fallback, &domain, error))
+    return NULL;
   guint index = GPOINTER_TO_UINT (g_hash_table_lookup (route->leg_by_domain,
                                                        GUINT_TO_POINTER (domain)));
   if (index > 0)
-    return g_array_index (route->legs, Leg, index - 1).exporter;
+    {
+      VpcExporter *exporter = g_array_index (route->legs, Leg, index - 1).exporter;
+      if (route->from == VPC_DOMAIN_FROM_FLOW_LOG)
+        route->source_exporter = exporter;
+      return exporter;
+    }
   if (route->legs->len >= VPC_ROUTES_MAX_DOMAINS)
     {
       g_set_error (error, VPC_ERROR, VPC_ERROR_IO,
@@ -134,6 +152,12 @@ route_leg_for (VpcRoutes *self, Route *route, const VpcFlow *flow, guint64 mask,
   VpcExporter *exporter = route->open (route->open_data, domain, error);
   if (exporter == NULL)
     return NULL;
+  g_autofree char *name = key != NULL && domain != route->fallback ? g_strndup (key, len) : NULL;
+  if (name != NULL && !vpc_exporter_publish_domain_name (exporter, name, error))
+    {
+      vpc_exporter_free (exporter);
+      return NULL;
+    }
   /* It holds none of the records before: everything up to the last mark
    * is delivered as far as it is concerned. */
   vpc_exporter_mark (exporter, self->mark);
@@ -143,7 +167,19 @@ route_leg_for (VpcRoutes *self, Route *route, const VpcFlow *flow, guint64 mask,
   g_mutex_unlock (&self->lock);
   g_hash_table_insert (route->leg_by_domain, GUINT_TO_POINTER (domain),
                        GUINT_TO_POINTER (route->legs->len));
+  if (route->from == VPC_DOMAIN_FROM_FLOW_LOG)
+    route->source_exporter = exporter;
   return exporter;
+}
+
+void
+vpc_routes_set_source (VpcRoutes *self, const char *key)
+{
+  if (key == self->source)
+    return;
+  self->source = key;
+  for (guint i = 0; i < self->routes->len; i++)
+    ((Route *) self->routes->pdata[i])->source_exporter = NULL;
 }
 
 gboolean

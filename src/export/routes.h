@@ -42,6 +42,13 @@ void vpc_routes_add_domain_route (VpcRoutes *routes, const char *name, VpcDomain
                                   gpointer data, const VpcFilter *filter);
 #define VPC_ROUTES_MAX_DOMAINS 1024
 
+/* The flows added from now on come from the input whose key (for
+ * --observation-domain-from flow-log: its flow log ID) is key, NULL for
+ * none (the fallback domain).  key must stay valid while routes are used
+ * and stand for one input key per address: a route looks the domain up
+ * again only when the address changes, so a call per batch costs nothing. */
+void vpc_routes_set_source (VpcRoutes *routes, const char *key);
+
 /* Hand flow to every route that selects it; the others count it as
  * filtered. */
 gboolean vpc_routes_add (VpcRoutes *routes, const VpcFlow *flow, guint64 mask, GError **error);
