@@ -15,7 +15,7 @@ case $mode in demo | check | build) ;; *) echo "usage: $0 [demo|check|build]" >&
 # Build: compiler, autotools, libraries.  Tests: the independent decoders and collector.
 packages="build-essential autoconf automake libtool pkg-config
   libglib2.0-dev libfixbuf-dev libisal-dev libyajl-dev zlib1g-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev libmaxminddb-dev
-  libfixbuf-tools tshark nfdump python3 python3-botocore python3-prometheus-client python3-maxminddb libmaxmind-db-writer-perl curl nginx-light chromium netbase
+  libfixbuf-tools tshark nfdump pmacct python3 python3-botocore python3-prometheus-client python3-maxminddb libmaxmind-db-writer-perl curl nginx-light chromium netbase
   clang libclang-rt-14-dev"
 # check: npm installs the pinned Parquet writers and the S3 server (@20minutes/s3rver) of
 # tests/package.json (test-side only).

@@ -3,9 +3,9 @@
 # The README's examples that can run here, run as a reader would paste them, so the docs
 # cannot rot: every ```sh block after a "<!-- runnable -->" line (or "<!-- runnable: needs
 # CMD... -->", skipped when a CMD is not installed) runs with sh -e in a fresh directory
-# where data/ is the source tree's, with the built programs first in PATH.  Three changes
-# make them fit for a test, in place of a reader's pauses: the collector port 9995 becomes
-# a free port; vpc2ipfix waits (bounded) until a --udp collector on 127.0.0.1 is bound;
+# where data/ is the source tree's, with the built programs first in PATH.  These changes
+# make them fit for a test, in place of a reader's pauses: the collector ports 9995 and 2100
+# become a free port, and /var/lib/pmacct/ the run directory; vpc2ipfix waits (bounded) until a --udp collector on 127.0.0.1 is bound;
 # "kill $!" waits (bounded) until the collector read every datagram.  An example passes
 # when it exits 0 and, if it prints, prints something other than an empty result.
 
@@ -74,13 +74,24 @@ while [ "$n" -lt "$_blocks" ]; do
         continue
     fi
     dir=$WORK/run$n
-    mkdir -p "$dir"
-    ln -s "$top_srcdir/data" "$dir/data"
+    mkdir -p "$dir/data"
     port=$(free_udp_port)
+    # data/ is the source tree's, but for data/collectors: a copy where the collectors'
+    # configurations listen on the free port and write below the run directory (never
+    # in /var/lib).
+    for f in "$top_srcdir"/data/*; do
+        [ "$(basename "$f")" = collectors ] || ln -s "$f" "$dir/data/"
+    done
+    cp -R "$top_srcdir/data/collectors" "$dir/data/collectors"
+    chmod -R u+w "$dir/data/collectors"
+    for f in "$dir"/data/collectors/*; do
+        [ -f "$f" ] && sed -i -e "s#/var/lib/pmacct/#$dir/#g" -e "s/\b2100\b/$port/g" "$f"
+    done
     {
         # drain PORT: nothing left unread in the socket bound to 127.0.0.1:PORT (10 s at most).
         echo 'drain() { n=200; while [ $n -gt 0 ] && awk -v port=":$(printf %04X "$1")" '"'"'$2 == "0100007F" port { split($5, q, ":"); if (q[2] != "00000000") bad = 1 } END { exit !bad }'"'"' /proc/net/udp; do sleep 0.05; n=$((n - 1)); done; }'
-        sed -e "s/9995/$port/g" -e "s/^kill /drain $port; kill /" "$WORK/block$n.sh"
+        sed -e "s/9995/$port/g" -e "s/\b2100\b/$port/g" -e "s#/var/lib/pmacct/#$dir/#g" \
+            -e "s/^kill /drain $port; kill /" "$WORK/block$n.sh"
     } >"$dir/example.sh"
     echo "# README.md:$line:"
     sed 's/^/#   /' "$WORK/block$n.sh"
