@@ -35,12 +35,13 @@ def expected_authorization(method, url, headers, body, access_key, secret_key, t
             return None, 'signed header %s missing' % name
         keep[name] = lower[name]
     req = botocore.awsrequest.AWSRequest(method=method, url=url, headers=keep, data=body)
-    saved = botocore.auth.get_current_datetime
-    botocore.auth.get_current_datetime = lambda: when
-    try:
-        auth.add_auth(req)
-    finally:
-        botocore.auth.get_current_datetime = saved
+    # add_auth()'s steps at the request's own time (botocore reads the clock
+    # inside add_auth(): get_current_datetime() in newer releases,
+    # datetime.utcnow() in Debian 12's 1.29, so neither is patched).
+    req.context['timestamp'] = when.strftime('%Y%m%dT%H%M%SZ')
+    auth._modify_request_before_signing(req)
+    canonical = auth.canonical_request(req)
+    auth._inject_signature_to_request(req, auth.signature(auth.string_to_sign(req, canonical), req))
     if service == 's3' and lower.get('x-amz-content-sha256') != req.headers['X-Amz-Content-SHA256']:
         return req.headers['Authorization'], 'x-amz-content-sha256 differs'
     if token is not None and lower.get('x-amz-security-token') != token:
