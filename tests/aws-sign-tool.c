@@ -93,9 +93,10 @@ main (void)
                               .host = "127.0.0.1:45678", .path = styled, .time = when };
           emit ("http://127.0.0.1:45678", &p, keys);
         }
-      /* S3 ListObjectsV2: unsorted parameters, a prefix with '/', a continuation token with '+', '/', '='. */
+      /* S3 ListObjectsV2: unsorted parameters, a prefix with '/', the delimiter "/" (the
+       * window's narrowed listing), a continuation token with '+', '/', '='. */
       const char *const list[] = { "list-type", "2", "prefix", "AWSLogs/123456789012/vpcflowlogs/",
-                                   "start-after", "AWSLogs/1 2", "continuation-token",
+                                   "delimiter", "/", "start-after", "AWSLogs/1 2", "continuation-token",
                                    "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=+x", "encoding-type",
                                    "url", NULL };
       VpcAwsRequest l = { .service = "s3", .region = "us-east-1", .method = "GET",

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # s3:// inputs against a real S3 server that verifies SigV4 (@20minutes/s3rver, npm, pinned in
 # tests/package.json): the same tree from S3 and from disk, paging past 1,000 objects,
-# --since/--until on key dates, -F picking up new objects, kill -9 + --state losing nothing,
+# --since/--until on key dates (days and hours outside the window not even listed), -F picking up new objects, kill -9 + --state losing nothing,
 # a wrong secret refused without being printed; every request the server saw was signed.
 . "${srcdir:-$(dirname "$0")}/lib.sh"
 
@@ -115,10 +115,26 @@ window() {
     fi
 }
 window "1010 1015 1020 1025 " --since 2026-11-20T00:10Z --until 2026-11-20T00:30Z s3://$BUCKET/dated/
+[ "$(source_field "$WORK/w.json" objects_listed)" = 12 ] && [ "$(source_field "$WORK/w.json" objects_outside)" = 8 ]
+check "a day across the window's edge is listed, the objects outside it counted" $?
 window "2020 " --since 2026-11-20 --until 2026-11-21 s3://$BUCKET/hive/
+[ "$(source_field "$WORK/w.json" objects_listed)" = 1 ] && [ "$(source_field "$WORK/w.json" objects_outside)" = 0 ]
+check "Hive days outside the window are not listed (1 object listed of 3)" $?
 window "3006 " --since 2026-11-20T06:00:00Z s3://$BUCKET/hourly/
-[ "$(source_field "$WORK/w.json" objects_outside)" = 1 ]
-check "the object outside the window is counted" $?
+[ "$(source_field "$WORK/w.json" objects_listed)" = 1 ] && [ "$(source_field "$WORK/w.json" objects_outside)" = 0 ]
+check "hours outside the window are not listed (1 object listed of 2)" $?
+# The AWS layout from AWSLogs/ down (account, vpcflowlogs, region, year, month): the day outside
+# the window is not listed; parquet/ (no date in its keys) is listed and read whole, as before.
+run $S3 -o "$WORK/w.ipfix" --stats-json "$WORK/w.json" --since 2026-11-21 s3://$BUCKET/AWSLogs/
+[ "$RC" -eq 0 ] && [ "$(source_field "$WORK/w.json" objects_listed)" = 2 ] \
+    && [ "$(source_field "$WORK/w.json" objects_read)" = 2 ] && [ "$(source_field "$WORK/w.json" objects_outside)" = 0 ]
+check "AWSLogs/ after the only day: only the undated objects are listed and read (listed $(source_field "$WORK/w.json" objects_listed))" $?
+run "$VPC2IPFIX" -o "$WORK/wdisk.ipfix" "$TREE/AWSLogs/parquet"
+[ "$(dump "$WORK/w.ipfix")" = "$(dump "$WORK/wdisk.ipfix")" ]
+check "... and give the same records as the undated objects from disk" $?
+run $S3 -o "$WORK/w.ipfix" --stats-json "$WORK/w.json" --since 2026-11-20T00:05Z --until 2026-11-20T00:10Z s3://$BUCKET/AWSLogs/
+[ "$RC" -eq 0 ] && [ "$(source_field "$WORK/w.json" objects_read)" = 4 ]
+check "AWSLogs/ on 00:05-00:10 of the day: its 00:05 object (text and gzip) and the undated ones read" $?
 run $S3 -o "$WORK/w.ipfix" --since yesterday s3://$BUCKET/dated/
 expect_rc 2 "--since yesterday is a usage error"
 run "$VPC2IPFIX" -o "$WORK/w.ipfix" --since 1h "$TREE/hive"

@@ -77,6 +77,14 @@ test_key_time (void)
   g_assert_false (vpc_s3_key_time ("plain/name.log", &s, &e));
   g_assert_false (vpc_s3_key_time ("x/2026/13/20/a.log", &s, &e));
   g_assert_false (vpc_s3_key_time ("x/year=2026/month=11/a.log", &s, &e));
+  /* Prefixes (the narrowed listing asks about them): a day, an hour, none; and a key
+   * ending right after a '/' is never read past its end (ASan). */
+  assert_span ("AWSLogs/1/vpcflowlogs/us-east-1/2026/11/20/", "2026-11-20T00:00:00Z", 86400);
+  assert_span ("hourly/2026/11/20/05/", "2026-11-20T05:00:00Z", 3600);
+  assert_span ("hive/year=2026/month=11/day=19/", "2026-11-19T00:00:00Z", 86400);
+  g_assert_false (vpc_s3_key_time ("dated/2026/", &s, &e));
+  g_assert_false (vpc_s3_key_time ("dated/2026/11/", &s, &e));
+  g_assert_false (vpc_s3_key_time ("a/", &s, &e));
 }
 
 static void

@@ -241,8 +241,9 @@ read_s3 (VpcAwsClient *client, const VpcRemoteInputsOptions *options, const char
         {
           VpcSourceStats *source = sources->pdata[i];
           g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (vpc_s3_object_free);
-          ok = vpc_s3_list (client, buckets->pdata[i], prefixes->pdata[i], objects,
-                            &source->pages, error);
+          ok = vpc_s3_list_window (client, buckets->pdata[i], prefixes->pdata[i],
+                                   options->since, options->until, objects, &source->pages,
+                                   error);
           source->objects_listed += objects->len;
           g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
           for (guint j = 0; ok && j < objects->len; j++)

@@ -150,9 +150,10 @@ vpc_s3_key_time (const char *key, gint64 *start, gint64 *end)
   gboolean found = FALSE;
   for (const char *p = strchr (key, '/'); p != NULL; p = strchr (p + 1, '/'))
     {
-      int y = digits (p + 1, 4), m = digits (p + 6, 2), d = -1, h = -1;
-      if (y < 0 || p[5] != '/' || m < 0 || p[8] != '/' || (d = digits (p + 9, 2)) < 0
-          || p[11] != '/')
+      /* each check before the next read: a key may end right after a '/' */
+      int y = digits (p + 1, 4), m = -1, d = -1, h = -1;
+      if (y < 0 || p[5] != '/' || (m = digits (p + 6, 2)) < 0 || p[8] != '/'
+          || (d = digits (p + 9, 2)) < 0 || p[11] != '/')
         continue;
       if (digits (p + 12, 2) >= 0 && p[14] == '/')
         h = digits (p + 12, 2);
@@ -171,6 +172,8 @@ vpc_s3_key_time (const char *key, gint64 *start, gint64 *end)
 
 typedef struct {
   GPtrArray *objects;
+  GPtrArray *children; /* CommonPrefixes (char*) of a delimiter listing, or NULL */
+  gboolean in_common;
   VpcS3Object *current;
   GString *text;
   const char *element;
@@ -189,6 +192,8 @@ list_start (GMarkupParseContext *context, const char *name, const char **attribu
       g_clear_pointer (&p->current, vpc_s3_object_free);
       p->current = g_new0 (VpcS3Object, 1);
     }
+  else if (strcmp (name, "CommonPrefixes") == 0)
+    p->in_common = TRUE;
   g_string_truncate (p->text, 0);
 }
 
@@ -212,6 +217,13 @@ list_end (GMarkupParseContext *context, const char *name, gpointer user_data, GE
       if (o->key != NULL)
         g_ptr_array_add (p->objects, g_steal_pointer (&p->current));
       g_clear_pointer (&p->current, vpc_s3_object_free);
+    }
+  else if (strcmp (name, "CommonPrefixes") == 0)
+    p->in_common = FALSE;
+  else if (p->in_common && strcmp (name, "Prefix") == 0)
+    {
+      if (p->children != NULL)
+        g_ptr_array_add (p->children, g_strdup (p->text->str));
     }
   else if (o != NULL && strcmp (name, "Key") == 0)
     o->key = g_strdup (p->text->str);
@@ -240,16 +252,28 @@ compare_keys (gconstpointer a, gconstpointer b)
   return strcmp ((*(VpcS3Object *const *) a)->key, (*(VpcS3Object *const *) b)->key);
 }
 
-gboolean
-vpc_s3_list (VpcAwsClient *client, const char *bucket, const char *prefix, GPtrArray *objects,
-             guint64 *pages, GError **error)
+/* Every page of one listing of prefix: objects into objects; with
+ * delimiter "/", the CommonPrefixes into children (unsorted). */
+static gboolean
+list_pages (VpcAwsClient *client, const char *bucket, const char *prefix, GPtrArray *children,
+            GPtrArray *objects, guint64 *pages, GError **error)
 {
   g_autofree char *what = g_strdup_printf ("s3://%s/%s", bucket, prefix);
   g_autofree char *token = NULL;
   for (;;)
     {
-      const char *query[] = { "list-type", "2", "prefix", prefix,
-                              token != NULL ? "continuation-token" : NULL, token, NULL };
+      const char *query[9] = { "list-type", "2", "prefix", prefix };
+      guint q = 4;
+      if (children != NULL)
+        {
+          query[q++] = "delimiter";
+          query[q++] = "/";
+        }
+      if (token != NULL)
+        {
+          query[q++] = "continuation-token";
+          query[q++] = token;
+        }
       VpcAwsCall call = { .service = "s3", .action = "s3:ListBucket", .what = what,
                           .method = "GET", .bucket = bucket, .path = "/", .query = query };
       g_autoptr (GByteArray) body = g_byte_array_new ();
@@ -265,7 +289,7 @@ vpc_s3_list (VpcAwsClient *client, const char *bucket, const char *prefix, GPtrA
           return FALSE;
         }
       static const GMarkupParser parser = { list_start, list_end, list_text, NULL, NULL };
-      ListParse p = { .objects = objects, .text = g_string_new (NULL) };
+      ListParse p = { .objects = objects, .children = children, .text = g_string_new (NULL) };
       g_autoptr (GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &p, NULL);
       g_autoptr (GError) local = NULL;
       gboolean parsed = g_markup_parse_context_parse (context, (const char *) body->data,
@@ -290,10 +314,141 @@ vpc_s3_list (VpcAwsClient *client, const char *bucket, const char *prefix, GPtrA
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+gboolean
+vpc_s3_list (VpcAwsClient *client, const char *bucket, const char *prefix, GPtrArray *objects,
+             guint64 *pages, GError **error)
+{
+  if (!list_pages (client, bucket, prefix, NULL, objects, pages, error))
+    return FALSE;
   /* S3 lists in UTF-8 binary order already; S3-compatible stores may not. */
   g_ptr_array_sort (objects, compare_keys);
   return TRUE;
 }
+
+/* The last component of a common prefix ("a/b/2026/" -> "2026"), into buf. */
+static const char *
+last_component (const char *prefix, char *buf, gsize size)
+{
+  gsize len = strlen (prefix);
+  if (len > 0 && prefix[len - 1] == '/')
+    len--;
+  gsize start = len;
+  while (start > 0 && prefix[start - 1] != '/')
+    start--;
+  g_strlcpy (buf, prefix + start, MIN (size, len - start + 1));
+  return buf;
+}
+
+static gboolean
+all_digits (const char *s, gsize n)
+{
+  if (strlen (s) != n)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* A component of a dated path: YYYY, MM, DD, HH, or their Hive forms. */
+static gboolean
+date_component (const char *c)
+{
+  return all_digits (c, 4) || all_digits (c, 2)
+         || (g_str_has_prefix (c, "year=") && all_digits (c + 5, 4))
+         || (g_str_has_prefix (c, "month=") && all_digits (c + 6, 2))
+         || (g_str_has_prefix (c, "day=") && all_digits (c + 4, 2))
+         || (g_str_has_prefix (c, "hour=") && all_digits (c + 5, 2));
+}
+
+/* A component of AWS's layouts above the date: AWSLogs, the account,
+ * vpcflowlogs, the region (plain or Hive "aws-...=" forms). */
+static gboolean
+layout_component (const char *c)
+{
+  if (strcmp (c, "AWSLogs") == 0 || strcmp (c, "vpcflowlogs") == 0 || all_digits (c, 12)
+      || g_str_has_prefix (c, "aws-account-id=") || g_str_has_prefix (c, "aws-service=")
+      || g_str_has_prefix (c, "aws-region="))
+    return TRUE;
+  /* a region: us-east-1, ap-southeast-2, us-gov-west-1 */
+  const char *p = c;
+  int words = 0;
+  while (g_ascii_islower (*p))
+    {
+      while (g_ascii_islower (*p))
+        p++;
+      if (*p != '-')
+        return FALSE;
+      p++;
+      words++;
+    }
+  if (words < 2 || !g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  return *p == '\0';
+}
+
+/* The objects under prefix the window may select: one delimiter listing
+ * of this level; each child whose key names a time span (a day, an
+ * hour) outside [since, until) skipped, inside it listed whole, across
+ * its edge descended (its hours); children on the way to the date (the
+ * layout's levels, years, months) descended; any other listed whole. */
+static gboolean
+list_window_level (VpcAwsClient *client, const char *bucket, const char *prefix, gint64 since,
+                   gint64 until, GPtrArray *objects, guint64 *pages, GError **error)
+{
+  g_autoptr (GPtrArray) children = g_ptr_array_new_with_free_func (g_free);
+  if (!list_pages (client, bucket, prefix, children, objects, pages, error))
+    return FALSE;
+  for (guint i = 0; i < children->len; i++)
+    {
+      const char *child = children->pdata[i];
+      if (!g_str_has_prefix (child, prefix) || strlen (child) <= strlen (prefix))
+        {
+          /* not below this level (a store's oddity): listed whole, as before */
+          if (!list_pages (client, bucket, child, NULL, objects, pages, error))
+            return FALSE;
+          continue;
+        }
+      char buf[256];
+      const char *component = last_component (child, buf, sizeof buf);
+      gint64 start, end;
+      gboolean ok;
+      if (vpc_s3_key_time (child, &start, &end))
+        {
+          if (end <= since || start >= until)
+            continue; /* every key below names a time outside the window */
+          if ((since <= start && end <= until) || !date_component (component))
+            ok = list_pages (client, bucket, child, NULL, objects, pages, error);
+          else
+            ok = list_window_level (client, bucket, child, since, until, objects, pages, error);
+        }
+      else if (date_component (component) || layout_component (component))
+        ok = list_window_level (client, bucket, child, since, until, objects, pages, error);
+      else
+        ok = list_pages (client, bucket, child, NULL, objects, pages, error);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vpc_s3_list_window (VpcAwsClient *client, const char *bucket, const char *prefix, gint64 since,
+                    gint64 until, GPtrArray *objects, guint64 *pages, GError **error)
+{
+  if (since == G_MININT64 && until == G_MAXINT64)
+    return vpc_s3_list (client, bucket, prefix, objects, pages, error);
+  if (!list_window_level (client, bucket, prefix, since, until, objects, pages, error))
+    return FALSE;
+  g_ptr_array_sort (objects, compare_keys);
+  return TRUE;
+}
+
 
 /* ---- GetObject ---- */
 

@@ -41,6 +41,16 @@ gboolean vpc_s3_key_time (const char *key, gint64 *start, gint64 *end);
 gboolean vpc_s3_list (VpcAwsClient *client, const char *bucket, const char *prefix,
                       GPtrArray *objects, guint64 *pages, GError **error);
 
+/* vpc_s3_list narrowed to a window [since, until) (G_MININT64/G_MAXINT64:
+ * unbounded): below prefix, levels of the key layout (AWSLogs, account,
+ * vpcflowlogs, region, years, months: plain or Hive) are listed with
+ * delimiter "/", and a day or hour prefix whose time (vpc_s3_key_time)
+ * lies outside the window is not listed at all.  Any other prefix is
+ * listed whole.  The same objects the window selects, in key order. */
+gboolean vpc_s3_list_window (VpcAwsClient *client, const char *bucket, const char *prefix,
+                             gint64 since, gint64 until, GPtrArray *objects, guint64 *pages,
+                             GError **error);
+
 /* Download object (as listed: If-Match its ETag) into fd, a temporary
  * file (emptied again before a retry).  FALSE with *gone set (and error
  * saying why) when the object was deleted or replaced since listed. */

@@ -29,6 +29,26 @@ function* walk(dir, rel = '') {
   const app = new S3rver({ directory: args.dir, silent: true, vhostBuckets: false,
                            configureBuckets: [{ name: args.bucket }] });
   await app.configureBuckets();
+  // s3rver 4.0.4's filesystem store does not walk past the first level below the prefix when a
+  // delimiter is given, so keys nested deeper never yield their CommonPrefixes (S3 does): group
+  // the full listing here instead (the prefixes on the last page, so a page never repeats them).
+  const listObjects = app.store.listObjects.bind(app.store);
+  app.store.listObjects = async (bucket, options) => {
+    if (!options.delimiter) return listObjects(bucket, options);
+    const all = await listObjects(bucket, { ...options, delimiter: '', maxKeys: Infinity });
+    const prefix = options.prefix || '';
+    const commonPrefixes = new Set();
+    const objects = [];
+    for (const object of all.objects) {
+      const at = object.key.slice(prefix.length).indexOf(options.delimiter);
+      if (at !== -1) commonPrefixes.add(object.key.slice(0, prefix.length + at + 1));
+      else objects.push(object);
+    }
+    const maxKeys = options.maxKeys === undefined ? Infinity : options.maxKeys;
+    const isTruncated = objects.length > maxKeys;
+    return { objects: objects.slice(0, maxKeys), commonPrefixes: isTruncated ? [] : [...commonPrefixes].sort(),
+             isTruncated };
+  };
   if (args.seed)
     for (const [full, key] of walk(args.seed))
       await app.store.putObject(new S3Object(args.bucket, (args.prefix || '') + key,
