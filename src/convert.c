@@ -25,9 +25,12 @@
  * exists: a wrong header stops the run with nothing written.  A stream
  * (standard input, a FIFO) is read once, so its header is checked when it
  * is read. */
+static gboolean interrupted (const VpcConvertOptions *options, GError **error);
+
 static gboolean
-precheck_header (const char *path, VpcContainer container, GError **error)
+precheck_header (const char *path, const VpcConvertOptions *options, GError **error)
 {
+  VpcContainer container = options->container;
   if (vpc_reader_path_is_stream (path))
     return TRUE;
   g_autoptr (GError) open_error = NULL;
@@ -36,6 +39,7 @@ precheck_header (const char *path, VpcContainer container, GError **error)
     return TRUE; /* the real pass reports it as a failed input, and goes on */
   VpcLine record_line;
   g_autoptr (GError) local = NULL;
+  guint64 blank = 0;
   while (vpc_reader_next_line (reader, &record_line, &local))
     {
       const char *line = record_line.text;
@@ -43,7 +47,13 @@ precheck_header (const char *path, VpcContainer container, GError **error)
       while (len > 0 && g_ascii_isspace (line[len - 1]))
         len--;
       if (len == 0)
-        continue;
+        {
+          /* Blank lines before the header, however many: a stop is
+           * honoured among them too. */
+          if ((++blank & 0xFFFF) == 0 && interrupted (options, error))
+            return FALSE;
+          continue;
+        }
       if (!vpc_parser_line_is_header (line, len))
         return TRUE;
       VpcFieldId columns[VPC_MAX_COLUMNS];
@@ -558,7 +568,7 @@ vpc_convert_run (const VpcConvertOptions *options, const char *const *inputs, Vp
         }
       for (guint i = 0; i < paths->len; i++)
         if (interrupted (options, error)
-            || !precheck_header (paths->pdata[i], options->container, error))
+            || !precheck_header (paths->pdata[i], options, error))
           return FALSE;
     }
   g_autoptr (VpcState) state = NULL;
