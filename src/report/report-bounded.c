@@ -51,7 +51,8 @@ static gboolean
 entry_equal (gconstpointer pa, gconstpointer pb)
 {
   const BoundedEntry *a = pa, *b = pb;
-  return a->key_len == b->key_len && memcmp (a->key, b->key, a->key_len) == 0;
+  return a->key_len == b->key_len
+         && (a->key_len == 0 || memcmp (a->key, b->key, a->key_len) == 0); /* empty: maybe NULL */
 }
 
 static void

@@ -401,7 +401,8 @@ group_cmp (gconstpointer pa, gconstpointer pb)
   int c = tally_cmp (&a->all, &b->all);
   if (c != 0)
     return c;
-  c = memcmp (a->head.key, b->head.key, MIN (a->head.key_len, b->head.key_len));
+  gsize common = MIN (a->head.key_len, b->head.key_len);
+  c = common > 0 ? memcmp (a->head.key, b->head.key, common) : 0; /* an empty key may be NULL */
   return c != 0 ? c : (a->head.key_len > b->head.key_len) - (a->head.key_len < b->head.key_len);
 }
 

@@ -295,7 +295,8 @@ group_count (VpcReport *report, const VpcFlow *flow, guint64 mask, int action, g
       /* Flows come in runs of one account, VPC, subnet, interface: the last
        * one's entry first (still the name's unless another took it over). */
       GroupStat *g = report->group_last[i];
-      if (g != NULL && v->len == g->head.key_len && memcmp (v->buf, g->head.key, v->len) == 0)
+      if (g != NULL && v->len == g->head.key_len
+          && (v->len == 0 || memcmp (v->buf, g->head.key, v->len) == 0))
         {
           group_add (g, action, packets, bytes);
           bounded_counted (&report->groups[i], &g->head);
