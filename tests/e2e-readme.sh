@@ -85,12 +85,18 @@ while [ "$n" -lt "$_blocks" ]; do
     cp -R "$top_srcdir/data/collectors" "$dir/data/collectors"
     chmod -R u+w "$dir/data/collectors"
     for f in "$dir"/data/collectors/*; do
-        [ -f "$f" ] && sed -i -e "s#/var/lib/pmacct/#$dir/#g" -e "s/\b2100\b/$port/g" "$f"
+        [ -f "$f" ] && sed -i -e "s#/var/lib/pmacct/#$dir/#g" -e "s/\b2100\b/$port/g" \
+            -e 's/^print_refresh_time\[vpc\]: .*/print_refresh_time[vpc]: 1/' "$f"
     done
     {
         # drain PORT: nothing left unread in the socket bound to 127.0.0.1:PORT (10 s at most).
         echo 'drain() { n=200; while [ $n -gt 0 ] && awk -v port=":$(printf %04X "$1")" '"'"'$2 == "0100007F" port { split($5, q, ":"); if (q[2] != "00000000") bad = 1 } END { exit !bad }'"'"' /proc/net/udp; do sleep 0.05; n=$((n - 1)); done; }'
+        # settle_csv: nfacctd's print plugin (refreshing every second here) has written the
+        # CSV and nothing more for 2 s: every flow passed from its core to the plugin before
+        # SIGINT (20 s at most).
+        echo 'settle_csv() { n=200; last=-1; same=0; while [ $n -gt 0 ]; do s=$(cat ./*.csv 2>/dev/null | wc -c); if [ "$s" -gt 0 ] && [ "$s" = "$last" ]; then same=$((same + 1)); [ $same -ge 20 ] && return 0; else same=0; fi; last=$s; sleep 0.1; n=$((n - 1)); done; }'
         sed -e "s/9995/$port/g" -e "s/\b2100\b/$port/g" -e "s#/var/lib/pmacct/#$dir/#g" \
+            -e "s/^kill -INT /drain $port; settle_csv; kill -INT /" \
             -e "s/^kill /drain $port; kill /" "$WORK/block$n.sh"
     } >"$dir/example.sh"
     echo "# README.md:$line:"
