@@ -7,73 +7,9 @@
 
 #include <string.h>
 
+#include "exporter-private.h"
 #include "flow/infomodel.h"
 #include "netflow.h"
-#include "record-packer.h"
-
-/* Templates found without a hash lookup. */
-#define TEMPLATE_CACHE 64
-/* Interfaces met recently, checked without a hash lookup nor a copy. */
-#define INTERFACE_CACHE 256
-
-/* libfixbuf encodes the template messages and the RFC 5610 records into
- * message (fbExporterAllocBuffer, in manual mode: it says FB_ERROR_EOM when
- * the message is full, and starts a message of their own for templates);
- * the data messages are packed by hand into the same buffer (see
- * exporter_pack()), between libfixbuf's messages; the exporter hands each
- * message to every output.  A second session holding only the external
- * templates encodes the template-only messages the outputs send before a
- * refresh or after a reconnection. */
-struct VpcExporter {
-  fbInfoModel_t *model;
-  fBuf_t *fbuf;        /* owns session and the buffer exporter */
-  fbExporter_t *fb_exporter;
-  guint8 *message;     /* where fBufEmit() puts a message */
-  gsize message_size;
-  guint message_records; /* data records in the message being built */
-  GPtrArray *outputs;  /* VpcOutput*, owned */
-  GPtrArray *ipfix_outputs;   /* borrowed from outputs: those that take IPFIX */
-  GPtrArray *netflow_outputs; /* borrowed: those that take NetFlow (one version) */
-  VpcNetflow *netflow;        /* their encoder, or NULL */
-  guint32 domain;
-  GArray *external;    /* TemplateEntry: every external template, in order */
-  GPtrArray *template_messages; /* GBytes*: the external templates encoded, or NULL */
-  GHashTable *tid_by_mask; /* guint64* -> FlowTemplate* */
-  GHashTable *used_tids;   /* GUINT_TO_POINTER (tid) */
-  guint64 current_mask;
-  gboolean have_current;
-  const struct FlowTemplate *current; /* of current_mask */
-  const struct FlowTemplate *recent[TEMPLATE_CACHE]; /* by vpc_mask_slot(), or NULL */
-  gsize packed_len;         /* bytes of the data message being packed; 0: none */
-  gsize set_start;          /* its open data set, 0: none */
-  guint16 set_tid;
-  VpcPacker *interface_packer; /* InterfaceRecord -> interface table record */
-  guint64 records;
-  guint32 sequence;         /* data records in the messages sent so far */
-  gboolean interface_table; /* publish it (--interface-table) */
-  GHashTable *interfaces;   /* index -> name (char*) of every interface met */
-  GHashTable *collisions;   /* names whose index another name already had */
-  struct {
-    guint32 index;
-    const char *name; /* the value of index in interfaces, or NULL */
-    gsize len;
-  } recent_interfaces[INTERFACE_CACHE]; /* by index % INTERFACE_CACHE */
-  const VpcDiag *diag;      /* warnings, or NULL */
-  guint64 mark;             /* the last delivery mark given (vpc_exporter_mark) */
-  guint64 marked;           /* the last one passed on to the outputs */
-};
-
-typedef struct {
-  guint16 tid;
-  fbTemplate_t *tmpl; /* owned by the session */
-} TemplateEntry;
-
-/* The external template of an element set and the packer of its records. */
-typedef struct FlowTemplate {
-  guint64 mask;
-  guint16 tid;
-  VpcPacker *packer;
-} FlowTemplate;
 
 static void
 flow_template_free (FlowTemplate *t)
@@ -209,7 +145,7 @@ exporter_emit (VpcExporter *self, GError **error)
  * the data message, starting a new one when it is full: the records,
  * sets and messages libfixbuf's fBufAppend() makes (a set per run of
  * records of one template; a message of their own after templates). */
-static gboolean
+gboolean
 exporter_pack (VpcExporter *self, guint16 tid, const VpcPacker *packer, const void *record,
                const char *what, GError **error)
 {
@@ -259,7 +195,7 @@ exporter_pack (VpcExporter *self, guint16 tid, const VpcPacker *packer, const vo
 /* A libfixbuf call that failed with fb_error: TRUE (error cleared) if it
  * was only the end of the message, which is then emitted so that the call
  * can be made again; FALSE (error set) otherwise. */
-static gboolean
+gboolean
 exporter_full (VpcExporter *self, GError **fb_error, const char *what, GError **error)
 {
   if (!g_error_matches (*fb_error, FB_ERROR_DOMAIN, FB_ERROR_EOM))
@@ -269,7 +205,7 @@ exporter_full (VpcExporter *self, GError **fb_error, const char *what, GError **
 }
 
 /* Add an external template (which goes into the message at once). */
-static gboolean
+gboolean
 exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const char *what,
                        GError **error)
 {
@@ -297,13 +233,6 @@ exporter_add_external (VpcExporter *self, guint16 tid, fbTemplate_t *tmpl, const
 /* The interface table: an options record (scope ingressInterface) for each
  * interface index met, naming its interface, so that collectors that keep
  * only the numeric index (SiLK) can map it back to the ENI. */
-#define INTERFACE_TABLE_TID 257
-
-typedef struct {
-  fbVarfield_t interfaceName;
-  guint32 ingressInterface;
-} InterfaceRecord;
-
 guint16
 vpc_template_id_for_mask (guint64 mask)
 {
@@ -313,162 +242,6 @@ vpc_template_id_for_mask (guint64 mask)
   z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
   z ^= z >> 31;
   return (guint16) (256 + z % (65536 - 256));
-}
-
-/* Template ID of the RFC 5610 element type records; never used for flows. */
-#define TYPE_RECORD_TID 256
-
-/* RFC 5610: one options record per enterprise element, so that a collector
- * (ipfixDump --rfc5610, SiLK, super_mediator) learns their names and types. */
-static gboolean
-exporter_write_element_types (VpcExporter *self, GError **error)
-{
-  GError *fb_error = NULL;
-  fbSession_t *session = fBufGetSession (self->fbuf);
-  fbTemplate_t *tmpl = fbInfoElementAllocTypeTemplate (self->model, &fb_error);
-  if (tmpl == NULL)
-    return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
-  guint16 itid = fbSessionAddTemplate (session, TRUE, FB_TID_AUTO, tmpl, &fb_error);
-  if (itid == 0)
-    {
-      fbTemplateFreeUnused (tmpl);
-      return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
-    }
-  /* The external template: the same elements without the padding that
-   * aligns libfixbuf's internal record. */
-  fbTemplate_t *ext = fbTemplateAlloc (self->model);
-  for (uint32_t i = 0; i < fbTemplateCountElements (tmpl); i++)
-    {
-      fbInfoElement_t *ie = fbTemplateGetIndexedIE (tmpl, i);
-      if (ie->num == 210 && ie->ent == 0) /* paddingOctets */
-        continue;
-      fbInfoElement_t copy = *ie;
-      copy.ref.canon = ie->ref.canon;
-      if (!fbTemplateAppend (ext, &copy, &fb_error))
-        {
-          fbTemplateFreeUnused (ext);
-          return vpc_fixbuf_error (error, fb_error, "RFC 5610 template");
-        }
-    }
-  fbTemplateSetOptionsScope (ext, 2); /* privateEnterpriseNumber, informationElementId */
-  if (!exporter_add_external (self, TYPE_RECORD_TID, ext, "RFC 5610 template", error))
-    return FALSE;
-
-  for (const fbInfoElement_t *ie = vpc_infomodel_enterprise_elements (); ie->ref.name != NULL;
-       ie++)
-    {
-      const fbInfoElement_t *model_ie = fbInfoModelGetElementByName (self->model, ie->ref.name);
-      if (!fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
-                                            &fb_error)
-          && (!exporter_full (self, &fb_error, "RFC 5610 type record", error)
-              || !fbInfoElementWriteOptionsRecord (self->fbuf, model_ie, itid, TYPE_RECORD_TID,
-                                                   &fb_error)))
-        return fb_error != NULL ? vpc_fixbuf_error (error, fb_error, "RFC 5610 type record")
-                                : FALSE;
-      self->message_records++;
-    }
-  self->have_current = FALSE; /* the fbuf's templates were switched */
-  return TRUE;
-}
-
-static gboolean
-exporter_add_interface_table (VpcExporter *self, GError **error)
-{
-  fbTemplate_t *ext = fbTemplateAlloc (self->model);
-  if (!vpc_template_append (ext, "ingressInterface", 4, error)
-      || !vpc_template_append (ext, "interfaceName", FB_IE_VARLEN, error))
-    {
-      fbTemplateFreeUnused (ext);
-      return FALSE;
-    }
-  fbTemplateSetOptionsScope (ext, 1);
-  self->interface_packer = vpc_packer_new ();
-  if (!vpc_packer_add_element (self->interface_packer, fbTemplateGetIndexedIE (ext, 0),
-                               offsetof (InterfaceRecord, ingressInterface))
-      || !vpc_packer_add_element (self->interface_packer, fbTemplateGetIndexedIE (ext, 1),
-                                  offsetof (InterfaceRecord, interfaceName)))
-    g_assert_not_reached ();
-  return exporter_add_external (self, INTERFACE_TABLE_TID, ext, "interface table template",
-                                error);
-}
-
-/* Note index -> name the first time index is met (published in the
- * interface table when it is on); count a second name for an index
- * already met. */
-static gboolean
-exporter_note_interface (VpcExporter *self, guint32 index, const fbVarfield_t *name,
-                         GError **error)
-{
-  __typeof__ (self->recent_interfaces[0]) *recent
-      = &self->recent_interfaces[index % INTERFACE_CACHE];
-  if (recent->name != NULL && recent->index == index && recent->len == name->len
-      && memcmp (recent->name, name->buf, name->len) == 0)
-    return TRUE;
-  const char *known = g_hash_table_lookup (self->interfaces, GUINT_TO_POINTER (index));
-  if (known != NULL)
-    {
-      if (strlen (known) == name->len && memcmp (known, name->buf, name->len) == 0)
-        {
-          recent->index = index;
-          recent->name = known;
-          recent->len = name->len;
-          return TRUE;
-        }
-      g_autofree char *text = g_strndup ((const char *) name->buf, name->len);
-      if (!g_hash_table_contains (self->collisions, text))
-        g_hash_table_add (self->collisions, g_steal_pointer (&text));
-      return TRUE;
-    }
-
-  char *text = g_strndup ((const char *) name->buf, name->len);
-  g_hash_table_insert (self->interfaces, GUINT_TO_POINTER (index), text);
-  recent->index = index;
-  recent->name = text;
-  recent->len = name->len;
-  if (!self->interface_table)
-    return TRUE;
-  InterfaceRecord record = { .interfaceName = *name, .ingressInterface = index };
-  return exporter_pack (self, INTERFACE_TABLE_TID, self->interface_packer, &record,
-                        "interface table record", error);
-}
-
-/* The domain's name: an options record (scope observationDomainId,
- * observationDomainName) saying what the exporter's domain stands for. */
-#define DOMAIN_NAME_TID 258
-
-typedef struct {
-  fbVarfield_t observationDomainName;
-  guint32 observationDomainId;
-} DomainNameRecord;
-
-gboolean
-vpc_exporter_publish_domain_name (VpcExporter *self, const char *name, GError **error)
-{
-  if (!self->interface_table || self->ipfix_outputs->len == 0)
-    return TRUE;
-  fbTemplate_t *ext = fbTemplateAlloc (self->model);
-  if (!vpc_template_append (ext, "observationDomainId", 4, error)
-      || !vpc_template_append (ext, "observationDomainName", FB_IE_VARLEN, error))
-    {
-      fbTemplateFreeUnused (ext);
-      return FALSE;
-    }
-  fbTemplateSetOptionsScope (ext, 1);
-  VpcPacker *packer = vpc_packer_new ();
-  if (!vpc_packer_add_element (packer, fbTemplateGetIndexedIE (ext, 0),
-                               offsetof (DomainNameRecord, observationDomainId))
-      || !vpc_packer_add_element (packer, fbTemplateGetIndexedIE (ext, 1),
-                                  offsetof (DomainNameRecord, observationDomainName)))
-    g_assert_not_reached ();
-  DomainNameRecord record = {
-    .observationDomainName = { .len = strlen (name), .buf = (guint8 *) name },
-    .observationDomainId = self->domain,
-  };
-  gboolean ok = exporter_add_external (self, DOMAIN_NAME_TID, ext, "domain name template", error)
-                && exporter_pack (self, DOMAIN_NAME_TID, packer, &record, "domain name record",
-                                  error);
-  vpc_packer_free (packer);
-  return ok;
 }
 
 static gboolean
