@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "parser.h"
-#include "parser-fast.h"
+#include "parser-header.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -18,168 +18,6 @@ struct VpcParser {
   gboolean seen_line;                       /* a non-blank line of this input was fed */
 };
 
-static gboolean
-is_name_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '-' || c == '_';
-}
-
-static gboolean
-is_space (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-/* A field list is refused after n columns: the unknown names copied so
- * far are freed, none is handed out. */
-static guint
-field_list_refused (char **unknown_names, guint n)
-{
-  for (guint i = 0; unknown_names != NULL && i < n; i++)
-    g_clear_pointer (&unknown_names[i], g_free);
-  return 0;
-}
-
-guint
-vpc_parse_field_list (const char *text, gsize len, gboolean aws_syntax_allowed, VpcFieldId *columns,
-                      char **unknown_names, GError **error)
-{
-  const char *p = text;
-  const char *end = text + len;
-  guint n = 0;
-  guint64 seen = 0;
-
-  while (p < end)
-    {
-      while (p < end && is_space (*p))
-        p++;
-      if (p == end)
-        break;
-      const char *tok = p;
-      while (p < end && !is_space (*p))
-        p++;
-      const char *name = tok;
-      gsize name_len = (gsize) (p - tok);
-      if (aws_syntax_allowed && name_len >= 2 && name[0] == '$' && name[1] == '{')
-        {
-          if (name_len < 4 || name[name_len - 1] != '}')
-            {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER,
-                           "'%.*s' is not of the form ${field}", (int) name_len, name);
-              return field_list_refused (unknown_names, n);
-            }
-          name += 2;
-          name_len -= 3;
-        }
-      for (gsize i = 0; i < name_len; i++)
-        if (!is_name_char (name[i]) || (i == 0 && !g_ascii_isalpha (name[i])))
-          {
-            g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "'%.*s' is not a field name",
-                         (int) (p - tok), tok);
-            return field_list_refused (unknown_names, n);
-          }
-      if (n == VPC_MAX_COLUMNS)
-        {
-          g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "more than %d columns",
-                       VPC_MAX_COLUMNS);
-          return field_list_refused (unknown_names, n);
-        }
-      VpcFieldId id = vpc_field_lookup (name, name_len);
-      if (id != VPC_FIELD_UNKNOWN)
-        {
-          if (seen & (G_GUINT64_CONSTANT (1) << id))
-            {
-              g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "field '%s' appears twice",
-                           vpc_field_info (id)->name);
-              return field_list_refused (unknown_names, n);
-            }
-          seen |= G_GUINT64_CONSTANT (1) << id;
-        }
-      if (unknown_names != NULL)
-        unknown_names[n] = id == VPC_FIELD_UNKNOWN ? g_ascii_strdown (name, name_len) : NULL;
-      columns[n++] = id;
-    }
-  if (n == 0)
-    g_set_error (error, VPC_ERROR, VPC_ERROR_HEADER, "no field names");
-  return n;
-}
-
-/* Values that are words without digits, as AWS writes them (keywords of
- * action, log-status, flow-direction, type, resource-type,
- * sublocation-type, and the account-id of AWS-managed interfaces): a line
- * made of them is a record, never a header. */
-static const char *const value_words[] = {
-  "accept", "reject", "ok", "nodata", "skipdata", "ingress", "egress", "efa",
-  "transitgateway", "wavelength", "outpost", "localzone", "unknown",
-};
-
-/* Whether a token has the shape of a field name: a known name in any case
- * (AWS spells them lower case with '-', Athena and Parquet with '_'), or
- * else a lower-case word of letters, '-' and '_' that is no value word.
- * No field AWS documents has a digit in its name, and nearly every value
- * that is a word has one (resource IDs, regions, AZ IDs, addresses) or is
- * upper case (ACCEPT, AMAZON, BPA) or a value word. */
-static gboolean
-token_is_name (const char *tok, gsize len, gboolean *known)
-{
-  *known = FALSE;
-  if (len == 0 || !g_ascii_isalpha (tok[0]))
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalpha (tok[i]) && tok[i] != '-' && tok[i] != '_')
-      return FALSE;
-  if (vpc_field_lookup (tok, len) != VPC_FIELD_UNKNOWN)
-    {
-      *known = TRUE;
-      return TRUE;
-    }
-  for (gsize i = 0; i < len; i++)
-    if (g_ascii_isupper (tok[i]))
-      return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (value_words); i++)
-    if (strlen (value_words[i]) == len && g_ascii_strncasecmp (tok, value_words[i], len) == 0)
-      return FALSE;
-  return TRUE;
-}
-
-/* The shape rule; *known_names counts the tokens that are known names. */
-static gboolean
-line_has_header_shape (const char *line, gsize len, guint *known_names)
-{
-  guint tokens = 0;
-  const char *p = line, *end = line + len;
-
-  *known_names = 0;
-  while (p < end)
-    {
-      while (p < end && is_space (*p))
-        p++;
-      if (p == end)
-        break;
-      const char *tok = p;
-      while (p < end && !is_space (*p))
-        p++;
-      gsize tok_len = (gsize) (p - tok);
-      if (tok_len > 0 && tok[tok_len - 1] == '\r')
-        tok_len--;
-      gboolean known;
-      if (!token_is_name (tok, tok_len, &known))
-        return FALSE;
-      tokens++;
-      if (known)
-        (*known_names)++;
-    }
-  return tokens > 0;
-}
-
-gboolean
-vpc_parser_line_is_header (const char *line, gsize len)
-{
-  guint known_names;
-  return line_has_header_shape (line, len, &known_names);
-}
-
-/* Install columns, warning once per run about each unknown name. */
 static gboolean
 parser_set_columns (VpcParser *parser, const char *text, gsize len, gboolean aws_syntax,
                     VpcFieldId *dest, guint *n_dest, GError **error)
@@ -450,6 +288,239 @@ ok:
   return TRUE;
 }
 
+/* The end of a token at p: end or a space. */
+static inline gboolean
+token_ends (const char *p, const char *end)
+{
+  return p == end || *p == ' ';
+}
+
+static inline int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = (char) (c | 0x20);
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+/* An IPv6 address of hexadecimal groups with at most one "::" (RFC 4291
+ * 2.2 forms 1 and 2) at p, up to a space or end: its end, or NULL for
+ * anything else (the dotted-quad tail of form 3 included), which
+ * inet_pton() then judges. */
+__attribute__ ((noinline)) static const char *
+parse_ipv6_fast (const char *p, const char *end, guint8 *out)
+{
+  guint16 groups[8];
+  int n = 0, gap = -1;
+  if (*p == ':')
+    {
+      if (end - p < 2 || p[1] != ':')
+        return NULL;
+      gap = 0;
+      p += 2;
+      if (token_ends (p, end))
+        goto done;
+    }
+  for (;;)
+    {
+      unsigned v = 0;
+      int digits = 0, h;
+      while (p < end && (h = hex_value (*p)) >= 0)
+        {
+          if (++digits > 4)
+            return NULL;
+          v = v << 4 | (unsigned) h;
+          p++;
+        }
+      if (digits == 0 || n == 8)
+        return NULL;
+      groups[n++] = (guint16) v;
+      if (token_ends (p, end))
+        break;
+      if (*p != ':')
+        return NULL;
+      p++;
+      if (p < end && *p == ':')
+        {
+          if (gap >= 0)
+            return NULL;
+          gap = n;
+          p++;
+          if (token_ends (p, end))
+            break;
+        }
+      else if (token_ends (p, end))
+        return NULL;
+    }
+done:
+  if (gap < 0 ? n != 8 : n > 7)
+    return NULL;
+  int zeros = 8 - n, j = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (i == gap)
+        for (int z = 0; z < zeros; z++, j++)
+          out[2 * j] = out[2 * j + 1] = 0;
+      out[2 * j] = (guint8) (groups[i] >> 8);
+      out[2 * j + 1] = (guint8) groups[i];
+      j++;
+    }
+  if (gap == n)
+    for (; j < 8; j++)
+      out[2 * j] = out[2 * j + 1] = 0;
+  return p;
+}
+
+/* A dotted-quad IPv4 address at p (four decimal octets of 1 to 3 digits,
+ * no leading zero), up to a space or end: its end, or NULL. */
+static inline const char *
+parse_ipv4_fast (const char *p, const char *end, guint8 *out)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      if (p == end)
+        return NULL;
+      unsigned v = (unsigned) (unsigned char) *p - '0', d;
+      if (v > 9)
+        return NULL;
+      p++;
+      if (p < end && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+        {
+          if (v == 0)
+            return NULL;
+          v = v * 10 + d;
+          p++;
+          if (p < end && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+            {
+              v = v * 10 + d;
+              p++;
+              if (v > 255)
+                return NULL;
+            }
+        }
+      out[i] = (guint8) v;
+      if (i < 3)
+        {
+          if (p == end || *p != '.')
+            return NULL;
+          p++;
+        }
+    }
+  return token_ends (p, end) ? p : NULL;
+}
+
+/* Parse the value of field id starting at tok in one pass, for the
+ * values AWS writes most: decimal integers and times of up to 19 digits,
+ * dotted-quad IPv4 addresses, strings, the keywords as AWS spells them.
+ * Returns the end of the token, or NULL when parse_value() must decide
+ * (anything else, and every error: nothing is stored then but what
+ * parse_value() overwrites). */
+static inline const char *
+parse_value_fast (VpcFieldId id, const char *tok, const char *end, VpcRecord *record)
+{
+  const VpcFieldInfo *info = vpc_field_info (id);
+  VpcValue *value = &record->value[id];
+  const char *p = tok;
+  switch (info->type)
+    {
+    case VPC_TYPE_UINT:
+    case VPC_TYPE_TIME:
+      {
+        guint64 v = 0;
+        const char *limit = end - tok > 19 ? tok + 19 : end;
+        unsigned d;
+        while (p < limit && (d = (unsigned) (unsigned char) *p - '0') <= 9)
+          {
+            v = v * 10 + d;
+            p++;
+          }
+        if (p == tok || !token_ends (p, end))
+          return NULL;
+        if (info->type == VPC_TYPE_TIME)
+          {
+            if (v < G_GUINT64_CONSTANT (100000000000))
+              v *= 1000;
+          }
+        else if (v > info->max)
+          return NULL;
+        value->u = v;
+        break;
+      }
+    case VPC_TYPE_ADDR:
+      {
+        const char *after = parse_ipv4_fast (p, end, value->addr.bytes);
+        if (after != NULL)
+          value->addr.family = 4;
+        else if ((after = parse_ipv6_fast (p, end, value->addr.bytes)) != NULL)
+          value->addr.family = 6;
+        else
+          return NULL;
+        p = after;
+        break;
+      }
+    case VPC_TYPE_ACTION:
+      /* As AWS writes them; other spellings through parse_value(). */
+      if (end - p >= 6 && token_ends (p + 6, end))
+        {
+          if (memcmp (p, "ACCEPT", 6) == 0)
+            value->u = VPC_ACTION_ACCEPT;
+          else if (memcmp (p, "REJECT", 6) == 0)
+            value->u = VPC_ACTION_REJECT;
+          else
+            return NULL;
+          p += 6;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_DIRECTION:
+      if (end - p >= 6 && token_ends (p + 6, end) && memcmp (p, "egress", 6) == 0)
+        {
+          value->u = VPC_DIRECTION_EGRESS;
+          p += 6;
+          break;
+        }
+      if (end - p >= 7 && token_ends (p + 7, end) && memcmp (p, "ingress", 7) == 0)
+        {
+          value->u = VPC_DIRECTION_INGRESS;
+          p += 7;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_TRAFFIC_TYPE:
+      if (end - p >= 4 && token_ends (p + 4, end) && p[0] == 'I' && p[1] == 'P' && p[2] == 'v'
+          && (p[3] == '4' || p[3] == '6'))
+        {
+          value->u = p[3] == '4' ? 4 : 6;
+          record->traffic_type_text.ptr = p;
+          record->traffic_type_text.len = 4;
+          p += 4;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_LOG_STATUS:
+      if (end - p >= 2 && p[0] == 'O' && p[1] == 'K' && token_ends (p + 2, end))
+        {
+          value->u = VPC_STATUS_OK;
+          p += 2;
+          break;
+        }
+      return NULL;
+    case VPC_TYPE_STRING:
+      {
+        const char *sp = memchr (p, ' ', (gsize) (end - p));
+        p = sp != NULL ? sp : end;
+        value->text.ptr = tok;
+        value->text.len = (gsize) (p - tok);
+        break;
+      }
+    }
+  record->present |= G_GUINT64_CONSTANT (1) << id;
+  return p;
+}
+
 /* A packet has one IP version: a source and destination of different
  * families are no flow AWS could have seen, and no IPFIX record could
  * carry them consistently (one ipVersion, one family per flow key).  Such
@@ -489,7 +560,7 @@ parse_record (VpcParser *parser, char *p, char *end, VpcRecord *record, GError *
             {
               /* The common values in one pass; anything else (and every
                * error) through parse_value(). */
-              const char *after = vpc_parse_value_fast (id, tok, end, record);
+              const char *after = parse_value_fast (id, tok, end, record);
               if (after != NULL)
                 p = (char *) after;
               else
@@ -538,10 +609,10 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
    * white space included: that is what the caller copies for the flow to
    * point into. */
   gsize whole_len = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-  while (len > 0 && (line[len - 1] == '\r' || is_space (line[len - 1])))
+  while (len > 0 && (line[len - 1] == '\r' || vpc_parser_is_space (line[len - 1])))
     len--;
   char *p = line, *end = line + len;
-  while (p < end && is_space (*p))
+  while (p < end && vpc_parser_is_space (*p))
     p++;
   if (p == end)
     {
@@ -551,7 +622,7 @@ vpc_parser_feed (VpcParser *parser, char *line, gsize len, VpcLineKind *kind,
   guint known_names;
   gboolean first_line = !parser->seen_line;
   parser->seen_line = TRUE;
-  if (g_ascii_isalpha (*p) && line_has_header_shape (p, (gsize) (end - p), &known_names)
+  if (g_ascii_isalpha (*p) && vpc_parser_line_has_header_shape (p, (gsize) (end - p), &known_names)
       /* A line of lower-case words only, none a field name, could be a
        * record of free-text fields (an ECS service name, say) or a stray
        * sentence: it is a header only as the first line of an input (where
