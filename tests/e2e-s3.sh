@@ -13,19 +13,12 @@ aws_skip_unless_ready
 KEY=AKIDVPC2IPFIXTEST
 SECRET=s3cr3t/Value+ForTests=
 BUCKET=flowlogs
-export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 2>/dev/null || true
-export HOME=$WORK/home # no ~/.aws of the machine
-export AWS_EC2_METADATA_DISABLED=true # never 169.254.169.254: loopback only
+aws_test_environment "$KEY" "$SECRET"
 
 # --- the seed tree: text, gzip and Parquet objects, dated keys, many objects -------
 TREE=$WORK/tree
-mkdir -p "$TREE"
-cp -R "$SAMPLES/AWSLogs" "$TREE/"
+aws_seed_tree "$TREE"
 day=$TREE/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
-for f in "$day"/*.log; do
-    gzip -c "$f" >"${f%.log}-gz.log.gz"
-done
 mkdir -p "$TREE/AWSLogs/parquet"
 cp "$SAMPLES/parquet/default-v2.duckdb-gzip.log.parquet" "$SAMPLES/parquet/v8-all.duckdb-none-nodict.log.parquet" \
     "$TREE/AWSLogs/parquet/"

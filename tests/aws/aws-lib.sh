@@ -66,3 +66,21 @@ aws_record() {
     printf '%s\n2 123456789012 eni-1235b8ca123456789 10.0.1.87 192.0.2.44 %s 443 6 10 840 1795133135 1795133171 ACCEPT OK\n' \
         "$AWS_RECORD_HEADER" "$1"
 }
+
+# aws_test_environment KEY SECRET: the test's keys in the environment and nothing of the
+# machine's AWS set-up (no profile, no ~/.aws, never the instance metadata address).
+aws_test_environment() {
+    export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_REGION=us-east-1
+    unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 2>/dev/null || true
+    export HOME="$WORK/home"
+    export AWS_EC2_METADATA_DISABLED=true # never 169.254.169.254: loopback only
+}
+
+# aws_seed_tree DIR: the samples' AWSLogs tree in DIR, each log of its day also as gzip.
+aws_seed_tree() {
+    mkdir -p "$1"
+    cp -R "$SAMPLES/AWSLogs" "$1/"
+    for _f in "$1"/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20/*.log; do
+        gzip -c "$_f" >"${_f%.log}-gz.log.gz"
+    done
+}
