@@ -19,7 +19,6 @@ aws_test_environment "$KEY" "$SECRET"
 # the tree: the samples (text, gzip, Parquet) and objects with dated AWS names every 5 minutes.
 TREE=$WORK/tree
 aws_seed_tree "$TREE"
-day=$TREE/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
 mkdir -p "$TREE/AWSLogs/parquet"
 cp "$SAMPLES/parquet/default-v2.duckdb-gzip.log.parquet" "$TREE/AWSLogs/parquet/"
 mkdir -p "$TREE/dated/2026/11/20"

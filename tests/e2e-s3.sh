@@ -18,7 +18,6 @@ aws_test_environment "$KEY" "$SECRET"
 # --- the seed tree: text, gzip and Parquet objects, dated keys, many objects -------
 TREE=$WORK/tree
 aws_seed_tree "$TREE"
-day=$TREE/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/20
 mkdir -p "$TREE/AWSLogs/parquet"
 cp "$SAMPLES/parquet/default-v2.duckdb-gzip.log.parquet" "$SAMPLES/parquet/v8-all.duckdb-none-nodict.log.parquet" \
     "$TREE/AWSLogs/parquet/"
